@@ -1,0 +1,3 @@
+"""sitboard: a terminal situation board for briefing rooms."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,179 @@
+"""The `sitboard` command: open the board, check files, export a step.
+
+Exit codes: 0 success, 2 invalid input or usage, 1 could not write output,
+130 interrupted. No traceback reaches the user unless SITBOARD_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitboard import __version__
+from sitboard.bundled import default_scenario
+from sitboard.errors import ScenarioError
+from sitboard.loader import load_scenario
+from sitboard.model import Scenario
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+COMMANDS = ("check", "export")
+
+
+def rich_color_ok(name: str) -> bool:
+    """Colour names are whatever Rich can parse (the core cannot import Rich)."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(name)
+    except ColorParseError:
+        return False
+    return True
+
+
+def read(path: str | Path) -> Scenario:
+    return load_scenario(path, color_ok=rich_color_ok)
+
+
+def _step_arg(value: str) -> int | str:
+    if value == "end":
+        return value
+    try:
+        step = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a step number or 'end', got {value!r}") from None
+    if step < 0:
+        raise argparse.ArgumentTypeError(f"expected a step number from 0, got {value}")
+    return step
+
+
+def _resolve_step(step: int | str, steps: int, file: str) -> int:
+    if step == "end":
+        return steps
+    assert isinstance(step, int)
+    if step > steps:
+        raise _Usage(f"{file}: --step {step} is past the last event (the scenario has {steps} events)")
+    return step
+
+
+class _Usage(Exception):
+    pass
+
+
+def board_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sitboard",
+        description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json'. "
+        "See 'sitboard COMMAND --help'.",
+    )
+    p.add_argument("file", nargs="?", help="scenario file (YAML)")
+    p.add_argument("--step", type=_step_arg, default=0, help="open at this step (0 = start, 'end' = last)")
+    p.add_argument("--autoplay", type=float, metavar="SECONDS", help="start playing, one event every SECONDS")
+    p.add_argument("--theme", help="colour theme (e.g. sitboard-dark, sitboard-light, sitboard-high-contrast)")
+    p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
+    p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
+    p.add_argument("--version", action="version", version=f"sitboard {__version__}")
+    return p
+
+
+def check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitboard check", description="Validate scenario files.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    return p
+
+
+def export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitboard export", description="Write the board's state at one step.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--step", type=_step_arg, default="end", help="step number or 'end' (default: end)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    return p
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for file in args.files:
+        try:
+            s = read(file)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        print(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sitboard.export import state_to_json
+    from sitboard.timeline import Timeline
+
+    scenario = read(args.file)
+    timeline = Timeline(scenario)
+    state = timeline.state_at(_resolve_step(args.step, timeline.steps, args.file))
+    text = json.dumps(state_to_json(state), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        out = Path(args.output)
+        if out.resolve() == Path(args.file).resolve():
+            raise _Usage(f"{args.output}: refusing to overwrite the scenario itself")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    file = args.file or str(default_scenario())
+    scenario = read(file)
+    from sitboard.timeline import Timeline
+
+    timeline = Timeline(scenario)
+    step = _resolve_step(args.step, timeline.steps, file)
+    from sitboard.app import SitboardApp  # Textual is imported only once the file is known good
+
+    app = SitboardApp(
+        scenario,
+        timeline,
+        step=step,
+        autoplay=args.autoplay,
+        theme_name=args.theme,
+        present=args.present,
+        ascii_only=args.ascii,
+    )
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "check":
+            return cmd_check(check_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "export":
+            return cmd_export(export_parser().parse_args(argv[1:]))
+        args = board_parser().parse_args(argv)
+        if args.autoplay is not None and not args.autoplay > 0:
+            raise _Usage("--autoplay takes a positive number of seconds")
+        return cmd_board(args)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except _Usage as exc:
+        print(f"sitboard: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: a sentence, not a traceback
+        if os.environ.get("SITBOARD_DEBUG"):
+            raise
+        print(f"sitboard: internal error: {type(exc).__name__}: {exc} (set SITBOARD_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,37 @@
+"""Problems found in a scenario, each tied to a place in the user's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    path: str  # key path such as `events[3].control.homz`; empty for file-level problems
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}: error: "
+        return where + (f"{self.path}: {self.message}" if self.path else self.message)
+
+
+class ScenarioError(Exception):
+    """The one exception the loader lets escape: a scenario that cannot be used.
+
+    It carries every problem found (up to a cap), so the author fixes a file in
+    one pass rather than one error per run.
+    """
+
+    def __init__(self, problems: list[Problem], truncated: int = 0) -> None:
+        self.problems = problems
+        self.truncated = truncated
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        if self.truncated:
+            lines.append(f"... and {self.truncated} more problem(s) not shown")
+        return "\n".join(lines)

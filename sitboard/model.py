@@ -1,0 +1,175 @@
+"""The scenario as the rest of sitboard sees it: plain, immutable, validated data.
+
+Everything here has already passed the loader, so ids resolve, times are ordered
+and defaults are filled in. Positions (`Mark`) are kept so that later checks and
+the live-reload error bar can still point into the user's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date, datetime, timezone
+from typing import Literal
+
+CONTESTED = "contested"
+UNKNOWN = "unknown"
+RESERVED_HOLDERS = (CONTESTED, UNKNOWN)
+
+TownKind = Literal["city", "town", "village", "region"]
+TOWN_KINDS: tuple[str, ...] = ("city", "town", "village", "region")
+LineKind = Literal["road", "river", "border", "front", "other"]
+LINE_KINDS: tuple[str, ...] = ("road", "river", "border", "front", "other")
+CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column in the scenario file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Faction:
+    id: str
+    name: str
+    color: str
+    mark: str
+    color_given: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Town:
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str = "town"
+    population: int | None = None
+    control: str = UNKNOWN
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name: str
+    kind: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened: a town or a bare coordinate."""
+
+    lat: float
+    lon: float
+    town: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    origin: str
+    destination: str
+    people: int | None = None
+    estimate: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventTime:
+    """An ISO 8601 time as the author wrote it, plus a key that orders it.
+
+    Dates sort as midnight; naive date-times are treated as UTC for ordering only,
+    so a file that mixes offsets and naive times still has one total order.
+    """
+
+    text: str
+    value: date | datetime
+
+    @property
+    def has_clock(self) -> bool:
+        return isinstance(self.value, datetime)
+
+    @property
+    def sort_key(self) -> datetime:
+        v = self.value
+        if not isinstance(v, datetime):
+            return datetime(v.year, v.month, v.day, tzinfo=timezone.utc)
+        if v.tzinfo is None:
+            return v.replace(tzinfo=timezone.utc)
+        return v.astimezone(timezone.utc)
+
+    @property
+    def day(self) -> date:
+        v = self.value
+        return v.date() if isinstance(v, datetime) else v
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    index: int  # 0-based position in the file; event k (1-based step) is index k-1
+    time: EventTime
+    title: str
+    text: str | None = None
+    kind: str | None = None
+    at: Place | None = None
+    actors: tuple[str, ...] = ()
+    control: tuple[tuple[str, str], ...] = ()  # (town id, new holder) in file order
+    flows: tuple[Flow, ...] = ()
+    sources: tuple[str, ...] = ()
+    confidence: str | None = None
+    mark: Mark | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+@dataclass(frozen=True, slots=True)
+class MapLine:
+    name: str
+    kind: str
+    points: tuple[tuple[float, float], ...]  # (lat, lon)
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MapSettings:
+    bounds: Bounds | None = None
+    lines: tuple[MapLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Not slotted, so the lookup tables can be cached."""
+
+    path: str
+    title: str
+    factions: tuple[Faction, ...]
+    towns: tuple[Town, ...]
+    subtitle: str | None = None
+    summary: str | None = None
+    map: MapSettings = field(default_factory=MapSettings)
+    sources: tuple[Source, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @cached_property
+    def town_index(self) -> dict[str, int]:
+        return {t.id: i for i, t in enumerate(self.towns)}
+
+    @cached_property
+    def faction_by_id(self) -> dict[str, Faction]:
+        return {f.id: f for f in self.factions}
+
+    @cached_property
+    def source_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    def town(self, town_id: str) -> Town:
+        return self.towns[self.town_index[town_id]]
