@@ -1,0 +1,242 @@
+"""The bundled world basemap: coastlines and country borders, offline.
+
+Data: Natural Earth 1:10m Admin 0 - Countries (German point of view), public
+domain, reduced by ``tools/build_basemap.py`` to two levels of detail and
+stored in ``sitboard/geo/data/basemap.bin`` (see tools/README.md).
+
+Standard library only.  Loading reads the file and a small table of polyline
+bounding boxes; the coordinates are decoded lazily, one 10 x 10 degree chunk
+at a time, the first time a query touches it.
+
+File layout (all little-endian)::
+
+    b"SITBMAP1"  uint32 header length  header (UTF-8 JSON)
+    per level, at the offsets the header gives (relative to the end of the header):
+      meta   = zlib(uint32 n_pieces, uint32 n_chunks, uint8 kind[n_pieces],
+                    uint32 npoints[n_pieces], int32 bbox[n_pieces][4] (W, S, E, N),
+                    uint32 chunk[n_chunks][4] (first piece, count, offset, length))
+      coords = the chunks: zlib(byte-shuffled int32 zigzag deltas, lat/lon interleaved),
+               every piece starting from an absolute point; fixed point 1/scale degree
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import struct
+import sys
+import zlib
+from array import array
+from dataclasses import dataclass
+from importlib import resources
+from itertools import accumulate
+from pathlib import Path
+
+__all__ = ["Basemap", "Polyline", "COAST", "BORDER", "DETAILS", "FINE_MAX_SPAN", "load_basemap"]
+
+COAST = "coast"
+BORDER = "border"
+DETAILS = ("coarse", "fine")
+#: Boxes narrower than this many degrees of longitude get the fine level.
+FINE_MAX_SPAN = 40.0
+
+_MAGIC = b"SITBMAP1"
+_DATA_FILE = "basemap.bin"
+_BIG_ENDIAN = sys.byteorder != "little"
+
+
+@dataclass(frozen=True, slots=True)
+class Polyline:
+    """One piece of coastline or border.
+
+    ``points`` are (lat, lon) in degrees; ``bbox`` is (west, south, east, north).
+    Pieces never cross the antimeridian.
+    """
+
+    kind: str
+    points: tuple[tuple[float, float], ...]
+    bbox: tuple[float, float, float, float]
+
+
+def _le_array(typecode: str, data: bytes) -> array:
+    a = array(typecode)
+    a.frombytes(data)
+    if _BIG_ENDIAN:
+        a.byteswap()
+    return a
+
+
+class _Level:
+    """One level of detail: bboxes eagerly, coordinates per chunk on demand."""
+
+    def __init__(self, name: str, info: dict, body: memoryview, scale: int, grid: float, kinds: list[str]):
+        self.name = name
+        self.tolerance = float(info["tolerance_deg"])
+        self._scale = scale
+        self._grid = grid
+        self._cols = int(round(360 / grid))
+        self._rows = int(round(180 / grid))
+        meta = zlib.decompress(body[info["meta_offset"]: info["meta_offset"] + info["meta_length"]])
+        n, n_chunks = struct.unpack_from("<II", meta, 0)
+        pos = 8
+        self._kinds = [kinds[k] for k in meta[pos: pos + n]]
+        pos += n
+        self._npts = _le_array("I", meta[pos: pos + 4 * n])
+        pos += 4 * n
+        bb = _le_array("i", meta[pos: pos + 16 * n])
+        pos += 16 * n
+        chunks = _le_array("I", meta[pos: pos + 16 * n_chunks])
+        s = scale
+        self.bboxes = [
+            (bb[i] / s, bb[i + 1] / s, bb[i + 2] / s, bb[i + 3] / s) for i in range(0, 4 * n, 4)
+        ]
+        self._chunks = [tuple(chunks[i: i + 4]) for i in range(0, 4 * n_chunks, 4)]
+        self._chunk_of = array("I", bytes(4 * n))
+        for c, (first, count, _, _) in enumerate(self._chunks):
+            for i in range(first, first + count):
+                self._chunk_of[i] = c
+        start = info["coords_offset"]
+        self._coords = body[start: start + info["coords_length"]]
+        self._lines: list[Polyline | None] = [None] * n
+        self._grid_index: dict[int, list[int]] | None = None
+        self.points = int(info.get("points", sum(self._npts)))
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    # -- spatial index ---------------------------------------------------------
+
+    def _cell_range(self, west: float, south: float, east: float, north: float):
+        g = self._grid
+        c0 = max(0, min(self._cols - 1, int((west + 180.0) // g)))
+        c1 = max(0, min(self._cols - 1, int((east + 180.0) // g)))
+        r0 = max(0, min(self._rows - 1, int((south + 90.0) // g)))
+        r1 = max(0, min(self._rows - 1, int((north + 90.0) // g)))
+        return c0, c1, r0, r1
+
+    def _index(self) -> dict[int, list[int]]:
+        if self._grid_index is None:
+            index: dict[int, list[int]] = {}
+            cols = self._cols
+            for i, (w, s, e, n) in enumerate(self.bboxes):
+                c0, c1, r0, r1 = self._cell_range(w, s, e, n)
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        index.setdefault(r * cols + c, []).append(i)
+            self._grid_index = index
+        return self._grid_index
+
+    def ids_in(self, west: float, south: float, east: float, north: float) -> set[int]:
+        index = self._index()
+        c0, c1, r0, r1 = self._cell_range(west, south, east, north)
+        found: set[int] = set()
+        bboxes = self.bboxes
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                for i in index.get(r * self._cols + c, ()):
+                    w, s, e, n = bboxes[i]
+                    if w <= east and e >= west and s <= north and n >= south:
+                        found.add(i)
+        return found
+
+    # -- decoding --------------------------------------------------------------
+
+    def line(self, i: int) -> Polyline:
+        line = self._lines[i]
+        if line is None:
+            self._decode_chunk(self._chunk_of[i])
+            line = self._lines[i]
+            assert line is not None
+        return line
+
+    def _decode_chunk(self, c: int) -> None:
+        first, count, offset, length = self._chunks[c]
+        raw = zlib.decompress(self._coords[offset: offset + length])
+        n = len(raw) // 4
+        buf = bytearray(len(raw))
+        for b in range(4):  # undo the byte shuffle
+            buf[b::4] = raw[b * n: (b + 1) * n]
+        values = _le_array("i", bytes(buf))
+        deltas = [(u >> 1) ^ -(u & 1) for u in values]  # undo zigzag
+        s = self._scale
+        pos = 0
+        for i in range(first, first + count):
+            end = pos + 2 * self._npts[i]
+            lats = [v / s for v in accumulate(deltas[pos:end:2])]
+            lons = [v / s for v in accumulate(deltas[pos + 1:end:2])]
+            self._lines[i] = Polyline(self._kinds[i], tuple(zip(lats, lons)), self.bboxes[i])
+            pos = end
+
+
+class Basemap:
+    """Coastlines and borders, queried by bounding box."""
+
+    def __init__(self, data: bytes):
+        if data[:8] != _MAGIC:
+            raise ValueError("not a sitboard basemap file")
+        (hlen,) = struct.unpack_from("<I", data, 8)
+        header = json.loads(bytes(data[12: 12 + hlen]).decode("utf-8"))
+        self.header: dict = header
+        self.provenance: dict[str, str] = {str(k): str(v) for k, v in header["provenance"].items()}
+        body = memoryview(data)[12 + hlen:]
+        self._levels = {
+            name: _Level(name, info, body, int(header["scale"]), float(header["grid_deg"]), header["kinds"])
+            for name, info in header["levels"].items()
+        }
+
+    @classmethod
+    def load(cls) -> "Basemap":
+        """The bundled basemap (loaded once, then cached)."""
+        return load_basemap()
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "Basemap":
+        return cls(Path(path).read_bytes())
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(self._levels)
+
+    def level_info(self, detail: str) -> dict:
+        """Tolerance, piece and point counts of one level (from the file header)."""
+        return dict(self.header["levels"][detail])
+
+    @staticmethod
+    def detail_for(west: float, east: float) -> str:
+        """'fine' when the box spans less than FINE_MAX_SPAN degrees of longitude."""
+        span = east - west if east >= west else east + 360.0 - west
+        return "fine" if span < FINE_MAX_SPAN else "coarse"
+
+    def lines_in(
+        self, west: float, south: float, east: float, north: float, *, detail: str | None = None
+    ) -> list[Polyline]:
+        """Polylines whose bbox intersects the box.
+
+        ``detail`` is 'coarse', 'fine' or None to choose by the box size (fine
+        when the box spans less than ~40 degrees of longitude).  A box with
+        ``west > east`` is taken to cross the antimeridian.
+        """
+        if detail is None:
+            detail = self.detail_for(west, east)
+        level = self._levels.get(detail)
+        if level is None:
+            raise ValueError(f"detail must be one of {self.details} or None, not {detail!r}")
+        if south > north:
+            south, north = north, south
+        if east - west >= 360.0:
+            boxes = [(-180.0, south, 180.0, north)]
+        elif west > east:
+            boxes = [(west, south, 180.0, north), (-180.0, south, east, north)]
+        else:
+            boxes = [(west, south, east, north)]
+        ids: set[int] = set()
+        for box in boxes:
+            ids |= level.ids_in(*box)
+        return [level.line(i) for i in sorted(ids)]
+
+
+@functools.cache
+def load_basemap() -> Basemap:
+    """Read the bundled data file once via importlib.resources."""
+    ref = resources.files("sitboard.geo").joinpath("data").joinpath(_DATA_FILE)
+    return Basemap(ref.read_bytes())
