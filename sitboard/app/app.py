@@ -1,0 +1,266 @@
+"""The board: a Textual app built from an already-loaded scenario.
+
+The current step is one reactive on the app; every widget is handed the state
+for that step and posts messages back up. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from sitboard.app import actions
+from sitboard.app.commands import BoardCommands
+from sitboard.app.messages import StepRequested, TownSelected
+from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
+from sitboard.app.style import Look
+from sitboard.app.themes import HIGH_CONTRAST, THEMES
+from sitboard.app.widgets.control_panel import ControlPanel
+from sitboard.app.widgets.displacement_panel import DisplacementPanel
+from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.header import BoardHeader
+from sitboard.app.widgets.legend import Legend
+from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.timeline_strip import TimelineStrip
+from sitboard.model import Scenario
+from sitboard.timeline import BoardState, Timeline
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
+DEFAULT_THEME = "textual-dark"
+
+
+class SitboardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "sitboard"
+    BINDINGS = actions.bindings()
+    COMMANDS = App.COMMANDS | {BoardCommands}
+
+    step: reactive[int] = reactive(0, bindings=True, init=False)
+    playing: reactive[bool] = reactive(False, bindings=True)
+    interval: reactive[float] = reactive(2.0)
+    present: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        timeline: Timeline | None = None,
+        *,
+        step: int = 0,
+        autoplay: float | None = None,
+        theme_name: str | None = None,
+        present: bool = False,
+        ascii_only: bool = False,
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.timeline = timeline or Timeline(scenario)
+        self.look = Look(scenario, ascii_only=ascii_only)
+        self.ascii_only = ascii_only
+        self._start_step = self.timeline.clamp(step)
+        self._autoplay = autoplay
+        self._timer: Timer | None = None
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = theme_name if theme_name in self.available_themes else DEFAULT_THEME
+        self._theme_unknown = theme_name if theme_name and theme_name not in self.available_themes else None
+        self.set_reactive(SitboardApp.present, present)
+        if autoplay:
+            self.set_reactive(SitboardApp.interval, autoplay)
+        self.title = scenario.title
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        look = self.look
+        yield BoardHeader(look, id="header")
+        yield Static("", id="headline")
+        with Horizontal(id="body"):
+            yield MapView(look, id="map")
+            with VerticalScroll(id="side"):
+                yield EventPanel(look, id="event")
+                yield ControlPanel(look, id="control")
+                yield DisplacementPanel(look, id="displacement")
+                yield Legend(look, id="legend")
+        yield TimelineStrip(look, id="strip")
+        yield Static("", id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.ascii_only:
+            self.add_class("-ascii")
+        self._apply_size()
+        self.set_class(self.present, "-present")
+        self.step = self._start_step
+        self._show(self.timeline.state_at(self.step))
+        if self._theme_unknown:
+            self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
+        if self._autoplay:
+            self.playing = True
+
+    def on_resize(self) -> None:
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        width, height = self.size
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        self.set_class(width < 120, "-narrow")
+        self.set_class(height < 32, "-short")
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            self.query_one("#too-small", Static).update(
+                f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
+            )
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        scenario = self.__dict__.get("scenario")  # called by App.__init__ before we set it
+        if scenario is not None:
+            for faction in scenario.factions:
+                variables[f"faction-{faction.id}"] = faction.color
+        return variables
+
+    def get_key_display(self, binding: Binding) -> str:
+        if self.ascii_only:
+            for a in actions.ACTIONS:
+                if a.action == binding.action:
+                    return actions.key_text(a, ascii_only=True).split(" / ")[0]
+            return binding.key
+        return super().get_key_display(binding)
+
+    # -- the current step ------------------------------------------------------
+
+    @property
+    def state(self) -> BoardState:
+        return self.timeline.state_at(self.step)
+
+    def watch_step(self, step: int) -> None:
+        self._show(self.timeline.state_at(step))
+
+    def _show(self, state: BoardState) -> None:
+        for widget in (BoardHeader, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
+            self.query_one(widget).state = state
+        self._update_headline(state)
+
+    def _update_headline(self, state: BoardState) -> None:
+        event = state.event
+        when = event.time.text.replace("T", " ") if event else "Start"
+        title = self.look.text(event.title) if event else self.look.text(self.scenario.title)
+        self.query_one("#headline", Static).update(f"{when}  {title}  (step {state.step}/{state.steps})")
+
+    def go_to(self, step: int) -> None:
+        self.step = self.timeline.clamp(step)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "last") and self.step >= self.timeline.steps:
+            return None
+        if action in ("previous", "first") and self.step <= 0:
+            return None
+        return True
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_next(self) -> None:
+        self.go_to(self.step + 1)
+
+    def action_previous(self) -> None:
+        self.go_to(self.step - 1)
+
+    def action_first(self) -> None:
+        self.go_to(0)
+
+    def action_last(self) -> None:
+        self.go_to(self.timeline.steps)
+
+    def action_toggle_play(self) -> None:
+        self.playing = not self.playing
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            if self.step >= self.timeline.steps:
+                self.step = 0
+            self._timer = self.set_interval(self.interval, self._tick)
+        self._update_live()
+
+    def _tick(self) -> None:
+        if self.step >= self.timeline.steps:
+            self.playing = False
+        else:
+            self.step += 1
+
+    def _change_speed(self, direction: int) -> None:
+        nearest = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.interval))
+        self.interval = SPEEDS[max(0, min(len(SPEEDS) - 1, nearest + direction))]
+        if self.playing:
+            self.watch_playing(True)
+        self.notify(f"Autoplay: one event every {self.interval:g} s", timeout=2)
+        self._update_live()
+
+    def action_slower(self) -> None:
+        self._change_speed(+1)
+
+    def action_faster(self) -> None:
+        self._change_speed(-1)
+
+    def _update_live(self) -> None:
+        header = self.query_one(BoardHeader)
+        play = ("> PLAY" if self.ascii_only else "▶ PLAY") if self.playing else ""
+        header.live = f"{play} {self.interval:g}s".strip() if self.playing else ""
+
+    def action_goto(self) -> None:
+        def done(step: int | None) -> None:
+            if step is not None:
+                self.go_to(step)
+
+        self.push_screen(GotoScreen(self.timeline), done)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.ascii_only))
+
+    def action_toggle_present(self) -> None:
+        self.present = not self.present
+
+    def watch_present(self, present: bool) -> None:
+        self.set_class(present, "-present")
+
+    def action_cycle_theme(self) -> None:
+        names = list(THEMES)
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def action_zoom_in(self) -> None:
+        self.query_one(MapView).zoom(1.5)
+
+    def action_zoom_out(self) -> None:
+        self.query_one(MapView).zoom(1 / 1.5)
+
+    def action_pan(self, direction: str) -> None:
+        dx, dy = {"west": (-0.2, 0), "east": (0.2, 0), "north": (0, 0.2), "south": (0, -0.2)}[direction]
+        self.query_one(MapView).pan(dx, dy)
+
+    def action_reset_view(self) -> None:
+        self.query_one(MapView).reset_view()
+
+    def action_toggle_areas(self) -> None:
+        self.query_one(MapView).areas = not self.query_one(MapView).areas
+
+    # -- messages from widgets ------------------------------------------------
+
+    @on(StepRequested)
+    def _step_requested(self, message: StepRequested) -> None:
+        self.go_to(message.step)
+
+    @on(TownSelected)
+    def _town_selected(self, message: TownSelected) -> None:
+        self.select_town(message.town_id)
+
+    def select_town(self, town_id: str) -> None:
+        self.query_one(MapView).selected = town_id
+        self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))

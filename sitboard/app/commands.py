@@ -1,0 +1,49 @@
+"""Command palette: go to an event or a town, and every board action."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from sitboard.app.actions import ACTIONS
+
+if TYPE_CHECKING:
+    from sitboard.app.app import SitboardApp
+
+MAX_HITS = 200
+
+
+class BoardCommands(Provider):
+    @property
+    def board(self) -> SitboardApp:
+        return self.app  # type: ignore[return-value]
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.board
+        look = app.look
+        out: list[tuple[str, object, str]] = []
+        for a in ACTIONS:
+            out.append((a.help, partial(app.run_action, a.action), "action"))
+        for e in app.scenario.events:
+            text = f"Go to event {e.index + 1}: {e.time.text} {look.text(e.title)}"
+            out.append((text, partial(app.go_to, e.index + 1), "event"))
+        for t in app.scenario.towns:
+            out.append((f"Go to town: {look.text(t.name)}", partial(app.select_town, t.id), "town"))
+        return out
+
+    async def discover(self) -> Hits:
+        for text, command, _ in self._commands()[:MAX_HITS]:
+            yield DiscoveryHit(text, command)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        hits = 0
+        for text, command, _ in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command)  # type: ignore[arg-type]
+                hits += 1
+                if hits >= MAX_HITS:
+                    return

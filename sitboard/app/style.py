@@ -1,0 +1,79 @@
+"""How holders, confidence and town kinds look, with and without colour.
+
+Every visual distinction has a non-colour twin: factions have mark letters,
+confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
+`--ascii` therefore lose nothing a briefer needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+
+from sitboard.model import CONTESTED, UNKNOWN, Scenario
+from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
+
+CONTESTED_COLOR = "#FFFFFF"
+UNKNOWN_COLOR = "#8C8C8C"
+
+KIND_GLYPHS = {"city": "■", "town": "●", "village": "•", "region": "◆"}
+KIND_GLYPHS_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
+
+CONFIDENCE_STYLE = {
+    "confirmed": "bold reverse",
+    "reported": "bold",
+    "claimed": "italic",
+    "disputed": "bold underline",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HolderLook:
+    id: str
+    name: str
+    mark: str
+    color: str
+
+
+def holder_looks(scenario: Scenario) -> dict[str, HolderLook]:
+    looks = {f.id: HolderLook(f.id, f.name, f.mark, f.color) for f in scenario.factions}
+    looks[CONTESTED] = HolderLook(CONTESTED, "contested", CONTESTED_MARK, CONTESTED_COLOR)
+    looks[UNKNOWN] = HolderLook(UNKNOWN, "unknown", UNKNOWN_MARK, UNKNOWN_COLOR)
+    return looks
+
+
+def holder_style(look: HolderLook, *, bold: bool = True) -> Style:
+    return Style(color=look.color, bold=bold)
+
+
+def kind_glyph(kind: str, ascii_only: bool) -> str:
+    return (KIND_GLYPHS_ASCII if ascii_only else KIND_GLYPHS).get(kind, "o")
+
+
+class Look:
+    """What every widget needs to draw names and holders consistently."""
+
+    def __init__(self, scenario: Scenario, *, ascii_only: bool = False) -> None:
+        from sitboard.geo.text import display
+
+        self.scenario = scenario
+        self.ascii_only = ascii_only
+        self._display = display
+        self.holders = holder_looks(scenario)
+
+    def text(self, value: str | None) -> str:
+        """User text made safe and readable: no control codes, RTL in reading order, ASCII if asked."""
+        return "" if value is None else self._display(value, ascii=self.ascii_only)
+
+    def holder_name(self, holder: str) -> str:
+        return self.text(self.holders[holder].name)
+
+    def town_name(self, town_id: str) -> str:
+        return self.text(self.scenario.town(town_id).name)
+
+    def arrow(self) -> str:
+        return "->" if self.ascii_only else "→"
+
+    def glyph(self, kind: str) -> str:
+        return kind_glyph(kind, self.ascii_only)

@@ -1,0 +1,63 @@
+"""Title, the current date in large type, and where we are in the timeline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Digits, Static
+
+from sitboard.app.style import Look
+from sitboard.timeline import BoardState
+
+
+class BoardHeader(Horizontal):
+    state: reactive[BoardState | None] = reactive(None, layout=True)
+    live: reactive[str] = reactive("")
+
+    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.look = look
+
+    def compose(self) -> ComposeResult:
+        s = self.look.scenario
+        with Vertical(id="titles"):
+            yield Static(Text(self.look.text(s.title), style="bold"), id="title")
+            yield Static(self.look.text(s.subtitle), id="subtitle")
+        # Digits draw with box characters; ASCII mode gets plain bold text instead.
+        if self.look.ascii_only:
+            yield Static("", id="date-text")
+        else:
+            yield Digits("", id="date")
+        yield Static("", id="position")
+
+    def watch_state(self, state: BoardState | None) -> None:
+        if state is None or not self.is_mounted:
+            return
+        when = state.time.text if state.time else "start"
+        date = when.replace("T", " ")[:16] if state.time else "START"
+        if self.look.ascii_only:
+            self.query_one("#date-text", Static).update(Text(date, style="bold"))
+        else:
+            digits_text = date if state.time else "-- --"
+            self.query_one("#date", Digits).update(digits_text[:10])
+        self._update_position()
+
+    def watch_live(self) -> None:
+        self._update_position()
+
+    def _update_position(self) -> None:
+        state = self.state
+        if state is None or not self.is_mounted:
+            return
+        line = Text()
+        line.append(f"step {state.step} / {state.steps}", style="bold")
+        if state.time and state.time.has_clock:
+            line.append(f"\n{state.time.text[11:16]}")
+        if self.live:
+            line.append(f"\n{self.live}", style="bold reverse")
+        self.query_one("#position", Static).update(line)
+
+    def on_mount(self) -> None:
+        self.watch_state(self.state)

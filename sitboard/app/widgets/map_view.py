@@ -1,0 +1,226 @@
+"""The map widget: a Line API view over frames computed by `sitboard.geo.scene`.
+
+Static layers are drawn once per view and size (in the scene); each step makes
+a new frame, and only the rows that differ from the previous frame are turned
+into strips again and refreshed.
+"""
+
+from __future__ import annotations
+
+import os
+from itertools import groupby
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from sitboard.app.messages import TownSelected
+from sitboard.app.style import Look
+from sitboard.geo.canvas import Cell
+from sitboard.geo.projection import View
+from sitboard.geo.scene import Frame, MapScene
+from sitboard.timeline import BoardState
+
+# Base colours per theme family; faction colours come from the scenario.
+BASE = {
+    "dark": {"coast": "#5FA8E8", "border": "#A0A0A0", "line:road": "#C8B070", "line:river": "#5FA8E8",
+             "line:front": "#FF6060", "line:border": "#A0A0A0", "line:other": "#B0B0B0", "flow": "#FFFFFF",
+             "flow-old": "#808080", "label": "#E0E0E0", "place": "#FFFFFF", "scale": "#C0C0C0"},
+    "light": {"coast": "#1F5FA8", "border": "#606060", "line:road": "#7A5C00", "line:river": "#1F5FA8",
+              "line:front": "#B00000", "line:border": "#606060", "line:other": "#505050", "flow": "#000000",
+              "flow-old": "#909090", "label": "#202020", "place": "#000000", "scale": "#404040"},
+}
+CONTRAST = {"coast": "#00FFFF", "border": "#FFFFFF", "flow": "#FFFF00", "flow-old": "#C0C0C0",
+            "label": "#FFFFFF", "line:road": "#FFD700", "line:front": "#FF4040"}
+
+
+class MapView(Widget, can_focus=True):
+    """North-up map of the scenario; click a town to see its history."""
+
+    state: reactive[BoardState | None] = reactive(None, always_update=True)
+    areas: reactive[bool] = reactive(False)
+    selected: reactive[str | None] = reactive(None)
+
+    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.look = look
+        self.scene = MapScene(look.scenario, ascii_only=look.ascii_only)
+        self.view: View = self.scene.home
+        self.marks = look.ascii_only or bool(os.environ.get("NO_COLOR"))
+        self._frame: Frame | None = None
+        self._rows: list[list[Cell]] = []
+        self._shade: list[list[str | None]] | None = None
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[str | None, Style] = {}
+        self._drag: tuple[int, int, View] | None = None
+
+    # -- state in, frames out -------------------------------------------------
+
+    def watch_state(self) -> None:
+        self._redraw()
+
+    def watch_areas(self) -> None:
+        self._redraw()
+
+    def watch_selected(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw(full=True)
+
+    def _on_theme_changed(self) -> None:
+        self._styles.clear()
+        self._redraw(full=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
+
+    def zoom(self, factor: float, center: tuple[float, float] | None = None) -> None:
+        view = self.view.zoomed(factor, center)
+        if 1e-4 < view.east - view.west < 360 and 1e-4 < view.north - view.south < 180:
+            self.view = view
+            self._redraw()
+
+    def pan(self, dx: float, dy: float) -> None:
+        self.view = self.view.panned(dx, dy)
+        self._redraw()
+
+    def reset_view(self) -> None:
+        self.view = self.scene.home
+        self._redraw()
+
+    def _redraw(self, full: bool = False) -> None:
+        state = self.state
+        width, height = self.size
+        if state is None or width < 1 or height < 1:
+            return
+        frame = self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
+                                selected=self.selected)
+        old_rows, old_shade = self._rows, self._shade
+        self._frame, self._rows, self._shade = frame, frame.grid, frame.shade
+        if full or len(old_rows) != len(frame.grid) or (old_shade is None) != (frame.shade is None):
+            self._strips.clear()
+            self.refresh()
+            return
+        for y, row in enumerate(frame.grid):
+            if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y]):  # type: ignore[index]
+                self._strips.pop(y, None)
+                self.refresh(Region(0, y, width, 1))
+
+    # -- Line API ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is None:
+            strip = self._strip(y)
+            self._strips[y] = strip
+        return strip
+
+    def _strip(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[y]
+        shade = self._shade[y] if self._shade is not None else None
+        keyed = zip(row, shade) if shade is not None else ((cell, None) for cell in row)
+        segments = []
+        for (style_key, holder), group in groupby(keyed, key=lambda item: (item[0][1], item[1])):
+            text = "".join(cell[0] for cell, _ in group)
+            segments.append(Segment(text, self._style(style_key, holder)))
+        return Strip(segments, width)
+
+    def _style(self, key: str | None, shade: str | None) -> Style:
+        cache_key = f"{key}|{shade}"
+        style = self._styles.get(cache_key)
+        if style is None:
+            style = self._make_style(key)
+            if shade is not None:
+                color = self.look.holders[shade].color
+                style += Style(bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18,
+                                            self.app.current_theme.dark))
+            self._styles[cache_key] = style
+        return style
+
+    def _make_style(self, key: str | None) -> Style:
+        theme = self.app.current_theme
+        base = dict(BASE["dark" if theme.dark else "light"])
+        if theme.name == "sitboard-high-contrast":
+            base.update(CONTRAST)
+        background = self.rich_style.bgcolor
+        if key is None:
+            return Style(bgcolor=background)
+        if key.startswith("town:"):
+            _, kind, holder, *hot = key.split(":")
+            color = self.look.holders[holder].color
+            style = Style(color=color, bold=kind in ("city", "region") or bool(hot), bgcolor=background)
+            if self.marks and kind == "city":
+                style += Style(underline=True)
+            if hot:
+                style += Style(reverse=True)
+            return style
+        if key == "label-hot":
+            return Style(color=base["label"], bold=True, underline=True, bgcolor=background)
+        if key == "flow":
+            return Style(color=base["flow"], bold=True, bgcolor=background)
+        if key == "place":
+            return Style(color=base["place"], bold=True, blink=False, bgcolor=background)
+        return Style(color=base.get(key, base["label"]), bgcolor=background, dim=key == "flow-old")
+
+    # -- mouse --------------------------------------------------------------------
+
+    def town_at(self, x: int, y: int) -> str | None:
+        if self._frame is None:
+            return None
+        cells = self._frame.town_cells
+        for dx, dy in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
+            town = cells.get((x + dx, y + dy))
+            if town:
+                return town
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        town = self.town_at(event.x, event.y)
+        if town is not None:
+            self.post_message(TownSelected(town))
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.zoom(1.25, self._latlon(event.x, event.y))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.zoom(1 / 1.25, self._latlon(event.x, event.y))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag = (event.x, event.y, self.view)
+        self.capture_mouse()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._drag = None
+        self.release_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag is None or not event.button:
+            return
+        x0, y0, view = self._drag
+        width, height = self.size
+        if width and height and (event.x, event.y) != (x0, y0):
+            self.view = view.panned(-(event.x - x0) / width, (event.y - y0) / height)
+            self._redraw()
+
+    def _latlon(self, x: int, y: int) -> tuple[float, float] | None:
+        return self._frame.projection.unproject(x + 0.5, y + 0.5) if self._frame else None
+
+
+def _dim(color: str, amount: float, dark: bool) -> str:
+    """A faint tint of a faction colour, for area shading behind the map."""
+    from rich.color import Color
+
+    r, g, b = Color.parse(color).get_truecolor()
+    base = 0 if dark else 255
+    mix = [round(base + (c - base) * amount) for c in (r, g, b)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)

@@ -1,0 +1,528 @@
+"""Rasterising map geometry into terminal cells, each cell tagged with a style key.
+
+Two canvases share one interface so the widget can switch with ``--ascii``:
+
+* ``BrailleCanvas`` gives every cell 2 x 4 dots (U+2800..U+28FF), i.e. four
+  times the resolution of plain characters, which is what makes coastlines and
+  fronts legible in a terminal;
+* ``AsciiCanvas`` draws one 7-bit character per cell (``- | / \\``) for
+  terminals and fonts without braille.
+
+A cell shows one style (a colour key such as ``"front"``). When several lines
+share a cell, the style with the highest ``priority`` wins and, among equal
+priorities, the most recently drawn one; unknown styles have priority 0. So
+``priority={"front": 3, "border": 2, "coast": 1}`` keeps a front visible where
+it runs along a coast.
+
+Everything on top of the lines (town glyphs, labels, arrow heads) goes into a
+``Grid``: rows of ``(char, style)`` cells, where a double-width character is
+stored in its first cell and ``""`` in the second, so every row always spans
+exactly ``cols`` terminal cells. ``runs`` turns a grid row into a few
+``(text, style)`` runs that map one-to-one onto Rich segments.
+
+Coordinates are cell units as produced by ``Projection.project``. Segments are
+clipped to the grid (Liang–Barsky) before rasterising, so a line from far
+outside costs the same as one inside, and non-finite input draws nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import groupby
+from operator import itemgetter
+from typing import Mapping, Protocol, Sequence, Union
+
+from sitboard.geo.text import char_width
+
+Cell = tuple[str, Union[str, None]]
+Grid = list[list[Cell]]
+Run = tuple[str, Union[str, None]]
+
+EMPTY: Cell = (" ", None)
+_LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
+
+# Braille dot (dx, dy) inside a cell -> bit, indexed by dy * 2 + dx.
+_DOT_BITS = (0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80)
+_BRAILLE = (" ",) + tuple(chr(0x2800 + bits) for bits in range(1, 256))
+
+ASCII_LINE_CHARS = "-|/\\"
+ARROWS_UNICODE = "→↗↑↖←↙↓↘"  # counter-clockwise from east, 45° apart
+ARROWS_ASCII = ">^<v"  # counter-clockwise from east, 90° apart
+
+
+class Canvas(Protocol):
+    """What the map widget needs from either canvas."""
+
+    cols: int
+    rows: int
+    cell_aspect: float
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, style: str) -> None: ...
+    def polyline(self, points: Sequence[tuple[float, float]], style: str) -> None: ...
+    def point(self, x: float, y: float, style: str) -> None: ...
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None: ...
+    def cells(self) -> Grid: ...
+    def rows_out(self) -> list[list[Run]]: ...
+
+
+def clip_segment(
+    x0: float, y0: float, x1: float, y1: float, width: float, height: float
+) -> tuple[float, float, float, float] | None:
+    """The part of a segment inside ``[0, width] x [0, height]`` (Liang–Barsky).
+
+    Returns None when nothing is inside or when a coordinate is not finite.
+    """
+    dx = x1 - x0
+    dy = y1 - y0
+    if not (math.isfinite(dx) and math.isfinite(dy)):
+        return None
+    t0 = 0.0
+    t1 = 1.0
+    for p, q in ((-dx, x0), (dx, width - x0), (-dy, y0), (dy, height - y0)):
+        if p == 0.0:
+            if q < 0.0:
+                return None  # parallel to this edge and outside it
+            continue
+        r = q / p
+        if p < 0.0:
+            if r > t1:
+                return None
+            if r > t0:
+                t0 = r
+        else:
+            if r < t0:
+                return None
+            if r < t1:
+                t1 = r
+    return x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
+
+
+def _snap(value: float, limit: int) -> int:
+    """Floor a clipped coordinate into ``[0, limit)``."""
+    i = int(value)  # values are >= -epsilon after clipping, so int() is floor
+    return limit - 1 if i >= limit else (0 if i < 0 else i)
+
+
+class BrailleCanvas:
+    """2 x 4 braille dots per cell; highest priority, then latest, style wins a cell."""
+
+    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_bits", "_styles", "_ranks", "_glyphs")
+
+    def __init__(
+        self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
+    ) -> None:
+        if cols < 1 or rows < 1:
+            raise ValueError(f"canvas must be at least 1x1 cells, got {cols}x{rows}")
+        self.cols = cols
+        self.rows = rows
+        self.cell_aspect = cell_aspect
+        self.priority: Mapping[str, int] = dict(priority or {})
+        size = cols * rows
+        self._bits = bytearray(size)
+        self._styles: list[str | None] = [None] * size
+        self._ranks: list[int] = [_LOWEST] * size
+        self._glyphs: dict[int, str] = {}  # cell index -> character replacing the dots
+
+    def copy(self) -> BrailleCanvas:
+        """A cheap snapshot, so static layers are drawn once and reused per step."""
+        other = BrailleCanvas.__new__(BrailleCanvas)
+        other.cols, other.rows, other.cell_aspect, other.priority = self.cols, self.rows, self.cell_aspect, self.priority
+        other._bits = self._bits[:]
+        other._styles = self._styles[:]
+        other._ranks = self._ranks[:]
+        other._glyphs = dict(self._glyphs)
+        return other
+
+    # -- drawing -----------------------------------------------------------------
+
+    def point(self, x: float, y: float, style: str) -> None:
+        if not (0.0 <= x < self.cols and 0.0 <= y < self.rows):
+            return  # also rejects NaN
+        dx = int(x * 2)
+        dy = int(y * 4)
+        index = (dy >> 2) * self.cols + (dx >> 1)
+        self._bits[index] |= _DOT_BITS[((dy & 3) << 1) | (dx & 1)]
+        rank = self.priority.get(style, 0)
+        if rank >= self._ranks[index]:
+            self._styles[index] = style
+            self._ranks[index] = rank
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, style: str) -> None:
+        self.polyline(((x0, y0), (x1, y1)), style)
+
+    def polyline(self, points: Sequence[tuple[float, float]], style: str) -> None:
+        """Connected segments; consecutive points on the same dot cost almost nothing."""
+        if not points:
+            return
+        width = self.cols * 2
+        height = self.rows * 4
+        plot = self._plot
+        rank = self.priority.get(style, 0)
+        iterator = iter(points)
+        x, y = next(iterator)
+        ax = x * 2.0
+        ay = y * 4.0
+        last_dot = None
+        if len(points) == 1:
+            self.point(x, y, style)
+            return
+        for x, y in iterator:
+            bx = x * 2.0
+            by = y * 4.0
+            if 0.0 <= ax < width and 0.0 <= ay < height and 0.0 <= bx < width and 0.0 <= by < height:
+                start = (int(ax), int(ay))
+                end = (int(bx), int(by))
+                if start != end or start != last_dot:
+                    plot(start[0], start[1], end[0], end[1], style, rank)
+                    last_dot = end
+            elif not (
+                (ax < 0.0 and bx < 0.0)
+                or (ay < 0.0 and by < 0.0)
+                or (ax >= width and bx >= width)
+                or (ay >= height and by >= height)
+            ):  # not trivially outside: clip
+                clipped = clip_segment(ax, ay, bx, by, width, height)
+                if clipped is not None:
+                    cx0, cy0, cx1, cy1 = clipped
+                    plot(_snap(cx0, width), _snap(cy0, height), _snap(cx1, width), _snap(cy1, height), style, rank)
+                    last_dot = None
+            ax = bx
+            ay = by
+
+    def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
+        """Bresenham between two dots that are both inside the canvas."""
+        bits = self._bits
+        styles = self._styles
+        ranks = self._ranks
+        dot_bits = _DOT_BITS
+        cols = self.cols
+        dx = x1 - x0 if x1 >= x0 else x0 - x1
+        dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
+        sx = 1 if x0 < x1 else -1
+        sy = 1 if y0 < y1 else -1
+        err = dx + dy
+        while True:
+            index = (y0 >> 2) * cols + (x0 >> 1)
+            bits[index] |= dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            if rank >= ranks[index]:
+                styles[index] = style
+                ranks[index] = rank
+            if x0 == x1 and y0 == y1:
+                return
+            e2 = err + err
+            if e2 >= dy:
+                err += dy
+                x0 += sx
+            if e2 <= dx:
+                err += dx
+                y0 += sy
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        """Replace a cell's dots by a single-width character (e.g. an arrow head)."""
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            index = row * self.cols + col
+            self._glyphs[index] = char
+            self._styles[index] = style
+
+    # -- output ------------------------------------------------------------------
+
+    def cells(self) -> Grid:
+        cols = self.cols
+        chars = list(map(_BRAILLE.__getitem__, self._bits))
+        styles = self._styles
+        for index, char in self._glyphs.items():
+            chars[index] = char
+        flat = list(zip(chars, styles))
+        return [flat[start : start + cols] for start in range(0, len(flat), cols)]
+
+    def rows_out(self) -> list[list[Run]]:
+        return [runs(row) for row in self.cells()]
+
+
+class AsciiCanvas:
+    """One 7-bit character per cell: ``- | / \\`` by slope, ``.`` for points, ``+`` where lines cross."""
+
+    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_chars", "_styles", "_ranks")
+
+    def __init__(
+        self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
+    ) -> None:
+        if cols < 1 or rows < 1:
+            raise ValueError(f"canvas must be at least 1x1 cells, got {cols}x{rows}")
+        self.cols = cols
+        self.rows = rows
+        self.cell_aspect = cell_aspect
+        self.priority: Mapping[str, int] = dict(priority or {})
+        size = cols * rows
+        self._chars: list[str] = [" "] * size
+        self._styles: list[str | None] = [None] * size
+        self._ranks: list[int] = [_LOWEST] * size
+
+    def copy(self) -> AsciiCanvas:
+        other = AsciiCanvas.__new__(AsciiCanvas)
+        other.cols, other.rows, other.cell_aspect, other.priority = self.cols, self.rows, self.cell_aspect, self.priority
+        other._chars = self._chars[:]
+        other._styles = self._styles[:]
+        other._ranks = self._ranks[:]
+        return other
+
+    # -- drawing -----------------------------------------------------------------
+
+    def point(self, x: float, y: float, style: str) -> None:
+        if 0.0 <= x < self.cols and 0.0 <= y < self.rows:
+            self._put(int(y) * self.cols + int(x), ".", style, self.priority.get(style, 0))
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, style: str) -> None:
+        clipped = clip_segment(x0, y0, x1, y1, self.cols, self.rows)
+        if clipped is None:
+            return
+        char = line_char(x1 - x0, y1 - y0, self.cell_aspect) if (x0, y0) != (x1, y1) else "."
+        cx0, cy0, cx1, cy1 = clipped
+        c0, r0 = _snap(cx0, self.cols), _snap(cy0, self.rows)
+        c1, r1 = _snap(cx1, self.cols), _snap(cy1, self.rows)
+        rank = self.priority.get(style, 0)
+        for col, row in cells_between(c0, r0, c1, r1):
+            self._put(row * self.cols + col, char, style, rank)
+
+    def polyline(self, points: Sequence[tuple[float, float]], style: str) -> None:
+        """Connected segments, thinned to about one point per cell.
+
+        A river digitised with many tiny segments would otherwise pick a
+        character from each segment's jitter rather than from its course.
+        """
+        if not points:
+            return
+        if len(points) == 1:
+            self.point(points[0][0], points[0][1], style)
+            return
+        kept_x, kept_y = points[0]
+        last = len(points) - 1
+        drawn = False
+        for i in range(1, last + 1):
+            x, y = points[i]
+            if abs(x - kept_x) < 1.0 and abs(y - kept_y) < 1.0:
+                if i != last:
+                    continue
+                if drawn and x // 1.0 == kept_x // 1.0 and y // 1.0 == kept_y // 1.0:
+                    continue  # the tail ends in the cell already drawn
+            self.line(kept_x, kept_y, x, y, style)
+            drawn = True
+            kept_x, kept_y = x, y
+
+    def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
+        if rank >= self._ranks[index]:
+            old = self._chars[index]
+            if char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and old != char:
+                char = "+"
+            self._chars[index] = char
+            self._styles[index] = style
+            self._ranks[index] = rank
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        """Put a single character in a cell; anything outside printable ASCII becomes '?'."""
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            if not (len(char) == 1 and " " <= char <= "~"):
+                char = "?"
+            index = row * self.cols + col
+            self._chars[index] = char
+            self._styles[index] = style
+
+    # -- output ------------------------------------------------------------------
+
+    def cells(self) -> Grid:
+        cols = self.cols
+        flat = list(zip(self._chars, self._styles))
+        return [flat[start : start + cols] for start in range(0, len(flat), cols)]
+
+    def rows_out(self) -> list[list[Run]]:
+        return [runs(row) for row in self.cells()]
+
+
+def new_canvas(
+    cols: int, rows: int, *, ascii: bool = False, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
+) -> BrailleCanvas | AsciiCanvas:
+    """The canvas for the chosen character set."""
+    kind = AsciiCanvas if ascii else BrailleCanvas
+    return kind(cols, rows, priority, cell_aspect)
+
+
+def line_char(dx: float, dy: float, cell_aspect: float = 2.0) -> str:
+    """The ASCII stroke for a direction given in cell units (y down).
+
+    Decided on the *visible* angle (dy stretched by the cell aspect): within
+    22.5° of horizontal is ``-``, of vertical ``|``, otherwise a diagonal.
+    """
+    vx = abs(dx)
+    vy = abs(dy) * cell_aspect
+    if vy <= vx * 0.41421356:  # tan 22.5°
+        return "-"
+    if vy >= vx * 2.41421356:  # tan 67.5°
+        return "|"
+    return "\\" if (dx > 0) == (dy > 0) else "/"
+
+
+def cells_between(c0: int, r0: int, c1: int, r1: int) -> list[tuple[int, int]]:
+    """Cells on the Bresenham line from (c0, r0) to (c1, r1), both ends included."""
+    out = []
+    dx = abs(c1 - c0)
+    dy = -abs(r1 - r0)
+    sx = 1 if c0 < c1 else -1
+    sy = 1 if r0 < r1 else -1
+    err = dx + dy
+    while True:
+        out.append((c0, r0))
+        if c0 == c1 and r0 == r1:
+            return out
+        e2 = 2 * err
+        if e2 >= dy:
+            err += dy
+            c0 += sx
+        if e2 <= dx:
+            err += dx
+            r0 += sy
+
+
+# -- grids: text and glyphs on top of the lines --------------------------------------
+
+
+def blank_grid(cols: int, rows: int) -> Grid:
+    return [[EMPTY] * cols for _ in range(rows)]
+
+
+def grid_from_canvas(canvas: Canvas) -> Grid:
+    """The canvas as a grid of (char, style) cells, ready for overlays."""
+    return canvas.cells()
+
+
+def runs(row_cells: Sequence[Cell]) -> list[Run]:
+    """Neighbouring cells of equal style merged into ``(text, style)`` runs."""
+    first = itemgetter(0)
+    return [("".join(map(first, group)), style) for style, group in groupby(row_cells, key=itemgetter(1))]
+
+
+def overlay(grid: Grid, col: int, row: int, text: str, style: str | None) -> int:
+    """Write ``text`` into ``grid`` from ``(col, row)``; returns the cells written.
+
+    Wide characters take two cells (the character, then ``""``); one that
+    would be cut by the grid edge is not written. Writing over half of an
+    existing wide character blanks its other half, so rows stay aligned.
+    Combining marks join the previous character. Nothing is written outside.
+    """
+    if not (0 <= row < len(grid)) or not text:
+        return 0
+    cells = grid[row]
+    cols = len(cells)
+    if text.isascii() and text.isprintable():  # fast path: one cell per char
+        start = max(col, 0)
+        stop = min(col + len(text), cols)
+        if start >= stop:
+            return 0
+        _unsplit(cells, start, stop)
+        cells[start:stop] = [(ch, style) for ch in text[start - col : stop - col]]
+        return stop - start
+    written = 0
+    last = -1  # first cell of the character written last, for combining marks
+    x = col
+    for ch in text:
+        w = char_width(ch)
+        if w == 0:
+            if last >= 0:
+                base, base_style = cells[last]
+                cells[last] = (base + ch, base_style)
+            continue
+        if x >= cols:
+            break
+        if x >= 0 and x + w <= cols:
+            _unsplit(cells, x, x + w)
+            cells[x] = (ch, style)
+            if w == 2:
+                cells[x + 1] = ("", style)
+            written += w
+            last = x
+        else:
+            last = -1
+        x += w
+    return written
+
+
+def _unsplit(cells: list[Cell], start: int, stop: int) -> None:
+    """Blank the outer half of any wide character straddling [start, stop)."""
+    if start > 0 and cells[start][0] == "":
+        cells[start - 1] = (" ", cells[start - 1][1])
+    if stop < len(cells) and cells[stop][0] == "":
+        cells[stop] = (" ", cells[stop][1])
+
+
+def put(grid: Grid, col: int, row: int, char: str, style: str | None) -> None:
+    """Set one single-width cell, keeping neighbouring wide characters whole."""
+    if 0 <= row < len(grid) and 0 <= col < len(grid[row]):
+        cells = grid[row]
+        _unsplit(cells, col, col + 1)
+        cells[col] = (char, style)
+
+
+# -- flow arrows -------------------------------------------------------------------
+
+
+def arrow_head(dx: float, dy: float, *, ascii: bool, cell_aspect: float = 2.0) -> str:
+    """The head character for a direction in cell units (y down)."""
+    angle = math.atan2(-dy * cell_aspect, dx)  # counter-clockwise from east
+    if ascii:
+        return ARROWS_ASCII[round(angle / (math.pi / 2)) % 4]
+    return ARROWS_UNICODE[round(angle / (math.pi / 4)) % 8]
+
+
+def arrow(
+    target: Canvas | Grid,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    style: str,
+    ascii: bool,
+) -> tuple[int, int] | None:
+    """Draw a flow from (x0, y0) to (x1, y1) with a head at the destination.
+
+    ``target`` is a canvas (the line is rasterised there and the head replaces
+    that cell's dots) or a grid (line and head are written over its cells).
+    When the destination is off the grid the head sits where the line leaves
+    the grid, still pointing along the flow. A zero-length flow points east.
+    Returns the head's (col, row), or None when the flow is entirely off-grid.
+    """
+    if isinstance(target, list):
+        rows = len(target)
+        cols = len(target[0]) if rows else 0
+        aspect = 2.0
+    else:
+        cols, rows, aspect = target.cols, target.rows, target.cell_aspect
+    if not cols or not rows:
+        return None
+    clipped = clip_segment(x0, y0, x1, y1, cols, rows)
+    if clipped is None:
+        return None
+    cx0, cy0, cx1, cy1 = clipped
+    head_col, head_row = _snap(cx1, cols), _snap(cy1, rows)
+    head = arrow_head(x1 - x0, y1 - y0, ascii=ascii, cell_aspect=aspect)
+    if isinstance(target, list):
+        _line_onto_grid(target, cx0, cy0, cx1, cy1, style, ascii, aspect)
+        put(target, head_col, head_row, head, style)
+    else:
+        target.line(x0, y0, x1, y1, style)
+        target.glyph(head_col, head_row, head, style)
+    return head_col, head_row
+
+
+def _line_onto_grid(
+    grid: Grid, x0: float, y0: float, x1: float, y1: float, style: str, ascii: bool, aspect: float
+) -> None:
+    """Rasterise an already clipped segment over a grid via a scratch canvas of its bounding box."""
+    left = int(min(x0, x1))
+    top = int(min(y0, y1))
+    width = min(int(max(x0, x1)), len(grid[0]) - 1) - left + 1
+    height = min(int(max(y0, y1)), len(grid) - 1) - top + 1
+    scratch = new_canvas(width, height, ascii=ascii, cell_aspect=aspect)
+    scratch.line(x0 - left, y0 - top, x1 - left, y1 - top, style)
+    for r, row_cells in enumerate(scratch.cells()):
+        for c, (char, cell_style) in enumerate(row_cells):
+            if cell_style is not None:
+                put(grid, left + c, top + r, char, cell_style)

@@ -1,0 +1,149 @@
+"""Where town names go, so that the important ones are always readable.
+
+Greedy placement by descending priority is predictable (the capital's label
+never disappears because a village was listed first) and fast enough to redo at
+every step. Occupancy lives in one bytearray over the grid, so a candidate
+spot costs a slice check rather than a walk over earlier labels.
+
+Rules:
+
+* every request's anchor cell (its town glyph) is blocked, even for towns whose
+  label is dropped, and so are the caller's ``blocked`` cells (legend, arrows);
+* a label never overlaps another label, and keeps one blank cell to the next
+  label on the same row, so two names never read as one;
+* a label never leaves the grid; requests anchored outside the grid are skipped;
+* positions are tried in this order (``c, r`` the anchor, ``w`` the width):
+  right ``(c+2, r)``; left, ending at ``c-2``; above, centred, then starting
+  at ``c``; below, centred, then starting at ``c``; then the diagonals
+  above-right ``(c+1, r-1)``, below-right ``(c+1, r+1)``, above-left and
+  below-left (ending at ``c-1``);
+* when no position fits, a shortened form is tried in the same positions: the
+  first word plus the ellipsis if that word is at least 4 cells wide, else the
+  first 4 cells plus the ellipsis (pass ``ellipsis="."`` in ASCII mode). Text
+  containing right-to-left characters is already in visual order, where a cut
+  would keep the wrong end, so it is dropped instead of shortened;
+* ties in priority keep the input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sitboard.geo.text import cell_width, is_rtl, truncate
+
+_TAKEN = 1  # a label, anchor or blocked cell
+_GAP = 2  # the blank cell beside a label, kept free of other labels
+_MIN_SHORT = 4  # cells of a name kept when shortening
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRequest:
+    """A town that would like its name shown; (col, row) is its glyph's cell."""
+
+    key: str
+    col: int
+    row: int
+    text: str  # already prepared for display (text.display)
+    priority: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedLabel:
+    """A label that fits; (col, row) is the cell of its first character."""
+
+    key: str
+    col: int
+    row: int
+    text: str
+
+
+def place_labels(
+    requests: Sequence[LabelRequest],
+    cols: int,
+    rows: int,
+    blocked: Iterable[tuple[int, int]] = (),
+    *,
+    ellipsis: str = "…",
+    shorten: bool = True,
+) -> list[PlacedLabel]:
+    """Labels that fit, highest priority first (see the module rules)."""
+    if cols < 1 or rows < 1:
+        return []
+    grid = bytearray(cols * rows)
+    for request in requests:
+        if 0 <= request.col < cols and 0 <= request.row < rows:
+            grid[request.row * cols + request.col] = _TAKEN
+    for col, row in blocked:
+        if 0 <= col < cols and 0 <= row < rows:
+            grid[row * cols + col] = _TAKEN
+
+    placed: list[PlacedLabel] = []
+    for request in sorted(requests, key=_by_priority):
+        col, row = request.col, request.row
+        if not (0 <= col < cols and 0 <= row < rows) or not request.text:
+            continue
+        text = request.text
+        width = cell_width(text)
+        spot = _free_spot(grid, cols, rows, col, row, width)
+        if spot is None and shorten:
+            text = _shortened(text, ellipsis)
+            width = cell_width(text)
+            spot = _free_spot(grid, cols, rows, col, row, width) if text else None
+        if spot is not None:
+            start, label_row = spot
+            _occupy(grid, cols, start, label_row, width)
+            placed.append(PlacedLabel(request.key, start, label_row, text))
+    return placed
+
+
+def _by_priority(request: LabelRequest) -> float:
+    return -request.priority
+
+
+def _shortened(text: str, ellipsis: str) -> str:
+    """A shorter form of the label, or "" when none is allowed or useful."""
+    if is_rtl(text):
+        return ""
+    words = text.split()
+    first_word = words[0].rstrip(",;:-") if words else ""
+    if len(words) > 1 and cell_width(first_word) >= _MIN_SHORT:
+        short = first_word + ellipsis
+    else:
+        short = truncate(text, _MIN_SHORT + cell_width(ellipsis), ellipsis)
+    return short if cell_width(short) < cell_width(text) else ""
+
+
+def _free_spot(grid: bytearray, cols: int, rows: int, col: int, row: int, width: int) -> tuple[int, int] | None:
+    """The first candidate (start col, row) whose cells are all free."""
+    centred = col - (width - 1) // 2
+    candidates = (
+        (col + 2, row),  # right
+        (col - 1 - width, row),  # left, ending at col - 2
+        (centred, row - 1),  # above
+        (col, row - 1),
+        (centred, row + 1),  # below
+        (col, row + 1),
+        (col + 1, row - 1),  # above-right
+        (col + 1, row + 1),  # below-right
+        (col - width, row - 1),  # above-left, ending at col - 1
+        (col - width, row + 1),  # below-left
+    )
+    if width <= 0:
+        return None
+    last_start = cols - width
+    for start, label_row in candidates:
+        if 0 <= start <= last_start and 0 <= label_row < rows:
+            base = label_row * cols + start
+            if not any(grid[base : base + width]):
+                return start, label_row
+    return None
+
+
+def _occupy(grid: bytearray, cols: int, start: int, row: int, width: int) -> None:
+    base = row * cols + start
+    grid[base : base + width] = b"\x01" * width
+    if start > 0 and not grid[base - 1]:
+        grid[base - 1] = _GAP
+    if start + width < cols and not grid[base + width]:
+        grid[base + width] = _GAP

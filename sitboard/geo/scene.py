@@ -1,0 +1,201 @@
+"""The map for one step, as a grid of styled cells, computed without a terminal.
+
+Layers, bottom to top: the basemap (coast, borders) and the scenario's overlay
+lines, drawn once per view and size; then, per step, flows, town glyphs, the
+event's place, labels and the scale bar. The widget only turns rows of cells
+into strips, so everything a briefer sees on the map is decided and tested here.
+
+Style keys are plain strings the widget maps to colours:
+`coast`, `border`, `line:<kind>`, `flow`, `flow-old`, `place`, `label`,
+`label-hot`, `scale`, and `town:<kind>:<holder>` with `:hot` appended for a
+town that changed hands, is the event's place, or is selected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sitboard.geo.basemap import Basemap
+from sitboard.geo.canvas import Grid, arrow, new_canvas, overlay, put
+from sitboard.geo.labels import LabelRequest, place_labels
+from sitboard.geo.projection import Projection, View, scale_bar
+from sitboard.geo.shading import shade_cells
+from sitboard.geo.text import cell_width, display
+from sitboard.model import Scenario
+from sitboard.timeline import BoardState
+
+PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,
+            "line:river": 3, "line:other": 3, "coast": 2}
+KIND_GLYPH = {"city": "■", "town": "●", "village": "•", "region": "◆"}
+KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
+KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
+PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What the widget draws: cells, optional area shading, and the projection used."""
+
+    grid: Grid
+    shade: list[list[str | None]] | None
+    projection: Projection
+    town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks
+
+
+class MapScene:
+    """Draws a scenario's map; caches what does not change between steps."""
+
+    def __init__(self, scenario: Scenario, *, ascii_only: bool = False, basemap: Basemap | None = None) -> None:
+        self.scenario = scenario
+        self.ascii_only = ascii_only
+        self._basemap = basemap
+        b = scenario.map.bounds
+        self.home = (
+            View(b.west, b.south, b.east, b.north) if b else View.around((t.lat, t.lon) for t in scenario.towns)
+        )
+        self._static_key: tuple[object, ...] | None = None
+        self._static = None
+        self._visible_key: tuple[object, ...] | None = None
+        self._visible: list[tuple[int, int, int]] = []  # (town index, col, row)
+        self._shade_key: tuple[object, ...] | None = None
+        self._shade: list[list[str | None]] | None = None
+        self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
+
+    @property
+    def basemap(self) -> Basemap:
+        if self._basemap is None:
+            self._basemap = Basemap.load()
+        return self._basemap
+
+    # -- layers drawn once per view ---------------------------------------------
+
+    def _static_canvas(self, projection: Projection):  # type: ignore[no-untyped-def]
+        key = (projection.view, projection.cols, projection.rows)
+        if key != self._static_key:
+            canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
+            e = projection.extent
+            project = projection.project
+            for line in self.basemap.lines_in(e.west, e.south, e.east, e.north):
+                canvas.polyline([project(lat, lon) for lat, lon in line.points], line.kind)
+            for line in self.scenario.map.lines:
+                canvas.polyline([project(lat, lon) for lat, lon in line.points], f"line:{line.kind}")
+            self._static, self._static_key = canvas, key
+        return self._static.copy()
+
+    def _visible_towns(self, projection: Projection) -> list[tuple[int, int, int]]:
+        key = (projection.view, projection.cols, projection.rows)
+        if key != self._visible_key:
+            cell = projection.cell
+            self._visible = [
+                (i, *c) for i, t in enumerate(self.scenario.towns) if (c := cell(t.lat, t.lon)) is not None
+            ]
+            self._visible_key = key
+        return self._visible
+
+    # -- the frame for one step --------------------------------------------------
+
+    def draw(
+        self,
+        state: BoardState,
+        view: View,
+        cols: int,
+        rows: int,
+        *,
+        marks: bool = False,
+        areas: bool = False,
+        selected: str | None = None,
+    ) -> Frame:
+        projection = Projection(view, cols, rows)
+        canvas = self._static_canvas(projection)
+        towns = self.scenario.towns
+        project = projection.project
+        index = self.scenario.town_index
+
+        # Flows: every origin/destination pair once; this step's on top.
+        now = {(f.origin, f.destination) for f in state.step_flows}
+        earlier = {(f.flow.origin, f.flow.destination) for f in state.flows} - now
+        size_labels: list[LabelRequest] = []
+        for pairs, style in ((earlier, "flow-old"), (now, "flow")):
+            for origin, dest in sorted(pairs):
+                a, b = towns[index[origin]], towns[index[dest]]
+                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                arrow(canvas, x0, y0, x1, y1, style, self.ascii_only)
+        for f in state.step_flows:
+            if f.people is not None or f.estimate:
+                a, b = towns[index[f.origin]], towns[index[f.destination]]
+                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+                if 0 <= mx < cols and 0 <= my < rows:
+                    text = f"{f.people:,}" if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
+                    size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
+
+        grid = canvas.cells()
+
+        hot = {c.town for c in state.changed}
+        place = state.event.at if state.event else None
+        if place is not None and place.town:
+            hot.add(place.town)
+        if selected:
+            hot.add(selected)
+
+        glyphs = KIND_GLYPH_ASCII if self.ascii_only else KIND_GLYPH
+        looks = {f.id: f.mark for f in self.scenario.factions}
+        town_cells: dict[tuple[int, int], str] = {}
+        requests: list[LabelRequest] = list(size_labels)
+        holders = state.holders
+        for i, col, row in self._visible_towns(projection):
+            t = towns[i]
+            holder = holders[i]
+            is_hot = t.id in hot
+            char = looks.get(holder, "~" if holder == "contested" else "?") if marks else glyphs.get(t.kind, "o")
+            put(grid, col, row, char, f"town:{t.kind}:{holder}" + (":hot" if is_hot else ""))
+            town_cells[(col, row)] = t.id
+            priority = KIND_WEIGHT.get(t.kind, 2.0) + (math.log10(t.population + 1) / 2 if t.population else 0.0)
+            if is_hot:
+                priority += 20.0
+            if t.id == selected:
+                priority += 10.0
+            requests.append(LabelRequest(t.id, col, row, self._names[i], priority))
+
+        if place is not None and place.town is None:
+            c = projection.cell(place.lat, place.lon)
+            if c is not None:
+                put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
+
+        # Scale bar and north arrow sit in the bottom-left and top-right corners.
+        blocked = self._furniture(grid, projection)
+        ellipsis = "." if self.ascii_only else "…"
+        for label in place_labels(requests, cols, rows, blocked, ellipsis=ellipsis):
+            key = label.key
+            style = "label-hot" if key in hot or key.startswith("flow:") else "label"
+            overlay(grid, label.col, label.row, label.text, style)
+
+        shade = self._shading(projection, holders) if areas else None
+        return Frame(grid, shade, projection, town_cells)
+
+    def _furniture(self, grid: Grid, projection: Projection) -> list[tuple[int, int]]:
+        cols, rows = projection.cols, projection.rows
+        blocked: list[tuple[int, int]] = []
+        if rows >= 3 and cols >= 16:
+            length, label = scale_bar(projection, max(1, min(cols // 4, 30)))
+            if length:
+                bar = ("|" + "-" * max(0, length - 2) + "|") if self.ascii_only else ("├" + "─" * max(0, length - 2) + "┤")
+                text = f"{bar[:length]} {label}"
+                overlay(grid, 1, rows - 1, text, "scale")
+                blocked += [(c, rows - 1) for c in range(1, 1 + cell_width(text))]
+            north = "N ^" if self.ascii_only else "N ↑"
+            overlay(grid, cols - 4, 0, north, "scale")
+            blocked += [(c, 0) for c in range(cols - 4, cols)]
+        return blocked
+
+    def _shading(self, projection: Projection, holders: tuple[str, ...]) -> list[list[str | None]]:
+        key = (projection.view, projection.cols, projection.rows, holders)
+        if key != self._shade_key:
+            towns = self.scenario.towns
+            extent_km = projection.km_per_col() * projection.cols
+            radius = max(5.0, min(60.0, extent_km / 12))
+            sites = [(t.lat, t.lon, holders[i]) for i, t in enumerate(towns)]
+            self._shade = shade_cells(projection, sites, radius)
+            self._shade_key = key
+        return self._shade  # type: ignore[return-value]

@@ -1,0 +1,143 @@
+"""Scenario text made safe and measurable for a terminal grid.
+
+Town names come from user files and may be in any script. Three things can go
+wrong on a terminal map: a name carries control characters (an ESC could
+repaint the screen), a right-to-left name shows up backwards because most
+terminals do no bidi reordering, and a CJK or emoji name takes two cells per
+character so labels drift out of alignment. ``display`` fixes the first two and
+``cell_width`` / ``truncate`` make the third measurable.
+
+Widths follow what common terminals (wcwidth-style) do: East Asian Wide and
+Fullwidth characters and emoji take 2 cells, combining marks and other
+zero-width characters 0, everything else (including East Asian Ambiguous) 1.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+from bidi import get_display
+
+# Explicit bidi formatting characters: they would let a name reorder its
+# neighbours on a bidi-capable terminal, and we do the reordering ourselves.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZWJ = "\u200d"
+_VS16 = "\ufe0f"  # asks for emoji presentation: the base becomes 2 cells wide
+_RTL_CLASSES = frozenset(("R", "AL"))
+
+
+@lru_cache(maxsize=8192)
+def cell_width(text: str) -> int:
+    """Terminal cells needed to show ``text`` (wide chars 2, zero-width 0)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    width = 0
+    previous = 0  # width of the previous visible character, for VS16
+    joined = False  # the previous character was a ZWJ: this one joins its cluster
+    for ch in text:
+        w = char_width(ch)
+        if ch == _VS16:
+            if previous == 1:
+                width += 1
+                previous = 2
+            continue
+        if joined and w:
+            joined = False
+            continue  # emoji ZWJ sequences render as one glyph on modern terminals
+        joined = ch == _ZWJ and previous == 2  # not Indic/Arabic ZWJ, which joins letters
+        if w:
+            previous = w
+            width += w
+    return width
+
+
+def char_width(ch: str) -> int:
+    """Cells for one code point, ignoring its neighbours."""
+    code = ord(ch)
+    if 0x20 <= code < 0x7F:
+        return 1
+    category = unicodedata.category(ch)
+    if category in ("Mn", "Me", "Cf", "Cc") or 0x1160 <= code <= 0x11FF:  # + Hangul medial jamo
+        return 0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 2
+    return 1
+
+
+def clean(text: str) -> str:
+    """Remove control and bidi formatting characters; line breaks and tabs become spaces."""
+    if text.isascii() and text.isprintable():
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch in _BIDI_CONTROLS:
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Zl", "Zp") or ch in "\t\n\r\v\f\x85":
+            out.append(" ")
+        elif category == "Cc":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_rtl(text: str) -> bool:
+    """True if any character is strongly right-to-left (Hebrew, Arabic, ...)."""
+    if text.isascii():
+        return False
+    return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def display(text: str, *, ascii: bool = False) -> str:
+    """``text`` ready to be written left to right into terminal cells.
+
+    Control characters (C0, C1, ESC, DEL) and bidi overrides are always
+    removed, so a scenario cannot inject escape sequences. With ``ascii`` the
+    text is transliterated by anyascii and anything that is not printable
+    7-bit ASCII is dropped. Otherwise text containing right-to-left characters
+    is returned in visual order (python-bidi's ``get_display``), because most
+    terminals print code points strictly left to right; Arabic letters are not
+    re-shaped.
+    """
+    text = clean(text)
+    if ascii:
+        if not text.isascii():
+            text = anyascii(text)
+        return "".join(ch for ch in text if " " <= ch <= "~")
+    if is_rtl(text):
+        return get_display(text)
+    return text
+
+
+def truncate(text: str, max_cells: int, ellipsis: str = "…") -> str:
+    """``text`` cut to at most ``max_cells`` cells, marked with ``ellipsis``.
+
+    Cuts never split a wide character or separate a combining mark from its
+    base. Truncate the *logical* text before ``display`` so that a
+    right-to-left name loses its end rather than its beginning.
+    """
+    if max_cells <= 0:
+        return ""
+    if cell_width(text) <= max_cells:
+        return text
+    room = max_cells - cell_width(ellipsis)
+    if room < 0:
+        return _prefix(text, max_cells)
+    return _prefix(text, room).rstrip() + ellipsis
+
+
+def _prefix(text: str, max_cells: int) -> str:
+    """The longest start of ``text`` that fits in ``max_cells`` cells."""
+    used = 0
+    end = 0
+    for index, ch in enumerate(text):
+        w = char_width(ch)
+        if used + w > max_cells:
+            break
+        used += w
+        end = index + 1
+    return text[:end]
