@@ -20,7 +20,7 @@ from sitboard.loader import load_scenario
 from sitboard.model import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-COMMANDS = ("check", "export")
+COMMANDS = ("check", "export", "bench")
 
 
 def rich_color_ok(name: str) -> bool:
@@ -67,7 +67,7 @@ def board_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json'. "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json', 'sitboard bench'. "
         "See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
@@ -159,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(check_parser().parse_args(argv[1:]))
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "bench":
+            from sitboard.bench import main as bench_main
+
+            return bench_main(argv[1:])
         args = board_parser().parse_args(argv)
         if args.autoplay is not None and not args.autoplay > 0:
             raise _Usage("--autoplay takes a positive number of seconds")

@@ -1,0 +1,213 @@
+"""`sitboard bench`: the figures behind the README's performance section.
+
+Everything is measured in one run on one machine and reported as medians with
+the spread, next to a baseline measured the same way (the smallest Textual
+app, a no-op key), because on a shared 2-core machine only ratios are stable.
+Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+SMALLEST_APP = """
+import time, sys
+from textual.app import App
+from textual.widgets import Static
+class Smallest(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Smallest().run(headless=True, size=(160, 50))
+"""
+
+BOARD_APP = """
+import sys
+from sitboard.cli import read
+from sitboard.timeline import Timeline
+from sitboard.app import SitboardApp
+scenario = read(sys.argv[1])
+app = SitboardApp(scenario, Timeline(scenario))
+app.call_later(lambda: app.call_after_refresh(app.exit))
+app.run(headless=True, size=(160, 50))
+"""
+
+
+def generate(towns: int, events: int, seed: int = 1) -> str:
+    """A synthetic scenario of the given size (valid, deterministic)."""
+    rng = random.Random(seed)
+    factions = ["gov", "reb", "kur", "isl"]
+    lines = ["sitboard: 1", f"title: Synthetic {towns} x {events}", "factions:"]
+    lines += [f"  - {{id: {f}, name: Faction {f}}}" for f in factions]
+    lines.append("towns:")
+    for i in range(towns):
+        lat, lon = 32 + rng.random() * 5, 35.5 + rng.random() * 6.5
+        kind = rng.choice(["city", "town", "town", "village", "village"])
+        lines.append(f"  - {{id: t{i}, name: Town {i}, lat: {lat:.4f}, lon: {lon:.4f}, kind: {kind}, "
+                     f"population: {rng.randint(500, 900000)}, control: {rng.choice(factions)}}}")
+    lines.append("events:")
+    for e in range(events):
+        when = date(2024, 1, 1) + timedelta(days=e * 365 // max(1, events))
+        lines.append(f"  - time: {when.isoformat()}")
+        lines.append(f"    title: Event {e} near Town {rng.randrange(towns)}")
+        lines.append(f"    at: t{rng.randrange(towns)}")
+        if rng.random() < 0.3:
+            lines.append(f"    control: {{t{rng.randrange(towns)}: {rng.choice(factions)}}}")
+        if rng.random() < 0.1:
+            people = f", people: {rng.randint(10, 5000)}" if rng.random() < 0.7 else ""
+            lines.append(f"    flows: [{{from: t{rng.randrange(towns)}, to: t{rng.randrange(towns)}{people}}}]")
+    return "\n".join(lines) + "\n"
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(samples) * 1e3, "min_ms": ordered[0] * 1e3,
+            "max_ms": ordered[-1] * 1e3, "p95_ms": p95 * 1e3, "n": len(samples)}
+
+
+def bench_load(path: Path, repeat: int) -> dict[str, float]:
+    from sitboard.cli import read
+
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        read(path)
+        times.append(time.perf_counter() - t0)
+    return _stats(times)
+
+
+def bench_first_frame(scenario: Path, repeat: int) -> dict[str, Any]:
+    """Process start to first full frame (headless), board vs the smallest app, interleaved."""
+    board, smallest = [], []
+    env = dict(os.environ, TEXTUAL_ANIMATIONS="none")
+    for _ in range(repeat):
+        for script, out, args in ((SMALLEST_APP, smallest, []), (BOARD_APP, board, [str(scenario)])):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", script, *args], check=True, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out.append(time.perf_counter() - t0)
+    b, s = _stats(board), _stats(smallest)
+    return {"board": b, "smallest_textual_app": s, "ratio": b["median_ms"] / s["median_ms"]}
+
+
+async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
+    from sitboard.app import SitboardApp
+    from sitboard.cli import read
+    from sitboard.timeline import Timeline
+
+    scenario = read(scenario_path)
+    app = SitboardApp(scenario, Timeline(scenario))
+    # Pilot sleeps between key events, so wall time says little; the process's
+    # CPU time across press-to-idle is the work the key caused (single-threaded
+    # event loop), including layout, compositing and writing the frame.
+    steps, noops, jumps = [], [], []
+    clock = time.process_time
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for i in range(repeat):
+            key = "right" if app.step < app.timeline.steps else "home"
+            t0 = clock()
+            await pilot.press(key)
+            await pilot.pause()
+            (steps if key == "right" else jumps).append(clock() - t0)
+            t0 = clock()
+            await pilot.press("f12")  # bound to nothing: the cost of a key press and a frame alone
+            await pilot.pause()
+            noops.append(clock() - t0)
+        for _ in range(max(3, repeat // 4)):
+            for key in ("end", "home"):
+                t0 = clock()
+                await pilot.press(key)
+                await pilot.pause()
+                jumps.append(clock() - t0)
+    return {"step": _stats(steps), "jump": _stats(jumps), "no_op_key": _stats(noops)}
+
+
+def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
+    from sitboard.geo.scene import MapScene
+    from sitboard.loader import parse_scenario
+    from sitboard.timeline import Timeline
+
+    scenario = parse_scenario(generate(towns, 200), "<bench>")
+    timeline = Timeline(scenario)
+    scene = MapScene(scenario)
+    cols, rows = size
+    t0 = time.perf_counter()
+    scene.draw(timeline.state_at(0), scene.home, cols, rows)
+    first = time.perf_counter() - t0
+    draws = []
+    for i in range(repeat):
+        state = timeline.state_at(1 + i % timeline.steps)
+        t0 = time.perf_counter()
+        scene.draw(state, scene.home, cols, rows)
+        draws.append(time.perf_counter() - t0)
+    return {"towns": towns, "size": f"{cols}x{rows}", "first_draw_ms": first * 1e3, "step_draw": _stats(draws)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="sitboard bench", description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--sizes", default="50x100,500x2000", help="towns x events for load timing, comma separated")
+    p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
+    args = p.parse_args(argv)
+    from sitboard.bundled import default_scenario
+
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+    }
+    bundled = default_scenario()
+    with tempfile.TemporaryDirectory() as tmp:
+        load = {}
+        for size in args.sizes.split(","):
+            towns, events = (int(x) for x in size.lower().split("x"))
+            path = Path(tmp) / f"synthetic_{towns}x{events}.yaml"
+            path.write_text(generate(towns, events), encoding="utf-8")
+            load[size] = {"bytes": path.stat().st_size, **bench_load(path, max(1, args.repeat // 2))}
+        results["load"] = load
+    results["first_frame"] = bench_first_frame(bundled, args.repeat)
+    results["keys_160x50"] = asyncio.run(_step_latency(bundled, args.repeat * 3, (160, 50)))
+    results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
+    _print(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _print(r: dict[str, Any]) -> None:
+    m = r["machine"]
+    print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
+    for size, s in r["load"].items():
+        print(f"load+validate {size:>12} ({s['bytes'] / 1e6:.2f} MB): median {s['median_ms']:.0f} ms "
+              f"[{s['min_ms']:.0f}-{s['max_ms']:.0f}]")
+    ff = r["first_frame"]
+    print(f"first full frame: board {ff['board']['median_ms']:.0f} ms [{ff['board']['min_ms']:.0f}-"
+          f"{ff['board']['max_ms']:.0f}], smallest Textual app {ff['smallest_textual_app']['median_ms']:.0f} ms, "
+          f"ratio {ff['ratio']:.2f}")
+    k = r["keys_160x50"]
+    for name in ("step", "jump", "no_op_key"):
+        s = k[name]
+        print(f"key to frame at 160x50 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
+    mp = r["map_200x60"]
+    s = mp["step_draw"]
+    print(f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
+          f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
