@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -118,6 +118,8 @@ def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck 
     except _TooMany:
         pass
     if checker.problems or scenario is None:
+        # The checker walks section by section; the author reads top to bottom.
+        checker.problems.sort(key=lambda p: (p.line, p.column))
         shown = checker.problems[:MAX_PROBLEMS]
         raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped)
     return scenario
@@ -225,7 +227,10 @@ class _Checker:
         if not isinstance(node, Scalar) or node.tag not in (INT, FLOAT) or isinstance(node.value, bool):
             self.error(node, path, f"expected a number from {low:g} to {high:g}, found {_describe(node)}")
             return None
-        value = float(node.value)  # type: ignore[arg-type]
+        try:
+            value = float(node.value)  # type: ignore[arg-type]
+        except OverflowError:  # an integer too large for a float is out of any range
+            value = math.inf
         if not math.isfinite(value) or not low <= value <= high:
             self.error(node, path, f"{node.text} is out of range: expected a number from {low:g} to {high:g}")
             return None
@@ -250,12 +255,11 @@ class _Checker:
             return None
         return value
 
-    def ref(self, node: Node, path: str, known: Iterable[str], what: str) -> str | None:
+    def ref(self, node: Node, path: str, known: Collection[str], what: str) -> str | None:
         value = self.text(node, path)
         if value is None:
             return None
-        known = list(known)
-        if value not in known:
+        if value not in known:  # `known` is a dict or list; never copy it (a big file would go quadratic)
             self.error(node, path, f"unknown {what} {value!r}{_nearest(value, known)}")
             return None
         return value
@@ -562,7 +566,13 @@ class _Checker:
         except ValueError:
             self.error(node, path, f"{expected}, found {raw!r}")
             return None
-        return EventTime(raw, value)
+        when = EventTime(raw, value)
+        try:
+            when.sort_key  # noqa: B018 - e.g. 0001-01-01T00:00+01:00 is before the first representable UTC instant
+        except OverflowError:
+            self.error(node, path, f"{raw!r} is out of range: it cannot be converted to UTC")
+            return None
+        return when
 
     def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
         if isinstance(node, Map):
@@ -583,7 +593,7 @@ class _Checker:
         changes: list[tuple[str, str]] = []
         seen: dict[str, int] = {}
         for key, value in resolve_merges(node):
-            if key.text.startswith("x-"):
+            if key.text.startswith("x-") and key.text not in towns:  # a town may be called `x-ray`
                 continue
             kpath = f"{path}.{key.text}"
             if key.text in seen:

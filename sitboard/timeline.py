@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import overload
 
@@ -207,9 +207,13 @@ class Timeline:
             displaced=self.displacement_at(step),
         )
 
-    def step_at_or_before(self, when: datetime) -> int:
-        """The last step whose event happened at or before `when` (0 if none)."""
-        return bisect.bisect_right(self._times, when)
+    def step_at_or_before(self, when: date | datetime) -> int:
+        """The last step whose event happened at or before `when` (0 if none).
+
+        `when` is ordered like event times: a date is its midnight, a naive
+        date-time is taken as UTC.
+        """
+        return bisect.bisect_right(self._times, EventTime("", when).sort_key)
 
     @cached_property
     def _history(self) -> dict[str, list[tuple[int, str]]]:

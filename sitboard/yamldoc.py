@@ -124,7 +124,11 @@ def compose(text: str) -> Node | None:
         line, col = _pos(mark)
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
-            what = f"{exc.context}, {exc.problem}"
+            context = exc.context
+            if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+                # e.g. an unclosed quote fails at the end of the file: say where it was opened
+                context += " (started at line {}, column {})".format(*_pos(exc.context_mark))
+            what = f"{context}, {exc.problem}"
         raise YamlProblem(line, col, f"invalid YAML: {what}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         offset = exc.position if isinstance(exc.position, int) else 0
