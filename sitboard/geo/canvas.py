@@ -28,11 +28,9 @@ outside costs the same as one inside, and non-finite input draws nothing.
 from __future__ import annotations
 
 import math
-from itertools import groupby
-from operator import itemgetter
 from typing import Mapping, Protocol, Sequence, Union
 
-from sitboard.geo.text import char_width
+from sitboard.geo.text import clusters
 
 Cell = tuple[str, Union[str, None]]
 Grid = list[list[Cell]]
@@ -40,6 +38,7 @@ Run = tuple[str, Union[str, None]]
 
 EMPTY: Cell = (" ", None)
 _LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
+_EDGE = 1e-9  # clip to just inside the far edges: the grid is half-open, [0, cols) x [0, rows)
 
 # Braille dot (dx, dy) inside a cell -> bit, indexed by dy * 2 + dx.
 _DOT_BITS = (0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80)
@@ -126,7 +125,8 @@ class BrailleCanvas:
     def copy(self) -> BrailleCanvas:
         """A cheap snapshot, so static layers are drawn once and reused per step."""
         other = BrailleCanvas.__new__(BrailleCanvas)
-        other.cols, other.rows, other.cell_aspect, other.priority = self.cols, self.rows, self.cell_aspect, self.priority
+        other.cols, other.rows, other.cell_aspect = self.cols, self.rows, self.cell_aspect
+        other.priority = self.priority
         other._bits = self._bits[:]
         other._styles = self._styles[:]
         other._ranks = self._ranks[:]
@@ -152,7 +152,9 @@ class BrailleCanvas:
 
     def polyline(self, points: Sequence[tuple[float, float]], style: str) -> None:
         """Connected segments; consecutive points on the same dot cost almost nothing."""
-        if not points:
+        if len(points) < 2:
+            for x, y in points:
+                self.point(x, y, style)
             return
         width = self.cols * 2
         height = self.rows * 4
@@ -163,9 +165,6 @@ class BrailleCanvas:
         ax = x * 2.0
         ay = y * 4.0
         last_dot = None
-        if len(points) == 1:
-            self.point(x, y, style)
-            return
         for x, y in iterator:
             bx = x * 2.0
             by = y * 4.0
@@ -181,7 +180,7 @@ class BrailleCanvas:
                 or (ax >= width and bx >= width)
                 or (ay >= height and by >= height)
             ):  # not trivially outside: clip
-                clipped = clip_segment(ax, ay, bx, by, width, height)
+                clipped = clip_segment(ax, ay, bx, by, width - _EDGE, height - _EDGE)
                 if clipped is not None:
                     cx0, cy0, cx1, cy1 = clipped
                     plot(_snap(cx0, width), _snap(cy0, height), _snap(cx1, width), _snap(cy1, height), style, rank)
@@ -228,19 +227,24 @@ class BrailleCanvas:
 
     def cells(self) -> Grid:
         cols = self.cols
-        chars = list(map(_BRAILLE.__getitem__, self._bits))
+        bits = self._bits
         styles = self._styles
+        char_of = _BRAILLE.__getitem__
+        grid = [
+            list(zip(map(char_of, bits[start : start + cols]), styles[start : start + cols]))
+            for start in range(0, len(bits), cols)
+        ]
         for index, char in self._glyphs.items():
-            chars[index] = char
-        flat = list(zip(chars, styles))
-        return [flat[start : start + cols] for start in range(0, len(flat), cols)]
+            row, col = divmod(index, cols)
+            grid[row][col] = (char, styles[index])
+        return grid
 
     def rows_out(self) -> list[list[Run]]:
         return [runs(row) for row in self.cells()]
 
 
 class AsciiCanvas:
-    """One 7-bit character per cell: ``- | / \\`` by slope, ``.`` for points, ``+`` where lines cross."""
+    """One 7-bit character per cell: ``- | / \\`` by slope, ``.`` for points, ``+`` where two lines cross."""
 
     __slots__ = ("cols", "rows", "cell_aspect", "priority", "_chars", "_styles", "_ranks")
 
@@ -260,7 +264,8 @@ class AsciiCanvas:
 
     def copy(self) -> AsciiCanvas:
         other = AsciiCanvas.__new__(AsciiCanvas)
-        other.cols, other.rows, other.cell_aspect, other.priority = self.cols, self.rows, self.cell_aspect, self.priority
+        other.cols, other.rows, other.cell_aspect = self.cols, self.rows, self.cell_aspect
+        other.priority = self.priority
         other._chars = self._chars[:]
         other._styles = self._styles[:]
         other._ranks = self._ranks[:]
@@ -273,7 +278,7 @@ class AsciiCanvas:
             self._put(int(y) * self.cols + int(x), ".", style, self.priority.get(style, 0))
 
     def line(self, x0: float, y0: float, x1: float, y1: float, style: str) -> None:
-        clipped = clip_segment(x0, y0, x1, y1, self.cols, self.rows)
+        clipped = clip_segment(x0, y0, x1, y1, self.cols - _EDGE, self.rows - _EDGE)
         if clipped is None:
             return
         char = line_char(x1 - x0, y1 - y0, self.cell_aspect) if (x0, y0) != (x1, y1) else "."
@@ -312,7 +317,8 @@ class AsciiCanvas:
     def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
         if rank >= self._ranks[index]:
             old = self._chars[index]
-            if char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and old != char:
+            # Different lines crossing read as "+"; a polyline's own bends keep their stroke.
+            if char != old and char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and style != self._styles[index]:
                 char = "+"
             self._chars[index] = char
             self._styles[index] = style
@@ -331,8 +337,11 @@ class AsciiCanvas:
 
     def cells(self) -> Grid:
         cols = self.cols
-        flat = list(zip(self._chars, self._styles))
-        return [flat[start : start + cols] for start in range(0, len(flat), cols)]
+        chars = self._chars
+        styles = self._styles
+        return [
+            list(zip(chars[start : start + cols], styles[start : start + cols])) for start in range(0, len(chars), cols)
+        ]
 
     def rows_out(self) -> list[list[Run]]:
         return [runs(row) for row in self.cells()]
@@ -396,8 +405,20 @@ def grid_from_canvas(canvas: Canvas) -> Grid:
 
 def runs(row_cells: Sequence[Cell]) -> list[Run]:
     """Neighbouring cells of equal style merged into ``(text, style)`` runs."""
-    first = itemgetter(0)
-    return [("".join(map(first, group)), style) for style, group in groupby(row_cells, key=itemgetter(1))]
+    if not row_cells:
+        return []
+    out: list[Run] = []
+    chars: list[str] = []
+    current = row_cells[0][1]
+    for char, style in row_cells:  # a plain loop beats groupby once labels break rows into many runs
+        if style != current:
+            out.append(("".join(chars), current))
+            chars = [char]
+            current = style
+        else:
+            chars.append(char)
+    out.append(("".join(chars), current))
+    return out
 
 
 def overlay(grid: Grid, col: int, row: int, text: str, style: str | None) -> int:
@@ -421,27 +442,26 @@ def overlay(grid: Grid, col: int, row: int, text: str, style: str | None) -> int
         cells[start:stop] = [(ch, style) for ch in text[start - col : stop - col]]
         return stop - start
     written = 0
-    last = -1  # first cell of the character written last, for combining marks
+    last = -1  # first cell of the cluster written last, where zero-width clusters attach
     x = col
-    for ch in text:
-        w = char_width(ch)
-        if w == 0:
+    for cluster, width in clusters(text):
+        if width == 0:
             if last >= 0:
                 base, base_style = cells[last]
-                cells[last] = (base + ch, base_style)
+                cells[last] = (base + cluster, base_style)
             continue
         if x >= cols:
             break
-        if x >= 0 and x + w <= cols:
-            _unsplit(cells, x, x + w)
-            cells[x] = (ch, style)
-            if w == 2:
+        if x >= 0 and x + width <= cols:
+            _unsplit(cells, x, x + width)
+            cells[x] = (cluster, style)
+            if width == 2:
                 cells[x + 1] = ("", style)
-            written += w
+            written += width
             last = x
         else:
             last = -1
-        x += w
+        x += width
     return written
 
 
@@ -454,11 +474,15 @@ def _unsplit(cells: list[Cell], start: int, stop: int) -> None:
 
 
 def put(grid: Grid, col: int, row: int, char: str, style: str | None) -> None:
-    """Set one single-width cell, keeping neighbouring wide characters whole."""
-    if 0 <= row < len(grid) and 0 <= col < len(grid[row]):
+    """Set one single-width cell (a town glyph, an arrow head), keeping wide neighbours whole."""
+    if 0 <= row < len(grid):
         cells = grid[row]
-        _unsplit(cells, col, col + 1)
-        cells[col] = (char, style)
+        if 0 <= col < len(cells):
+            if cells[col][0] == "" and col > 0:  # was the second half of a wide character
+                cells[col - 1] = (" ", cells[col - 1][1])
+            if col + 1 < len(cells) and cells[col + 1][0] == "":  # was the first half
+                cells[col + 1] = (" ", cells[col + 1][1])
+            cells[col] = (char, style)
 
 
 # -- flow arrows -------------------------------------------------------------------

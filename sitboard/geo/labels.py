@@ -28,6 +28,7 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from sitboard.geo.text import cell_width, is_rtl, truncate
@@ -35,6 +36,7 @@ from sitboard.geo.text import cell_width, is_rtl, truncate
 _TAKEN = 1  # a label, anchor or blocked cell
 _GAP = 2  # the blank cell beside a label, kept free of other labels
 _MIN_SHORT = 4  # cells of a name kept when shortening
+_PRIORITY = attrgetter("priority")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def place_labels(
             grid[row * cols + col] = _TAKEN
 
     placed: list[PlacedLabel] = []
-    for request in sorted(requests, key=_by_priority):
+    for request in sorted(requests, key=_PRIORITY, reverse=True):  # stable: ties keep input order
         col, row = request.col, request.row
         if not (0 <= col < cols and 0 <= row < rows) or not request.text:
             continue
@@ -97,10 +99,6 @@ def place_labels(
     return placed
 
 
-def _by_priority(request: LabelRequest) -> float:
-    return -request.priority
-
-
 def _shortened(text: str, ellipsis: str) -> str:
     """A shorter form of the label, or "" when none is allowed or useful."""
     if is_rtl(text):
@@ -116,9 +114,16 @@ def _shortened(text: str, ellipsis: str) -> str:
 
 def _free_spot(grid: bytearray, cols: int, rows: int, col: int, row: int, width: int) -> tuple[int, int] | None:
     """The first candidate (start col, row) whose cells are all free."""
+    if width <= 0:
+        return None
+    last_start = cols - width
+    start = col + 2  # right: by far the most common answer, so checked before building the rest
+    if start <= last_start:
+        base = row * cols + start
+        if not any(grid[base : base + width]):
+            return start, row
     centred = col - (width - 1) // 2
-    candidates = (
-        (col + 2, row),  # right
+    for start, label_row in (
         (col - 1 - width, row),  # left, ending at col - 2
         (centred, row - 1),  # above
         (col, row - 1),
@@ -128,11 +133,7 @@ def _free_spot(grid: bytearray, cols: int, rows: int, col: int, row: int, width:
         (col + 1, row + 1),  # below-right
         (col - width, row - 1),  # above-left, ending at col - 1
         (col - width, row + 1),  # below-left
-    )
-    if width <= 0:
-        return None
-    last_start = cols - width
-    for start, label_row in candidates:
+    ):
         if 0 <= start <= last_start and 0 <= label_row < rows:
             base = label_row * cols + start
             if not any(grid[base : base + width]):

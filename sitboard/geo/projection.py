@@ -116,7 +116,9 @@ class Projection:
     grid. ``extent`` is what is really visible, which is at least ``view``.
     """
 
-    __slots__ = ("view", "cols", "rows", "cell_aspect", "extent", "_lat0", "_lon0", "_scale", "_sx", "_sy", "_cx", "_cy")
+    __slots__ = (
+        "view", "cols", "rows", "cell_aspect", "extent", "_lat0", "_lon0", "_scale", "_sx", "_sy", "_cx", "_cy"
+    )  # fmt: skip
 
     def __init__(self, view: View, cols: int, rows: int, cell_aspect: float = 2.0) -> None:
         if cols < 1 or rows < 1:

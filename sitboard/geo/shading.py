@@ -11,12 +11,16 @@ off by the cos(latitude) change elsewhere (about 3 % across a 4°-tall view at
 35°N), which is far below the fuzziness of a "control radius"; in exchange
 everything stays in projected space, where towns can be bucketed.
 
-Bounded work: towns are bucketed into a coarse grid of square buckets covering
-the screen; samples (cell centres) are processed bucket by bucket. For each
-bucket a candidate list is collected by searching rings of buckets outwards
-until no farther town could be nearer; candidates that cannot be nearest for
-any sample in the bucket are pruned, and a bucket whose candidates all share
-one holder and lie close enough is filled without per-cell work.
+Bounded work: towns are bucketed into a coarse grid of square buckets (about
+three towns each) covering the screen, and cells are processed block by block
+(one block per bucket). A block collects its candidates by searching rings of
+buckets outwards until no farther town could be nearer, then is halved while
+that still prunes candidates; a region whose candidates all share one holder
+and one of them covers it entirely is filled without per-cell work. Every
+pruning test is exact, so the result equals a brute-force search (checked in
+the tests). Only a dense crowd of towns seen from far away with a huge radius
+defeats the ring search; past a work budget the whole screen is halved
+recursively instead, which keeps that case near 0.1 s for 2,000 towns.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ Site = tuple[float, float, str, int]  # x, y (width units), holder, input index
 _SITES_PER_BUCKET = 3.0  # bigger buckets: cheaper ring searches, longer candidate lists
 _MIN_BUCKET = 3.0  # width units
 _LEAF_CANDIDATES = 3  # evaluate cells directly once a region has this few candidates...
-_LEAF_SAMPLES = 8  # ...or this few cells
+_LEAF_SAMPLES = 32  # ...or this few cells
+_BUDGET_PER_SITE = 40  # towns examined per town by block searches before halving instead
 
 
 def shade_cells(
@@ -45,8 +50,9 @@ def shade_cells(
 
     ``towns`` are ``(lat, lon, holder)``. ``step`` > 1 samples only the centre
     of each ``step x step`` block of cells and fills the block with it, for a
-    coarser but proportionally cheaper result. Equidistant towns: the earlier
-    one in ``towns`` wins.
+    coarser but proportionally cheaper result. The radius is inclusive (a
+    radius of 0 or less shades nothing); between equidistant towns the
+    earlier one in ``towns`` wins.
     """
     if step < 1:
         raise ValueError(f"step must be >= 1, got {step}")
@@ -106,6 +112,7 @@ def _nearest_holders(
         buckets[by * nbx + bx].append(site)
 
     reach2 = reach * reach
+    budget = [_BUDGET_PER_SITE * len(sites)]
     column_spans = _spans(xs, size, nbx)
     for by, (j0, j1) in enumerate(_spans(ys, size, nby)):
         if j0 == j1:
@@ -114,7 +121,14 @@ def _nearest_holders(
             if i0 == i1:
                 continue
             rect = (xs[i0], xs[i1 - 1], ys[j0], ys[j1 - 1])
-            candidates = _gather(buckets, nbx, nby, bx, by, size, rect, reach2)
+            candidates = _gather(buckets, nbx, nby, bx, by, size, rect, reach2, budget)
+            if candidates is None:
+                # Crowded towns seen from far away with a large radius make every
+                # block scan the whole crowd. Halving the whole screen instead
+                # prunes the crowd once per region; blocks already done are exact
+                # and simply get the same values again.
+                _fill(out, xs, ys, (0, len(xs), 0, len(ys)), sites, reach2)
+                return out
             if candidates:
                 _fill(out, xs, ys, (i0, i1, j0, j1), candidates, reach2)
     return out
@@ -144,14 +158,16 @@ def _gather(
     size: float,
     rect: tuple[float, float, float, float],
     reach2: float,
-) -> list[Site]:
+    budget: list[int],
+) -> list[Site] | None:
     """Towns that may be the nearest (within reach) to some sample in the rectangle.
 
     Rings of buckets are searched outwards; a town in ring k+1 is at least
     k * size from the rectangle, so the search stops once that exceeds both
     the reach and the best "farthest-corner" distance seen (the bound U: some
     town is within U of every sample, so towns farther than U never win).
-    Returned in input order, so that ties go to the earlier town.
+    Returned in input order, so that ties go to the earlier town; None once
+    the shared ``budget`` of towns examined is spent.
     """
     left, right, top, bottom = rect
     found: list[tuple[float, Site]] = []
@@ -160,7 +176,9 @@ def _gather(
     max_ring = max(bx, nbx - 1 - bx, by, nby - 1 - by)
     while ring <= max_ring:
         for cell in _ring(bx, by, ring, nbx, nby):
-            for site in buckets[cell]:
+            bucket = buckets[cell]
+            budget[0] -= len(bucket)
+            for site in bucket:
                 x, y, _, _ = site
                 dx = left - x if x < left else (x - right if x > right else 0.0)
                 dy = top - y if y < top else (y - bottom if y > bottom else 0.0)
@@ -175,6 +193,8 @@ def _gather(
                 found.append((near2, site))
         if (ring * size) ** 2 > bound2:
             break
+        if budget[0] < 0:
+            return None
         ring += 1
     kept = [site for near2, site in found if near2 <= bound2]
     kept.sort(key=_input_order)

@@ -33,24 +33,47 @@ def cell_width(text: str) -> int:
     """Terminal cells needed to show ``text`` (wide chars 2, zero-width 0)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    width = 0
-    previous = 0  # width of the previous visible character, for VS16
-    joined = False  # the previous character was a ZWJ: this one joins its cluster
+    return sum(width for _, width in clusters(text))
+
+
+def clusters(text: str) -> list[tuple[str, int]]:
+    """``text`` split into what a terminal draws as one glyph, each with its width.
+
+    A cluster is a base character plus the zero-width characters after it
+    (combining marks, variation selectors, joiners). A base followed by
+    VS16 (emoji presentation) becomes 2 cells wide, and an emoji joined to the
+    previous emoji by ZWJ adds nothing (modern terminals draw one glyph); a
+    ZWJ after an emoji that joins nothing is dropped.
+    Control characters are dropped: they draw nothing and must not be
+    written. Zero-width characters with no base form a cluster of width 0.
+    """
+    out: list[tuple[str, int]] = []
+    joined = False  # previous character was a ZWJ after an emoji: this one joins in
     for ch in text:
         w = char_width(ch)
-        if ch == _VS16:
-            if previous == 1:
-                width += 1
-                previous = 2
+        if w == 0:
+            if unicodedata.category(ch) == "Cc":
+                continue
+            if not out:
+                out.append((ch, 0))
+                continue
+            base, base_width = out[-1]
+            if ch == _VS16 and base_width == 1:
+                base_width = 2
+            out[-1] = (base + ch, base_width)
+            joined = ch == _ZWJ and base_width == 2  # not Indic/Arabic ZWJ, which joins letters
             continue
-        if joined and w:
+        if joined:
             joined = False
-            continue  # emoji ZWJ sequences render as one glyph on modern terminals
-        joined = ch == _ZWJ and previous == 2  # not Indic/Arabic ZWJ, which joins letters
-        if w:
-            previous = w
-            width += w
-    return width
+            base, base_width = out[-1]
+            if w == 2:
+                out[-1] = (base + ch, base_width)
+                continue
+            out[-1] = (base[:-1], base_width)  # a joiner that joins nothing would merge with the next write
+        out.append((ch, w))
+    if joined:
+        out[-1] = (out[-1][0][:-1], out[-1][1])
+    return out
 
 
 def char_width(ch: str) -> int:
@@ -67,7 +90,7 @@ def char_width(ch: str) -> int:
 
 
 def clean(text: str) -> str:
-    """Remove control and bidi formatting characters; line breaks and tabs become spaces."""
+    """Remove control, bidi formatting and lone surrogate characters; line breaks and tabs become spaces."""
     if text.isascii() and text.isprintable():
         return text
     out: list[str] = []
@@ -77,7 +100,7 @@ def clean(text: str) -> str:
         category = unicodedata.category(ch)
         if category in ("Zl", "Zp") or ch in "\t\n\r\v\f\x85":
             out.append(" ")
-        elif category == "Cc":
+        elif category in ("Cc", "Cs"):  # controls; lone surrogates (from YAML escapes) cannot be printed
             continue
         else:
             out.append(ch)
@@ -120,10 +143,10 @@ def truncate(text: str, max_cells: int, ellipsis: str = "…") -> str:
     base. Truncate the *logical* text before ``display`` so that a
     right-to-left name loses its end rather than its beginning.
     """
-    if max_cells <= 0:
-        return ""
     if cell_width(text) <= max_cells:
         return text
+    if max_cells <= 0:
+        return ""
     room = max_cells - cell_width(ellipsis)
     if room < 0:
         return _prefix(text, max_cells)
@@ -131,13 +154,12 @@ def truncate(text: str, max_cells: int, ellipsis: str = "…") -> str:
 
 
 def _prefix(text: str, max_cells: int) -> str:
-    """The longest start of ``text`` that fits in ``max_cells`` cells."""
+    """The longest start of ``text`` that fits in ``max_cells`` cells, whole clusters only."""
     used = 0
-    end = 0
-    for index, ch in enumerate(text):
-        w = char_width(ch)
-        if used + w > max_cells:
+    kept: list[str] = []
+    for cluster, width in clusters(text):
+        if used + width > max_cells:
             break
-        used += w
-        end = index + 1
-    return text[:end]
+        used += width
+        kept.append(cluster)
+    return "".join(kept)

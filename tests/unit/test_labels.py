@@ -1,0 +1,122 @@
+"""Label placement: never overlapping, never off-grid, important names first."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels
+from sitboard.geo.text import cell_width
+
+
+def req(key: str, col: int, row: int, text: str, priority: float = 1.0) -> LabelRequest:
+    return LabelRequest(key=key, col=col, row=row, text=text, priority=priority)
+
+
+def cells_of(label: PlacedLabel) -> set[tuple[int, int]]:
+    return {(label.col + i, label.row) for i in range(cell_width(label.text))}
+
+
+def test_prefers_the_right_of_the_glyph() -> None:
+    assert place_labels([req("homs", 5, 3, "Homs")], 20, 6) == [PlacedLabel("homs", 7, 3, "Homs")]
+
+
+def test_goes_left_when_the_right_edge_is_too_close() -> None:
+    placed = place_labels([req("homs", 17, 3, "Homs")], 20, 6)
+    assert placed == [PlacedLabel("homs", 12, 3, "Homs")]  # ends at col 15 = 17 - 2
+
+
+def test_then_above_centred_then_below() -> None:
+    # Both sides of the glyph are blocked: the label goes above, centred on it.
+    blocked = [(c, 3) for c in range(20) if c != 10]
+    assert place_labels([req("a", 10, 3, "Homs")], 20, 6, blocked) == [PlacedLabel("a", 9, 2, "Homs")]
+    blocked += [(c, 2) for c in range(20)]
+    assert place_labels([req("a", 10, 3, "Homs")], 20, 6, blocked) == [PlacedLabel("a", 9, 4, "Homs")]
+
+
+def test_high_priority_wins_a_contested_spot() -> None:
+    # One row, ten columns: A can only go right (cells 2-5), B only left (cells 2-5).
+    a_low, b_high = req("a", 0, 0, "AAAA", 1.0), req("b", 7, 0, "BBBB", 2.0)
+    assert place_labels([a_low, b_high], 10, 1) == [PlacedLabel("b", 2, 0, "BBBB")]
+    a_high, b_low = req("a", 0, 0, "AAAA", 2.0), req("b", 7, 0, "BBBB", 1.0)
+    assert place_labels([b_low, a_high], 10, 1) == [PlacedLabel("a", 2, 0, "AAAA")]
+
+
+def test_equal_priority_keeps_input_order() -> None:
+    first, second = req("a", 0, 0, "AAAA"), req("b", 7, 0, "BBBB")
+    assert [p.key for p in place_labels([first, second], 10, 1)] == ["a"]
+    assert [p.key for p in place_labels([second, first], 10, 1)] == ["b"]
+
+
+def test_dropped_towns_still_block_their_glyph_cell() -> None:
+    # "x" has no room for its label, but its glyph at (8, 0) must stay visible.
+    placed = place_labels([req("long", 0, 0, "Longname", 2.0), req("x", 8, 0, "", 1.0)], 12, 1)
+    assert placed == [PlacedLabel("long", 2, 0, "Long…")]
+    assert (8, 0) not in cells_of(placed[0])
+
+
+def test_one_blank_cell_between_labels_on_a_row() -> None:
+    placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 6, 0, "BB", 1.0)], 12, 1)
+    # a takes cells 2-4; b's left spot (cells 3-4) and a spot touching cell 4 are out.
+    assert placed == [PlacedLabel("a", 2, 0, "AAA"), PlacedLabel("b", 8, 0, "BB")]
+    placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 8, 0, "BB", 1.0)], 10, 1)
+    assert [p.key for p in placed] == ["a"]  # b's only spot (cells 5-6) touches a's last cell
+    placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 9, 0, "BB", 1.0)], 11, 1)
+    assert placed[1] == PlacedLabel("b", 6, 0, "BB")  # one cell further: fine
+
+
+def test_wide_text_is_measured_in_cells() -> None:
+    placed = place_labels([req("bj", 0, 0, "北京市", 1.0)], 8, 1)
+    assert placed == [PlacedLabel("bj", 2, 0, "北京市")]
+    assert place_labels([req("bj", 0, 0, "北京市", 1.0)], 7, 1) == [PlacedLabel("bj", 2, 0, "北京…")]
+
+
+def test_shortened_forms() -> None:
+    placed = place_labels([req("dez", 0, 0, "Deir ez-Zor")], 8, 1)
+    assert placed == [PlacedLabel("dez", 2, 0, "Deir…")]
+    placed = place_labels([req("dez", 0, 0, "Deir ez-Zor")], 8, 1, ellipsis=".")
+    assert placed == [PlacedLabel("dez", 2, 0, "Deir.")]
+    assert place_labels([req("dez", 0, 0, "Deir ez-Zor")], 8, 1, shorten=False) == []
+    assert place_labels([req("ar", 0, 0, "صمح ةنيدم")], 8, 1) == []  # visual-order RTL: dropped
+
+
+def test_anchor_outside_the_grid_gets_no_label() -> None:
+    assert place_labels([req("far", -3, 2, "Far")], 10, 5) == []
+    assert place_labels([req("far", 4, 9, "Far")], 10, 5) == []
+
+
+names = st.text(alphabet=st.sampled_from([*"abcXYZ -", "北", "京", "😀", "é", "ح"]), min_size=1, max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cols=st.integers(1, 40),
+    rows=st.integers(1, 12),
+    requests=st.lists(
+        st.tuples(st.integers(-2, 42), st.integers(-2, 14), names, st.floats(0, 10)), max_size=40
+    ),
+    blocked=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=20),
+)
+def test_random_requests_never_overlap_or_leave_the_grid(
+    cols: int, rows: int, requests: list, blocked: list
+) -> None:
+    reqs = [req(str(i), c, r, text, p) for i, (c, r, text, p) in enumerate(requests)]
+    placed = place_labels(reqs, cols, rows, blocked)
+    anchors = {(r.col, r.row) for r in reqs}
+    taken: set[tuple[int, int]] = set()
+    assert len({p.key for p in placed}) == len(placed)
+    for label in placed:
+        cells = cells_of(label)
+        assert cells, label
+        assert all(0 <= c < cols and 0 <= r < rows for c, r in cells)
+        assert not cells & taken, "labels overlap"
+        assert not cells & anchors, "label covers a town glyph"
+        assert not cells & set(blocked), "label covers a blocked cell"
+        taken |= cells
+    by_row: dict[int, list[tuple[int, int]]] = {}
+    for label in placed:
+        by_row.setdefault(label.row, []).append((label.col, label.col + cell_width(label.text)))
+    for spans in by_row.values():
+        spans.sort()
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            assert start >= end + 1, "labels on one row need a blank cell between them"
