@@ -70,7 +70,7 @@ class MapScene:
 
     # -- layers drawn once per view ---------------------------------------------
 
-    def _static_canvas(self, projection: Projection):  # type: ignore[no-untyped-def]
+    def _static_grid(self, projection: Projection):  # type: ignore[no-untyped-def]
         key = (projection.view, projection.cols, projection.rows)
         if key != self._static_key:
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
@@ -80,8 +80,10 @@ class MapScene:
                 canvas.polyline([project(lat, lon) for lat, lon in line.points], line.kind)
             for line in self.scenario.map.lines:
                 canvas.polyline([project(lat, lon) for lat, lon in line.points], f"line:{line.kind}")
-            self._static, self._static_key = canvas, key
-        return self._static.copy()
+            # Cells, not the canvas, are cached: a step copies rows (cheap) and
+            # draws its arrows straight onto them.
+            self._static, self._static_key = canvas.cells(), key
+        return [row[:] for row in self._static]
 
     def _visible_towns(self, projection: Projection) -> list[tuple[int, int, int]]:
         key = (projection.view, projection.cols, projection.rows)
@@ -107,7 +109,7 @@ class MapScene:
         selected: str | None = None,
     ) -> Frame:
         projection = Projection(view, cols, rows)
-        canvas = self._static_canvas(projection)
+        grid = self._static_grid(projection)
         towns = self.scenario.towns
         project = projection.project
         index = self.scenario.town_index
@@ -120,7 +122,7 @@ class MapScene:
             for origin, dest in sorted(pairs):
                 a, b = towns[index[origin]], towns[index[dest]]
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                arrow(canvas, x0, y0, x1, y1, style, self.ascii_only)
+                arrow(grid, x0, y0, x1, y1, style, self.ascii_only)
         for f in state.step_flows:
             if f.people is not None or f.estimate:
                 a, b = towns[index[f.origin]], towns[index[f.destination]]
@@ -129,8 +131,6 @@ class MapScene:
                 if 0 <= mx < cols and 0 <= my < rows:
                     text = f"{f.people:,}" if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
                     size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
-
-        grid = canvas.cells()
 
         hot = {c.town for c in state.changed}
         place = state.event.at if state.event else None
