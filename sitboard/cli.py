@@ -126,7 +126,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILED
     else:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8, whatever the locale says
+        sys.stdout.flush()
     return EXIT_OK
 
 

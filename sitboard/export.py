@@ -33,7 +33,8 @@ def state_to_json(state: BoardState) -> dict[str, Any]:
         },
         "factions": [
             {"id": f.id, "name": f.name, "color": f.color, "mark": f.mark,
-             "towns": (held := state.held(f))[0], "population": held[1]}
+             # Population held is null, not 0, when no held town has a population given.
+             "towns": (held := state.held(f))[0], "population": held[1] if held[0] > held[2] else None}
             for f in s.factions
         ],
         "towns": [

@@ -146,8 +146,9 @@ class Timeline:
             delta = []
             for town_id, after in event.control:
                 i = index[town_id]
-                delta.append((i, holders[i], after))
-                holders[i] = after
+                if holders[i] != after:  # restating the holder is not a change of hands
+                    delta.append((i, holders[i], after))
+                    holders[i] = after
             self._deltas.append(tuple(delta))
             if step % CHECKPOINT == 0:
                 self._checkpoints.append(tuple(holders))

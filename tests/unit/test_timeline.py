@@ -299,7 +299,8 @@ def replay(scenario: Scenario, k: int) -> dict:
     for step, event in enumerate(scenario.events[:k], start=1):
         changed = []
         for town, after in event.control:
-            changed.append((town, holders[town], after))
+            if holders[town] != after:  # restating the holder is not a change
+                changed.append((town, holders[town], after))
             holders[town] = after
         flows.extend((step, f) for f in event.flows)
     if k == 0:
@@ -372,9 +373,11 @@ def test_long_timeline_history_and_step_lookup():
     scenario = generated(random.Random(2), 300)
     timeline = Timeline(scenario)
     for town in scenario.towns:
-        expected = [(0, town.control)] + [
-            (e.index + 1, after) for e in scenario.events for t, after in e.control if t == town.id
-        ]
+        expected = [(0, town.control)]
+        for e in scenario.events:
+            for t, after in e.control:
+                if t == town.id and after != expected[-1][1]:  # only real changes of hands
+                    expected.append((e.index + 1, after))
         assert timeline.history(town.id) == expected
         assert timeline.flows_of(town.id) == [
             FlowAt(e.index + 1, f) for e in scenario.events for f in e.flows if town.id in (f.origin, f.destination)
@@ -437,3 +440,18 @@ def test_random_scenarios_agree_with_replay(scenario, data):
                 sum(t.population for t in towns if t.population is not None),
                 sum(1 for t in towns if t.population is None),
             )
+
+
+def test_restating_the_current_holder_is_not_a_change():
+    scenario = parse_scenario(
+        "sitboard: 1\ntitle: T\nfactions: [{id: gov, name: G}, {id: hts, name: H}]\n"
+        "towns: [{id: hama, name: Hama, lat: 35.1, lon: 36.7, control: gov}]\n"
+        "events:\n"
+        "  - {time: 2024-12-05, title: a, control: {hama: gov}}\n"
+        "  - {time: 2024-12-06, title: b, control: {hama: hts}}\n",
+        "t.yaml",
+    )
+    timeline = Timeline(scenario)
+    assert timeline.state_at(1).changed == ()
+    assert [(c.before, c.after) for c in timeline.state_at(2).changed] == [("gov", "hts")]
+    assert timeline.history("hama") == [(0, "gov"), (2, "hts")]

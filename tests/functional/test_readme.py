@@ -1,0 +1,42 @@
+"""The README's quick start says what CI really does."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+CI = ROOT / ".ci" / "run"
+
+
+def section(markdown: str, title: str) -> str:
+    match = re.search(rf"^##\s+{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", markdown, re.M | re.S)
+    assert match, f"no '## {title}' section in the README"
+    return match.group(1)
+
+
+def commands_running_pytest(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()
+            if "pytest" in line and not line.lstrip().startswith("#")]
+
+
+def test_quick_start_test_command_is_what_ci_runs():
+    quick_start = section(README.read_text(encoding="utf-8"), "Quick start")
+    (readme_command,) = commands_running_pytest(quick_start)
+    (ci_command,) = commands_running_pytest(CI.read_text(encoding="utf-8"))
+    assert readme_command == ci_command
+
+
+def test_readme_gives_the_launch_command_for_the_bundled_scenario():
+    readme = README.read_text(encoding="utf-8")
+    assert "sitboard scenarios/central_syria.yaml" in readme
+    assert (ROOT / "scenarios" / "central_syria.yaml").is_file()
+
+
+def test_ci_script_is_executable_and_strict():
+    text = CI.read_text(encoding="utf-8")
+    assert os.access(CI, os.X_OK)
+    assert text.startswith("#!")
+    assert "set -euo pipefail" in text
