@@ -6,7 +6,13 @@ for that step and posts messages back up. Nothing here reads files.
 
 from __future__ import annotations
 
-from textual import on
+import os
+import tempfile
+import traceback
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,7 +24,7 @@ from sitboard.app import actions
 from sitboard.app.commands import BoardCommands
 from sitboard.app.messages import StepRequested, TownSelected
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
-from sitboard.app.style import Look
+from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
 from sitboard.app.widgets.control_panel import ControlPanel
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
@@ -33,6 +39,12 @@ from sitboard.timeline import BoardState, Timeline
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
 DEFAULT_THEME = "textual-dark"
+
+
+class SidePanel(VerticalScroll, inherit_bindings=False):
+    """The side panels scroll with arrows and Page keys; Home and End stay the timeline's."""
+
+    BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
 
 
 class SitboardApp(App[int]):
@@ -73,6 +85,29 @@ class SitboardApp(App[int]):
             self.set_reactive(SitboardApp.interval, autoplay)
         self.title = scenario.title
 
+    # -- a crash is a sentence and a log file, never a traceback on the screen --
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        error = getattr(self, "_crash", None)
+        if os.environ.get("SITBOARD_DEBUG") or error is None:
+            super()._fatal_error()
+            return
+        log = Path(tempfile.gettempdir()) / f"sitboard-crash-{os.getpid()}.log"
+        try:
+            log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+            where = f"details are in {log}"
+        except OSError:
+            where = "set SITBOARD_DEBUG=1 to see details"
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"sitboard: internal error: {type(error).__name__}: {error} ({where})", style="bold")
+        )
+        self._close_messages_no_wait()
+
     # -- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -81,7 +116,7 @@ class SitboardApp(App[int]):
         yield Static("", id="headline")
         with Horizontal(id="body"):
             yield MapView(look, id="map")
-            with VerticalScroll(id="side"):
+            with SidePanel(id="side"):
                 yield EventPanel(look, id="event")
                 yield ControlPanel(look, id="control")
                 yield DisplacementPanel(look, id="displacement")
@@ -93,6 +128,7 @@ class SitboardApp(App[int]):
     def on_mount(self) -> None:
         if self.ascii_only:
             self.add_class("-ascii")
+            ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
         self._apply_size()
         self.set_class(self.present, "-present")
         self.step = self._start_step
@@ -102,11 +138,13 @@ class SitboardApp(App[int]):
         if self._autoplay:
             self.playing = True
 
-    def on_resize(self) -> None:
-        self._apply_size()
+    def on_resize(self, event: events.Resize) -> None:
+        # Our handler runs before App._on_resize stores the new size, so
+        # `self.size` is still the old one here: use the event's.
+        self._apply_size(event.size)
 
-    def _apply_size(self) -> None:
-        width, height = self.size
+    def _apply_size(self, size: tuple[int, int] | None = None) -> None:
+        width, height = size if size is not None else self.size
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 120, "-narrow")
         self.set_class(height < 32, "-short")

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from sitboard.app.actions import ACTIONS, key_text
-from sitboard.app.style import Look
+from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.timeline import Timeline
 
 
@@ -41,6 +41,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(Text("Press Escape or ? to close.", style="dim"))
+
+    def on_mount(self) -> None:
+        if self.ascii_only:
+            ascii_scrollbars(self.query_one("#help-body"))
 
 
 class GotoScreen(ModalScreen[int | None]):
@@ -132,6 +136,10 @@ class TownScreen(ModalScreen[None]):
         out.append("\nPress Escape to close.", style="dim")
         with VerticalScroll(id="town-body"):
             yield Static(out)
+
+    def on_mount(self) -> None:
+        if self.look.ascii_only:
+            ascii_scrollbars(self.query_one("#town-body"))
 
 
 def _is_current(timeline: Timeline, town_id: str, step: int, now: int) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.style import Style
+from textual.scrollbar import ScrollBarRender
+from textual.widget import Widget
 
 from sitboard.model import CONTESTED, UNKNOWN, Scenario
 from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
@@ -77,3 +79,20 @@ class Look:
 
     def glyph(self, kind: str) -> str:
         return kind_glyph(kind, self.ascii_only)
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """A scrollbar thumb of whole cells (reversed spaces), for ASCII mode.
+
+    Textual draws the ends of a thumb with block elements (U+2581..U+2587 and
+    U+2589..U+258F) for eighth-of-a-cell precision.
+    """
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
+
+
+def ascii_scrollbars(*widgets: Widget) -> None:
+    """Textual's documented per-instance override: `widget.vertical_scrollbar.renderer`."""
+    for widget in widgets:
+        widget.vertical_scrollbar.renderer = AsciiScrollBarRender

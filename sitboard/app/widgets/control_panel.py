@@ -40,16 +40,18 @@ class ControlPanel(Vertical):
     def summary(self, state: BoardState) -> Text:
         look = self.look
         out = Text()
+        out.append("Towns held:\n", style="bold")
         for fid in [f.id for f in look.scenario.factions] + [CONTESTED, UNKNOWN]:
             towns, pop, unknown_pop = state.held(fid)
             if not towns and fid in (CONTESTED, UNKNOWN):
                 continue
             h = look.holders[fid]
             out.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-            out.append(f" {look.text(h.name)}: ", style="bold")
-            out.append(f"{towns} town{'s' if towns != 1 else ''}")
+            out.append(f" {towns:>3} ", style="bold")
+            out.append(look.text(h.name))
             if pop:
-                out.append(f", pop. {pop:,}" + (" +" if unknown_pop else ""))
+                # Population held counts only towns whose population is given.
+                out.append(f"  pop. {pop:,}" + (" + unknown" if unknown_pop else ""), style="dim")
             out.append("\n")
         if state.changed:
             out.append("Changed at this step:\n", style="bold")
@@ -72,9 +74,10 @@ class TownList(OptionList):
         super().__init__(**kwargs)
         self.look = look
         self._holders: tuple[str, ...] | None = None
+        self._changed: set[str] = set()
 
     def show(self, state: BoardState) -> None:
-        if state.holders == self._holders:
+        if state.holders == self._holders and not self._changed and not state.changed:
             return
         towns = self.look.scenario.towns
         changed = {c.town for c in state.changed}
@@ -86,9 +89,10 @@ class TownList(OptionList):
             )
         else:
             for t, old, new in zip(towns, self._holders, state.holders):
-                if old != new or t.id in changed:
+                if old != new or t.id in changed or t.id in self._changed:
                     self.replace_option_prompt(t.id, self._prompt(t.id, t.kind, new, t.id in changed))
         self._holders = state.holders
+        self._changed = changed
         if highlighted is not None:
             self.highlighted = highlighted
 
@@ -97,9 +101,8 @@ class TownList(OptionList):
         text = Text()
         text.append(f" {h.mark} ", style=f"bold reverse {h.color}")
         text.append(f" {self.look.glyph(kind)} {self.look.town_name(town_id)}", style="bold" if changed else "")
-        text.append(f"  {self.look.text(h.name)}", style="dim")
         if changed:
-            text.append("  (changed)", style="bold")
+            text.append("  changed", style="bold reverse")
         return text
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

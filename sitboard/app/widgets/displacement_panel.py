@@ -30,7 +30,7 @@ class DisplacementPanel(Static, can_focus=True):
             out.append("No displacement reported so far.", style="dim")
             return out
         out.append("Displaced so far: ", style="dim")
-        out.append(d.total.describe() + "\n", style="bold")
+        out.append(look.text(d.total.describe()) + "\n", style="bold")  # "≥" is ">=" in ASCII mode
         if d.total.unquantified:
             out.append(f"{d.total.unquantified} flow(s) with no figure in the sources\n", style="italic")
         self._table(out, "To", d.by_destination)
@@ -52,6 +52,6 @@ class DisplacementPanel(Static, can_focus=True):
         out.append(f"{heading}:\n", style="bold")
         ranked = sorted(tallies.items(), key=lambda kv: (-kv[1].people, -kv[1].unquantified, kv[0]))
         for town_id, tally in ranked[:8]:
-            out.append(f"  {self.look.town_name(town_id)}: {tally.describe()}\n")
+            out.append(f"  {self.look.town_name(town_id)}: {self.look.text(tally.describe())}\n")
         if len(ranked) > 8:
             out.append(f"  … and {len(ranked) - 8} more\n" if not self.look.ascii_only else f"  ... and {len(ranked) - 8} more\n", style="dim")

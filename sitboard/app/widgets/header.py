@@ -13,7 +13,7 @@ from sitboard.timeline import BoardState
 
 
 class BoardHeader(Horizontal):
-    state: reactive[BoardState | None] = reactive(None, layout=True)
+    state: reactive[BoardState | None] = reactive(None)
     live: reactive[str] = reactive("")
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -25,23 +25,20 @@ class BoardHeader(Horizontal):
         with Vertical(id="titles"):
             yield Static(Text(self.look.text(s.title), style="bold"), id="title")
             yield Static(self.look.text(s.subtitle), id="subtitle")
-        # Digits draw with box characters; ASCII mode gets plain bold text instead.
-        if self.look.ascii_only:
-            yield Static("", id="date-text")
-        else:
+        # Digits draw with box characters and need three rows; ASCII mode and
+        # short terminals show the same date as bold text instead (see app.tcss).
+        if not self.look.ascii_only:
             yield Digits("", id="date")
+        yield Static("", id="date-text")
         yield Static("", id="position")
 
     def watch_state(self, state: BoardState | None) -> None:
         if state is None or not self.is_mounted:
             return
-        when = state.time.text if state.time else "start"
-        date = when.replace("T", " ")[:16] if state.time else "START"
-        if self.look.ascii_only:
-            self.query_one("#date-text", Static).update(Text(date, style="bold"))
-        else:
-            digits_text = date if state.time else "-- --"
-            self.query_one("#date", Digits).update(digits_text[:10])
+        date = state.time.text.replace("T", " ")[:16] if state.time else "START"
+        self.query_one("#date-text", Static).update(Text(date, style="bold"))
+        if not self.look.ascii_only:
+            self.query_one("#date", Digits).update(date[:10] if state.time else "-- --")
         self._update_position()
 
     def watch_live(self) -> None:

@@ -41,9 +41,11 @@ CONTRAST = {"coast": "#00FFFF", "border": "#FFFFFF", "flow": "#FFFF00", "flow-ol
 class MapView(Widget, can_focus=True):
     """North-up map of the scenario; click a town to see its history."""
 
-    state: reactive[BoardState | None] = reactive(None, always_update=True)
-    areas: reactive[bool] = reactive(False)
-    selected: reactive[str | None] = reactive(None)
+    # repaint=False: `_redraw` refreshes just the rows that changed; a repainting
+    # reactive would refresh the whole widget on every step as well.
+    state: reactive[BoardState | None] = reactive(None, always_update=True, repaint=False)
+    areas: reactive[bool] = reactive(False, repaint=False)
+    selected: reactive[str | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
@@ -189,11 +191,24 @@ class MapView(Widget, can_focus=True):
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self.zoom(1.25, self._latlon(event.x, event.y))
+        self._zoom_at(1.25, event.x, event.y)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self.zoom(1 / 1.25, self._latlon(event.x, event.y))
+        self._zoom_at(1 / 1.25, event.x, event.y)
+
+    def _zoom_at(self, factor: float, x: int, y: int) -> None:
+        """Zoom keeping the place under the pointer under the pointer.
+
+        `View.zoomed` centres the new view on the point it is given; centring
+        on the pointer itself would make the map jump at every wheel notch.
+        """
+        point = self._latlon(x, y)
+        if point is None:
+            self.zoom(factor)
+            return
+        (lat, lon), (clat, clon) = point, self.view.center
+        self.zoom(factor, (lat + (clat - lat) / factor, lon + (clon - lon) / factor))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self._drag = (event.x, event.y, self.view)

@@ -1,0 +1,738 @@
+"""The board through its public surface: keys, panels, messages, palette, sizes, ASCII.
+
+Every test drives a real `SitboardApp` headless with Textual's Pilot (see
+conftest.py for why tests are sync functions around `asyncio.run`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Footer, Input, Static
+from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
+
+from sitboard.app.actions import ACTIONS, key_text
+from sitboard.app.app import SitboardApp
+from sitboard.app.messages import StepRequested, TownSelected
+from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
+from sitboard.app.themes import THEMES
+from sitboard.app.widgets.control_panel import TownList
+from sitboard.app.widgets.displacement_panel import DisplacementPanel
+from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.timeline_strip import TimelineStrip
+from sitboard.timeline import Timeline
+
+HAMA_STEP = 3  # "Army withdraws from Hama; insurgents take Syria's fourth-largest city"
+FLOWS_STEP = 8  # "Thousands of pro-Assad Homs residents flee toward Damascus and the coast"
+
+
+async def settle(pilot, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+
+
+def footer_key(app, action: str) -> FooterKey:
+    keys = [k for k in app.screen.query(FooterKey) if k.action == action]
+    assert keys, f"no footer key for {action!r}"
+    return keys[0]
+
+
+# -- the timeline keys ------------------------------------------------------------------
+
+
+def test_step_keys_move_forward_and_back(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        assert app.step == 0
+        for n, key in enumerate(["right", "l", "n"], start=1):
+            await pilot.press(key)
+            assert app.step == n, key
+        for n, key in zip([2, 1, 0], ["left", "h", "p"]):
+            await pilot.press(key)
+            assert app.step == n, key
+        await pilot.press("end")
+        assert app.step == app.timeline.steps == 9
+        await pilot.press("home")
+        assert app.step == 0
+
+    ui.drive(app, body)
+
+
+def test_next_is_disabled_at_the_end_and_previous_at_the_start(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        assert app.check_action("previous", ()) is None
+        assert app.check_action("first", ()) is None
+        assert app.check_action("next", ()) is True
+        await settle(pilot)
+        assert footer_key(app, "previous").has_class("-disabled")
+        assert not footer_key(app, "next").has_class("-disabled")
+        await pilot.press("left", "home")
+        assert app.step == 0
+
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.check_action("next", ()) is None
+        assert app.check_action("last", ()) is None
+        assert app.check_action("previous", ()) is True
+        assert footer_key(app, "next").has_class("-disabled")
+        assert not footer_key(app, "previous").has_class("-disabled")
+        await pilot.press("right", "n", "end")
+        assert app.step == app.timeline.steps
+
+    ui.drive(app, body)
+
+
+def test_timeline_keys_work_whatever_panel_has_focus(syria, ui):
+    """Tab into the side panels: Home/End/arrows still move the timeline (the
+    town list keeps Home/End for its own list)."""
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        for widget_id in ("side", "event", "displacement", "map"):
+            app.query_one(f"#{widget_id}").focus()
+            await pilot.pause()
+            await pilot.press("end")
+            assert app.step == app.timeline.steps, widget_id
+            await pilot.press("left")
+            assert app.step == app.timeline.steps - 1, widget_id
+            await pilot.press("home")
+            assert app.step == 0, widget_id
+            await pilot.press("right")
+            assert app.step == 1, widget_id
+            await pilot.press("home")
+
+    ui.drive(app, body)
+
+
+def test_space_toggles_play_and_restarts_from_the_end(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        assert not app.playing
+        await pilot.press("space")
+        assert app.playing
+        await settle(pilot)
+        assert "PLAY" in ui.content_of(app.query_one("#position", Static))
+        await pilot.press("space")
+        assert not app.playing
+        await settle(pilot)
+        assert "PLAY" not in ui.content_of(app.query_one("#position", Static))
+
+        await pilot.press("end", "space")
+        assert app.playing and app.step == 0
+        await pilot.press("space")
+
+    ui.drive(app, body)
+
+
+def test_autoplay_steps_by_itself_and_stops_at_the_end(syria, ui):
+    app = SitboardApp(syria, autoplay=0.05)
+    seen: list[int] = []
+
+    async def body(pilot):
+        # No settling first: with a 0.05 s timer the app never looks idle to
+        # `pilot.pause()`, which may then wait up to a second.
+        assert app.interval == 0.05
+        seen.append(app.step)
+        app.watch(app, "step", lambda step: seen.append(step), init=False)
+        for _ in range(200):  # bounded: at most a few seconds, normally ~0.5 s
+            if not app.playing:
+                break
+            await pilot.pause(0.05)
+        assert not app.playing
+        assert app.step == app.timeline.steps
+        # Every step was shown, in order, with no key pressed.
+        assert seen[0] < app.timeline.steps // 2
+        assert seen == list(range(seen[0], app.timeline.steps + 1))
+        await pilot.pause(0.2)
+        assert app.step == app.timeline.steps  # and it stays there
+        assert "PLAY" not in ui.content_of(app.query_one("#position", Static))
+
+    ui.drive(app, body, settle_first=False)
+
+
+def test_brackets_change_the_interval_within_the_speed_range(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        start = app.interval
+        await pilot.press("left_square_bracket")
+        assert app.interval > start
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert app.interval < start
+        await pilot.press(*["right_square_bracket"] * 12)
+        fastest = app.interval
+        await pilot.press("right_square_bracket")
+        assert app.interval == fastest > 0
+        await pilot.press(*["left_square_bracket"] * 12)
+        slowest = app.interval
+        await pilot.press("left_square_bracket")
+        assert app.interval == slowest > start
+
+    ui.drive(app, body)
+
+
+# -- go to, help, presentation, themes, areas, quit -------------------------------------------
+
+
+def test_goto_takes_a_step_a_date_or_end(syria, ui):
+    app = SitboardApp(syria)
+    timeline = Timeline(syria)
+    last_on_dec_5 = max(i + 1 for i, e in enumerate(syria.events) if e.time.text.startswith("2024-12-05"))
+
+    async def body(pilot):
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GotoScreen)
+        assert app.screen.query_one(Input).has_focus
+        await pilot.press("3", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, GotoScreen)
+        assert app.step == 3
+
+        await pilot.press("g", *"2024-12-05", "enter")
+        await settle(pilot)
+        assert app.step == last_on_dec_5 == 4
+
+        await pilot.press("g", *"end", "enter")
+        await settle(pilot)
+        assert app.step == timeline.steps
+
+        await pilot.press("g", *"0", "enter")
+        await settle(pilot)
+        assert app.step == 0
+
+    ui.drive(app, body)
+
+
+@pytest.mark.parametrize("typed", ["garbage", "99", "2024-13-45", ""])
+def test_goto_rejects_what_it_cannot_read_and_stays_open(syria, ui, typed):
+    app = SitboardApp(syria, step=2)
+
+    async def body(pilot):
+        await pilot.press("g")
+        await settle(pilot)
+        if typed:
+            await pilot.press(*typed)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GotoScreen)
+        error = ui.content_of(app.screen.query_one("#goto-error", Static))
+        assert "Not a step" in error and repr(typed) in error
+        assert app.step == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, GotoScreen)
+        assert app.step == 2
+
+    ui.drive(app, body)
+
+
+def test_goto_escape_cancels(syria, ui):
+    app = SitboardApp(syria, step=5)
+
+    async def body(pilot):
+        await pilot.press("g", "1")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, GotoScreen)
+        assert app.step == 5
+
+    ui.drive(app, body)
+
+
+def test_help_lists_every_action(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        lines = ui.screen_lines(app)
+        for action in ACTIONS:
+            rows = [line for line in lines if action.help in line]
+            assert rows, f"help for {action.action!r} is not on screen"
+            first_key = key_text(action).split(" / ")[0]
+            assert any(first_key in row for row in rows), (action.action, first_key)
+        # q closes the help instead of quitting the board.
+        await pilot.press("q")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.return_code is None
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+    ui.drive(app, body)
+
+
+def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
+    app = SitboardApp(syria, step=HAMA_STEP)
+    title = syria.events[HAMA_STEP - 1].title
+
+    async def body(pilot):
+        assert not app.has_class("-present")
+        assert not app.query_one("#headline").display
+        narrow_map = app.query_one(MapView).size.width
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.present and app.has_class("-present")
+        assert not app.query_one("#side").display
+        assert not app.query_one("#header").display
+        assert app.query_one("#headline").display
+        headline = ui.content_of(app.query_one("#headline", Static))
+        assert title in headline and f"{HAMA_STEP}/{app.timeline.steps}" in headline
+        assert app.query_one(MapView).size.width == app.size.width > narrow_map
+        assert any(title in line for line in ui.screen_lines(app))
+        await pilot.press("right")
+        await settle(pilot)
+        assert syria.events[HAMA_STEP].title in ui.content_of(app.query_one("#headline", Static))
+        await pilot.press("f")
+        await settle(pilot)
+        assert not app.has_class("-present")
+        assert app.query_one("#side").display
+
+    ui.drive(app, body)
+
+
+def test_present_from_the_constructor(syria, ui):
+    app = SitboardApp(syria, present=True)
+
+    async def body(pilot):
+        assert app.has_class("-present")
+        assert "Start" in ui.content_of(app.query_one("#headline", Static))
+        assert not app.query_one("#side").display
+
+    ui.drive(app, body)
+
+
+def test_t_cycles_every_theme_including_high_contrast(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        seen = [app.theme]
+        for _ in THEMES:
+            await pilot.press("t")
+            seen.append(app.theme)
+        assert "sitboard-high-contrast" in seen
+        assert set(seen) == set(THEMES)
+        assert seen[-1] == seen[0]  # a full cycle comes back
+
+    ui.drive(app, body)
+
+
+def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
+    app = SitboardApp(syria, theme_name="sitboard-high-contrast")
+
+    async def body(pilot):
+        assert app.theme == "sitboard-high-contrast"
+
+    ui.drive(app, body)
+
+    unknown = SitboardApp(syria, theme_name="no-such-theme")
+
+    async def body2(pilot):
+        assert unknown.theme == "textual-dark"
+        await settle(pilot)
+        toasts = " ".join(ui.screen_lines(unknown))
+        assert "no-such-theme" in toasts
+
+    ui.drive(unknown, body2, notifications=True)
+
+
+def test_a_toggles_area_shading(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        assert not view.areas and view._frame.shade is None
+        await pilot.press("a")
+        await settle(pilot)
+        assert view.areas and view._frame.shade is not None
+        await pilot.press("a")
+        await settle(pilot)
+        assert not view.areas and view._frame.shade is None
+
+    ui.drive(app, body)
+
+
+def test_q_quits(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        assert app.return_code is None
+        await pilot.press("q")
+        await settle(pilot)
+
+    ui.drive(app, body)
+    assert app.return_code == 0
+
+
+# -- what the panels say ----------------------------------------------------------------------
+
+
+def test_start_shows_the_scenario_summary(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        event = ui.content_of(app.query_one(EventPanel))
+        assert "Start of the scenario" in event
+        assert " ".join(syria.summary.split()[:8]) in " ".join(event.split())
+        assert "No displacement reported so far." in ui.content_of(app.query_one(DisplacementPanel))
+        assert "step 0 / 9" in ui.content_of(app.query_one("#position", Static))
+
+    ui.drive(app, body)
+
+
+def test_event_panel_at_the_fall_of_hama(syria, ui):
+    app = SitboardApp(syria)
+    event = syria.events[HAMA_STEP - 1]
+
+    async def body(pilot):
+        await pilot.press(*["right"] * HAMA_STEP)
+        await settle(pilot)
+        text = ui.content_of(app.query_one(EventPanel))
+        assert event.title in text
+        assert "CONFIRMED" in text
+        assert "2024-12-05" in text
+        assert "Where: Hama" in text
+        for sid in event.sources:
+            source = syria.source_by_id[sid]
+            assert f"{source.name} ({source.kind})" in text
+        # And the same words reach the screen (the panel wraps long lines).
+        screen = " ".join(" ".join(ui.screen_lines(app)).split())
+        assert "CONFIRMED" in screen
+        assert "Where: Hama" in screen
+
+    ui.drive(app, body)
+
+
+def test_control_panel_at_the_fall_of_hama(syria, ui):
+    app = SitboardApp(syria, step=HAMA_STEP - 1)
+    state = Timeline(syria).state_at(HAMA_STEP)
+
+    async def body(pilot):
+        await pilot.press("right")
+        await settle(pilot)
+        summary = ui.content_of(app.query_one("#control-summary", Static))
+        gov, hts = "Syrian government (Syrian Arab Army)", "Hayat Tahrir al-Sham–led insurgents"
+        assert f"Hama: {gov} → {hts}" in summary
+        lines = summary.splitlines()
+        for faction in syria.factions:
+            count = state.held(faction)[0]
+            row = [line for line in lines if faction.name in line and "→" not in line]
+            assert row, faction.name
+            assert re.search(rf"(?<![\d,]){count}(?![\d,])", row[0]), (faction.name, count, row[0])
+        assert state.held("gov")[0] == 5 and state.held("hts")[0] == 3
+        # The town list marks Hama as changed, and only at this step.
+        towns = app.query_one(TownList)
+        prompts = {o.id: ui.plain(o.prompt) for o in towns.options}
+        assert "changed" in prompts["hama"] and "Hama" in prompts["hama"]
+        assert "changed" not in prompts["homs"]
+        await pilot.press("right")
+        await settle(pilot)
+        prompts = {o.id: ui.plain(o.prompt) for o in towns.options}
+        assert "changed" not in prompts["hama"]
+        assert "No control changes at this step." in ui.content_of(app.query_one("#control-summary", Static))
+
+    ui.drive(app, body)
+
+
+def test_displacement_is_never_given_a_made_up_number(syria, ui):
+    app = SitboardApp(syria, step=FLOWS_STEP - 1)
+    total = Timeline(syria).state_at(FLOWS_STEP).displaced.total
+
+    async def body(pilot):
+        assert "No displacement reported so far." in ui.content_of(app.query_one(DisplacementPanel))
+        await pilot.press("right")
+        await settle(pilot)
+        for step in (FLOWS_STEP, FLOWS_STEP + 1):
+            text = ui.content_of(app.query_one(DisplacementPanel))
+            assert total.people == 0 and total.unquantified == 2
+            assert f"Displaced so far: {total.describe()}" in text.splitlines()
+            assert "unquantified" in text
+            # The only digits are the flow count in the wording; never a number of people.
+            assert re.findall(r"\d[\d,.]*", text) == ["2"] * text.count("2 flow"), text
+            assert '"thousands"' in text or step != FLOWS_STEP
+            await pilot.press("right")
+            await settle(pilot)
+
+    ui.drive(app, body)
+
+
+def test_displacement_counts_what_the_sources_gave(small, ui):
+    app = SitboardApp(small)
+
+    async def body(pilot):
+        await pilot.press("right")
+        await settle(pilot)
+        text = ui.content_of(app.query_one(DisplacementPanel))
+        assert "Displaced so far: 12,000" in text.splitlines()
+        await pilot.press("right")
+        await settle(pilot)
+        text = ui.content_of(app.query_one(DisplacementPanel))
+        assert "Displaced so far: ≥ 12,000 + unquantified" in text.splitlines()
+        assert '"many"' in text
+
+    ui.drive(app, body)
+
+
+# -- messages: towns and the timeline strip ------------------------------------------------
+
+
+def _history_lines(screen: TownScreen, ui) -> list[str]:
+    return ui.content_of(screen.query_one("#town-body Static", Static)).splitlines()
+
+
+def test_clicking_a_town_on_the_map_posts_town_selected(syria, ui):
+    app = SitboardApp(syria, step=HAMA_STEP)
+    messages: list = []
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        cell = next(c for c, town in view._frame.town_cells.items() if town == "hama")
+        messages.clear()
+        await pilot.click(MapView, offset=cell)
+        await settle(pilot)
+        picked = {m.town_id for m in messages if isinstance(m, TownSelected)}
+        assert picked == {"hama"}
+        assert isinstance(app.screen, TownScreen)
+        lines = _history_lines(app.screen, ui)
+        gov = next(line for line in lines if "Syrian government" in line)
+        hts = next(line for line in lines if "Hayat Tahrir" in line)
+        assert "(start)" in gov and "now" not in gov
+        assert f"step {HAMA_STEP}, 2024-12-05" in hts and "<- now" in hts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, TownScreen)
+        assert view.selected == "hama"
+
+    ui.drive(app, body, message_hook=messages.append)
+
+
+def test_clicking_empty_map_selects_nothing(syria, ui):
+    app = SitboardApp(syria)
+    messages: list = []
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        cells = view._frame.town_cells
+        empty = next(
+            (x, y)
+            for y in range(view.size.height)
+            for x in range(view.size.width)
+            if all((x + dx, y + dy) not in cells for dx in (-2, -1, 0, 1, 2) for dy in (-2, -1, 0, 1, 2))
+        )
+        await pilot.click(MapView, offset=empty)
+        await settle(pilot)
+        assert not [m for m in messages if isinstance(m, TownSelected)]
+        assert not isinstance(app.screen, TownScreen)
+
+    ui.drive(app, body, message_hook=messages.append)
+
+
+def test_selecting_in_the_town_list_posts_town_selected(syria, ui):
+    app = SitboardApp(syria, step=FLOWS_STEP)
+    messages: list = []
+
+    async def body(pilot):
+        towns = app.query_one(TownList)
+        towns.focus()
+        towns.highlighted = [o.id for o in towns.options].index("homs")
+        await pilot.pause()
+        messages.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {m.town_id for m in messages if isinstance(m, TownSelected)} == {"homs"}
+        assert isinstance(app.screen, TownScreen)
+        text = "\n".join(_history_lines(app.screen, ui))
+        assert "Homs" in text and "(start)" in text
+        assert f"step {FLOWS_STEP}: Homs → Damascus: thousands" in text
+        assert f"step {FLOWS_STEP}: Homs → Syrian coast (Latakia/Tartus): thousands" in text
+
+    ui.drive(app, body, message_hook=messages.append)
+
+
+def test_clicking_the_timeline_strip_moves_the_step(syria, ui):
+    app = SitboardApp(syria)
+    messages: list = []
+
+    async def body(pilot):
+        strip = app.query_one(TimelineStrip)
+        # Far right is the last event, far left the first.
+        await pilot.click(TimelineStrip, offset=(strip.size.width - 2, 0))
+        await settle(pilot)
+        requested = [m.step for m in messages if isinstance(m, StepRequested)]
+        assert requested and requested[-1] == app.timeline.steps
+        assert app.step == app.timeline.steps
+        await pilot.click(TimelineStrip, offset=(1, 0))
+        await settle(pilot)
+        assert app.step == 1
+
+    ui.drive(app, body, message_hook=messages.append)
+
+
+# -- the command palette ------------------------------------------------------------------
+
+
+async def _palette_hits(app, pilot, query: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*query)
+    hits: list[str] = []
+    for _ in range(60):  # the palette searches in the background
+        await pilot.pause(0.05)
+        hits = [ui_plain(o.prompt) for o in app.screen.query_one(CommandList).options]
+        if any("Go to town" in h for h in hits):
+            break
+    return hits
+
+
+def ui_plain(prompt) -> str:
+    text = getattr(prompt, "plain", None)
+    return text if isinstance(text, str) else str(prompt)
+
+
+def test_palette_finds_towns_and_events(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        hits = await _palette_hits(app, pilot, "Hama")
+        assert "Go to town: Hama" in hits
+        events = [h for h in hits if h.startswith("Go to event")]
+        assert any(f"Go to event {HAMA_STEP}:" in h for h in events)
+        # Select the fall of Hama.
+        target = next(i for i, h in enumerate(hits) if h.startswith(f"Go to event {HAMA_STEP}:"))
+        app.screen.query_one(CommandList).highlighted = target
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert not isinstance(app.screen, CommandPalette)
+        assert app.step == HAMA_STEP
+
+    ui.drive(app, body)
+
+
+def test_palette_town_hit_opens_the_town(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        hits = await _palette_hits(app, pilot, "Hama")
+        app.screen.query_one(CommandList).highlighted = hits.index("Go to town: Hama")
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, TownScreen)
+        assert app.screen.town_id == "hama"
+
+    ui.drive(app, body)
+
+
+# -- sizes --------------------------------------------------------------------------------
+
+
+SIZES = [(80, 24), (60, 16), (200, 60), (250, 70), (1, 1), (20, 5), (59, 16), (60, 15), (160, 50)]
+
+
+def test_the_board_survives_every_size_and_resizing_between_them(syria, ui):
+    app = SitboardApp(syria, step=HAMA_STEP)
+
+    async def body(pilot):
+        for width, height in SIZES + list(reversed(SIZES)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            assert tuple(app.size) == (width, height)
+            small = width < 60 or height < 16
+            assert app.has_class("-too-small") == small, (width, height)
+            lines = ui.screen_lines(app)
+            assert len(lines) == height
+            screen = " ".join(" ".join(lines).split())
+            if small and width >= 20:
+                assert "Enlarge the terminal" in screen, (width, height, screen)
+                assert f"now {width}x{height}" in ui.content_of(app.query_one("#too-small", Static))
+            if not small:
+                assert "Enlarge" not in screen
+                assert app.query_one(MapView).size.width > 0
+                assert f"step {HAMA_STEP}" in screen, (width, height)
+            await pilot.press("right", "left")  # keys still work at every size
+            assert app.step == HAMA_STEP
+
+    ui.drive(app, body)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (20, 5), (59, 30)])
+def test_starting_too_small_shows_the_message(syria, ui, size):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        assert app.has_class("-too-small")
+        assert f"now {size[0]}x{size[1]}" in ui.content_of(app.query_one("#too-small", Static))
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not app.has_class("-too-small")
+
+    ui.drive(app, body, size=size)
+
+
+# -- ASCII mode ---------------------------------------------------------------------------
+
+
+def _assert_ascii(ui, app, where: str) -> None:
+    bad = ui.non_ascii(ui.screen_lines(app))
+    assert not bad, f"non-ASCII on screen ({where}): " + ", ".join(
+        f"{ch!r} U+{ord(ch):04X} at {pos[:3]}" for ch, pos in bad.items()
+    )
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+def test_ascii_mode_draws_only_ascii(syria, ui, size):
+    app = SitboardApp(syria, ascii_only=True)
+
+    async def body(pilot):
+        _assert_ascii(ui, app, "step 0")
+        await pilot.press("end")
+        await settle(pilot)
+        _assert_ascii(ui, app, "last step")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        _assert_ascii(ui, app, "help")
+        await pilot.press("escape", "g")
+        await settle(pilot)
+        _assert_ascii(ui, app, "go to")
+        await pilot.press(*"zz", "enter")
+        await settle(pilot)
+        _assert_ascii(ui, app, "go to error")
+        await pilot.press("escape", "home", "space")
+        await settle(pilot)
+        _assert_ascii(ui, app, "playing")
+        await pilot.press("space", "t")
+        await settle(pilot, 3)
+        assert app.screen.query(Toast)  # the theme toast is up
+        _assert_ascii(ui, app, "notification")
+        await pilot.press("a", "f")
+        await settle(pilot)
+        _assert_ascii(ui, app, "areas, presentation")
+
+    ui.drive(app, body, size=size, notifications=True)
+
+
+def test_ascii_mode_town_screen_and_figures(small, ui):
+    app = SitboardApp(small, ascii_only=True, step=2)
+
+    async def body(pilot):
+        _assert_ascii(ui, app, "figures and unquantified flows")
+        assert ">= 12,000 + unquantified" in ui.content_of(app.query_one(DisplacementPanel))
+        app.select_town("north")
+        await settle(pilot)
+        _assert_ascii(ui, app, "town screen")
+
+    ui.drive(app, body, size=(120, 40))

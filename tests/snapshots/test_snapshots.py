@@ -1,0 +1,53 @@
+"""What the board looks like, as SVG screenshots compared with accepted ones.
+
+Regenerate after an intended change with
+`pytest tests/snapshots --snapshot-update`, then look at the changed SVGs
+(a failing run writes snapshot_report.html with both side by side).
+
+Nothing here plays, animates or notifies, so the screens are the same on
+every run: themes and steps are set by the constructor or by key presses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitboard.app.app import SitboardApp
+from sitboard.cli import read
+
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
+
+
+@pytest.fixture(scope="module")
+def syria():
+    return read(BUNDLED)
+
+
+@pytest.fixture(autouse=True)
+def _stable_env(monkeypatch):
+    # NO_COLOR turns map glyphs into faction letters; snapshots are taken in colour.
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "sitboard-high-contrast"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+@pytest.mark.parametrize("steps", [0, 5], ids=["start", "step5"])
+def test_board(snap_compare, syria, theme, size, steps):
+    app = SitboardApp(syria, theme_name=theme)
+    assert snap_compare(app, terminal_size=size, press=["right"] * steps)
+
+
+def test_ascii_map(snap_compare, syria):
+    app = SitboardApp(syria, ascii_only=True)
+    assert snap_compare(app, terminal_size=(120, 40), press=["right"] * 3)
+
+
+def test_presentation(snap_compare, syria):
+    async def fall_of_hama(pilot):
+        pilot.app.go_to(3)
+        await pilot.pause()
+
+    app = SitboardApp(syria, present=True)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=fall_of_hama)
