@@ -122,6 +122,7 @@ class MapScene:
             for origin, dest in sorted(pairs):
                 a, b = towns[index[origin]], towns[index[dest]]
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                x1, y1 = _short_of(x0, y0, x1, y1)
                 arrow(grid, x0, y0, x1, y1, style, self.ascii_only)
         for f in state.step_flows:
             if f.people is not None or f.estimate:
@@ -199,3 +200,13 @@ class MapScene:
             self._shade = shade_cells(projection, sites, radius)
             self._shade_key = key
         return self._shade  # type: ignore[return-value]
+
+
+def _short_of(x0: float, y0: float, x1: float, y1: float, gap: float = 1.6) -> tuple[float, float]:
+    """End a flow a little before its destination, so the town glyph does not hide the arrow head."""
+    dx, dy = x1 - x0, (y1 - y0) * 2.0  # in width units: a cell is twice as tall as wide
+    length = math.hypot(dx, dy)
+    if length <= gap * 2:
+        return x1, y1
+    k = (length - gap) / length
+    return x0 + dx * k, y0 + dy * k / 2.0
