@@ -15,13 +15,15 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
+from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from sitboard.app import actions
-from sitboard.app.commands import BoardCommands
+from sitboard.app.commands import AsciiCommandPalette, BoardCommands
 from sitboard.app.messages import StepRequested, TownSelected
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.style import Look, ascii_scrollbars
@@ -168,6 +170,18 @@ class SitboardApp(App[int]):
                     return actions.key_text(a, ascii_only=True).split(" / ")[0]
             return binding.key
         return super().get_key_display(binding)
+
+    def action_command_palette(self) -> None:
+        if not self.ascii_only:
+            super().action_command_palette()
+        elif self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(AsciiCommandPalette(id="--command-palette", placeholder="Search for commands..."))
+
+    def search_themes(self) -> None:
+        if not self.ascii_only:
+            super().search_themes()
+        else:
+            self.push_screen(AsciiCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     # -- the current step ------------------------------------------------------
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from sitboard.app.actions import ACTIONS
+from sitboard.app.style import ascii_scrollbars
 
 if TYPE_CHECKING:
     from sitboard.app.app import SitboardApp
@@ -47,3 +48,11 @@ class BoardCommands(Provider):
                 hits += 1
                 if hits >= MAX_HITS:
                     return
+
+
+class AsciiCommandPalette(CommandPalette):
+    """The palette in ASCII mode: an ASCII scrollbar here, borders and icon in app.tcss,
+    and an ASCII placeholder from whoever opens it (Textual's ends with "…")."""
+
+    def on_mount(self) -> None:
+        ascii_scrollbars(self.query_one(CommandList))

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
@@ -115,6 +115,7 @@ def test_space_toggles_play_and_restarts_from_the_end(syria, ui):
     app = SitboardApp(syria)
 
     async def body(pilot):
+        app.interval = 60.0  # no tick can land while the test looks
         assert not app.playing
         await pilot.press("space")
         assert app.playing
@@ -592,13 +593,13 @@ async def _palette_hits(app, pilot, query: str) -> list[str]:
     hits: list[str] = []
     for _ in range(60):  # the palette searches in the background
         await pilot.pause(0.05)
-        hits = [ui_plain(o.prompt) for o in app.screen.query_one(CommandList).options]
+        hits = [_plain(o.prompt) for o in app.screen.query_one(CommandList).options]
         if any("Go to town" in h for h in hits):
             break
     return hits
 
 
-def ui_plain(prompt) -> str:
+def _plain(prompt) -> str:
     text = getattr(prompt, "plain", None)
     return text if isinstance(text, str) else str(prompt)
 
@@ -736,3 +737,46 @@ def test_ascii_mode_town_screen_and_figures(small, ui):
         _assert_ascii(ui, app, "town screen")
 
     ui.drive(app, body, size=(120, 40))
+
+
+@pytest.mark.parametrize("size", [(60, 16), (120, 40), (160, 50)])
+def test_timeline_strip_dates_are_never_garbled(syria, ui, size):
+    """The strip's second row carries whole dates only: the current one under
+    the marker never overwrites part of the first or last date."""
+    app = SitboardApp(syria)
+    dates = {e.time.text[:10] for e in syria.events}
+
+    async def body(pilot):
+        strip = app.query_one(TimelineStrip)
+        for step in range(app.timeline.steps + 1):
+            app.go_to(step)
+            await pilot.pause()
+            row = strip.render().plain.splitlines()[1]
+            words = row.split()
+            assert words, (step, row)
+            assert all(w in dates or w == "START" for w in words), (step, row)
+            current = syria.events[step - 1].time.text[:10] if step else "START"
+            assert current in words, (step, row)
+            assert len(words) == len(set(words)), (step, row)
+
+    ui.drive(app, body, size=size)
+
+
+def test_ascii_mode_command_palette(syria, ui):
+    app = SitboardApp(syria, ascii_only=True)
+
+    async def body(pilot):
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        _assert_ascii(ui, app, "palette, empty")
+        hits = await _palette_hits(app, pilot, "Hama")
+        assert "Go to town: Hama" in hits
+        _assert_ascii(ui, app, "palette with hits")
+        await pilot.press("escape")
+        await settle(pilot)
+        app.search_themes()  # the palette's "Change theme" command
+        await settle(pilot, 3)
+        assert isinstance(app.screen, CommandPalette)
+        _assert_ascii(ui, app, "theme picker")
+
+    ui.drive(app, body, size=(100, 30))

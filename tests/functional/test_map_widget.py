@@ -278,3 +278,51 @@ def test_resizing_redraws_the_map_at_the_new_size(syria, ui):
             assert view._frame.grid[hama[1]][hama[0]][1].endswith(":hot")
 
     ui.drive(app, body)
+
+
+def test_changing_theme_recolours_the_map(syria, ui):
+    from rich.color import Color
+
+    from sitboard.app.widgets.map_view import BASE, CONTRAST
+
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        col, row = next(
+            (x, y) for y, line in enumerate(view._frame.grid) for x, cell in enumerate(line) if cell[1] == "label"
+        )
+        expected = {"textual-light": BASE["light"]["label"], "sitboard-high-contrast": CONTRAST["label"],
+                    "textual-dark": BASE["dark"]["label"]}
+        for _ in range(3):
+            await pilot.press("t")
+            await settle(pilot)
+            style = style_at(view, col, row)
+            assert style.color.get_truecolor() == Color.parse(expected[app.theme]).get_truecolor(), app.theme
+            assert style.bgcolor == view.rich_style.bgcolor, app.theme
+
+    ui.drive(app, body)
+
+
+def test_dragging_pans_the_map(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        home = view.scene.home
+        region = view.content_region
+        x, y = 10, 10
+
+        def mouse(cls, x, y, button):
+            return cls(view, x, y, 0, 0, button, False, False, False, screen_x=region.x + x, screen_y=region.y + y)
+
+        view.post_message(mouse(events.MouseDown, x, y, 1))
+        view.post_message(mouse(events.MouseMove, x + 10, y + 5, 1))
+        view.post_message(mouse(events.MouseUp, x + 10, y + 5, 1))
+        await settle(pilot)
+        # Dragging right and down shows what lies west and north.
+        assert view.view.west < home.west and view.view.north > home.north
+        assert view.view.width == pytest.approx(home.width)
+        assert app.step == 0
+
+    ui.drive(app, body)

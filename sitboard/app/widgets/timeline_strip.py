@@ -47,15 +47,20 @@ class TimelineStrip(Widget):
             ticks = ticks[:col] + Text("|" if ascii_only else "│", style="bold" if step <= current else "dim") + ticks[col + 1 :]
         dates = [" "] * width
         first, last = events_[0].time.text[:10], events_[-1].time.text[:10]
-        _write(dates, 0, first)
-        _write(dates, width - len(last), last)
         if current:
             col = cols[current - 1]
             ticks = ticks[:col] + Text("^" if ascii_only else "▲", style="bold reverse") + ticks[col + 1 :]
             label = f" {events_[current - 1].time.text[:10]} "
-            _write(dates, max(0, min(width - len(label), col - len(label) // 2)), label)
+            at = max(0, min(width - len(label), col - len(label) // 2))
         else:
-            _write(dates, max(0, width // 2 - 3), " START ")
+            label, at = " START ", max(0, width // 2 - 3)
+        # The first and last dates only where the current label leaves room:
+        # writing one over the other would leave a cut date such as "24-12-06".
+        if len(first) <= at:
+            _write(dates, 0, first)
+        if width - len(last) >= at + len(label):
+            _write(dates, width - len(last), last)
+        _write(dates, at, label)
         return Text("\n").join([ticks, Text("".join(dates)[:width], style="bold")])
 
     def on_click(self, event: events.Click) -> None:
