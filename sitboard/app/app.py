@@ -34,6 +34,7 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.app.widgets.timeline_strip import TimelineStrip
 from sitboard.model import Scenario
 from sitboard.timeline import BoardState, Timeline
@@ -55,8 +56,10 @@ class SitboardApp(App[int]):
     BINDINGS = actions.bindings()
     COMMANDS = App.COMMANDS | {BoardCommands}
 
-    step: reactive[int] = reactive(0, bindings=True, init=False)
-    playing: reactive[bool] = reactive(False, bindings=True)
+    # Not `bindings=True`: refreshing bindings rebuilds the footer, which costs
+    # more than the rest of a step; only the ends change what is enabled.
+    step: reactive[int] = reactive(0, init=False)
+    playing: reactive[bool] = reactive(False)
     interval: reactive[float] = reactive(2.0)
     present: reactive[bool] = reactive(False)
 
@@ -76,7 +79,7 @@ class SitboardApp(App[int]):
         self.timeline = timeline or Timeline(scenario)
         self.look = Look(scenario, ascii_only=ascii_only)
         self.ascii_only = ascii_only
-        self._start_step = self.timeline.clamp(step)
+        self.set_reactive(SitboardApp.step, self.timeline.clamp(step))
         self._autoplay = autoplay
         self._timer: Timer | None = None
         self.register_theme(HIGH_CONTRAST)
@@ -114,16 +117,24 @@ class SitboardApp(App[int]):
 
     def compose(self) -> ComposeResult:
         look = self.look
-        yield BoardHeader(look, id="header")
-        yield Static("", id="headline")
+        state = self.timeline.state_at(self.step)
+
+        def given(widget):  # type: ignore[no-untyped-def]
+            # The first frame is drawn with the state already in place: one
+            # layout pass at start-up instead of a second one after mounting.
+            widget.set_reactive(type(widget).state, state)
+            return widget
+
+        yield given(BoardHeader(look, id="header"))
+        yield Static(self._headline(state), id="headline")
         with Horizontal(id="body"):
-            yield MapView(look, id="map")
+            yield given(MapView(look, id="map"))
             with SidePanel(id="side"):
-                yield EventPanel(look, id="event")
-                yield ControlPanel(look, id="control")
-                yield DisplacementPanel(look, id="displacement")
+                yield given(EventPanel(look, id="event"))
+                yield given(ControlPanel(look, id="control"))
+                yield given(DisplacementPanel(look, id="displacement"))
                 yield Legend(look, id="legend")
-        yield TimelineStrip(look, id="strip")
+        yield given(TimelineStrip(look, id="strip"))
         yield Static("", id="too-small")
         yield Footer()
 
@@ -133,8 +144,6 @@ class SitboardApp(App[int]):
             ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
         self._apply_size()
         self.set_class(self.present, "-present")
-        self.step = self._start_step
-        self._show(self.timeline.state_at(self.step))
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
         if self._autoplay:
@@ -189,19 +198,26 @@ class SitboardApp(App[int]):
     def state(self) -> BoardState:
         return self.timeline.state_at(self.step)
 
-    def watch_step(self, step: int) -> None:
+    def watch_step(self, old: int, step: int) -> None:
         self._show(self.timeline.state_at(step))
+        last = self.timeline.steps
+        if {old, step} & {0, last}:  # next/previous enable or disable only at the ends
+            self.refresh_bindings()
 
     def _show(self, state: BoardState) -> None:
         for widget in (BoardHeader, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
             self.query_one(widget).state = state
         self._update_headline(state)
 
-    def _update_headline(self, state: BoardState) -> None:
+    def _headline(self, state: BoardState) -> str:
         event = state.event
         when = event.time.text.replace("T", " ") if event else "Start"
         title = self.look.text(event.title) if event else self.look.text(self.scenario.title)
-        self.query_one("#headline", Static).update(f"{when}  {title}  (step {state.step}/{state.steps})")
+        return f"{when}  {title}  (step {state.step}/{state.steps})"
+
+    def _update_headline(self, state: BoardState) -> None:
+        # The headline is laid out only when it is shown (presentation mode).
+        self.query_one("#headline", Static).update(self._headline(state), layout=self.present)
 
     def go_to(self, step: int) -> None:
         self.step = self.timeline.clamp(step)
@@ -280,6 +296,8 @@ class SitboardApp(App[int]):
 
     def watch_present(self, present: bool) -> None:
         self.set_class(present, "-present")
+        if self.is_mounted:
+            self._update_headline(self.state)
 
     def action_cycle_theme(self) -> None:
         names = list(THEMES)

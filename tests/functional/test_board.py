@@ -424,7 +424,7 @@ def test_control_panel_at_the_fall_of_hama(syria, ui):
     async def body(pilot):
         await pilot.press("right")
         await settle(pilot)
-        summary = ui.content_of(app.query_one("#control-summary", Static))
+        summary = ui.content_of(app.query_one("#control-summary"))
         gov, hts = "Syrian government (Syrian Arab Army)", "Hayat Tahrir al-Sham–led insurgents"
         assert f"Hama: {gov} → {hts}" in summary
         lines = summary.splitlines()
@@ -443,7 +443,7 @@ def test_control_panel_at_the_fall_of_hama(syria, ui):
         await settle(pilot)
         prompts = {o.id: ui.plain(o.prompt) for o in towns.options}
         assert "changed" not in prompts["hama"]
-        assert "No control changes at this step." in ui.content_of(app.query_one("#control-summary", Static))
+        assert "No control changes at this step." in ui.content_of(app.query_one("#control-summary"))
 
     ui.drive(app, body)
 

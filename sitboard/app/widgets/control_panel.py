@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
+from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.model import CONTESTED, UNKNOWN
 from sitboard.timeline import BoardState
 
@@ -22,16 +23,15 @@ class ControlPanel(Vertical):
         super().__init__(**kwargs)
         self.look = look
         self.border_title = "Control"
-        self._shown: tuple[str, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="control-summary")
+        yield TextPanel(id="control-summary", ascii_only=self.look.ascii_only)
         yield TownList(self.look, id="towns")
 
     def watch_state(self, state: BoardState | None) -> None:
-        if state is None or not self.is_mounted:
+        if state is None or not self.is_attached or not self.children:
             return
-        self.query_one("#control-summary", Static).update(self.summary(state))
+        self.query_one("#control-summary", TextPanel).show(self.summary(state))
         self.query_one(TownList).show(state)
 
     def on_mount(self) -> None:

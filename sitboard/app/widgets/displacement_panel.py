@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
 
+from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.app.style import Look
 from sitboard.timeline import BoardState, Tally
 
 
-class DisplacementPanel(Static, can_focus=True):
+class DisplacementPanel(TextPanel):
     state: reactive[BoardState | None] = reactive(None)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
         self.border_title = "Displacement"
 
     def watch_state(self, state: BoardState | None) -> None:
         if state is not None:
-            self.update(self.describe(state))
+            self.show(self.describe(state))
+
+    def on_mount(self) -> None:
+        self.watch_state(self.state)
 
     def describe(self, state: BoardState) -> Text:
         look = self.look
@@ -31,20 +34,18 @@ class DisplacementPanel(Static, can_focus=True):
             return out
         out.append("Displaced so far: ", style="dim")
         out.append(look.text(d.total.describe()) + "\n", style="bold")  # "≥" is ">=" in ASCII mode
-        if d.total.unquantified:
-            out.append(f"{d.total.unquantified} flow(s) with no figure in the sources\n", style="italic")
-        self._table(out, "To", d.by_destination)
-        self._table(out, "From", d.by_origin)
+        # This step's flows first: they are what the briefer is talking about.
         if state.step_flows:
             out.append("This step:\n", style="bold")
+            bullet = ">" if look.ascii_only else "▸"
             for f in state.step_flows:
-                size = f"{f.people:,}" if f.people is not None else (f'"{look.text(f.estimate)}"' if f.estimate else "size unknown")
-                out.append(
-                    f" ▸ {look.town_name(f.origin)} {look.arrow()} {look.town_name(f.destination)}: {size}\n"
-                    if not look.ascii_only else
-                    f" > {look.town_name(f.origin)} {look.arrow()} {look.town_name(f.destination)}: {size}\n",
-                    style="bold",
+                size = f"{f.people:,}" if f.people is not None else (
+                    f'"{look.text(f.estimate)}"' if f.estimate else "size not given"
                 )
+                out.append(f" {bullet} {look.town_name(f.origin)} {look.arrow()} {look.town_name(f.destination)}: {size}\n",
+                           style="bold")
+        self._table(out, "By destination", d.by_destination)
+        self._table(out, "By origin", d.by_origin)
         out.rstrip()
         return out
 

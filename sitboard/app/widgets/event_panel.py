@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
 
+from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.app.style import CONFIDENCE_STYLE, Look
 from sitboard.timeline import BoardState
 
 
-class EventPanel(Static, can_focus=True):
+class EventPanel(TextPanel):
     state: reactive[BoardState | None] = reactive(None)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
         self.border_title = "Event"
 
     def watch_state(self, state: BoardState | None) -> None:
         if state is not None:
-            self.update(self.describe(state))
+            self.show(self.describe(state))
+
+    def on_mount(self) -> None:
+        self.watch_state(self.state)
 
     def describe(self, state: BoardState) -> Text:
         look = self.look

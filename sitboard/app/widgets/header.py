@@ -33,10 +33,13 @@ class BoardHeader(Horizontal):
         yield Static("", id="position")
 
     def watch_state(self, state: BoardState | None) -> None:
-        if state is None or not self.is_mounted:
+        if state is None or not self.is_attached or not self.children:
             return
         date = state.time.text.replace("T", " ")[:16] if state.time else "START"
-        self.query_one("#date-text", Static).update(Text(date, style="bold"))
+        # Same-length text keeps the same size: no layout pass needed.
+        date_text = self.query_one("#date-text", Static)
+        date_text.update(Text(date, style="bold"), layout=len(date) != len(getattr(self, "_date", "")))
+        self._date = date
         if not self.look.ascii_only:
             self.query_one("#date", Digits).update(date[:10] if state.time else "-- --")
         self._update_position()
@@ -46,7 +49,7 @@ class BoardHeader(Horizontal):
 
     def _update_position(self) -> None:
         state = self.state
-        if state is None or not self.is_mounted:
+        if state is None or not self.is_attached or not self.children:
             return
         line = Text()
         line.append(f"step {state.step} / {state.steps}", style="bold")
@@ -54,7 +57,7 @@ class BoardHeader(Horizontal):
             line.append(f"\n{state.time.text[11:16]}")
         if self.live:
             line.append(f"\n{self.live}", style="bold reverse")
-        self.query_one("#position", Static).update(line)
+        self.query_one("#position", Static).update(line, layout=False)  # fixed size in app.tcss
 
     def on_mount(self) -> None:
         self.watch_state(self.state)

@@ -1,0 +1,103 @@
+"""A bordered panel of text with a fixed height that scrolls inside itself.
+
+It is a Line API widget with its own scroll offset rather than a ScrollView:
+changing what a panel says then needs no layout pass (no virtual size, no
+scrollbar appearing or disappearing), so a step repaints this panel alone and
+not the map and panels around it. The border's subtitle says when there is
+more text above or below.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class TextPanel(Widget, can_focus=True):
+    """Scrolls with Up/Down, Page keys and the wheel; ←/→ and Home/End stay the timeline's."""
+
+    BINDINGS = [
+        Binding("up", "scroll_lines(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_lines(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_pages(-1)", "Page up", show=False),
+        Binding("pagedown", "scroll_pages(1)", "Page down", show=False),
+    ]
+
+    def __init__(self, *, ascii_only: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.ascii_only = ascii_only
+        self._text = Text()
+        self._strips: list[Strip] = []
+        self._wrapped_at = -1
+        self._top = 0
+
+    # -- content ---------------------------------------------------------------
+
+    def show(self, text: Text) -> None:
+        if text == self._text:  # most steps leave most panels as they were: repaint nothing
+            return
+        self._text = text
+        self._wrapped_at = -1
+        self._top = 0
+        self._wrap()
+        self.refresh()
+
+    @property
+    def content(self) -> Text:
+        """What the panel shows, for tests and exports."""
+        return self._text
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> None:
+        width = self.content_region.width
+        if width <= 0 or width == self._wrapped_at or not self.is_mounted:
+            return
+        console = self.app.console
+        options = console.options.update_width(width).update(highlight=False)
+        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True, new_lines=False)
+        self._strips = [Strip(line, width) for line in lines]
+        self._wrapped_at = width
+        self._clamp()
+
+    # -- scrolling ---------------------------------------------------------------
+
+    def _clamp(self) -> None:
+        self._top = max(0, min(self._top, len(self._strips) - self.content_region.height))
+        below = len(self._strips) - self._top - self.content_region.height
+        up, down = ("^", "v") if self.ascii_only else ("↑", "↓")
+        parts = [f"{up} {self._top} more" if self._top > 0 else "", f"{down} {below} more" if below > 0 else ""]
+        self.border_subtitle = "  ".join(p for p in parts if p)
+
+    def action_scroll_lines(self, lines: int) -> None:
+        before = self._top
+        self._top += lines
+        self._clamp()
+        if self._top != before:
+            self.refresh()
+
+    def action_scroll_pages(self, pages: int) -> None:
+        self.action_scroll_lines(pages * max(1, self.content_region.height - 1))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.action_scroll_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.action_scroll_lines(-3)
+
+    # -- Line API ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        index = y + self._top
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        width = max(0, self.content_region.width)
+        return Strip([Segment(" " * width, self.rich_style)], width)
