@@ -27,6 +27,8 @@ Rules:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Iterable, Sequence
@@ -72,6 +74,54 @@ def place_labels(
     """Labels that fit, highest priority first (see the module rules)."""
     if cols < 1 or rows < 1:
         return []
+    grid = _blocked_grid(requests, cols, rows, blocked)
+    return _place(grid, requests, cols, rows, ellipsis, shorten)
+
+
+def place_labels_over(
+    base: Sequence[PlacedLabel],
+    first: Sequence[LabelRequest],
+    rest: Sequence[LabelRequest],
+    cols: int,
+    rows: int,
+    blocked: Iterable[tuple[int, int]] = (),
+    *,
+    ellipsis: str = "…",
+    shorten: bool = True,
+) -> list[PlacedLabel]:
+    """Place `first` ahead of an earlier placement `base` of `rest`, reusing what still fits.
+
+    The board places every town's label once per view (`base`); at each step
+    only a few labels must win (towns that changed hands, the event's place,
+    flow sizes). Those go first; each base label is kept where it was if its
+    cells are still free, and the ones they displaced are placed again, by
+    priority. Same rules as `place_labels` (no overlaps, anchors blocked), at a
+    fraction of the cost when `first` is small.
+    """
+    if cols < 1 or rows < 1:
+        return []
+    grid = _blocked_grid([*first, *rest], cols, rows, blocked)
+    placed = _place(grid, first, cols, rows, ellipsis, shorten)
+    taken = {p.key for p in placed} | {r.key for r in first}
+    by_key = {r.key: r for r in rest}
+    displaced: list[LabelRequest] = []
+    for label in base:
+        if label.key in taken or label.key not in by_key:
+            continue
+        width = cell_width(label.text)
+        at = label.row * cols + label.col
+        if 0 <= label.row < rows and 0 <= label.col <= cols - width and grid.count(0, at, at + width) == width:
+            _occupy(grid, cols, label.col, label.row, width)
+            placed.append(label)
+        else:
+            displaced.append(by_key[label.key])
+    placed += _place(grid, displaced, cols, rows, ellipsis, shorten)
+    return placed
+
+
+def _blocked_grid(
+    requests: Sequence[LabelRequest], cols: int, rows: int, blocked: Iterable[tuple[int, int]]
+) -> bytearray:
     grid = bytearray(cols * rows)
     for request in requests:
         if 0 <= request.col < cols and 0 <= request.row < rows:
@@ -79,7 +129,12 @@ def place_labels(
     for col, row in blocked:
         if 0 <= col < cols and 0 <= row < rows:
             grid[row * cols + col] = _TAKEN
+    return grid
 
+
+def _place(
+    grid: bytearray, requests: Sequence[LabelRequest], cols: int, rows: int, ellipsis: str, shorten: bool
+) -> list[PlacedLabel]:
     placed: list[PlacedLabel] = []
     for request in sorted(requests, key=_PRIORITY, reverse=True):  # stable: ties keep input order
         col, row = request.col, request.row
@@ -99,6 +154,7 @@ def place_labels(
     return placed
 
 
+@lru_cache(maxsize=4096)
 def _shortened(text: str, ellipsis: str) -> str:
     """A shorter form of the label, or "" when none is allowed or useful."""
     if is_rtl(text):
@@ -120,7 +176,7 @@ def _free_spot(grid: bytearray, cols: int, rows: int, col: int, row: int, width:
     start = col + 2  # right: by far the most common answer, so checked before building the rest
     if start <= last_start:
         base = row * cols + start
-        if not any(grid[base : base + width]):
+        if grid.count(0, base, base + width) == width:  # memchr speed, no slice copy
             return start, row
     centred = col - (width - 1) // 2
     for start, label_row in (
@@ -136,7 +192,7 @@ def _free_spot(grid: bytearray, cols: int, rows: int, col: int, row: int, width:
     ):
         if 0 <= start <= last_start and 0 <= label_row < rows:
             base = label_row * cols + start
-            if not any(grid[base : base + width]):
+            if grid.count(0, base, base + width) == width:
                 return start, label_row
     return None
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.canvas import Grid, arrow, new_canvas, overlay, put
-from sitboard.geo.labels import LabelRequest, place_labels
+from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels, place_labels_over
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.shading import shade_cells
 from sitboard.geo.text import cell_width, display
@@ -59,6 +59,8 @@ class MapScene:
         self._visible_key: tuple[object, ...] | None = None
         self._visible: list[tuple[int, int, int]] = []  # (town index, col, row)
         self._shade_key: tuple[object, ...] | None = None
+        self._labels_key: tuple[object, ...] | None = None
+        self._labels: tuple[list[LabelRequest], list[PlacedLabel]] = ([], [])
         self._shade: list[list[str | None]] | None = None
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
 
@@ -143,21 +145,13 @@ class MapScene:
         glyphs = KIND_GLYPH_ASCII if self.ascii_only else KIND_GLYPH
         looks = {f.id: f.mark for f in self.scenario.factions}
         town_cells: dict[tuple[int, int], str] = {}
-        requests: list[LabelRequest] = list(size_labels)
         holders = state.holders
         for i, col, row in self._visible_towns(projection):
             t = towns[i]
             holder = holders[i]
-            is_hot = t.id in hot
             char = looks.get(holder, "~" if holder == "contested" else "?") if marks else glyphs.get(t.kind, "o")
-            put(grid, col, row, char, f"town:{t.kind}:{holder}" + (":hot" if is_hot else ""))
+            put(grid, col, row, char, f"town:{t.kind}:{holder}" + (":hot" if t.id in hot else ""))
             town_cells[(col, row)] = t.id
-            priority = KIND_WEIGHT.get(t.kind, 2.0) + (math.log10(t.population + 1) / 2 if t.population else 0.0)
-            if is_hot:
-                priority += 20.0
-            if t.id == selected:
-                priority += 10.0
-            requests.append(LabelRequest(t.id, col, row, self._names[i], priority))
 
         if place is not None and place.town is None:
             c = projection.cell(place.lat, place.lon)
@@ -167,13 +161,39 @@ class MapScene:
         # Scale bar and north arrow sit in the bottom-left and top-right corners.
         blocked = self._furniture(grid, projection)
         ellipsis = "." if self.ascii_only else "…"
-        for label in place_labels(requests, cols, rows, blocked, ellipsis=ellipsis):
+        # Every town's label is placed once per view; a step only places its
+        # hot labels (changed, event, selected, flow sizes) ahead of that.
+        base_requests, base = self._base_labels(projection, blocked, ellipsis)
+        first = list(size_labels)
+        rest = []
+        for request in base_requests:
+            if request.key in hot:
+                bonus = 20.0 + (10.0 if request.key == selected else 0.0)
+                first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
+            else:
+                rest.append(request)
+        for label in place_labels_over(base, first, rest, cols, rows, blocked, ellipsis=ellipsis):
             key = label.key
             style = "label-hot" if key in hot or key.startswith("flow:") else "label"
             overlay(grid, label.col, label.row, label.text, style)
 
         shade = self._shading(projection, holders) if areas else None
         return Frame(grid, shade, projection, town_cells)
+
+    def _base_labels(
+        self, projection: Projection, blocked: list[tuple[int, int]], ellipsis: str
+    ) -> tuple[list[LabelRequest], list[PlacedLabel]]:
+        key = (projection.view, projection.cols, projection.rows)
+        if key != self._labels_key:
+            towns = self.scenario.towns
+            requests = []
+            for i, col, row in self._visible_towns(projection):
+                t = towns[i]
+                priority = KIND_WEIGHT.get(t.kind, 2.0) + (math.log10(t.population + 1) / 2 if t.population else 0.0)
+                requests.append(LabelRequest(t.id, col, row, self._names[i], priority))
+            placed = place_labels(requests, projection.cols, projection.rows, blocked, ellipsis=ellipsis)
+            self._labels, self._labels_key = (requests, placed), key
+        return self._labels
 
     def _furniture(self, grid: Grid, projection: Projection) -> list[tuple[int, int]]:
         cols, rows = projection.cols, projection.rows

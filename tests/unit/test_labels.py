@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels
+from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels, place_labels_over
 from sitboard.geo.text import cell_width
 
 
@@ -120,3 +120,57 @@ def test_random_requests_never_overlap_or_leave_the_grid(
         spans.sort()
         for (_, end), (start, _) in zip(spans, spans[1:]):
             assert start >= end + 1, "labels on one row need a blank cell between them"
+
+
+def check_layout(placed: list[PlacedLabel], reqs: list[LabelRequest], cols: int, rows: int, blocked: list) -> None:
+    anchors = {(r.col, r.row) for r in reqs}
+    taken: set[tuple[int, int]] = set()
+    assert len({p.key for p in placed}) == len(placed)
+    for label in placed:
+        cells = cells_of(label)
+        assert all(0 <= c < cols and 0 <= r < rows for c, r in cells)
+        assert not cells & taken, "labels overlap"
+        assert not cells & anchors, "label covers a town glyph"
+        assert not cells & set(blocked), "label covers a blocked cell"
+        gap = {(label.col - 1, label.row), (label.col + cell_width(label.text), label.row)}
+        taken |= cells | gap  # one blank cell either side on the row
+
+
+def test_placing_nothing_first_keeps_the_base_placement() -> None:
+    reqs = [req("a", 2, 2, "Alpha", 3), req("b", 10, 2, "Beta", 2), req("c", 5, 5, "Gamma", 1)]
+    base = place_labels(reqs, 30, 8)
+    assert place_labels_over(base, [], reqs, 30, 8) == base
+
+
+def test_a_hot_label_wins_and_the_one_it_displaces_moves() -> None:
+    # In the base, "b" sits right of its glyph at (5, 2). Town "a" near the right
+    # edge turns hot with a long name that only fits to its left, over b's label.
+    reqs = [req("a", 25, 2, "A", 1), req("b", 3, 2, "Bee", 5)]
+    base = place_labels(reqs, 30, 8)
+    assert {(p.key, p.col, p.row) for p in base} >= {("b", 5, 2)}
+    hot = req("a", 25, 2, "A much longer name", 100)
+    placed = place_labels_over(base, [hot], [reqs[1]], 30, 8)
+    by_key = {p.key: p for p in placed}
+    assert (by_key["a"].col, by_key["a"].row) == (6, 2)
+    assert "b" in by_key and (by_key["b"].col, by_key["b"].row) != (5, 2)  # moved, not dropped
+    check_layout(placed, [hot, reqs[1]], 30, 8, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cols=st.integers(1, 40),
+    rows=st.integers(1, 12),
+    requests=st.lists(st.tuples(st.integers(-2, 42), st.integers(-2, 14), names, st.floats(0, 10)), max_size=30),
+    hot=st.sets(st.integers(0, 29), max_size=5),
+    blocked=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=10),
+)
+def test_incremental_placement_keeps_every_rule(cols: int, rows: int, requests: list, hot: set, blocked: list) -> None:
+    reqs = [req(str(i), c, r, text, p) for i, (c, r, text, p) in enumerate(requests)]
+    base = place_labels(reqs, cols, rows, blocked)
+    first = [req(r.key, r.col, r.row, r.text, r.priority + 20) for i, r in enumerate(reqs) if i in hot]
+    rest = [r for i, r in enumerate(reqs) if i not in hot]
+    placed = place_labels_over(base, first, rest, cols, rows, blocked)
+    check_layout(placed, reqs, cols, rows, blocked)
+    # A hot label that fits on an empty board (apart from glyphs) is never lost to a base label.
+    alone = {p.key for p in place_labels(first, cols, rows, blocked + [(r.col, r.row) for r in rest])}
+    assert alone <= {p.key for p in placed}
