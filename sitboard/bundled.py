@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 DEFAULT = "central_syria.yaml"
@@ -11,7 +10,7 @@ DEFAULT = "central_syria.yaml"
 def bundled_dir() -> Path:
     # A wheel carries them in the package; an editable install or a checkout
     # has them beside the package, at the top of the repository.
-    packaged = Path(str(resources.files("sitboard"))) / "scenarios"
+    packaged = Path(__file__).resolve().parent / "scenarios"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "scenarios"

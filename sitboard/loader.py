@@ -9,7 +9,6 @@ in one pass. The only exception that escapes is `ScenarioError`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -134,6 +133,8 @@ class _TooMany(Exception):
 
 
 def _nearest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when there is an error to explain
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 

@@ -28,7 +28,6 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
-from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 
@@ -73,9 +72,6 @@ class _Level:
         self.name = name
         self.tolerance = float(info["tolerance_deg"])
         self._scale = scale
-        self._grid = grid
-        self._cols = int(round(360 / grid))
-        self._rows = int(round(180 / grid))
         meta = zlib.decompress(body[info["meta_offset"]: info["meta_offset"] + info["meta_length"]])
         n, n_chunks = struct.unpack_from("<II", meta, 0)
         pos = 8
@@ -98,46 +94,24 @@ class _Level:
         start = info["coords_offset"]
         self._coords = body[start: start + info["coords_length"]]
         self._lines: list[Polyline | None] = [None] * n
-        self._grid_index: dict[int, list[int]] | None = None
         self.points = int(info.get("points", sum(self._npts)))
 
     def __len__(self) -> int:
         return len(self._kinds)
 
-    # -- spatial index ---------------------------------------------------------
+    # -- finding pieces ----------------------------------------------------------
 
-    def _cell_range(self, west: float, south: float, east: float, north: float):
-        g = self._grid
-        c0 = max(0, min(self._cols - 1, int((west + 180.0) // g)))
-        c1 = max(0, min(self._cols - 1, int((east + 180.0) // g)))
-        r0 = max(0, min(self._rows - 1, int((south + 90.0) // g)))
-        r1 = max(0, min(self._rows - 1, int((north + 90.0) // g)))
-        return c0, c1, r0, r1
+    def ids_in(self, west: float, south: float, east: float, north: float) -> list[int]:
+        """Pieces whose bbox meets the box.
 
-    def _index(self) -> dict[int, list[int]]:
-        if self._grid_index is None:
-            index: dict[int, list[int]] = {}
-            cols = self._cols
-            for i, (w, s, e, n) in enumerate(self.bboxes):
-                c0, c1, r0, r1 = self._cell_range(w, s, e, n)
-                for r in range(r0, r1 + 1):
-                    for c in range(c0, c1 + 1):
-                        index.setdefault(r * cols + c, []).append(i)
-            self._grid_index = index
-        return self._grid_index
-
-    def ids_in(self, west: float, south: float, east: float, north: float) -> set[int]:
-        index = self._index()
-        c0, c1, r0, r1 = self._cell_range(west, south, east, north)
-        found: set[int] = set()
-        bboxes = self.bboxes
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                for i in index.get(r * self._cols + c, ()):
-                    w, s, e, n = bboxes[i]
-                    if w <= east and e >= west and s <= north and n >= south:
-                        found.add(i)
-        return found
+        A straight scan of a few thousand bboxes takes about a millisecond, less
+        than building a spatial index would cost at start-up, and it runs once per
+        view change (the map caches what it draws for a view).
+        """
+        return [
+            i for i, (w, s, e, n) in enumerate(self.bboxes)
+            if w <= east and e >= west and s <= north and n >= south
+        ]
 
     # -- decoding --------------------------------------------------------------
 
@@ -178,11 +152,19 @@ class Basemap:
         header = json.loads(bytes(data[12: 12 + hlen]).decode("utf-8"))
         self.header: dict = header
         self.provenance: dict[str, str] = {str(k): str(v) for k, v in header["provenance"].items()}
-        body = memoryview(data)[12 + hlen:]
-        self._levels = {
-            name: _Level(name, info, body, int(header["scale"]), float(header["grid_deg"]), header["kinds"])
-            for name, info in header["levels"].items()
-        }
+        self._body = memoryview(data)[12 + hlen:]
+        # Levels are parsed on first use: a regional board never touches the coarse one.
+        self._levels: dict[str, _Level | None] = dict.fromkeys(header["levels"])
+
+    def _level(self, detail: str) -> _Level:
+        if detail not in self._levels:
+            raise ValueError(f"detail must be one of {self.details} or None, not {detail!r}")
+        level = self._levels[detail]
+        if level is None:
+            h = self.header
+            level = _Level(detail, h["levels"][detail], self._body, int(h["scale"]), float(h["grid_deg"]), h["kinds"])
+            self._levels[detail] = level
+        return level
 
     @classmethod
     def load(cls) -> "Basemap":
@@ -218,9 +200,7 @@ class Basemap:
         """
         if detail is None:
             detail = self.detail_for(west, east)
-        level = self._levels.get(detail)
-        if level is None:
-            raise ValueError(f"detail must be one of {self.details} or None, not {detail!r}")
+        level = self._level(detail)
         if south > north:
             south, north = north, south
         if east - west >= 360.0:
@@ -231,12 +211,11 @@ class Basemap:
             boxes = [(west, south, east, north)]
         ids: set[int] = set()
         for box in boxes:
-            ids |= level.ids_in(*box)
+            ids.update(level.ids_in(*box))
         return [level.line(i) for i in sorted(ids)]
 
 
 @functools.cache
 def load_basemap() -> Basemap:
-    """Read the bundled data file once via importlib.resources."""
-    ref = resources.files("sitboard.geo").joinpath("data").joinpath(_DATA_FILE)
-    return Basemap(ref.read_bytes())
+    """Read the bundled data file once (it ships beside this module, in wheels too)."""
+    return Basemap((Path(__file__).parent / "data" / _DATA_FILE).read_bytes())
