@@ -32,6 +32,7 @@ from sitboard.app.widgets.control_panel import ControlPanel
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
+from sitboard.app.widgets.headline import Headline
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
 from sitboard.app.widgets.text_panel import TextPanel
@@ -126,7 +127,7 @@ class SitboardApp(App[int]):
             return widget
 
         yield given(BoardHeader(look, id="header"))
-        yield Static(self._headline(state), id="headline")
+        yield given(Headline(look, id="headline"))
         with Horizontal(id="body"):
             yield given(MapView(look, id="map"))
             with SidePanel(id="side"):
@@ -205,19 +206,8 @@ class SitboardApp(App[int]):
             self.refresh_bindings()
 
     def _show(self, state: BoardState) -> None:
-        for widget in (BoardHeader, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
+        for widget in (BoardHeader, Headline, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
             self.query_one(widget).state = state
-        self._update_headline(state)
-
-    def _headline(self, state: BoardState) -> str:
-        event = state.event
-        when = event.time.text.replace("T", " ") if event else "Start"
-        title = self.look.text(event.title) if event else self.look.text(self.scenario.title)
-        return f"{when}  {title}  (step {state.step}/{state.steps})"
-
-    def _update_headline(self, state: BoardState) -> None:
-        # The headline is laid out only when it is shown (presentation mode).
-        self.query_one("#headline", Static).update(self._headline(state), layout=self.present)
 
     def go_to(self, step: int) -> None:
         self.step = self.timeline.clamp(step)
@@ -297,7 +287,7 @@ class SitboardApp(App[int]):
     def watch_present(self, present: bool) -> None:
         self.set_class(present, "-present")
         if self.is_mounted:
-            self._update_headline(self.state)
+            self.query_one(Headline).watch_state()
 
     def action_cycle_theme(self) -> None:
         names = list(THEMES)

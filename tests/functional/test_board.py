@@ -290,13 +290,13 @@ def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
         assert not app.query_one("#side").display
         assert not app.query_one("#header").display
         assert app.query_one("#headline").display
-        headline = ui.content_of(app.query_one("#headline", Static))
+        headline = ui.content_of(app.query_one("#headline"))
         assert title in headline and f"{HAMA_STEP}/{app.timeline.steps}" in headline
         assert app.query_one(MapView).size.width == app.size.width > narrow_map
         assert any(title in line for line in ui.screen_lines(app))
         await pilot.press("right")
         await settle(pilot)
-        assert syria.events[HAMA_STEP].title in ui.content_of(app.query_one("#headline", Static))
+        assert syria.events[HAMA_STEP].title in ui.content_of(app.query_one("#headline"))
         await pilot.press("f")
         await settle(pilot)
         assert not app.has_class("-present")
@@ -310,7 +310,7 @@ def test_present_from_the_constructor(syria, ui):
 
     async def body(pilot):
         assert app.has_class("-present")
-        assert "Start" in ui.content_of(app.query_one("#headline", Static))
+        assert "Start" in ui.content_of(app.query_one("#headline"))
         assert not app.query_one("#side").display
 
     ui.drive(app, body)
