@@ -76,6 +76,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help="colour theme (e.g. sitboard-dark, sitboard-light, sitboard-high-contrast)")
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
+    p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
 
@@ -148,6 +149,7 @@ def cmd_board(args: argparse.Namespace) -> int:
         theme_name=args.theme,
         present=args.present,
         ascii_only=args.ascii,
+        watch=not args.no_watch,
     )
     app.run()
     return app.return_code or EXIT_OK

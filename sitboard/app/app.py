@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -37,8 +38,10 @@ from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
 from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.app.widgets.timeline_strip import TimelineStrip
-from sitboard.model import Scenario
+from sitboard.errors import ScenarioError
+from sitboard.model import Event, Scenario
 from sitboard.timeline import BoardState, Timeline
+from sitboard.watch import Change, FileWatcher
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
@@ -74,8 +77,12 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         present: bool = False,
         ascii_only: bool = False,
+        watch: bool = False,
     ) -> None:
         super().__init__()
+        # The command line watches the file; tests and embedders opt in.
+        self._watcher = FileWatcher(Path(scenario.path)) if watch else None
+        self._problem: str | None = None
         self.scenario = scenario
         self.timeline = timeline or Timeline(scenario)
         self.look = Look(scenario, ascii_only=ascii_only)
@@ -137,6 +144,7 @@ class SitboardApp(App[int]):
                 yield Legend(look, id="legend")
         yield given(TimelineStrip(look, id="strip"))
         yield Static("", id="too-small")
+        yield Static(self._problem or "", id="error-bar")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,6 +157,10 @@ class SitboardApp(App[int]):
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
         if self._autoplay:
             self.playing = True
+        if self._watcher is not None:
+            self.set_interval(0.2, self._poll_file)
+        self.set_class(self._problem is not None, "-problem")
+        self._update_live()
 
     def on_resize(self, event: events.Resize) -> None:
         # Our handler runs before App._on_resize stores the new size, so
@@ -201,6 +213,8 @@ class SitboardApp(App[int]):
 
     def watch_step(self, old: int, step: int) -> None:
         self._show(self.timeline.state_at(step))
+        if self._watcher is not None:
+            self._update_live()  # FOLLOW comes and goes with the last event
         last = self.timeline.steps
         if {old, step} & {0, last}:  # next/previous enable or disable only at the ends
             self.refresh_bindings()
@@ -267,9 +281,75 @@ class SitboardApp(App[int]):
         self._change_speed(-1)
 
     def _update_live(self) -> None:
-        header = self.query_one(BoardHeader)
-        play = ("> PLAY" if self.ascii_only else "▶ PLAY") if self.playing else ""
-        header.live = f"{play} {self.interval:g}s".strip() if self.playing else ""
+        """The header's indicator: playing (with its interval), LIVE, and FOLLOW at the end."""
+        parts = []
+        if self.playing:
+            parts.append(f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s")
+        if self._watcher is not None:
+            parts.append("LIVE FOLLOW" if self.step >= self.timeline.steps else "LIVE")
+        self.query_one(BoardHeader).live = "  ".join(parts)
+
+    # -- live reload -------------------------------------------------------------
+
+    def _poll_file(self) -> None:
+        assert self._watcher is not None
+        change = self._watcher.poll(time.monotonic())
+        if change is Change.CHANGED:
+            self._load_in_background()
+        elif change is Change.MISSING:
+            self._report(f"{self.scenario.path}: the file is gone (deleted or moved); "
+                         "showing the last good version until it is back")
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _load_in_background(self) -> None:
+        """Read and index the file off the UI thread; the swap happens on it, in one go."""
+        from textual.worker import get_current_worker
+
+        from sitboard.cli import read
+
+        worker = get_current_worker()
+        try:
+            scenario = read(self.scenario.path)
+            timeline = Timeline(scenario)
+        except ScenarioError as exc:
+            if worker.is_cancelled:  # a newer save is being read: its result wins
+                return
+            first = exc.problems[0] if exc.problems else None
+            more = len(exc.problems) - 1 + exc.truncated
+            text = (str(first) if first else str(exc)) + (f"  (+{more} more problems)" if more > 0 else "")
+            self.call_from_thread(self._report, text + " - showing the last good version")
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._swap, scenario, timeline)
+
+    def _report(self, problem: str | None) -> None:
+        self._problem = problem
+        self.query_one("#error-bar", Static).update(self.look.text(problem) if problem else "")
+        self.set_class(problem is not None, "-problem")
+
+    async def _swap(self, scenario: Scenario, timeline: Timeline) -> None:
+        old_events, old_step, old_steps = self.scenario.events, self.step, self.timeline.steps
+        old_map = self.query_one(MapView)
+        old_view, old_home = old_map.view, old_map.scene.home
+        following = old_step >= old_steps
+        step = timeline.steps if following else matching_step(old_events, old_step, scenario, timeline)
+        self.scenario, self.timeline = scenario, timeline
+        self.look = Look(scenario, ascii_only=self.ascii_only)
+        self.title = scenario.title
+        self._problem = None
+        self.set_reactive(SitboardApp.step, step)
+        await self.recompose()
+        new_map = self.query_one(MapView)
+        if new_map.scene.home == old_home:  # same extent: keep the briefer's zoom and pan
+            new_map.view = old_view
+        self._report(None)
+        if self.ascii_only:
+            ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
+        self.refresh_bindings()
+        self._update_live()
+        added = timeline.steps - old_steps
+        self.notify(f"Reloaded {Path(scenario.path).name}: {timeline.steps} events"
+                    + (f" ({added:+d})" if added else ""), timeout=3)
 
     def action_goto(self) -> None:
         def done(step: int | None) -> None:
@@ -324,3 +404,19 @@ class SitboardApp(App[int]):
     def select_town(self, town_id: str) -> None:
         self.query_one(MapView).selected = town_id
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
+
+
+def matching_step(old_events: tuple[Event, ...], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
+    """Where the view should be after a reload: the same event, else the nearest.
+
+    The same event is the one with the same time and title (closest to the old
+    position if several match); failing that, the last event at or before the
+    old event's time.
+    """
+    if old_step == 0:
+        return 0
+    old = old_events[old_step - 1]
+    same = [e.index + 1 for e in scenario.events if e.time.text == old.time.text and e.title == old.title]
+    if same:
+        return min(same, key=lambda s: abs(s - old_step))
+    return timeline.step_at_or_before(old.time.sort_key)

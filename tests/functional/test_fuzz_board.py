@@ -1,0 +1,48 @@
+"""Random keys, clicks and resizes never crash the board (sizes 1x1 to 300x100)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitboard.app import SitboardApp
+from sitboard.timeline import Timeline
+
+KEYS = ["right", "left", "home", "end", "space", "left_square_bracket", "right_square_bracket", "g", "escape",
+        "enter", "question_mark", "f", "t", "a", "plus", "minus", "0", "shift+left", "shift+up", "tab",
+        "shift+tab", "up", "down", "pagedown", "ctrl+p", "1", "x", "backspace"]
+
+action = st.one_of(
+    st.tuples(st.just("key"), st.sampled_from(KEYS)),
+    st.tuples(st.just("click"), st.tuples(st.integers(0, 299), st.integers(0, 99))),
+    st.tuples(st.just("scroll"), st.tuples(st.integers(0, 299), st.integers(0, 99))),
+    st.tuples(st.just("resize"), st.tuples(st.integers(1, 300), st.integers(1, 100))),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=st.lists(action, min_size=1, max_size=25), ascii_only=st.booleans())
+def test_random_use_never_crashes(syria, ui, actions, ascii_only):
+    app = SitboardApp(syria, Timeline(syria), ascii_only=ascii_only)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        for kind, arg in actions:
+            if kind == "key":
+                if arg == "q":
+                    continue
+                await pilot.press(arg)
+            elif kind == "resize":
+                await pilot.resize_terminal(*arg)
+            else:
+                width, height = app.size
+                x, y = arg[0] % max(1, width), arg[1] % max(1, height)
+                if kind == "click":
+                    await pilot.click(offset=(x, y))
+                else:
+                    await pilot.mouse_down(offset=(x, y))
+                    await pilot.mouse_up(offset=(x, y))
+            await pilot.pause()
+        assert app.is_running
+        assert 0 <= app.step <= app.timeline.steps
+
+    ui.drive(app, body)

@@ -1,0 +1,143 @@
+"""Live reload: the board follows the file an analyst is editing.
+
+Each test writes the scenario the way editors do (in place, or a temporary file
+renamed over it), then waits, bounded, for the board to show it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from sitboard.app import SitboardApp
+from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.cli import read
+from sitboard.timeline import Timeline
+
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
+NEW_EVENT = """
+  - time: 2024-12-07
+    title: A new report comes in
+    at: homs
+    sources: [sohr]
+    confidence: reported
+"""
+
+
+def copy(tmp_path: Path) -> Path:
+    path = tmp_path / "live.yaml"
+    path.write_bytes(BUNDLED.read_bytes())
+    return path
+
+
+def atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+async def until(pilot, condition, seconds: float = 4.0) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+def board(path: Path, **kwargs) -> SitboardApp:  # type: ignore[no-untyped-def]
+    scenario = read(path)
+    return SitboardApp(scenario, Timeline(scenario), watch=True, **kwargs)
+
+
+def error_bar(app: SitboardApp, ui) -> str:  # type: ignore[no-untyped-def]
+    return ui.content_of(app.query_one("#error-bar")) if app.has_class("-problem") else ""
+
+
+def test_an_in_place_edit_shows_and_the_view_stays_on_its_event(tmp_path, ui):
+    path = copy(tmp_path)
+    app = board(path, step=3)
+    title = app.scenario.events[2].title
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        text = path.read_text(encoding="utf-8")
+        # An event is inserted before the current one: the view must follow its event.
+        first = text.index("  - time: 2024-11-30")
+        path.write_text(text[:first] + NEW_EVENT.replace("2024-12-07", "2024-11-28") + text[first:], encoding="utf-8")
+        assert await until(pilot, lambda: app.timeline.steps == 10)
+        assert app.step == 4 and app.scenario.events[3].title == title
+        assert title in ui.content_of(app.query_one(EventPanel))
+
+    ui.drive(app, body)
+
+
+def test_following_the_end_moves_to_new_events_and_stepping_back_stops_it(tmp_path, ui):
+    path = copy(tmp_path)
+    app = board(path, step=9)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        assert "FOLLOW" in app.query_one("BoardHeader").live
+        atomic_write(path, path.read_text(encoding="utf-8") + NEW_EVENT)
+        assert await until(pilot, lambda: app.timeline.steps == 10)
+        assert app.step == 10
+        assert "A new report comes in" in ui.content_of(app.query_one(EventPanel))
+        await pilot.press("left")
+        assert "FOLLOW" not in app.query_one("BoardHeader").live
+        atomic_write(path, path.read_text(encoding="utf-8") + NEW_EVENT.replace("A new", "Another"))
+        assert await until(pilot, lambda: app.timeline.steps == 11)
+        assert app.step == 9  # not following: stays on its event
+        await pilot.press("end")
+        assert app.step == 11 and "FOLLOW" in app.query_one("BoardHeader").live
+
+    ui.drive(app, body)
+
+
+def test_a_broken_edit_keeps_the_picture_and_says_where_until_fixed(tmp_path, ui):
+    path = copy(tmp_path)
+    app = board(path, step=3)
+    good = path.read_text(encoding="utf-8")
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        before = ui.content_of(app.query_one(EventPanel))
+        broken = good.replace("control: {hama: hts}", "control: {hamma: hts}")
+        path.write_text(broken, encoding="utf-8")
+        line = broken[: broken.index("hamma")].count("\n") + 1
+        assert await until(pilot, lambda: "hamma" in error_bar(app, ui))
+        assert f"{path}:{line}:" in error_bar(app, ui) and "did you mean 'hama'" in error_bar(app, ui)
+        assert ui.content_of(app.query_one(EventPanel)) == before  # the last good picture stays
+        assert app.step == 3
+        atomic_write(path, good)
+        assert await until(pilot, lambda: not app.has_class("-problem"))
+        assert path.read_text(encoding="utf-8") == good  # the board never wrote to it
+
+    ui.drive(app, body)
+
+
+def test_a_deleted_file_keeps_the_picture_and_is_picked_up_again(tmp_path, ui):
+    path = copy(tmp_path)
+    app = board(path, step=2)
+    good = path.read_text(encoding="utf-8")
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        path.unlink()
+        assert await until(pilot, lambda: "gone" in error_bar(app, ui))
+        assert app.step == 2 and app.timeline.steps == 9
+        path.write_text(good + NEW_EVENT, encoding="utf-8")
+        assert await until(pilot, lambda: app.timeline.steps == 10 and not app.has_class("-problem"))
+        assert app.step == 2
+
+    ui.drive(app, body)
+
+
+def test_without_watching_nothing_is_reloaded(tmp_path, ui):
+    path = copy(tmp_path)
+    scenario = read(path)
+    app = SitboardApp(scenario, Timeline(scenario))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        path.write_text(path.read_text(encoding="utf-8") + NEW_EVENT, encoding="utf-8")
+        assert not await until(pilot, lambda: app.timeline.steps == 10, seconds=1.2)
+        assert "LIVE" not in app.query_one("BoardHeader").live
+
+    ui.drive(app, body)
