@@ -21,17 +21,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.theme import ThemeProvider
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sitboard.app import actions
 from sitboard.app.commands import AsciiCommandPalette, BoardCommands
-from sitboard.app.messages import StepRequested, TownSelected
+from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
 from sitboard.app.widgets.control_panel import ControlPanel
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.footer import BoardFooter
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.headline import Headline
 from sitboard.app.widgets.legend import Legend
@@ -83,6 +84,7 @@ class SitboardApp(App[int]):
         # The command line watches the file; tests and embedders opt in.
         self._watcher = FileWatcher(Path(scenario.path)) if watch else None
         self._problem: str | None = None
+        self.reloads = 0  # completed reloads, for anyone waiting on one
         self.scenario = scenario
         self.timeline = timeline or Timeline(scenario)
         self.look = Look(scenario, ascii_only=ascii_only)
@@ -145,7 +147,7 @@ class SitboardApp(App[int]):
         yield given(TimelineStrip(look, id="strip"))
         yield Static("", id="too-small")
         yield Static(self._problem or "", id="error-bar")
-        yield Footer()
+        yield BoardFooter(ascii_only=self.ascii_only)
 
     def on_mount(self) -> None:
         if self.ascii_only:
@@ -218,6 +220,7 @@ class SitboardApp(App[int]):
         last = self.timeline.steps
         if {old, step} & {0, last}:  # next/previous enable or disable only at the ends
             self.refresh_bindings()
+            self.query_one(BoardFooter).refresh()
 
     def _show(self, state: BoardState) -> None:
         for widget in (BoardHeader, Headline, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
@@ -347,6 +350,8 @@ class SitboardApp(App[int]):
             ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
         self.refresh_bindings()
         self._update_live()
+        self.reloads += 1
+        self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_steps
         self.notify(f"Reloaded {Path(scenario.path).name}: {timeline.steps} events"
                     + (f" ({added:+d})" if added else ""), timeout=3)

@@ -19,3 +19,11 @@ class TownSelected(Message):
     def __init__(self, town_id: str) -> None:
         super().__init__()
         self.town_id = town_id
+
+
+class ScenarioReloaded(Message):
+    """The watched file was read again and the board now shows it (posted when the swap is done)."""
+
+    def __init__(self, steps: int) -> None:
+        super().__init__()
+        self.steps = steps

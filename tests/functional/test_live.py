@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from sitboard.app import SitboardApp
+from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.cli import read
 from sitboard.timeline import Timeline
@@ -65,8 +66,8 @@ def test_an_in_place_edit_shows_and_the_view_stays_on_its_event(tmp_path, ui):
         # An event is inserted before the current one: the view must follow its event.
         first = text.index("  - time: 2024-11-30")
         path.write_text(text[:first] + NEW_EVENT.replace("2024-12-07", "2024-11-28") + text[first:], encoding="utf-8")
-        assert await until(pilot, lambda: app.timeline.steps == 10)
-        assert app.step == 4 and app.scenario.events[3].title == title
+        assert await until(pilot, lambda: app.reloads == 1)
+        assert app.timeline.steps == 10 and app.step == 4 and app.scenario.events[3].title == title
         assert title in ui.content_of(app.query_one(EventPanel))
 
     ui.drive(app, body)
@@ -79,14 +80,14 @@ def test_following_the_end_moves_to_new_events_and_stepping_back_stops_it(tmp_pa
     async def body(pilot):  # type: ignore[no-untyped-def]
         assert "FOLLOW" in app.query_one("BoardHeader").live
         atomic_write(path, path.read_text(encoding="utf-8") + NEW_EVENT)
-        assert await until(pilot, lambda: app.timeline.steps == 10)
-        assert app.step == 10
+        assert await until(pilot, lambda: app.reloads == 1)
+        assert app.step == app.timeline.steps == 10
         assert "A new report comes in" in ui.content_of(app.query_one(EventPanel))
         await pilot.press("left")
         assert "FOLLOW" not in app.query_one("BoardHeader").live
         atomic_write(path, path.read_text(encoding="utf-8") + NEW_EVENT.replace("A new", "Another"))
-        assert await until(pilot, lambda: app.timeline.steps == 11)
-        assert app.step == 9  # not following: stays on its event
+        assert await until(pilot, lambda: app.reloads == 2)
+        assert app.timeline.steps == 11 and app.step == 9  # not following: stays on its event
         await pilot.press("end")
         assert app.step == 11 and "FOLLOW" in app.query_one("BoardHeader").live
 
@@ -108,7 +109,8 @@ def test_a_broken_edit_keeps_the_picture_and_says_where_until_fixed(tmp_path, ui
         assert ui.content_of(app.query_one(EventPanel)) == before  # the last good picture stays
         assert app.step == 3
         atomic_write(path, good)
-        assert await until(pilot, lambda: not app.has_class("-problem"))
+        assert await until(pilot, lambda: app.reloads == 1)
+        assert not app.has_class("-problem")
         assert path.read_text(encoding="utf-8") == good  # the board never wrote to it
 
     ui.drive(app, body)
@@ -124,7 +126,8 @@ def test_a_deleted_file_keeps_the_picture_and_is_picked_up_again(tmp_path, ui):
         assert await until(pilot, lambda: "gone" in error_bar(app, ui))
         assert app.step == 2 and app.timeline.steps == 9
         path.write_text(good + NEW_EVENT, encoding="utf-8")
-        assert await until(pilot, lambda: app.timeline.steps == 10 and not app.has_class("-problem"))
+        assert await until(pilot, lambda: app.reloads == 1)
+        assert app.timeline.steps == 10 and not app.has_class("-problem")
         assert app.step == 2
 
     ui.drive(app, body)
@@ -138,6 +141,21 @@ def test_without_watching_nothing_is_reloaded(tmp_path, ui):
     async def body(pilot):  # type: ignore[no-untyped-def]
         path.write_text(path.read_text(encoding="utf-8") + NEW_EVENT, encoding="utf-8")
         assert not await until(pilot, lambda: app.timeline.steps == 10, seconds=1.2)
+        assert app.reloads == 0
         assert "LIVE" not in app.query_one("BoardHeader").live
 
     ui.drive(app, body)
+
+
+def test_a_reload_is_announced_by_a_message(tmp_path, ui):
+    path = copy(tmp_path)
+    seen: list[object] = []
+    app = board(path)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        atomic_write(path, path.read_text(encoding="utf-8") + NEW_EVENT)
+        assert await until(pilot, lambda: app.reloads == 1)
+        await pilot.pause()
+        assert [m.steps for m in seen if isinstance(m, ScenarioReloaded)] == [10]
+
+    ui.drive(app, body, message_hook=seen.append)
