@@ -6,6 +6,7 @@ for that step and posts messages back up. Nothing here reads files.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -161,6 +162,10 @@ class SitboardApp(App[int]):
             self.playing = True
         if self._watcher is not None:
             self.set_interval(0.2, self._poll_file)
+        # Everything built so far (scenario, timeline, basemap, widgets) lives as
+        # long as the board: moving it out of the collector's reach stops the
+        # occasional full collection from doubling a step's latency.
+        self.call_after_refresh(gc.freeze)
         self.set_class(self._problem is not None, "-problem")
         self._update_live()
 
@@ -350,6 +355,10 @@ class SitboardApp(App[int]):
             ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
         self.refresh_bindings()
         self._update_live()
+        # The old scenario's widgets are garbage now; collect them, then freeze the new ones.
+        gc.unfreeze()
+        gc.collect()
+        self.call_after_refresh(gc.freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_steps
