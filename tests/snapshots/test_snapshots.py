@@ -51,3 +51,16 @@ def test_presentation(snap_compare, syria):
 
     app = SitboardApp(syria, present=True)
     assert snap_compare(app, terminal_size=(160, 50), run_before=fall_of_hama)
+
+
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["unicode", "ascii"])
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def test_map_with_flows(snap_compare, syria, size, ascii_only):
+    """The map alone (presentation mode) at the step where people flee Homs: arrows and their size."""
+
+    async def flight_from_homs(pilot):
+        pilot.app.go_to(8)
+        await pilot.pause()
+
+    app = SitboardApp(syria, present=True, ascii_only=ascii_only)
+    assert snap_compare(app, terminal_size=size, run_before=flight_from_homs)
