@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from rich.text import Text
@@ -112,6 +110,9 @@ class SitboardApp(App[int]):
         if os.environ.get("SITBOARD_DEBUG") or error is None:
             super()._fatal_error()
             return
+        import tempfile
+        import traceback
+
         log = Path(tempfile.gettempdir()) / f"sitboard-crash-{os.getpid()}.log"
         try:
             log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
@@ -127,6 +128,7 @@ class SitboardApp(App[int]):
     # -- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._set_mode_classes()
         look = self.look
         state = self.timeline.state_at(self.step)
 
@@ -150,12 +152,17 @@ class SitboardApp(App[int]):
         yield Static(self._problem or "", id="error-bar")
         yield BoardFooter(ascii_only=self.ascii_only)
 
+    def _set_mode_classes(self) -> None:
+        # Set before the widgets are styled, so the first frame needs one styling pass.
+        self.set_class(self.ascii_only, "-ascii")
+        self.set_class(self.present, "-present")
+        self.set_class(self._problem is not None, "-problem")
+        self._apply_size(self.size, message=False)
+
     def on_mount(self) -> None:
         if self.ascii_only:
-            self.add_class("-ascii")
             ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
         self._apply_size()
-        self.set_class(self.present, "-present")
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
         if self._autoplay:
@@ -166,7 +173,6 @@ class SitboardApp(App[int]):
         # long as the board: moving it out of the collector's reach stops the
         # occasional full collection from doubling a step's latency.
         self.call_after_refresh(gc.freeze)
-        self.set_class(self._problem is not None, "-problem")
         self._update_live()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -174,12 +180,12 @@ class SitboardApp(App[int]):
         # `self.size` is still the old one here: use the event's.
         self._apply_size(event.size)
 
-    def _apply_size(self, size: tuple[int, int] | None = None) -> None:
+    def _apply_size(self, size: tuple[int, int] | None = None, *, message: bool = True) -> None:
         width, height = size if size is not None else self.size
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 120, "-narrow")
         self.set_class(height < 32, "-short")
-        if width < MIN_WIDTH or height < MIN_HEIGHT:
+        if message and (width < MIN_WIDTH or height < MIN_HEIGHT):
             self.query_one("#too-small", Static).update(
                 f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
             )

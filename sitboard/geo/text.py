@@ -17,8 +17,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from anyascii import anyascii
-from bidi import get_display
 
 # Explicit bidi formatting characters: they would let a name reorder its
 # neighbours on a bidi-capable terminal, and we do the reordering ourselves.
@@ -129,9 +127,13 @@ def display(text: str, *, ascii: bool = False) -> str:
     text = clean(text)
     if ascii:
         if not text.isascii():
+            from anyascii import anyascii  # 15 ms to import: only --ascii pays it
+
             text = anyascii(text)
         return "".join(ch for ch in text if " " <= ch <= "~")
     if is_rtl(text):
+        from bidi import get_display
+
         return get_display(text)
     return text
 
