@@ -7,7 +7,6 @@ Exit codes: 0 success, 2 invalid input or usage, 1 could not write output,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from sitboard.model import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 COMMANDS = ("check", "export", "bench")
+FORMATS = ("json", "md", "geojson", "svg", "txt")
 
 
 def rich_color_ok(name: str) -> bool:
@@ -67,7 +67,8 @@ def board_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json', 'sitboard bench'. "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
+        "'sitboard schema', 'sitboard bench'. "
         "See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
@@ -88,12 +89,30 @@ def check_parser() -> argparse.ArgumentParser:
 
 
 def export_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sitboard export", description="Write the board's state at one step.")
+    p = argparse.ArgumentParser(
+        prog="sitboard export",
+        description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
+        "svg (the board as it looks), txt (the same as text).",
+    )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--format", choices=FORMATS, default="json")
     p.add_argument("--step", type=_step_arg, default="end", help="step number or 'end' (default: end)")
+    p.add_argument("--size", type=_size_arg, default=(160, 50), metavar="WxH",
+                   help="terminal size for svg and txt (default: 160x50)")
+    p.add_argument("--theme", help="theme for svg and txt")
+    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
     return p
+
+
+def _size_arg(value: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in value.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size like 160x50, got {value!r}") from None
+    if not (10 <= width <= 1000 and 5 <= height <= 500):
+        raise argparse.ArgumentTypeError(f"size {value} is outside 10x5 .. 1000x500")
+    return width, height
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -110,13 +129,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sitboard.export import state_to_json
     from sitboard.timeline import Timeline
 
     scenario = read(args.file)
     timeline = Timeline(scenario)
-    state = timeline.state_at(_resolve_step(args.step, timeline.steps, args.file))
-    text = json.dumps(state_to_json(state), ensure_ascii=False, indent=2) + "\n"
+    step = _resolve_step(args.step, timeline.steps, args.file)
+    text = render_export(args.format, timeline, step, size=args.size, theme=args.theme, ascii_only=args.ascii)
     if args.output:
         out = Path(args.output)
         if out.resolve() == Path(args.file).resolve():
@@ -127,9 +145,32 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILED
     else:
-        sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8, whatever the locale says
+        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8, whatever the locale says
         sys.stdout.flush()
     return EXIT_OK
+
+
+def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, ascii_only=False) -> str:  # type: ignore[no-untyped-def]
+    if fmt == "json":
+        import json
+
+        from sitboard.export import state_to_json
+
+        return json.dumps(state_to_json(timeline.state_at(step)), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        from sitboard.briefing import briefing_markdown
+
+        return briefing_markdown(timeline, step)
+    if fmt == "geojson":
+        import json
+
+        from sitboard.geojson import feature_collection
+
+        return json.dumps(feature_collection(timeline, step), ensure_ascii=False, allow_nan=False, indent=1) + "\n"
+    from sitboard.app.picture import board_picture  # svg, txt: the board itself, headless
+
+    return board_picture(timeline.scenario, timeline, step=step, size=size, fmt=fmt, theme=theme,
+                         ascii_only=ascii_only)
 
 
 def cmd_board(args: argparse.Namespace) -> int:

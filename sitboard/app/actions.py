@@ -42,6 +42,8 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction("toggle_areas", "a", "Areas", "Shade the land by the nearest town's holder", "Map"),
     BoardAction("toggle_present", "f", "Present", "Presentation mode: the map fills the screen", "View"),
     BoardAction("cycle_theme", "t", "Theme", "Cycle dark, light and high-contrast themes", "View", footer=False),
+    BoardAction("save_picture", "s", "Save SVG", "Save an SVG screenshot of the board in the current directory", "View",
+                footer=False),
     BoardAction("help", "question_mark", "Help", "Show every key", "View", display="?"),
     BoardAction("quit", "q", "Quit", "Quit sitboard", "View"),
 )

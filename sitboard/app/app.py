@@ -381,6 +381,17 @@ class SitboardApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.ascii_only))
 
+    def action_save_picture(self) -> None:
+        """An SVG of the board as it is now, beside where the briefer started sitboard."""
+        stem = Path(self.scenario.path).stem or "sitboard"
+        name = f"{stem}-step{self.step}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        try:
+            saved = self.save_screenshot(filename=name, path=os.getcwd())
+        except OSError as exc:
+            self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved {saved}", timeout=4)
+
     def action_toggle_present(self) -> None:
         self.present = not self.present
 

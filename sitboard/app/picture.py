@@ -1,0 +1,52 @@
+"""The board as a picture, without a terminal: for `sitboard export --format svg|txt`.
+
+The board runs headless at the requested size, opens at the requested step,
+and the first settled frame is exported: an SVG exactly as a terminal would
+show it (Textual's screenshot), or the same characters as plain text.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from sitboard.app.app import SitboardApp
+from sitboard.model import Scenario
+from sitboard.timeline import Timeline
+
+
+def board_picture(
+    scenario: Scenario,
+    timeline: Timeline,
+    *,
+    step: int,
+    size: tuple[int, int],
+    fmt: str,
+    theme: str | None = None,
+    ascii_only: bool = False,
+) -> str:
+    app = SitboardApp(scenario, timeline, step=step, theme_name=theme, ascii_only=ascii_only)
+    out: list[str] = []
+
+    async def take(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
+        app.exit()
+
+    app.run(headless=True, size=size, auto_pilot=take)
+    if not out:  # the app stopped before a frame: an internal error, already reported by the app
+        raise RuntimeError("the board did not draw a frame")
+    return out[0]
+
+
+def screen_text(app: SitboardApp) -> str:
+    """What is on screen as plain text, one line per row, trailing spaces removed.
+
+    Same route as Textual's `export_screenshot`, recorded as text instead of SVG.
+    """
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))  # noqa: SLF001 - as export_screenshot does
+    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"

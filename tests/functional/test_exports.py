@@ -1,0 +1,68 @@
+"""`sitboard export` in every format, and the board's own screenshot key."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sitboard.app import SitboardApp
+from sitboard.timeline import Timeline
+
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
+
+
+def sitboard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitboard", *args], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL)
+
+
+def test_txt_is_the_board_at_that_step_and_size():
+    run = sitboard("export", str(BUNDLED), "--format", "txt", "--step", "3", "--size", "100x30")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 30 and max(len(line) for line in lines) <= 100
+    assert "Central Syria offensive" in lines[0] and "step 3 / 9" in lines[0]
+    assert "Army withdraws from Hama" in run.stdout and "CONFIRMED" in run.stdout
+
+
+def test_txt_in_ascii_mode_is_ascii():
+    run = sitboard("export", str(BUNDLED), "--format", "txt", "--ascii", "--size", "80x24")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.isascii() and "step 9 / 9" in run.stdout
+
+
+def test_svg_goes_to_a_file_and_shows_the_board(tmp_path):
+    out = tmp_path / "board.svg"
+    run = sitboard("export", str(BUNDLED), "--format", "svg", "--step", "5", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "Rastan" in svg and "Talbiseh" in svg
+
+
+def test_a_bad_size_is_a_usage_error():
+    run = sitboard("export", str(BUNDLED), "--format", "txt", "--size", "huge")
+    assert run.returncode == 2 and "160x50" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_s_key_saves_a_picture_where_sitboard_was_started(syria, ui, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = SitboardApp(syria, Timeline(syria), step=2)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        await pilot.press("s")
+        await pilot.pause()
+        saved = list(tmp_path.glob("central_syria-step2-*.svg"))
+        assert len(saved) == 1 and "Aleppo" in saved[0].read_text(encoding="utf-8")
+
+    ui.drive(app, body, notifications=True)
+    assert BUNDLED.exists()  # and nothing else was touched: only the new file is in tmp_path
+    assert [p.suffix for p in tmp_path.iterdir()] == [".svg"]
+
+
+def test_json_still_the_default(tmp_path):
+    run = sitboard("export", str(BUNDLED))
+    assert run.returncode == 0
+    assert json.loads(run.stdout)["step"] == 9
