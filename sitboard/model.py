@@ -87,6 +87,7 @@ class EventTime:
 
     text: str
     value: date | datetime
+    _key: datetime | None = field(default=None, compare=False, repr=False)
 
     @property
     def has_clock(self) -> bool:
@@ -94,12 +95,17 @@ class EventTime:
 
     @property
     def sort_key(self) -> datetime:
-        v = self.value
-        if not isinstance(v, datetime):
-            return datetime(v.year, v.month, v.day, tzinfo=timezone.utc)
-        if v.tzinfo is None:
-            return v.replace(tzinfo=timezone.utc)
-        return v.astimezone(timezone.utc)
+        key = self._key
+        if key is None:  # computed once: ordering checks and timelines ask often
+            v = self.value
+            if not isinstance(v, datetime):
+                key = datetime(v.year, v.month, v.day, tzinfo=timezone.utc)
+            elif v.tzinfo is None:
+                key = v.replace(tzinfo=timezone.utc)
+            else:
+                key = v.astimezone(timezone.utc)
+            object.__setattr__(self, "_key", key)
+        return key
 
     @property
     def day(self) -> date:

@@ -58,6 +58,7 @@ class Map:
     pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
     line: int = 1
     column: int = 1
+    merges: bool = False  # has a `<<` key, noted while composing so lookups need not scan
 
 
 Node = Union[Scalar, Seq, Map]
@@ -83,9 +84,22 @@ def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+# Plain scalars that start with a letter are text unless they are one of YAML
+# 1.1's words for booleans and null; checking that first skips the resolver's
+# regular expressions for most of a scenario's values (names, ids, titles).
+_WORDS = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
+
+
 def _scalar(event: yaml.ScalarEvent) -> Scalar:
-    line, col = _pos(event.start_mark)
+    mark = event.start_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     tag = event.tag
+    value_text = event.value
+    if tag is None:
+        if event.style:  # quoted or block text: always a string (libyaml says '' for plain, PyYAML None)
+            return Scalar(value_text, STR, value_text, line, col)
+        if value_text[:1].isalpha() and value_text.lower() not in _WORDS:
+            return Scalar(value_text, STR, value_text, line, col)
     if tag is None or tag == "!":
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     elif tag not in _SCALAR_TAGS:
@@ -167,7 +181,10 @@ def _compose(events) -> Node | None:  # type: ignore[no-untyped-def]
                 raise YamlProblem(node.line, node.column, "mapping keys must be plain scalars")
             frame[2] = node
         else:
-            parent.pairs.append((frame[2], node))
+            key = frame[2]
+            if key.tag == MERGE:
+                parent.merges = True
+            parent.pairs.append((key, node))
             frame[2] = None
 
     for event in events:
@@ -218,7 +235,7 @@ def resolve_merges(node: Map) -> list[tuple[Scalar, Node]]:
 
     Keys written in the mapping win over merged ones, as in YAML 1.1.
     """
-    if not any(k.tag == MERGE for k, _ in node.pairs):
+    if not node.merges:
         return node.pairs
     own = [(k, v) for k, v in node.pairs if k.tag != MERGE]
     own_keys = {k.value for k, _ in own}
