@@ -19,7 +19,7 @@ from sitboard.loader import load_scenario
 from sitboard.model import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-COMMANDS = ("check", "export", "bench")
+COMMANDS = ("check", "export", "schema", "bench")
 FORMATS = ("json", "md", "geojson", "svg", "txt")
 
 
@@ -34,8 +34,18 @@ def rich_color_ok(name: str) -> bool:
     return True
 
 
+def rich_color_hex(name: str) -> str | None:
+    """`#rrggbb` for any colour Rich understands (for GeoJSON's marker colours)."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        return Color.parse(name).get_truecolor().hex
+    except ColorParseError:
+        return None
+
+
 def read(path: str | Path) -> Scenario:
-    return load_scenario(path, color_ok=rich_color_ok)
+    return load_scenario(path, color_ok=rich_color_ok, cache=True)
 
 
 def _step_arg(value: str) -> int | str:
@@ -166,7 +176,8 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
 
         from sitboard.geojson import feature_collection
 
-        return json.dumps(feature_collection(timeline, step), ensure_ascii=False, allow_nan=False, indent=1) + "\n"
+        collection = feature_collection(timeline, step, color_hex=rich_color_hex)
+        return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1) + "\n"
     from sitboard.app.picture import board_picture  # svg, txt: the board itself, headless
 
     return board_picture(timeline.scenario, timeline, step=step, size=size, fmt=fmt, theme=theme,
@@ -203,6 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(check_parser().parse_args(argv[1:]))
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "schema":
+            import json
+
+            from sitboard.schema import scenario_schema
+
+            argparse.ArgumentParser(prog="sitboard schema",
+                                    description="Print the JSON Schema of the scenario format.").parse_args(argv[1:])
+            sys.stdout.buffer.write((json.dumps(scenario_schema(), indent=2) + "\n").encode("utf-8"))
+            return EXIT_OK
         if argv and argv[0] == "bench":
             from sitboard.bench import main as bench_main
 

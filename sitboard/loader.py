@@ -63,11 +63,12 @@ _LINE = {"name": True, "kind": False, "via": False, "points": False}
 _LATLON = {"lat": True, "lon": True}
 
 
-def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None) -> Scenario:
+def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False) -> Scenario:
     """Read and validate the scenario at `path`.
 
     `color_ok` judges colour names (the core cannot ask Rich itself); without it
-    any plain colour word is accepted and `#rrggbb` is checked here.
+    any plain colour word is accepted and `#rrggbb` is checked here. With
+    `cache`, an earlier validation of the very same bytes is reused (`cache.py`).
     """
     shown = str(path)
     p = Path(path)
@@ -94,6 +95,15 @@ def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None) -> Sc
         raise ScenarioError(
             [Problem(shown, line, col, "", f"byte 0x{data[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]
         ) from None
+    if cache:
+        from sitboard import cache as scenario_cache
+
+        cached = scenario_cache.load(data, shown)
+        if cached is not None:
+            return cached
+        scenario = parse_scenario(text, shown, color_ok=color_ok)
+        scenario_cache.store(data, scenario)
+        return scenario
     return parse_scenario(text, shown, color_ok=color_ok)
 
 
@@ -412,8 +422,7 @@ class _Checker:
             population = self.count(f["population"][1], f"{path}.population") if "population" in f else None
             control = self.holder(f["control"][1], f"{path}.control", holders) if "control" in f else UNKNOWN
             if None not in (tid, name, lat, lon, kind, control):
-                extra = {k.text: v for k, v in resolve_merges(entry) if k.text.startswith("x-")}  # type: ignore[union-attr]
-                town = Town(tid, name, lat, lon, kind, population, control, extra)  # type: ignore[arg-type]
+                town = Town(tid, name, lat, lon, kind, population, control)  # type: ignore[arg-type]
                 towns.append(town)
                 known[town.id] = town
         return towns

@@ -49,7 +49,6 @@ class Town:
     kind: str = "town"
     population: int | None = None
     control: str = UNKNOWN
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
