@@ -66,3 +66,43 @@ def test_json_still_the_default(tmp_path):
     run = sitboard("export", str(BUNDLED))
     assert run.returncode == 0
     assert json.loads(run.stdout)["step"] == 9
+
+
+def test_md_is_a_briefing_up_to_the_step():
+    run = sitboard("export", str(BUNDLED), "--format", "md", "--step", "5")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Central Syria offensive")
+    assert "Insurgents enter Rastan and Talbiseh" in run.stdout  # step 5
+    assert "Insurgents about 5 kilometers from Homs" not in run.stdout  # step 6: not yet
+
+
+def test_geojson_opens_in_a_gis():
+    run = sitboard("export", str(BUNDLED), "--format", "geojson")
+    assert run.returncode == 0, run.stderr
+    collection = json.loads(run.stdout)
+    assert collection["type"] == "FeatureCollection"
+    homs = next(f for f in collection["features"] if f["properties"].get("id") == "homs")
+    assert homs["geometry"] == {"type": "Point", "coordinates": [36.7256, 34.7241]}  # [lon, lat]
+    flows = [f for f in collection["features"] if f["geometry"]["type"] == "LineString"
+             and f["properties"].get("layer") == "flow"]
+    assert len(flows) == 2 and all(f["properties"]["people"] is None for f in flows)
+    assert all(f["properties"]["marker-color"].startswith("#") for f in collection["features"]
+               if f["properties"].get("layer") == "town")
+
+
+def test_schema_is_printed_and_accepts_the_bundled_scenario():
+    run = sitboard("schema")
+    assert run.returncode == 0, run.stderr
+    schema = json.loads(run.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    import yaml
+
+    def plain(value):  # YAML dates to the strings they were written as
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    jsonschema.validate(plain(yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))), schema)

@@ -17,7 +17,8 @@ import pytest
 import sitboard
 
 CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
-        "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled"]
+        "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
+        "sitboard.briefing", "sitboard.geojson", "sitboard.schema"]
 
 PROBE = """
 import importlib, json, sys
