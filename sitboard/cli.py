@@ -19,7 +19,7 @@ from sitboard.loader import load_scenario
 from sitboard.model import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-COMMANDS = ("check", "export", "schema", "bench")
+COMMANDS = ("check", "export", "schema", "serve", "bench")
 FORMATS = ("json", "md", "geojson", "svg", "txt")
 
 
@@ -78,7 +78,7 @@ def board_parser() -> argparse.ArgumentParser:
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
         epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
-        "'sitboard schema', 'sitboard bench'. "
+        "'sitboard schema', 'sitboard serve FILE', 'sitboard bench'. "
         "See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
@@ -123,6 +123,40 @@ def _size_arg(value: str) -> tuple[int, int]:
     if not (10 <= width <= 1000 and 5 <= height <= 500):
         raise argparse.ArgumentTypeError(f"size {value} is outside 10x5 .. 1000x500")
     return width, height
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sitboard serve",
+        description="Serve the board to web browsers; each tab gets its own board. "
+        "Needs the serve extra: pip install 'sitboard[serve]'.",
+    )
+    p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (YAML; default: the bundled scenario)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
+                   "interface, with no login)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="address browsers use to reach the server (needed with --host 0.0.0.0)")
+    p.add_argument("--theme", help="colour theme for every board")
+    p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
+    p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    return p
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sitboard.serve import ServeError, serve
+
+    extra = (["--theme", args.theme] if args.theme else []) + (["--ascii"] if args.ascii else []) + (
+        ["--no-watch"] if args.no_watch else []
+    )
+    try:
+        serve(args.file or str(default_scenario()), args.host, args.port, extra_args=extra,
+              public_url=args.public_url)
+    except ServeError as exc:
+        print(f"sitboard serve: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -214,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(check_parser().parse_args(argv[1:]))
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "serve":
+            return cmd_serve(serve_parser().parse_args(argv[1:]))
         if argv and argv[0] == "schema":
             import json
 
