@@ -36,14 +36,15 @@ Smallest().run(headless=True, size=(160, 50))
 """
 
 BOARD_APP = """
-import sys
+import resource, sys
 from sitboard.cli import read
 from sitboard.timeline import Timeline
 from sitboard.app import SitboardApp
 scenario = read(sys.argv[1])
 app = SitboardApp(scenario, Timeline(scenario))
 app.call_later(lambda: app.call_after_refresh(app.exit))
-app.run(headless=True, size=(160, 50))
+app.run(headless=True, size=(int(sys.argv[2]), int(sys.argv[3])))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # peak resident set, KiB
 """
 
 
@@ -51,8 +52,11 @@ def generate(towns: int, events: int, seed: int = 1) -> str:
     """A synthetic scenario of the given size (valid, deterministic)."""
     rng = random.Random(seed)
     factions = ["gov", "reb", "kur", "isl"]
+    kinds = ["clash", "airstrike", "shelling", "protest", "capture", "displacement"]
+    confidence = ["confirmed", "reported", "claimed", "disputed"]
     lines = ["sitboard: 1", f"title: Synthetic {towns} x {events}", "factions:"]
     lines += [f"  - {{id: {f}, name: Faction {f}}}" for f in factions]
+    lines += ["sources:"] + [f"  - {{id: s{i}, name: Source number {i}, kind: monitor}}" for i in range(5)]
     lines.append("towns:")
     for i in range(towns):
         lat, lon = 32 + rng.random() * 5, 35.5 + rng.random() * 6.5
@@ -62,9 +66,16 @@ def generate(towns: int, events: int, seed: int = 1) -> str:
     lines.append("events:")
     for e in range(events):
         when = date(2024, 1, 1) + timedelta(days=e * 365 // max(1, events))
+        place = rng.randrange(towns)
+        a, b = rng.sample(factions, 2)
         lines.append(f"  - time: {when.isoformat()}")
-        lines.append(f"    title: Event {e} near Town {rng.randrange(towns)}")
-        lines.append(f"    at: t{rng.randrange(towns)}")
+        lines.append(f"    title: Clash near Town {place}")
+        lines.append(f"    kind: {rng.choice(kinds)}")
+        lines.append(f"    at: t{place}")
+        lines.append(f"    actors: [{a}, {b}]")
+        lines.append(f"    text: {rng.randint(0, 40)} fatalities reported.")
+        lines.append(f"    sources: [s{rng.randrange(5)}]")
+        lines.append(f"    confidence: {rng.choice(confidence)}")
         if rng.random() < 0.3:
             lines.append(f"    control: {{t{rng.randrange(towns)}: {rng.choice(factions)}}}")
         if rng.random() < 0.1:
@@ -80,15 +91,28 @@ def _stats(samples: list[float]) -> dict[str, float]:
             "max_ms": ordered[-1] * 1e3, "p95_ms": p95 * 1e3, "n": len(samples)}
 
 
-def bench_load(path: Path, repeat: int) -> dict[str, float]:
-    from sitboard.cli import read
+def bench_load(path: Path, repeat: int) -> dict[str, Any]:
+    """Read and validate: cold (no cache) and warm (the file unchanged since the last run)."""
+    from sitboard.cli import rich_color_ok
+    from sitboard.loader import load_scenario
 
-    times = []
+    cold, warm = [], []
+    load_scenario(path, color_ok=rich_color_ok, cache=True)  # prime the cache
     for _ in range(repeat):
         t0 = time.perf_counter()
-        read(path)
-        times.append(time.perf_counter() - t0)
-    return _stats(times)
+        load_scenario(path, color_ok=rich_color_ok, cache=False)
+        cold.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        load_scenario(path, color_ok=rich_color_ok, cache=True)
+        warm.append(time.perf_counter() - t0)
+    return {"cold": _stats(cold), "warm": _stats(warm)}
+
+
+def _board_run(scenario: Path, size: tuple[int, int], env: dict[str, str]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", BOARD_APP, str(scenario), str(size[0]), str(size[1])], check=True,
+                         env=env, capture_output=True, text=True)
+    return time.perf_counter() - t0, int(run.stdout.split()[-1])
 
 
 def bench_first_frame(scenario: Path, repeat: int) -> dict[str, Any]:
@@ -105,16 +129,35 @@ def bench_first_frame(scenario: Path, repeat: int) -> dict[str, Any]:
     board, smallest = [], []
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none")
     for _ in range(repeat):
-        for script, out, args in ((SMALLEST_APP, smallest, []), (BOARD_APP, board, [str(scenario)])):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", script, *args], check=True, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            out.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", SMALLEST_APP], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        smallest.append(time.perf_counter() - t0)
+        board.append(_board_run(scenario, (160, 50), env)[0])
     b, s = _stats(board), _stats(smallest)
     return {"board": b, "smallest_textual_app": s, "ratio": b["median_ms"] / s["median_ms"]}
 
 
+def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
+    """A large scenario: first frame with a cold and a warm cache, peak memory, keys at 200x60."""
+    env = dict(os.environ, TEXTUAL_ANIMATIONS="none", SITBOARD_CACHE_DIR=str(cache))
+    cold, warm, peak = [], [], 0
+    for _ in range(max(1, repeat // 2)):
+        for entry in cache.glob("*.json"):
+            entry.unlink()
+        elapsed, rss = _board_run(path, (200, 60), env)
+        cold.append(elapsed)
+        peak = max(peak, rss)
+        elapsed, rss = _board_run(path, (200, 60), env)
+        warm.append(elapsed)
+        peak = max(peak, rss)
+    keys = asyncio.run(_step_latency(path, repeat * 4, (200, 60)))
+    return {"first_frame_cold": _stats(cold), "first_frame_warm": _stats(warm), "peak_rss_mb": peak / 1024,
+            "keys_200x60": keys}
+
+
 async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
+    """CPU work of a step, a Home/End jump and a key bound to nothing, at `size`."""
     from sitboard.app import SitboardApp
     from sitboard.cli import read
     from sitboard.timeline import Timeline
@@ -129,7 +172,7 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for i in range(repeat):
-            key = "right" if app.step < app.timeline.steps else "home"
+            key = "right" if app.step < min(app.timeline.steps, 2 * repeat + 1) else "home"
             t0 = clock()
             await pilot.press(key)
             await pilot.pause()
@@ -171,7 +214,8 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="sitboard bench", description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=7)
-    p.add_argument("--sizes", default="50x100,500x2000", help="towns x events for load timing, comma separated")
+    p.add_argument("--sizes", default="50x100,500x2000,2000x20000",
+                   help="towns x events to generate, comma separated; the last is also run as a board")
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     args = p.parse_args(argv)
     from sitboard.bundled import default_scenario
@@ -182,13 +226,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     bundled = default_scenario()
     with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        os.environ["SITBOARD_CACHE_DIR"] = str(cache)  # never the user's own cache
         load = {}
+        path = bundled
         for size in args.sizes.split(","):
             towns, events = (int(x) for x in size.lower().split("x"))
             path = Path(tmp) / f"synthetic_{towns}x{events}.yaml"
             path.write_text(generate(towns, events), encoding="utf-8")
             load[size] = {"bytes": path.stat().st_size, **bench_load(path, max(1, args.repeat // 2))}
         results["load"] = load
+        results["scale"] = {"size": args.sizes.split(",")[-1], **bench_scale(path, args.repeat, cache)}
     results["first_frame"] = bench_first_frame(bundled, args.repeat)
     results["keys_160x50"] = asyncio.run(_step_latency(bundled, args.repeat * 3, (160, 50)))
     results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
@@ -202,8 +250,14 @@ def _print(r: dict[str, Any]) -> None:
     m = r["machine"]
     print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
     for size, s in r["load"].items():
-        print(f"load+validate {size:>12} ({s['bytes'] / 1e6:.2f} MB): median {s['median_ms']:.0f} ms "
-              f"[{s['min_ms']:.0f}-{s['max_ms']:.0f}]")
+        print(f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
+              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms")
+    sc = r["scale"]
+    print(f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
+          f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB")
+    for name in ("step", "jump", "no_op_key"):
+        s = sc["keys_200x60"][name]
+        print(f"  key to frame at 200x60 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
     ff = r["first_frame"]
     print(f"first full frame: board {ff['board']['median_ms']:.0f} ms [{ff['board']['min_ms']:.0f}-"
           f"{ff['board']['max_ms']:.0f}], smallest Textual app {ff['smallest_textual_app']['median_ms']:.0f} ms, "

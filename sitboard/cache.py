@@ -37,7 +37,7 @@ from sitboard.model import (
     Town,
 )
 
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 KEEP = 24  # entries kept; a live board writes one per saved edit
 
 
@@ -114,6 +114,7 @@ def to_plain(s: Scenario) -> dict[str, Any]:
     b = s.map.bounds
     return {
         "title": s.title, "subtitle": s.subtitle, "summary": s.summary,
+        "resolved": [list(r) for r in s.resolved],
         "factions": [[f.id, f.name, f.color, f.mark, f.color_given] for f in s.factions],
         "towns": [[t.id, t.name, t.lat, t.lon, t.kind, t.population, t.control] for t in s.towns],
         "sources": [[x.id, x.name, x.kind, x.url] for x in s.sources],
@@ -159,6 +160,7 @@ def from_plain(d: dict[str, Any], file: str) -> Scenario:
     scenario = Scenario(
         path=file, title=d["title"], subtitle=d["subtitle"], summary=d["summary"], factions=factions,
         towns=towns, sources=sources, map=MapSettings(None if b is None else Bounds(*b), lines), events=events,
+        resolved=tuple((tid, text) for tid, text in d["resolved"]),
     )
     _check(scenario)
     return scenario

@@ -19,7 +19,7 @@ from sitboard.loader import load_scenario
 from sitboard.model import Scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-COMMANDS = ("check", "export", "schema", "serve", "bench")
+COMMANDS = ("check", "export", "schema", "serve", "bench", "import", "locate")
 FORMATS = ("json", "md", "geojson", "svg", "txt")
 
 
@@ -144,6 +144,75 @@ def serve_parser() -> argparse.ArgumentParser:
     return p
 
 
+def import_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitboard import", description="Make a scenario from another tool's data.")
+    sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    a = sources.add_parser(
+        "acled", prog="sitboard import acled", help="an ACLED export (CSV)",
+        description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
+        "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
+        "control (to actor1); every town starts 'unknown'.",
+        epilog="ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
+    )
+    a.add_argument("csv", metavar="CSV", help="the export, as downloaded (UTF-8)")
+    a.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
+    return p
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sitboard.acled import import_acled
+
+    text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+    if not args.output:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    out = Path(args.output)
+    if out.resolve() == Path(args.csv).resolve():
+        raise _Usage(f"{args.output}: refusing to overwrite the CSV itself")
+    try:
+        out.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def locate_parser() -> argparse.ArgumentParser:
+    from sitboard.gazetteer import ATTRIBUTION  # reads no data on import
+
+    p = argparse.ArgumentParser(
+        prog="sitboard locate",
+        description="Find places by name, offline: coordinates, population and country of every GeoNames place "
+        "of 15,000+ people called NAME (own names first, then alternate names; case, diacritics and "
+        "apostrophes do not matter).",
+        epilog=ATTRIBUTION,
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--country", metavar="CC", help="only places in this country: ISO code (SY, SYR) or name")
+    return p
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from sitboard import gazetteer
+
+    try:
+        places = gazetteer.locate(args.name, args.country)
+    except gazetteer.UnknownCountry as exc:
+        raise _Usage(str(exc)) from None
+    except gazetteer.GazetteerError as exc:
+        print(f"sitboard locate: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if not places:
+        where = f" in {args.country}" if args.country else ""
+        print(f"sitboard locate: no place called {args.name!r}{where} in the gazetteer", file=sys.stderr)
+        return EXIT_INVALID
+    lines = [gazetteer.describe(p) for p in places]
+    sys.stdout.buffer.write(("\n".join(lines) + "\n").encode("utf-8"))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve import ServeError, serve
 
@@ -169,6 +238,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_INVALID
             continue
         print(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+        if s.resolved:
+            from sitboard.gazetteer import ATTRIBUTION
+
+            print(f"{file}: {len(s.resolved)} town(s) placed from the gazetteer ({ATTRIBUTION.rstrip('.')}):")
+            for town_id, match in s.resolved:
+                print(f"  {town_id}: {match}")
     return status
 
 
@@ -248,6 +323,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(check_parser().parse_args(argv[1:]))
         if argv and argv[0] == "export":
             return cmd_export(export_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "import":
+            return cmd_import(import_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "locate":
+            return cmd_locate(locate_parser().parse_args(argv[1:]))
         if argv and argv[0] == "serve":
             return cmd_serve(serve_parser().parse_args(argv[1:]))
         if argv and argv[0] == "schema":

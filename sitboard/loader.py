@@ -52,7 +52,10 @@ ColorCheck = Callable[[str], bool]
 _TOP = {"sitboard": True, "title": True, "subtitle": False, "summary": False, "map": False,
         "factions": True, "towns": True, "sources": False, "events": False}
 _FACTION = {"id": True, "name": True, "color": False, "mark": False}
-_TOWN = {"id": True, "name": True, "lat": True, "lon": True, "kind": False, "population": False, "control": False}
+# `lat`/`lon` are required unless both are missing and the gazetteer places the
+# town by `name` (and the optional `country`, an extension of the format).
+_TOWN = {"id": True, "name": True, "lat": False, "lon": False, "kind": False, "population": False, "control": False,
+         "country": False}
 _SOURCE = {"id": True, "name": True, "kind": False, "url": False}
 _EVENT = {"time": True, "title": True, "text": False, "kind": False, "at": False, "actors": False,
           "control": False, "flows": False, "sources": False, "confidence": False}
@@ -183,6 +186,7 @@ class _Checker:
         self.dropped = 0
         self.seen_factions: dict[str, Scalar] = {}
         self.seen_towns: dict[str, Town | None] = {}
+        self.resolved: list[tuple[str, str]] = []
 
     # -- reporting -----------------------------------------------------------
 
@@ -328,6 +332,7 @@ class _Checker:
             sources=tuple(sources),
             map=map_settings,
             events=tuple(events),
+            resolved=tuple(self.resolved),
         )
 
     def factions(self, node: Node) -> list[Faction]:
@@ -416,8 +421,17 @@ class _Checker:
                     seen[tid] = f["id"][1]  # type: ignore[assignment]
                     known[tid] = None
             name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
-            lat = self.number(f["lat"][1], f"{path}.lat", -90, 90) if "lat" in f else None
-            lon = self.number(f["lon"][1], f"{path}.lon", -180, 180) if "lon" in f else None
+            country = self.country(f["country"][1], f"{path}.country") if "country" in f else None
+            if "lat" in f or "lon" in f:
+                for key in ("lat", "lon"):
+                    if key not in f:
+                        self.error(entry, path, f"missing required key '{key}'")
+                lat = self.number(f["lat"][1], f"{path}.lat", -90, 90) if "lat" in f else None
+                lon = self.number(f["lon"][1], f"{path}.lon", -180, 180) if "lon" in f else None
+            elif name is not None and ("country" not in f or country is not None):
+                lat, lon = self.gazetteer_place(entry, path, tid, name, country)
+            else:
+                lat = lon = None
             kind = self.choice(f["kind"][1], f"{path}.kind", TOWN_KINDS) if "kind" in f else "town"
             population = self.count(f["population"][1], f"{path}.population") if "population" in f else None
             control = self.holder(f["control"][1], f"{path}.control", holders) if "control" in f else UNKNOWN
@@ -426,6 +440,37 @@ class _Checker:
                 towns.append(town)
                 known[town.id] = town
         return towns
+
+    def country(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        from sitboard import gazetteer  # only for files that use the extension
+
+        try:
+            code = gazetteer.country_code(value)
+        except gazetteer.GazetteerError as exc:
+            self.error(node, path, str(exc))
+            return None
+        if code is None:
+            self.error(node, path, f"unknown country {value!r}: expected an ISO 3166 code (SY, SYR) or a country name")
+        return code
+
+    def gazetteer_place(self, entry: Node, path: str, tid: str | None, name: str,
+                        country: str | None) -> tuple[float | None, float | None]:
+        from sitboard import gazetteer  # read only when a town has no coordinates
+
+        try:
+            found = gazetteer.resolve(name, country)
+        except gazetteer.GazetteerError as exc:
+            self.error(entry, path, f"no 'lat'/'lon' given, and the gazetteer cannot be read: {exc}")
+            return None, None
+        if isinstance(found, list):
+            self.error(entry, path, gazetteer.explain_unresolved(name, country, found))
+            return None, None
+        if tid is not None:
+            self.resolved.append((tid, gazetteer.describe(found)))
+        return found.lat, found.lon
 
     def sources(self, node: Node) -> list[Source]:
         sources: list[Source] = []

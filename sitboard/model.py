@@ -163,6 +163,8 @@ class Scenario:
     map: MapSettings = field(default_factory=MapSettings)
     sources: tuple[Source, ...] = ()
     events: tuple[Event, ...] = ()
+    # towns given without lat/lon, placed from the gazetteer: (town id, what it matched)
+    resolved: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def town_index(self) -> dict[str, int]:

@@ -152,8 +152,12 @@ _DEFS: dict[str, Any] = {
             },
             "control": _ref("holder", "Who holds it when the scenario starts: a faction id, 'contested' or "
                             "'unknown' (default 'unknown')."),
+            "country": _text("sitboard extension: the country (ISO code such as 'SY', or its name) used, with "
+                             "'name', to place a town given without 'lat'/'lon' from the bundled gazetteer."),
         },
-        ["id", "name", "lat", "lon"],
+        ["id", "name"],
+        # lat and lon go together; leaving both out asks the gazetteer (an extension of format v1).
+        dependentRequired={"lat": ["lon"], "lon": ["lat"]},
     ),
     "source": _obj(
         "A named source that events can cite.",

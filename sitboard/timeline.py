@@ -118,15 +118,21 @@ class BoardState:
     def held(self, faction: Faction | str) -> tuple[int, int, int]:
         """(towns held, population held, towns held with no population given)."""
         fid = faction if isinstance(faction, str) else faction.id
-        towns = pop = unknown_pop = 0
+        return self.holdings().get(fid, (0, 0, 0))
+
+    def holdings(self) -> dict[str, tuple[int, int, int]]:
+        """`held` for every holder at once: one pass over the towns."""
+        counts: dict[str, list[int]] = {}
         for town, holder in zip(self.scenario.towns, self.holders):
-            if holder == fid:
-                towns += 1
-                if town.population is None:
-                    unknown_pop += 1
-                else:
-                    pop += town.population
-        return towns, pop, unknown_pop
+            entry = counts.get(holder)
+            if entry is None:
+                entry = counts[holder] = [0, 0, 0]
+            entry[0] += 1
+            if town.population is None:
+                entry[2] += 1
+            else:
+                entry[1] += town.population
+        return {holder: (a, b, c) for holder, (a, b, c) in counts.items()}
 
 
 class Timeline:

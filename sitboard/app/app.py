@@ -62,9 +62,11 @@ class SitboardApp(App[int]):
 
     # Not `bindings=True`: refreshing bindings rebuilds the footer, which costs
     # more than the rest of a step; only the ends change what is enabled.
-    step: reactive[int] = reactive(0, init=False)
-    playing: reactive[bool] = reactive(False)
-    interval: reactive[float] = reactive(2.0)
+    # repaint=False: a new step repaints what it changes, not the whole screen
+    # (an app-level reactive's default repaint refreshes every cell, every step).
+    step: reactive[int] = reactive(0, init=False, repaint=False)
+    playing: reactive[bool] = reactive(False, repaint=False)
+    interval: reactive[float] = reactive(2.0, repaint=False)
     present: reactive[bool] = reactive(False)
 
     def __init__(
@@ -161,7 +163,7 @@ class SitboardApp(App[int]):
 
     def on_mount(self) -> None:
         if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
+            ascii_scrollbars(self.query_one("#side"))
         self._apply_size()
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
@@ -358,7 +360,7 @@ class SitboardApp(App[int]):
             new_map.view = old_view
         self._report(None)
         if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"), self.query_one("#towns"))
+            ascii_scrollbars(self.query_one("#side"))
         self.refresh_bindings()
         self._update_live()
         # The old scenario's widgets are garbage now; collect them, then freeze the new ones.

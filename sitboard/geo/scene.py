@@ -150,7 +150,9 @@ class MapScene:
             t = towns[i]
             holder = holders[i]
             char = looks.get(holder, "~" if holder == "contested" else "?") if marks else glyphs.get(t.kind, "o")
-            put(grid, col, row, char, f"town:{t.kind}:{holder}" + (":hot" if t.id in hot else ""))
+            # A direct write (not `put`): below the labels the grid holds only
+            # single-width line cells, so there is no wide character to split.
+            grid[row][col] = (char, f"town:{t.kind}:{holder}:hot" if t.id in hot else f"town:{t.kind}:{holder}")
             town_cells[(col, row)] = t.id
 
         if place is not None and place.town is None:

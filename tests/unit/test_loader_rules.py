@@ -177,7 +177,7 @@ def test_events_may_be_empty_or_null():
 
 TOP_KEYS = "sitboard, title, subtitle, summary, map, factions, towns, sources, events"
 FACTION_KEYS = "id, name, color, mark"
-TOWN_KEYS = "id, name, lat, lon, kind, population, control"
+TOWN_KEYS = "id, name, lat, lon, kind, population, control, country"
 EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence"
 FLOW_KEYS = "from, to, people, estimate"
 

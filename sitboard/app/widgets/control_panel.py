@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.reactive import reactive
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.strip import Strip
+from textual.widget import Widget
 
 from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
@@ -41,8 +46,9 @@ class ControlPanel(Vertical):
         look = self.look
         out = Text()
         out.append("Towns held:\n", style="bold")
+        holdings = state.holdings()
         for fid in [f.id for f in look.scenario.factions] + [CONTESTED, UNKNOWN]:
-            towns, pop, unknown_pop = state.held(fid)
+            towns, pop, unknown_pop = holdings.get(fid, (0, 0, 0))
             if not towns and fid in (CONTESTED, UNKNOWN):
                 continue
             h = look.holders[fid]
@@ -56,7 +62,8 @@ class ControlPanel(Vertical):
         if state.changed:
             out.append("Changed at this step:\n", style="bold")
             for c in state.changed:
-                out.append(f" {look.glyph('town')} ", style="bold reverse")
+                after = look.holders[c.after]
+                out.append(f" {after.mark} ", style=f"bold reverse {after.color}")
                 out.append(
                     f" {look.town_name(c.town)}: {look.holder_name(c.before)} {look.arrow()} {look.holder_name(c.after)}\n",
                     style="bold",
@@ -67,45 +74,153 @@ class ControlPanel(Vertical):
         return out
 
 
-class TownList(OptionList):
-    """Every town with its holder; Enter or a click shows the town's history."""
+@dataclass(frozen=True, slots=True)
+class TownRow:
+    """One line of the town list: the town's id and what the line says."""
+
+    id: str
+    prompt: Text
+
+
+class TownList(Widget, can_focus=True):
+    """Every town with its holder; Enter or a click shows the town's history.
+
+    A Line API list rather than an OptionList: with 2,000 towns, replacing one
+    option's prompt made the OptionList measure every option again, on every
+    step. Here a step rebuilds only the rows of towns that changed hands (or
+    stop being marked as changed), and repaints them only if they are in view.
+    """
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "move(-5)", "Page up", show=False),
+        Binding("pagedown", "move(5)", "Page down", show=False),
+        Binding("enter", "select", "Show the town", show=False),
+    ]
+    COMPONENT_CLASSES = {"town-list--cursor"}
+    DEFAULT_CSS = """
+    TownList > .town-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
         self.look = look
+        self._ids = [t.id for t in look.scenario.towns]
+        self._kinds = [t.kind for t in look.scenario.towns]
         self._holders: tuple[str, ...] | None = None
-        self._changed: set[str] = set()
+        self._changed: set[int] = set()
+        self._prompts: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+        self._top = 0
+
+    # -- state ------------------------------------------------------------------
 
     def show(self, state: BoardState) -> None:
-        if state.holders == self._holders and not self._changed and not state.changed:
-            return
-        towns = self.look.scenario.towns
-        changed = {c.town for c in state.changed}
-        highlighted = self.highlighted
+        changed = {self.look.scenario.town_index[c.town] for c in state.changed}
         if self._holders is None or len(self._holders) != len(state.holders):
-            self.clear_options()
-            self.add_options(
-                [Option(self._prompt(t.id, t.kind, h, t.id in changed), id=t.id) for t, h in zip(towns, state.holders)]
-            )
+            self._prompts = [self._prompt(i, h, i in changed) for i, h in enumerate(state.holders)]
+            dirty: set[int] | None = None
         else:
-            for t, old, new in zip(towns, self._holders, state.holders):
-                if old != new or t.id in changed or t.id in self._changed:
-                    self.replace_option_prompt(t.id, self._prompt(t.id, t.kind, new, t.id in changed))
-        self._holders = state.holders
-        self._changed = changed
-        if highlighted is not None:
-            self.highlighted = highlighted
+            old = self._holders
+            dirty = {i for i, (a, b) in enumerate(zip(old, state.holders)) if a != b} if old != state.holders else set()
+            dirty |= changed | self._changed
+            for i in dirty:
+                self._prompts[i] = self._prompt(i, state.holders[i], i in changed)
+        self._holders, self._changed = state.holders, changed
+        if dirty is None:
+            self._strips.clear()
+            self.refresh()
+            return
+        height = self.size.height
+        for i in dirty:
+            self._strips.pop(i, None)
+            if self._top <= i < self._top + height:
+                self.refresh(Region(0, i - self._top, self.size.width, 1))
 
-    def _prompt(self, town_id: str, kind: str, holder: str, changed: bool) -> Text:
+    @property
+    def options(self) -> list[TownRow]:
+        """Every row as (id, prompt), in file order."""
+        return [TownRow(town_id, prompt) for town_id, prompt in zip(self._ids, self._prompts)]
+
+    def _prompt(self, index: int, holder: str, changed: bool) -> Text:
         h = self.look.holders[holder]
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-        text.append(f" {self.look.glyph(kind)} {self.look.town_name(town_id)}", style="bold" if changed else "")
+        name = self.look.town_name(self._ids[index])
+        text.append(f" {self.look.glyph(self._kinds[index])} {name}", style="bold" if changed else "")
         if changed:
             text.append("  changed", style="bold reverse")
         return text
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    # -- cursor and scrolling ------------------------------------------------------
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self._strips.pop(index, None)
+        if new is not None:
+            height = max(1, self.size.height)
+            if new < self._top:
+                self._top = new
+            elif new >= self._top + height:
+                self._top = new - height + 1
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        if self._ids:
+            current = self.highlighted if self.highlighted is not None else (-1 if delta > 0 else len(self._ids))
+            self.highlighted = max(0, min(len(self._ids) - 1, current + delta))
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(TownSelected(self._ids[self.highlighted]))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._top + event.y
+        if 0 <= index < len(self._ids):
+            self.highlighted = index
+            self.post_message(TownSelected(self._ids[index]))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(TownSelected(event.option.id))
+        self._scroll(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll(-3)
+
+    def _scroll(self, delta: int) -> None:
+        top = max(0, min(self._top + delta, len(self._ids) - max(1, self.size.height)))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+
+    # -- Line API ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self._top + y
+        if not 0 <= index < len(self._prompts):
+            return Strip.blank(width, self.rich_style)
+        cursor = index == self.highlighted and self.has_focus
+        key = index if not cursor else -1 - index
+        strip = self._strips.get(key)
+        if strip is None or strip.cell_length != width:
+            style = self.get_component_rich_style("town-list--cursor") if cursor else self.rich_style
+            text = self._prompts[index].copy()
+            text.truncate(width, overflow="ellipsis", pad=True)
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments).apply_style(style).adjust_cell_length(width, self.rich_style)
+            self._strips[key] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self._ids:
+            self.highlighted = 0
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

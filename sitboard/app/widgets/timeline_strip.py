@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from rich.text import Text
 from textual import events
 from textual.reactive import reactive
@@ -27,14 +29,22 @@ class TimelineStrip(Widget):
         self.look = look
         keys = [e.time.sort_key.timestamp() for e in look.scenario.events]
         span = (keys[-1] - keys[0]) if keys else 0.0
+        self._cols: list[int] = []
+        self._cols_width = -1
         self._fractions = (
             [(k - keys[0]) / span for k in keys] if span > 0 else [i / max(1, len(keys) - 1) for i in range(len(keys))]
         )
 
     def columns(self, width: int) -> list[int]:
-        return [round(f * (max(1, width) - 1)) for f in self._fractions]
+        """Each event's column at this width (non-decreasing); computed once per width."""
+        if self._cols_width != width:
+            self._cols = [round(f * (max(1, width) - 1)) for f in self._fractions]
+            self._cols_width = width
+        return self._cols
 
     def render(self) -> Text:
+        # O(width) per frame, whatever the number of events: a year of ACLED
+        # data is 20,000 ticks on one line.
         width = self.content_size.width or self.size.width
         events_ = self.look.scenario.events
         if not events_ or width < 1:
@@ -42,13 +52,17 @@ class TimelineStrip(Widget):
         ascii_only = self.look.ascii_only
         current = self.state.step if self.state else 0
         cols = self.columns(width)
-        ticks = Text(" " * width, style="dim")
-        for step, col in enumerate(cols, start=1):
-            ticks = ticks[:col] + Text("|" if ascii_only else "│", style="bold" if step <= current else "dim") + ticks[col + 1 :]
+        cells = [" "] * width
+        tick = "|" if ascii_only else "│"
+        for col in set(cols):
+            if 0 <= col < width:
+                cells[col] = tick
+        ticks = Text("".join(cells), style="dim")
         dates = [" "] * width
         first, last = events_[0].time.text[:10], events_[-1].time.text[:10]
         if current:
             col = cols[current - 1]
+            ticks.stylize("bold", 0, col)  # columns are in time order: everything left of now has played
             ticks = ticks[:col] + Text("^" if ascii_only else "▲", style="bold reverse") + ticks[col + 1 :]
             label = f" {events_[current - 1].time.text[:10]} "
             at = max(0, min(width - len(label), col - len(label) // 2))
@@ -65,10 +79,17 @@ class TimelineStrip(Widget):
 
     def on_click(self, event: events.Click) -> None:
         cols = self.columns(self.content_size.width or self.size.width)
-        if cols:
-            x = event.x - self.styles.padding.left
-            nearest = min(range(len(cols)), key=lambda i: (abs(cols[i] - x), -i))
-            self.post_message(StepRequested(nearest + 1))
+        if not cols:
+            return
+        x = event.x - self.styles.padding.left
+        # The nearest tick; of several events in one column, the last of them.
+        after = bisect.bisect_right(cols, x)  # events [0, after) are at or left of x
+        left, right = after - 1, after
+        if right < len(cols) and (left < 0 or cols[right] - x < x - cols[left]):
+            nearest = bisect.bisect_right(cols, cols[right]) - 1
+        else:
+            nearest = left
+        self.post_message(StepRequested(nearest + 1))
 
 
 def _write(cells: list[str], start: int, text: str) -> None:
