@@ -187,7 +187,16 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
                 await pilot.press(key)
                 await pilot.pause()
                 jumps.append(clock() - t0)
-    return {"step": _stats(steps), "jump": _stats(jumps), "no_op_key": _stats(noops)}
+        # Steps late in a long timeline, where every earlier flow and change is behind.
+        late = []
+        await pilot.press("end")
+        await pilot.pause()
+        for i in range(min(repeat, app.timeline.steps)):
+            t0 = clock()
+            await pilot.press("left")
+            await pilot.pause()
+            late.append(clock() - t0)
+    return {"step": _stats(steps), "step_late": _stats(late), "jump": _stats(jumps), "no_op_key": _stats(noops)}
 
 
 def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
@@ -255,7 +264,7 @@ def _print(r: dict[str, Any]) -> None:
     sc = r["scale"]
     print(f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
           f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB")
-    for name in ("step", "jump", "no_op_key"):
+    for name in ("step", "step_late", "jump", "no_op_key"):
         s = sc["keys_200x60"][name]
         print(f"  key to frame at 200x60 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
     ff = r["first_frame"]
@@ -263,7 +272,7 @@ def _print(r: dict[str, Any]) -> None:
           f"{ff['board']['max_ms']:.0f}], smallest Textual app {ff['smallest_textual_app']['median_ms']:.0f} ms, "
           f"ratio {ff['ratio']:.2f}")
     k = r["keys_160x50"]
-    for name in ("step", "jump", "no_op_key"):
+    for name in ("step", "step_late", "jump", "no_op_key"):
         s = k[name]
         print(f"key to frame at 160x50 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
     mp = r["map_200x60"]

@@ -29,6 +29,7 @@ PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border
             "line:river": 3, "line:other": 3, "coast": 2}
 KIND_GLYPH = {"city": "■", "town": "●", "village": "•", "region": "◆"}
 KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
+MAX_OLD_FLOWS = 120  # earlier flows drawn (dimmed); all of them count in totals and exports
 KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
 PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
 
@@ -59,6 +60,8 @@ class MapScene:
         self._visible_key: tuple[object, ...] | None = None
         self._visible: list[tuple[int, int, int]] = []  # (town index, col, row)
         self._shade_key: tuple[object, ...] | None = None
+        self._base_key: tuple[object, ...] | None = None
+        self._base: Grid = []
         self._labels_key: tuple[object, ...] | None = None
         self._labels: tuple[list[LabelRequest], list[PlacedLabel]] = ([], [])
         self._shade: list[list[str | None]] | None = None
@@ -72,7 +75,7 @@ class MapScene:
 
     # -- layers drawn once per view ---------------------------------------------
 
-    def _static_grid(self, projection: Projection):  # type: ignore[no-untyped-def]
+    def _static_canvas(self, projection: Projection):  # type: ignore[no-untyped-def]
         key = (projection.view, projection.cols, projection.rows)
         if key != self._static_key:
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
@@ -82,10 +85,27 @@ class MapScene:
                 canvas.polyline([project(lat, lon) for lat, lon in line.points], line.kind)
             for line in self.scenario.map.lines:
                 canvas.polyline([project(lat, lon) for lat, lon in line.points], f"line:{line.kind}")
-            # Cells, not the canvas, are cached: a step copies rows (cheap) and
-            # draws its arrows straight onto them.
-            self._static, self._static_key = canvas.cells(), key
-        return [row[:] for row in self._static]
+            self._static, self._static_key = canvas, key
+        return self._static
+
+    def _base_grid(self, projection: Projection, earlier: list[tuple[str, str]]) -> Grid:
+        """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
+
+        Earlier flows change only when a step adds a new pair, so the layer is
+        kept between steps: most steps copy rows, and the rest redraw at most
+        MAX_OLD_FLOWS dimmed arrows on a copy of the static canvas.
+        """
+        key = (projection.view, projection.cols, projection.rows, tuple(earlier))
+        if key != self._base_key:
+            canvas = self._static_canvas(projection).copy()
+            towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
+            for origin, dest in earlier:
+                a, b = towns[index[origin]], towns[index[dest]]
+                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                x1, y1 = _short_of(x0, y0, x1, y1)
+                arrow(canvas, x0, y0, x1, y1, "flow-old", self.ascii_only)
+            self._base, self._base_key = canvas.cells(), key
+        return [row[:] for row in self._base]
 
     def _visible_towns(self, projection: Projection) -> list[tuple[int, int, int]]:
         key = (projection.view, projection.cols, projection.rows)
@@ -111,21 +131,35 @@ class MapScene:
         selected: str | None = None,
     ) -> Frame:
         projection = Projection(view, cols, rows)
-        grid = self._static_grid(projection)
         towns = self.scenario.towns
         project = projection.project
         index = self.scenario.town_index
 
-        # Flows: every origin/destination pair once; this step's on top.
-        now = {(f.origin, f.destination) for f in state.step_flows}
-        earlier = {(f.flow.origin, f.flow.destination) for f in state.flows} - now
+        # Flows: every origin/destination pair once, this step's on top of the
+        # earlier ones; of those, only the most recent MAX_OLD_FLOWS pairs, so a
+        # long timeline's step costs what a short one's does (and stays legible).
+        now = sorted({(f.origin, f.destination) for f in state.step_flows})
+        earlier: list[tuple[str, str]] = []
+        seen = set(now)
+        flows = state.flows
+        older_not_drawn = False
+        for j in range(len(flows) - 1, -1, -1):
+            f = flows[j].flow
+            pair = (f.origin, f.destination)
+            if pair not in seen:
+                if len(earlier) == MAX_OLD_FLOWS:
+                    older_not_drawn = True
+                    break
+                seen.add(pair)
+                earlier.append(pair)
+        earlier.reverse()  # oldest first, so the most recent are drawn on top
+        grid = self._base_grid(projection, earlier)
         size_labels: list[LabelRequest] = []
-        for pairs, style in ((earlier, "flow-old"), (now, "flow")):
-            for origin, dest in sorted(pairs):
-                a, b = towns[index[origin]], towns[index[dest]]
-                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                x1, y1 = _short_of(x0, y0, x1, y1)
-                arrow(grid, x0, y0, x1, y1, style, self.ascii_only)
+        for origin, dest in now:
+            a, b = towns[index[origin]], towns[index[dest]]
+            (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+            x1, y1 = _short_of(x0, y0, x1, y1)
+            arrow(grid, x0, y0, x1, y1, "flow", self.ascii_only)
         for f in state.step_flows:
             if f.people is not None or f.estimate:
                 a, b = towns[index[f.origin]], towns[index[f.destination]]
@@ -162,6 +196,12 @@ class MapScene:
 
         # Scale bar and north arrow sit in the bottom-left and top-right corners.
         blocked = self._furniture(grid, projection)
+        if older_not_drawn and rows >= 3:
+            note = "older flows not drawn"
+            start = cols - len(note) - 1
+            if start > cols // 2:
+                overlay(grid, start, rows - 1, note, "scale")
+                blocked += [(c, rows - 1) for c in range(start, cols)]
         ellipsis = "." if self.ascii_only else "…"
         # Every town's label is placed once per view; a step only places its
         # hot labels (changed, event, selected, flow sizes) ahead of that.

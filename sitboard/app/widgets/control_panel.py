@@ -112,7 +112,7 @@ class TownList(Widget, can_focus=True):
         self._kinds = [t.kind for t in look.scenario.towns]
         self._holders: tuple[str, ...] | None = None
         self._changed: set[int] = set()
-        self._prompts: list[Text] = []
+        self._prompts: dict[int, Text] = {}
         self._strips: dict[int, Strip] = {}
         self._top = 0
 
@@ -120,30 +120,35 @@ class TownList(Widget, can_focus=True):
 
     def show(self, state: BoardState) -> None:
         changed = {self.look.scenario.town_index[c.town] for c in state.changed}
-        if self._holders is None or len(self._holders) != len(state.holders):
-            self._prompts = [self._prompt(i, h, i in changed) for i, h in enumerate(state.holders)]
-            dirty: set[int] | None = None
-        else:
-            old = self._holders
-            dirty = {i for i, (a, b) in enumerate(zip(old, state.holders)) if a != b} if old != state.holders else set()
-            dirty |= changed | self._changed
-            for i in dirty:
-                self._prompts[i] = self._prompt(i, state.holders[i], i in changed)
-        self._holders, self._changed = state.holders, changed
-        if dirty is None:
+        old = self._holders
+        self._holders, previous_changed, self._changed = state.holders, self._changed, changed
+        if old is None or len(old) != len(state.holders):
+            self._prompts.clear()
             self._strips.clear()
             self.refresh()
             return
+        # Rows are rebuilt lazily, when drawn: a jump that hands 2,000 towns to
+        # new holders costs only the rows in view.
+        dirty = {i for i, (a, b) in enumerate(zip(old, state.holders)) if a != b} if old != state.holders else set()
+        dirty |= changed | previous_changed
         height = self.size.height
         for i in dirty:
+            self._prompts.pop(i, None)
             self._strips.pop(i, None)
+            self._strips.pop(-1 - i, None)
             if self._top <= i < self._top + height:
                 self.refresh(Region(0, i - self._top, self.size.width, 1))
 
     @property
     def options(self) -> list[TownRow]:
         """Every row as (id, prompt), in file order."""
-        return [TownRow(town_id, prompt) for town_id, prompt in zip(self._ids, self._prompts)]
+        return [TownRow(town_id, self._prompt_at(i)) for i, town_id in enumerate(self._ids)]
+
+    def _prompt_at(self, index: int) -> Text:
+        prompt = self._prompts.get(index)
+        if prompt is None and self._holders is not None:
+            prompt = self._prompts[index] = self._prompt(index, self._holders[index], index in self._changed)
+        return prompt if prompt is not None else Text()
 
     def _prompt(self, index: int, holder: str, changed: bool) -> Text:
         h = self.look.holders[holder]
@@ -203,14 +208,14 @@ class TownList(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = self._top + y
-        if not 0 <= index < len(self._prompts):
+        if self._holders is None or not 0 <= index < len(self._ids):
             return Strip.blank(width, self.rich_style)
         cursor = index == self.highlighted and self.has_focus
         key = index if not cursor else -1 - index
         strip = self._strips.get(key)
         if strip is None or strip.cell_length != width:
             style = self.get_component_rich_style("town-list--cursor") if cursor else self.rich_style
-            text = self._prompts[index].copy()
+            text = self._prompt_at(index).copy()
             text.truncate(width, overflow="ellipsis", pad=True)
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(style).adjust_cell_length(width, self.rich_style)
