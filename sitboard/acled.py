@@ -37,6 +37,7 @@ from typing import Protocol, TypeVar
 
 from sitboard import __version__
 from sitboard.errors import Problem, ScenarioError
+from sitboard.userfile import read_bytes
 
 MAX_INPUT_BYTES = 128 * 1024 * 1024
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024  # sitboard.loader.MAX_BYTES: what `check` will read
@@ -96,18 +97,8 @@ def import_acled(path: str | Path) -> str:
     """Read the ACLED export at `path` and return the scenario as YAML text."""
     shown = str(path)
     p = Path(path)
-    try:
-        if p.is_dir():
-            _fail(shown, "is a directory, expected an ACLED export (.csv)")
-        if p.stat().st_size > MAX_INPUT_BYTES:
-            _fail(shown, f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        _fail(shown, "no such file")
-    except PermissionError:
-        _fail(shown, "permission denied while reading the file")
-    except OSError as exc:
-        _fail(shown, f"cannot read the file: {exc.strerror or exc}")
+    data = read_bytes(path, limit=MAX_INPUT_BYTES, expected="an ACLED export (.csv)",
+                      too_big=f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first")
     return acled_to_yaml(data, shown, name=p.name)
 
 

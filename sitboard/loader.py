@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitboard import palette
 from sitboard.errors import Problem, ScenarioError
+from sitboard.userfile import read_bytes
 from sitboard.model import (
     CONFIDENCES,
     LINE_KINDS,
@@ -74,22 +75,8 @@ def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache
     `cache`, an earlier validation of the very same bytes is reused (`cache.py`).
     """
     shown = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            _fail(shown, "is a directory, expected a scenario file (.yaml)")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            _fail(shown, f"file is {size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MiB limit for a scenario")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        _fail(shown, "no such file")
-    except PermissionError:
-        _fail(shown, "permission denied while reading the file")
-    except OSError as exc:
-        _fail(shown, f"cannot read the file: {exc.strerror or exc}")
-    if len(data) > MAX_BYTES:  # the file grew between stat and read
-        _fail(shown, f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario")
+    data = read_bytes(path, limit=MAX_BYTES, expected="a scenario file (.yaml)",
+                      too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -149,10 +136,6 @@ def _parse(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
         shown = checker.problems[:MAX_PROBLEMS]
         raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped)
     return scenario
-
-
-def _fail(file: str, message: str) -> None:
-    raise ScenarioError([Problem(file, 1, 1, "", message)])
 
 
 class _TooMany(Exception):

@@ -36,7 +36,6 @@ from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.headline import Headline
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
-from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.app.widgets.timeline_strip import TimelineStrip
 from sitboard.errors import ScenarioError
 from sitboard.model import Event, Scenario

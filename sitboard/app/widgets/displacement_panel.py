@@ -5,27 +5,13 @@ from __future__ import annotations
 import heapq
 
 from rich.text import Text
-from textual.reactive import reactive
 
-from sitboard.app.widgets.text_panel import TextPanel
-from sitboard.app.style import Look
+from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.timeline import BoardState, Tally
 
 
-class DisplacementPanel(TextPanel):
-    state: reactive[BoardState | None] = reactive(None)
-
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ascii_only=look.ascii_only, **kwargs)
-        self.look = look
-        self.border_title = "Displacement"
-
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is not None:
-            self.show(self.describe(state))
-
-    def on_mount(self) -> None:
-        self.watch_state(self.state)
+class DisplacementPanel(StatePanel):
+    TITLE = "Displacement"
 
     def describe(self, state: BoardState) -> Text:
         look = self.look

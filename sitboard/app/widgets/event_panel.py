@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.reactive import reactive
 
-from sitboard.app.widgets.text_panel import TextPanel
-from sitboard.app.style import CONFIDENCE_STYLE, Look
+from sitboard.app.widgets.text_panel import StatePanel
+from sitboard.app.style import CONFIDENCE_STYLE
 from sitboard.timeline import BoardState
 
 
-class EventPanel(TextPanel):
-    state: reactive[BoardState | None] = reactive(None)
-
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ascii_only=look.ascii_only, **kwargs)
-        self.look = look
-        self.border_title = "Event"
-
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is not None:
-            self.show(self.describe(state))
-
-    def on_mount(self) -> None:
-        self.watch_state(self.state)
+class EventPanel(StatePanel):
+    TITLE = "Event"
 
     def describe(self, state: BoardState) -> Text:
         look = self.look

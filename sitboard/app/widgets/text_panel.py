@@ -13,8 +13,12 @@ from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+
+from sitboard.app.style import Look
+from sitboard.timeline import BoardState
 
 
 class TextPanel(Widget, can_focus=True):
@@ -101,3 +105,25 @@ class TextPanel(Widget, can_focus=True):
             return self._strips[index]
         width = max(0, self.content_region.width)
         return Strip([Segment(" " * width, self.rich_style)], width)
+
+
+class StatePanel(TextPanel):
+    """A titled text panel that says something about each step (see `describe`)."""
+
+    TITLE = ""
+    state: reactive[BoardState | None] = reactive(None)
+
+    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
+        self.look = look
+        self.border_title = self.TITLE
+
+    def watch_state(self, state: BoardState | None) -> None:
+        if state is not None:
+            self.show(self.describe(state))
+
+    def on_mount(self) -> None:
+        self.watch_state(self.state)
+
+    def describe(self, state: BoardState) -> Text:
+        raise NotImplementedError
