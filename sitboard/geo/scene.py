@@ -60,8 +60,7 @@ class MapScene:
         self._visible_key: tuple[object, ...] | None = None
         self._visible: list[tuple[int, int, int]] = []  # (town index, col, row)
         self._shade_key: tuple[object, ...] | None = None
-        self._base_key: tuple[object, ...] | None = None
-        self._base: Grid = []
+        self._bases: dict[tuple[object, ...], Grid] = {}  # oldest first
         self._labels_key: tuple[object, ...] | None = None
         self._labels: tuple[list[LabelRequest], list[PlacedLabel]] = ([], [])
         self._shade: list[list[str | None]] | None = None
@@ -96,7 +95,8 @@ class MapScene:
         MAX_OLD_FLOWS dimmed arrows on a copy of the static canvas.
         """
         key = (projection.view, projection.cols, projection.rows, tuple(earlier))
-        if key != self._base_key:
+        base = self._bases.get(key)
+        if base is None:
             canvas = self._static_canvas(projection).copy()
             towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
             for origin, dest in earlier:
@@ -104,8 +104,12 @@ class MapScene:
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
                 x1, y1 = _short_of(x0, y0, x1, y1)
                 arrow(canvas, x0, y0, x1, y1, "flow-old", self.ascii_only)
-            self._base, self._base_key = canvas.cells(), key
-        return [row[:] for row in self._base]
+            base = canvas.cells()
+            # A few layers are kept: a briefer jumps between the start and the end, and back.
+            if len(self._bases) >= 4:
+                self._bases.pop(next(iter(self._bases)))
+            self._bases[key] = base
+        return [row[:] for row in base]
 
     def _visible_towns(self, projection: Projection) -> list[tuple[int, int, int]]:
         key = (projection.view, projection.cols, projection.rows)

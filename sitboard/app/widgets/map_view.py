@@ -57,7 +57,7 @@ class MapView(Widget, can_focus=True):
         self._rows: list[list[Cell]] = []
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
-        self._styles: dict[str | None, Style] = {}
+        self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._drag: tuple[int, int, View] | None = None
 
     # -- state in, frames out -------------------------------------------------
@@ -128,15 +128,27 @@ class MapView(Widget, can_focus=True):
             return Strip.blank(width, self.rich_style)
         row = self._rows[y]
         shade = self._shade[y] if self._shade is not None else None
-        keyed = zip(row, shade) if shade is not None else ((cell, None) for cell in row)
         segments = []
-        for (style_key, holder), group in groupby(keyed, key=lambda item: (item[0][1], item[1])):
-            text = "".join(cell[0] for cell, _ in group)
-            segments.append(Segment(text, self._style(style_key, holder)))
+        style = self._style
+        if shade is None:
+            # Runs of one style become one segment (a plain loop: this is per row, per step).
+            chars: list[str] = []
+            current = row[0][1] if row else None
+            for char, key in row:
+                if key != current:
+                    segments.append(Segment("".join(chars), style(current, None)))
+                    chars = []
+                    current = key
+                chars.append(char)
+            if chars:
+                segments.append(Segment("".join(chars), style(current, None)))
+        else:
+            for (style_key, holder), group in groupby(zip(row, shade), key=lambda item: (item[0][1], item[1])):
+                segments.append(Segment("".join(cell[0] for cell, _ in group), style(style_key, holder)))
         return Strip(segments, width)
 
     def _style(self, key: str | None, shade: str | None) -> Style:
-        cache_key = f"{key}|{shade}"
+        cache_key = (key, shade)
         style = self._styles.get(cache_key)
         if style is None:
             style = self._make_style(key)
