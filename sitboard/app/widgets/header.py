@@ -36,12 +36,14 @@ class BoardHeader(Horizontal):
         if state is None or not self.is_attached or not self.children:
             return
         date = state.time.text.replace("T", " ")[:16] if state.time else "START"
-        # Same-length text keeps the same size: no layout pass needed.
-        date_text = self.query_one("#date-text", Static)
-        date_text.update(Text(date, style="bold"), layout=len(date) != len(getattr(self, "_date", "")))
-        self._date = date
-        if not self.look.ascii_only:
-            self.query_one("#date", Digits).update(date[:10] if state.time else "-- --")
+        previous = getattr(self, "_date", "")
+        if date != previous:  # many events share a day: repaint the date only when it changes
+            # Same-length text keeps the same size: no layout pass needed.
+            date_text = self.query_one("#date-text", Static)
+            date_text.update(Text(date, style="bold"), layout=len(date) != len(previous))
+            self._date = date
+            if not self.look.ascii_only:
+                self.query_one("#date", Digits).update(date[:10] if state.time else "-- --")
         self._update_position()
 
     def watch_live(self) -> None:
