@@ -15,7 +15,6 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,8 @@ def store(data: bytes, scenario: Scenario) -> None:
     payload = json.dumps({"format": ENTRY_FORMAT, "version": __version__, "scenario": to_plain(scenario)},
                          ensure_ascii=False, separators=(",", ":"))
     try:
+        import tempfile  # only when writing an entry
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -25,7 +25,6 @@ from textual.widgets import Static
 from sitboard.app import actions
 from sitboard.app.commands import AsciiCommandPalette, BoardCommands
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
-from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
 from sitboard.app.widgets.control_panel import ControlPanel
@@ -377,9 +376,13 @@ class SitboardApp(App[int]):
             if step is not None:
                 self.go_to(step)
 
+        from sitboard.app.screens import GotoScreen  # screens load when first opened
+
         self.push_screen(GotoScreen(self.timeline), done)
 
     def action_help(self) -> None:
+        from sitboard.app.screens import HelpScreen
+
         self.push_screen(HelpScreen(self.ascii_only))
 
     def action_save_picture(self) -> None:
@@ -435,6 +438,8 @@ class SitboardApp(App[int]):
 
     def select_town(self, town_id: str) -> None:
         self.query_one(MapView).selected = town_id
+        from sitboard.app.screens import TownScreen
+
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
 
 

@@ -18,7 +18,8 @@ import sitboard
 
 CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
         "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
-        "sitboard.briefing", "sitboard.geojson", "sitboard.schema"]
+        "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
+        "sitboard.userfile", "sitboard.watch"]
 
 PROBE = """
 import importlib, json, sys
@@ -76,3 +77,21 @@ def test_geo_submodules_import_neither_textual_nor_rich():
     if not importable:
         pytest.skip("no sitboard.geo module imports yet")
     assert ui_modules_after_importing(importable) == []
+
+
+def test_opening_an_unchanged_file_does_not_import_the_yaml_parser(tmp_path):
+    """The cache's point: a warm start skips PyYAML and the checker entirely."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SITBOARD_CACHE_DIR=str(tmp_path / "cache"))
+    probe = (
+        "import sys; from sitboard.cli import read; from sitboard.bundled import default_scenario; "
+        "read(default_scenario()); "
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.') or m == 'sitboard.checker'))"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert "'yaml'" in cold.stdout and "sitboard.checker" in cold.stdout
+    assert warm.stdout.strip() == "[]"

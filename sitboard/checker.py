@@ -1,0 +1,622 @@
+"""Checking scenario text against the format contract, rule by rule, with positions.
+
+Split from `loader` so that opening a file whose validation is cached (see
+`cache.py`) imports neither PyYAML nor this module.
+"""
+
+from __future__ import annotations
+
+
+import math
+import re
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+
+from sitboard import palette
+from sitboard.errors import Problem, ScenarioError
+from sitboard.loader import ColorCheck
+from sitboard.model import (
+    CONFIDENCES,
+    LINE_KINDS,
+    RESERVED_HOLDERS,
+    TOWN_KINDS,
+    UNKNOWN,
+    Bounds,
+    Event,
+    EventTime,
+    Faction,
+    Flow,
+    MapLine,
+    MapSettings,
+    Mark,
+    Place,
+    Scenario,
+    Source,
+    Town,
+)
+from sitboard.yamldoc import BOOL, FLOAT, INT, NULL, Map, Node, Scalar, Seq, YamlProblem, compose, resolve_merges
+
+
+MAX_PROBLEMS = 50
+FORMAT_VERSION = 1
+
+_ID = re.compile(r"[A-Za-z0-9_-]+\Z")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}\Z")
+
+
+# Keys of each mapping: name -> required.
+_TOP = {"sitboard": True, "title": True, "subtitle": False, "summary": False, "map": False,
+        "factions": True, "towns": True, "sources": False, "events": False}
+_FACTION = {"id": True, "name": True, "color": False, "mark": False}
+# `lat`/`lon` are required unless both are missing and the gazetteer places the
+# town by `name` (and the optional `country`, an extension of the format).
+_TOWN = {"id": True, "name": True, "lat": False, "lon": False, "kind": False, "population": False, "control": False,
+         "country": False}
+_SOURCE = {"id": True, "name": True, "kind": False, "url": False}
+_EVENT = {"time": True, "title": True, "text": False, "kind": False, "at": False, "actors": False,
+          "control": False, "flows": False, "sources": False, "confidence": False}
+_FLOW = {"from": True, "to": True, "people": False, "estimate": False}
+_MAP = {"bounds": False, "lines": False}
+_BOUNDS = {"west": True, "south": True, "east": True, "north": True}
+_LINE = {"name": True, "kind": False, "via": False, "points": False}
+_LATLON = {"lat": True, "lon": True}
+
+
+def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        root = compose(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(file, exc.line, exc.column, "", exc.message)]) from None
+    except RecursionError:  # pragma: no cover - our composer is iterative; belt and braces
+        raise ScenarioError([Problem(file, 1, 1, "", "document nested too deeply")]) from None
+    if root is None:
+        raise ScenarioError([Problem(file, 1, 1, "", "the file is empty: expected a scenario (a mapping with 'sitboard: 1')")])
+    checker = _Checker(file, color_ok)
+    try:
+        scenario = checker.scenario(root)
+    except YamlProblem as exc:  # a bad merge key found while reading mappings
+        checker.problems.append(Problem(file, exc.line, exc.column, "", exc.message))
+        scenario = None
+    except _TooMany:
+        pass
+    if checker.problems or scenario is None:
+        # The checker walks section by section; the author reads top to bottom.
+        checker.problems.sort(key=lambda p: (p.line, p.column))
+        shown = checker.problems[:MAX_PROBLEMS]
+        raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped)
+    return scenario
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _nearest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when there is an error to explain
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    if node.tag == NULL:
+        return "nothing (null)"
+    return repr(node.text)
+
+
+class _Checker:
+    """Walks the composed document, collecting problems and building the model."""
+
+    def __init__(self, file: str, color_ok: ColorCheck | None) -> None:
+        self.file = file
+        self.color_ok = color_ok
+        self.problems: list[Problem] = []
+        self.dropped = 0
+        self.seen_factions: dict[str, Scalar] = {}
+        self.seen_towns: dict[str, Town | None] = {}
+        self.resolved: list[tuple[str, str]] = []
+
+    # -- reporting -----------------------------------------------------------
+
+    def error(self, node: Node | Scalar, path: str, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS * 4:
+            self.dropped += 1
+            if self.dropped > 10_000:
+                raise _TooMany
+            return
+        self.problems.append(Problem(self.file, node.line, node.column, path, message))
+
+    # -- shapes --------------------------------------------------------------
+
+    def fields(self, node: Node, path: str, spec: dict[str, bool], what: str) -> dict[str, tuple[Scalar, Node]] | None:
+        """The known keys of a mapping; reports wrong shape, unknown, duplicate and missing keys."""
+        if not isinstance(node, Map):
+            self.error(node, path, f"expected {what} (a mapping), found {_describe(node)}")
+            return None
+        found: dict[str, tuple[Scalar, Node]] = {}
+        for key, value in resolve_merges(node):
+            name = key.text
+            kpath = f"{path}.{name}" if path else name
+            if name.startswith("x-"):
+                continue
+            if name in found:
+                first = found[name][0]
+                self.error(key, kpath, f"duplicate key (first given at line {first.line})")
+                continue
+            if name not in spec:
+                allowed = ", ".join(spec)
+                self.error(key, kpath, f"unknown key{_nearest(name, spec)}; expected one of: {allowed} (or an 'x-' key)")
+                continue
+            found[name] = (key, value)
+        for name, required in spec.items():
+            if required and name not in found:
+                self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
+        return found
+
+    def items(self, node: Node, path: str, what: str) -> list[Node]:
+        if isinstance(node, Seq):
+            return node.items
+        if isinstance(node, Scalar) and node.tag == NULL:
+            return []
+        self.error(node, path, f"expected a list of {what}, found {_describe(node)}")
+        return []
+
+    def text(self, node: Node, path: str, *, allow_empty: bool = True) -> str | None:
+        if not isinstance(node, Scalar) or node.tag == NULL:
+            self.error(node, path, f"expected text, found {_describe(node)}")
+            return None
+        value = node.value if isinstance(node.value, str) else node.text
+        if not allow_empty and not value.strip():
+            self.error(node, path, "expected non-empty text")
+            return None
+        return value
+
+    def ident(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if not _ID.match(value):
+            self.error(node, path, f"{value!r} is not a valid id: use letters, digits, '_' and '-'")
+            return None
+        return value
+
+    def number(self, node: Node, path: str, low: float, high: float) -> float | None:
+        if not isinstance(node, Scalar) or node.tag not in (INT, FLOAT) or isinstance(node.value, bool):
+            self.error(node, path, f"expected a number from {low:g} to {high:g}, found {_describe(node)}")
+            return None
+        try:
+            value = float(node.value)  # type: ignore[arg-type]
+        except OverflowError:  # an integer too large for a float is out of any range
+            value = math.inf
+        if not math.isfinite(value) or not low <= value <= high:
+            self.error(node, path, f"{node.text} is out of range: expected a number from {low:g} to {high:g}")
+            return None
+        return value
+
+    def count(self, node: Node, path: str) -> int | None:
+        if not isinstance(node, Scalar) or node.tag != INT or isinstance(node.value, bool):
+            self.error(node, path, f"expected a non-negative whole number, found {_describe(node)}")
+            return None
+        value = int(node.value)  # type: ignore[arg-type]
+        if value < 0:
+            self.error(node, path, f"{node.text} is negative: expected a non-negative whole number")
+            return None
+        return value
+
+    def choice(self, node: Node, path: str, options: tuple[str, ...]) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if value not in options:
+            self.error(node, path, f"{value!r} is not allowed{_nearest(value, options)}; expected one of: {', '.join(options)}")
+            return None
+        return value
+
+    def ref(self, node: Node, path: str, known: Collection[str], what: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if value not in known:  # `known` is a dict or list; never copy it (a big file would go quadratic)
+            self.error(node, path, f"unknown {what} {value!r}{_nearest(value, known)}")
+            return None
+        return value
+
+    # -- the document --------------------------------------------------------
+
+    def scenario(self, root: Node) -> Scenario | None:
+        top = self.fields(root, "", _TOP, "a scenario")
+        if top is None:
+            return None
+        if "sitboard" in top:
+            node = top["sitboard"][1]
+            if not (isinstance(node, Scalar) and node.tag == INT and node.value == FORMAT_VERSION):
+                self.error(node, "sitboard", f"expected the format version {FORMAT_VERSION}, found {_describe(node)}")
+        title = self.text(top["title"][1], "title") if "title" in top else None
+        subtitle = self.text(top["subtitle"][1], "subtitle") if "subtitle" in top else None
+        summary = self.text(top["summary"][1], "summary") if "summary" in top else None
+
+        factions = self.factions(top["factions"][1]) if "factions" in top else []
+        # Ids of entries that had other errors still count as known, so that
+        # one mistake in a town does not turn every reference to it into another.
+        faction_ids = list(self.seen_factions)
+        holders = faction_ids + list(RESERVED_HOLDERS)
+        towns = self.towns(top["towns"][1], holders) if "towns" in top else []
+        town_ids = self.seen_towns
+        sources = self.sources(top["sources"][1]) if "sources" in top else []
+        source_ids = [s.id for s in sources]
+        map_settings = self.map(top["map"][1], town_ids) if "map" in top else MapSettings()
+        events = (
+            self.events(top["events"][1], town_ids, faction_ids, holders, source_ids) if "events" in top else []
+        )
+        if self.problems or title is None:
+            return None
+        return Scenario(
+            path=self.file,
+            title=title,
+            subtitle=subtitle,
+            summary=summary,
+            factions=tuple(factions),
+            towns=tuple(towns),
+            sources=tuple(sources),
+            map=map_settings,
+            events=tuple(events),
+            resolved=tuple(self.resolved),
+        )
+
+    def factions(self, node: Node) -> list[Faction]:
+        raw: list[tuple[str, str, str | None, str | None]] = []
+        seen = self.seen_factions
+        entries = self.items(node, "factions", "factions")
+        if not entries and isinstance(node, (Seq, Scalar)):
+            self.error(node, "factions", "expected at least one faction")
+        for i, entry in enumerate(entries):
+            path = f"factions[{i}]"
+            f = self.fields(entry, path, _FACTION, "a faction")
+            if f is None:
+                continue
+            fid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
+            name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
+            color = self.color(f["color"][1], f"{path}.color") if "color" in f else None
+            mark = self.mark(f["mark"][1], f"{path}.mark") if "mark" in f else None
+            if fid is not None:
+                id_node = f["id"][1]
+                if fid in RESERVED_HOLDERS:
+                    self.error(id_node, f"{path}.id", f"{fid!r} is reserved and cannot be a faction id")
+                    fid = None
+                elif fid in seen:
+                    self.error(id_node, f"{path}.id", f"duplicate faction id {fid!r} (first at line {seen[fid].line})")
+                    fid = None
+                else:
+                    seen[fid] = id_node  # type: ignore[assignment]
+            if fid is not None and name is not None:
+                raw.append((fid, name, color, mark))
+        colors = palette.default_colors([c for _, _, c, _ in raw])
+        marks = palette.default_marks([i for i, _, _, _ in raw], [m for _, _, _, m in raw])
+        return [
+            Faction(fid, name, color, mark, color_given=given is not None)
+            for (fid, name, given, _), color, mark in zip(raw, colors, marks)
+        ]
+
+    def color(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        ok = bool(_HEX.match(value)) if value.startswith("#") else (
+            self.color_ok(value) if self.color_ok else bool(re.fullmatch(r"[a-z0-9_]+", value))
+        )
+        if not ok:
+            self.error(node, path, f"{value!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'")
+            return None
+        return value
+
+    def mark(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if len(value) != 1 or not " " <= value <= "~":
+            self.error(node, path, f"expected one printable ASCII character, found {value!r}")
+            return None
+        return value
+
+    def holder(self, node: Node, path: str, holders: list[str]) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if value not in holders:
+            self.error(node, path, f"unknown holder {value!r}{_nearest(value, holders)}: "
+                       "expected a faction id, 'contested' or 'unknown'")
+            return None
+        return value
+
+    def towns(self, node: Node, holders: list[str]) -> list[Town]:
+        towns: list[Town] = []
+        seen: dict[str, Scalar] = {}
+        known = self.seen_towns
+        entries = self.items(node, "towns", "towns")
+        if not entries and isinstance(node, (Seq, Scalar)):
+            self.error(node, "towns", "expected at least one town")
+        for i, entry in enumerate(entries):
+            path = f"towns[{i}]"
+            f = self.fields(entry, path, _TOWN, "a town")
+            if f is None:
+                continue
+            tid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
+            if tid is not None:
+                if tid in seen:
+                    self.error(f["id"][1], f"{path}.id", f"duplicate town id {tid!r} (first at line {seen[tid].line})")
+                    tid = None
+                else:
+                    seen[tid] = f["id"][1]  # type: ignore[assignment]
+                    known[tid] = None
+            name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
+            country = self.country(f["country"][1], f"{path}.country") if "country" in f else None
+            if "lat" in f or "lon" in f:
+                for key in ("lat", "lon"):
+                    if key not in f:
+                        self.error(entry, path, f"missing required key '{key}'")
+                lat = self.number(f["lat"][1], f"{path}.lat", -90, 90) if "lat" in f else None
+                lon = self.number(f["lon"][1], f"{path}.lon", -180, 180) if "lon" in f else None
+            elif name is not None and ("country" not in f or country is not None):
+                lat, lon = self.gazetteer_place(entry, path, tid, name, country)
+            else:
+                lat = lon = None
+            kind = self.choice(f["kind"][1], f"{path}.kind", TOWN_KINDS) if "kind" in f else "town"
+            population = self.count(f["population"][1], f"{path}.population") if "population" in f else None
+            control = self.holder(f["control"][1], f"{path}.control", holders) if "control" in f else UNKNOWN
+            if None not in (tid, name, lat, lon, kind, control):
+                town = Town(tid, name, lat, lon, kind, population, control)  # type: ignore[arg-type]
+                towns.append(town)
+                known[town.id] = town
+        return towns
+
+    def country(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        from sitboard import gazetteer  # only for files that use the extension
+
+        try:
+            code = gazetteer.country_code(value)
+        except gazetteer.GazetteerError as exc:
+            self.error(node, path, str(exc))
+            return None
+        if code is None:
+            self.error(node, path, f"unknown country {value!r}: expected an ISO 3166 code (SY, SYR) or a country name")
+        return code
+
+    def gazetteer_place(self, entry: Node, path: str, tid: str | None, name: str,
+                        country: str | None) -> tuple[float | None, float | None]:
+        from sitboard import gazetteer  # read only when a town has no coordinates
+
+        try:
+            found = gazetteer.resolve(name, country)
+        except gazetteer.GazetteerError as exc:
+            self.error(entry, path, f"no 'lat'/'lon' given, and the gazetteer cannot be read: {exc}")
+            return None, None
+        if isinstance(found, list):
+            self.error(entry, path, gazetteer.explain_unresolved(name, country, found))
+            return None, None
+        if tid is not None:
+            self.resolved.append((tid, gazetteer.describe(found)))
+        return found.lat, found.lon
+
+    def sources(self, node: Node) -> list[Source]:
+        sources: list[Source] = []
+        seen: dict[str, Scalar] = {}
+        for i, entry in enumerate(self.items(node, "sources", "sources")):
+            path = f"sources[{i}]"
+            f = self.fields(entry, path, _SOURCE, "a source")
+            if f is None:
+                continue
+            sid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
+            if sid is not None:
+                if sid in seen:
+                    self.error(f["id"][1], f"{path}.id", f"duplicate source id {sid!r} (first at line {seen[sid].line})")
+                    sid = None
+                else:
+                    seen[sid] = f["id"][1]  # type: ignore[assignment]
+            name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
+            kind = self.text(f["kind"][1], f"{path}.kind") if "kind" in f else None
+            url = self.text(f["url"][1], f"{path}.url") if "url" in f else None
+            if sid is not None and name is not None:
+                sources.append(Source(sid, name, kind, url))
+        return sources
+
+    def map(self, node: Node, towns: dict[str, Town | None]) -> MapSettings:
+        f = self.fields(node, "map", _MAP, "map settings")
+        if not f:
+            return MapSettings()
+        bounds = self.bounds(f["bounds"][1]) if "bounds" in f else None
+        lines: list[MapLine] = []
+        if "lines" in f:
+            for i, entry in enumerate(self.items(f["lines"][1], "map.lines", "lines")):
+                line = self.line(entry, f"map.lines[{i}]", towns)
+                if line is not None:
+                    lines.append(line)
+        return MapSettings(bounds, tuple(lines))
+
+    def bounds(self, node: Node) -> Bounds | None:
+        f = self.fields(node, "map.bounds", _BOUNDS, "bounds")
+        if f is None or len(f) < 4:
+            return None
+        west = self.number(f["west"][1], "map.bounds.west", -180, 180)
+        south = self.number(f["south"][1], "map.bounds.south", -90, 90)
+        east = self.number(f["east"][1], "map.bounds.east", -180, 180)
+        north = self.number(f["north"][1], "map.bounds.north", -90, 90)
+        if None in (west, south, east, north):
+            return None
+        if south >= north:  # type: ignore[operator]
+            self.error(f["south"][1], "map.bounds.south", "south must be less than north")
+            return None
+        if west >= east:  # type: ignore[operator]
+            self.error(f["west"][1], "map.bounds.west",
+                       "west must be less than east (maps across the 180th meridian are not supported)")
+            return None
+        return Bounds(west, south, east, north)  # type: ignore[arg-type]
+
+    def line(self, node: Node, path: str, towns: dict[str, Town | None]) -> MapLine | None:
+        f = self.fields(node, path, _LINE, "a map line")
+        if f is None:
+            return None
+        name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
+        kind = self.choice(f["kind"][1], f"{path}.kind", LINE_KINDS) if "kind" in f else "other"
+        if ("via" in f) == ("points" in f):
+            self.error(node, path, "expected exactly one of 'via' (town ids) or 'points' ([lat, lon] pairs)")
+            return None
+        points: list[tuple[float, float]] = []
+        via: list[str] = []
+        if "via" in f:
+            for j, item in enumerate(self.items(f["via"][1], f"{path}.via", "town ids")):
+                tid = self.ref(item, f"{path}.via[{j}]", towns, "town")
+                town = towns.get(tid) if tid is not None else None
+                if town is not None:
+                    via.append(town.id)
+                    points.append((town.lat, town.lon))
+            count_node = f["via"][1]
+        else:
+            for j, item in enumerate(self.items(f["points"][1], f"{path}.points", "[lat, lon] pairs")):
+                point = self.latlon_pair(item, f"{path}.points[{j}]")
+                if point is not None:
+                    points.append(point)
+            count_node = f["points"][1]
+        if isinstance(count_node, Seq) and len(count_node.items) < 2:
+            self.error(count_node, f"{path}.{'via' if via or 'via' in f else 'points'}", "a line needs at least two points")
+            return None
+        if name is None or kind is None or len(points) < 2:
+            return None
+        return MapLine(name, kind, tuple(points), tuple(via))
+
+    def latlon_pair(self, node: Node, path: str) -> tuple[float, float] | None:
+        if not isinstance(node, Seq) or len(node.items) != 2:
+            self.error(node, path, f"expected a [lat, lon] pair, found {_describe(node)}")
+            return None
+        lat = self.number(node.items[0], f"{path}[0]", -90, 90)
+        lon = self.number(node.items[1], f"{path}[1]", -180, 180)
+        return None if lat is None or lon is None else (lat, lon)
+
+    def events(
+        self,
+        node: Node,
+        towns: dict[str, Town | None],
+        factions: list[str],
+        holders: list[str],
+        sources: list[str],
+    ) -> list[Event]:
+        events: list[Event] = []
+        previous: tuple[EventTime, int] | None = None
+        for i, entry in enumerate(self.items(node, "events", "events")):
+            path = f"events[{i}]"
+            f = self.fields(entry, path, _EVENT, "an event")
+            if f is None:
+                continue
+            when = self.time(f["time"][1], f"{path}.time") if "time" in f else None
+            if when is not None:
+                if previous is not None and when.sort_key < previous[0].sort_key:
+                    self.error(
+                        f["time"][1], f"{path}.time",
+                        f"{when.text} is earlier than the event before it ({previous[0].text}, line {previous[1]}): "
+                        "events play in file order, so times must not go backwards",
+                    )
+                previous = (when, f["time"][1].line)
+            title = self.text(f["title"][1], f"{path}.title") if "title" in f else None
+            text = self.text(f["text"][1], f"{path}.text") if "text" in f else None
+            kind = self.text(f["kind"][1], f"{path}.kind") if "kind" in f else None
+            at = self.place(f["at"][1], f"{path}.at", towns) if "at" in f else None
+            actors = self.refs(f, "actors", path, factions, "faction")
+            control = self.control(f["control"][1], f"{path}.control", towns, holders) if "control" in f else ()
+            flows = tuple(
+                flow for j, item in enumerate(self.items(f["flows"][1], f"{path}.flows", "flows"))
+                if (flow := self.flow(item, f"{path}.flows[{j}]", towns)) is not None
+            ) if "flows" in f else ()
+            srcs = self.refs(f, "sources", path, sources, "source")
+            confidence = self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
+            if when is not None and title is not None:
+                events.append(Event(
+                    index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
+                    control=control, flows=flows, sources=srcs, confidence=confidence,
+                    mark=Mark(entry.line, entry.column),
+                ))
+        return events
+
+    def refs(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, known: list[str], what: str) -> tuple[str, ...]:
+        if key not in f:
+            return ()
+        found = []
+        for j, item in enumerate(self.items(f[key][1], f"{path}.{key}", f"{what} ids")):
+            value = self.ref(item, f"{path}.{key}[{j}]", known, what)
+            if value is not None:
+                found.append(value)
+        return tuple(found)
+
+    def time(self, node: Node, path: str) -> EventTime | None:
+        expected = "expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30)"
+        if not isinstance(node, Scalar) or node.tag in (INT, FLOAT, BOOL, NULL):
+            self.error(node, path, f"{expected}, found {_describe(node)}")
+            return None
+        raw = node.text.strip()
+        value: date | datetime
+        try:
+            if len(raw) <= 10 and "T" not in raw and ":" not in raw:
+                value = date.fromisoformat(raw)
+            else:
+                value = datetime.fromisoformat(raw)
+        except ValueError:
+            self.error(node, path, f"{expected}, found {raw!r}")
+            return None
+        when = EventTime(raw, value)
+        try:
+            when.sort_key  # noqa: B018 - e.g. 0001-01-01T00:00+01:00 is before the first representable UTC instant
+        except OverflowError:
+            self.error(node, path, f"{raw!r} is out of range: it cannot be converted to UTC")
+            return None
+        return when
+
+    def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
+        if isinstance(node, Map):
+            f = self.fields(node, path, _LATLON, "a place ({lat: .., lon: ..})")
+            if not f or len(f) < 2:
+                return None
+            lat = self.number(f["lat"][1], f"{path}.lat", -90, 90)
+            lon = self.number(f["lon"][1], f"{path}.lon", -180, 180)
+            return None if lat is None or lon is None else Place(lat, lon)
+        tid = self.ref(node, path, towns, "town")
+        town = towns.get(tid) if tid is not None else None
+        return None if town is None else Place(town.lat, town.lon, town.id)
+
+    def control(self, node: Node, path: str, towns: dict[str, Town | None], holders: list[str]) -> tuple[tuple[str, str], ...]:
+        if not isinstance(node, Map):
+            self.error(node, path, f"expected a mapping of town id to its new holder, found {_describe(node)}")
+            return ()
+        changes: list[tuple[str, str]] = []
+        seen: dict[str, int] = {}
+        for key, value in resolve_merges(node):
+            if key.text.startswith("x-") and key.text not in towns:  # a town may be called `x-ray`
+                continue
+            kpath = f"{path}.{key.text}"
+            if key.text in seen:
+                self.error(key, kpath, f"duplicate town (first given at line {seen[key.text]})")
+                continue
+            seen[key.text] = key.line
+            tid = self.ref(key, kpath, towns, "town")
+            holder = self.holder(value, kpath, holders)
+            if tid is not None and holder is not None:
+                changes.append((tid, holder))
+        return tuple(changes)
+
+    def flow(self, node: Node, path: str, towns: dict[str, Town | None]) -> Flow | None:
+        f = self.fields(node, path, _FLOW, "a flow")
+        if f is None:
+            return None
+        origin = self.ref(f["from"][1], f"{path}.from", towns, "town") if "from" in f else None
+        dest = self.ref(f["to"][1], f"{path}.to", towns, "town") if "to" in f else None
+        people = self.count(f["people"][1], f"{path}.people") if "people" in f else None
+        estimate = self.text(f["estimate"][1], f"{path}.estimate") if "estimate" in f else None
+        if origin is None or dest is None or ("people" in f and people is None):
+            return None
+        return Flow(origin, dest, people, estimate)
