@@ -103,7 +103,38 @@ town_lists = st.lists(
 @given(towns=town_lists, radius=st.floats(0, 1500), cols=st.integers(1, 30), rows=st.integers(1, 12))
 def test_matches_brute_force(towns: list, radius: float, cols: int, rows: int) -> None:
     projection = Projection(View(0.0, -5.0, 10.0, 5.0), cols, rows)
-    assert shade_cells(projection, towns, radius) == brute_force(projection, towns, radius)
+    shaded = shade_cells(projection, towns, radius)
+    exact = brute_force(projection, towns, radius)
+    if shaded == exact:
+        return
+    # Only floating-point ties may differ: two towns (or a town and the radius)
+    # at the same distance to within a millimetre, computed by two routes.
+    allowed = acceptable(projection, towns, radius)
+    for row in range(rows):
+        for col in range(cols):
+            assert shaded[row][col] in allowed[row][col], (row, col, shaded[row][col], allowed[row][col])
+
+
+def acceptable(projection: Projection, towns: list[tuple[float, float, str]], radius_km: float) -> list[list[set]]:
+    """Per cell, every answer within a millimetre of the definition's (ties and the radius edge)."""
+    eps = 1e-6  # a millimetre: what a pruning bound may round away
+    km = projection.km_per_col()
+    points = [(*projection.project(lat, lon), holder) for lat, lon, holder in towns]
+    out = []
+    for row in range(projection.rows):
+        line = []
+        for col in range(projection.cols):
+            dists = [(math.hypot(col + 0.5 - x, (row + 0.5 - y) * projection.cell_aspect) * km, h) for x, y, h in points]
+            near = [(d, h) for d, h in dists if d <= radius_km + eps] if radius_km > 0 else []
+            ok: set = set()
+            if not near or min(d for d, _ in near) >= radius_km - eps:
+                ok.add(None)
+            if near:
+                best = min(d for d, _ in near)
+                ok |= {h for d, h in near if d <= best + eps}
+            line.append(ok)
+        out.append(line)
+    return out
 
 
 @settings(max_examples=30, deadline=None)
