@@ -20,12 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 from sitboard.model import CONTESTED, UNKNOWN, Scenario
+from sitboard.palette import CONTESTED_COLOR, UNKNOWN_COLOR
 from sitboard.timeline import Timeline
 
 ColorHex = Callable[[str], str | None]
 
-CONTESTED_COLOR = "#ffffff"
-UNKNOWN_COLOR = "#8c8c8c"
 FALLBACK_COLOR = "#808080"  # a faction colour we cannot turn into #rrggbb without Rich
 
 # Rich's standard colours as it renders them to true colour (its default

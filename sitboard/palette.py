@@ -24,6 +24,9 @@ OKABE_ITO: tuple[str, ...] = (
 # faction can never be mistaken for them.
 CONTESTED_MARK = "~"
 UNKNOWN_MARK = "?"
+# Their colours: white and a mid grey, outside the palette and apart from each other.
+CONTESTED_COLOR = "#ffffff"
+UNKNOWN_COLOR = "#8c8c8c"
 
 
 def default_colors(given: Sequence[str | None]) -> list[str]:

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.style import Style
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
 
 from sitboard.model import CONTESTED, UNKNOWN, Scenario
-from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
+from sitboard.geo.scene import KIND_GLYPH, KIND_GLYPH_ASCII
+from sitboard.palette import CONTESTED_COLOR, CONTESTED_MARK, UNKNOWN_COLOR, UNKNOWN_MARK
 
-CONTESTED_COLOR = "#FFFFFF"
-UNKNOWN_COLOR = "#8C8C8C"
-
-KIND_GLYPHS = {"city": "■", "town": "●", "village": "•", "region": "◆"}
-KIND_GLYPHS_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
 
 CONFIDENCE_STYLE = {
     "confirmed": "bold reverse",
@@ -45,12 +40,9 @@ def holder_looks(scenario: Scenario) -> dict[str, HolderLook]:
     return looks
 
 
-def holder_style(look: HolderLook, *, bold: bool = True) -> Style:
-    return Style(color=look.color, bold=bold)
-
-
 def kind_glyph(kind: str, ascii_only: bool) -> str:
-    return (KIND_GLYPHS_ASCII if ascii_only else KIND_GLYPHS).get(kind, "o")
+    """The glyph the map draws for a town of this kind (one table, so legend and map agree)."""
+    return (KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH).get(kind, "o")
 
 
 class Look:

@@ -102,10 +102,10 @@ def _snap(value: float, limit: int) -> int:
     return limit - 1 if i >= limit else (0 if i < 0 else i)
 
 
-class BrailleCanvas:
-    """2 x 4 braille dots per cell; highest priority, then latest, style wins a cell."""
+class _Cells:
+    """What both canvases share: the grid's size and, per cell, a style and its rank."""
 
-    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_bits", "_styles", "_ranks", "_glyphs")
+    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_styles", "_ranks")
 
     def __init__(
         self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
@@ -117,19 +117,33 @@ class BrailleCanvas:
         self.cell_aspect = cell_aspect
         self.priority: Mapping[str, int] = dict(priority or {})
         size = cols * rows
-        self._bits = bytearray(size)
         self._styles: list[str | None] = [None] * size
         self._ranks: list[int] = [_LOWEST] * size
+
+    def _copy_cells(self, other: _Cells) -> None:
+        other.cols, other.rows, other.cell_aspect = self.cols, self.rows, self.cell_aspect
+        other.priority = self.priority
+        other._styles = self._styles[:]
+        other._ranks = self._ranks[:]
+
+
+class BrailleCanvas(_Cells):
+    """2 x 4 braille dots per cell; highest priority, then latest, style wins a cell."""
+
+    __slots__ = ("_bits", "_glyphs")
+
+    def __init__(
+        self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
+    ) -> None:
+        super().__init__(cols, rows, priority, cell_aspect)
+        self._bits = bytearray(cols * rows)
         self._glyphs: dict[int, str] = {}  # cell index -> character replacing the dots
 
     def copy(self) -> BrailleCanvas:
         """A cheap snapshot, so static layers are drawn once and reused per step."""
         other = BrailleCanvas.__new__(BrailleCanvas)
-        other.cols, other.rows, other.cell_aspect = self.cols, self.rows, self.cell_aspect
-        other.priority = self.priority
+        self._copy_cells(other)
         other._bits = self._bits[:]
-        other._styles = self._styles[:]
-        other._ranks = self._ranks[:]
         other._glyphs = dict(self._glyphs)
         return other
 
@@ -243,32 +257,21 @@ class BrailleCanvas:
         return [runs(row) for row in self.cells()]
 
 
-class AsciiCanvas:
+class AsciiCanvas(_Cells):
     """One 7-bit character per cell: ``- | / \\`` by slope, ``.`` for points, ``+`` where two lines cross."""
 
-    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_chars", "_styles", "_ranks")
+    __slots__ = ("_chars",)
 
     def __init__(
         self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
     ) -> None:
-        if cols < 1 or rows < 1:
-            raise ValueError(f"canvas must be at least 1x1 cells, got {cols}x{rows}")
-        self.cols = cols
-        self.rows = rows
-        self.cell_aspect = cell_aspect
-        self.priority: Mapping[str, int] = dict(priority or {})
-        size = cols * rows
-        self._chars: list[str] = [" "] * size
-        self._styles: list[str | None] = [None] * size
-        self._ranks: list[int] = [_LOWEST] * size
+        super().__init__(cols, rows, priority, cell_aspect)
+        self._chars: list[str] = [" "] * (cols * rows)
 
     def copy(self) -> AsciiCanvas:
         other = AsciiCanvas.__new__(AsciiCanvas)
-        other.cols, other.rows, other.cell_aspect = self.cols, self.rows, self.cell_aspect
-        other.priority = self.priority
+        self._copy_cells(other)
         other._chars = self._chars[:]
-        other._styles = self._styles[:]
-        other._ranks = self._ranks[:]
         return other
 
     # -- drawing -----------------------------------------------------------------
