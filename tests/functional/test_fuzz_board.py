@@ -46,3 +46,18 @@ def test_random_use_never_crashes(syria, ui, actions, ascii_only):
         assert 0 <= app.step <= app.timeline.steps
 
     ui.drive(app, body)
+
+
+def test_the_palette_open_while_the_terminal_shrinks_to_a_few_columns(syria, ui):
+    """Found by the test above: Textual's palette list crashed wrapping to a width of zero."""
+    app = SitboardApp(syria, Timeline(syria))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for size in ((6, 97), (4, 1), (1, 1), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.is_running
+
+    ui.drive(app, body)
