@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Digits, Static
+from textual.renderables.digits import Digits
 
 from sitboard.app.style import Look
+from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
 from sitboard.timeline import BoardState
 
+POSITION_WIDTH = 17  # "step 20000 / 20000" less one cell
 
-class BoardHeader(Horizontal):
+
+class BoardHeader(ColumnsWidget):
+    """Three columns: title and subtitle | the date | step k / N, the time, LIVE.
+
+    The date is drawn in Textual's three-row digits when the header has three
+    rows for them and the board may use box-drawing characters; otherwise
+    (ASCII mode, short terminals: see app.tcss) it is bold text.
+    """
+
+    COMPONENT_CLASSES = {"board-header--subtitle", "board-header--date"}
+
     state: reactive[BoardState | None] = reactive(None)
     live: reactive[str] = reactive("")
 
@@ -20,46 +30,55 @@ class BoardHeader(Horizontal):
         super().__init__(**kwargs)
         self.look = look
 
-    def compose(self) -> ComposeResult:
-        s = self.look.scenario
-        with Vertical(id="titles"):
-            yield Static(Text(self.look.text(s.title), style="bold"), id="title")
-            yield Static(self.look.text(s.subtitle), id="subtitle")
-        # Digits draw with box characters and need three rows; ASCII mode and
-        # short terminals show the same date as bold text instead (see app.tcss).
-        if not self.look.ascii_only:
-            yield Digits("", id="date")
-        yield Static("", id="date-text")
-        yield Static("", id="position")
-
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is None or not self.is_attached or not self.children:
-            return
-        date = state.time.text.replace("T", " ")[:16] if state.time else "START"
-        previous = getattr(self, "_date", "")
-        if date != previous:  # many events share a day: repaint the date only when it changes
-            # Same-length text keeps the same size: no layout pass needed.
-            date_text = self.query_one("#date-text", Static)
-            date_text.update(Text(date, style="bold"), layout=len(date) != len(previous))
-            self._date = date
-            if not self.look.ascii_only:
-                self.query_one("#date", Digits).update(date[:10] if state.time else "-- --")
-        self._update_position()
-
-    def watch_live(self) -> None:
-        self._update_position()
-
-    def _update_position(self) -> None:
+    @property
+    def date(self) -> str:
         state = self.state
-        if state is None or not self.is_attached or not self.children:
-            return
-        line = Text()
+        if state is None or state.time is None:
+            return "START"
+        return state.time.text.replace("T", " ")[:16]
+
+    @property
+    def position(self) -> Text:
+        """The right-hand column: step, time of day, and the play/live indicator."""
+        state = self.state
+        line = Text(justify="right", no_wrap=True, overflow="ellipsis")
+        if state is None:
+            return line
         line.append(f"step {state.step} / {state.steps}", style="bold")
         if state.time and state.time.has_clock:
             line.append(f"\n{state.time.text[11:16]}")
         if self.live:
             line.append(f"\n{self.live}", style="bold reverse")
-        self.query_one("#position", Static).update(line, layout=False)  # fixed size in app.tcss
+        return line
 
-    def on_mount(self) -> None:
-        self.watch_state(self.state)
+    @property
+    def content(self) -> Text:
+        """What the header says, for tests: titles, date and position."""
+        s = self.look.scenario
+        return Text("\n").join([Text(self.look.text(s.title)), Text(self.look.text(s.subtitle)),
+                                Text(self.date), self.position])
+
+    def columns(self) -> list[Column]:
+        s = self.look.scenario
+        look = self.look
+        titles = Text(no_wrap=True, overflow="ellipsis")
+        titles.append(look.text(s.title), style="bold")
+        if s.subtitle:
+            titles.append("\n")
+            titles.append(look.text(s.subtitle), style=self.get_component_rich_style("board-header--subtitle"))
+        date = self.date
+        if self.content_size.height >= 3 and not look.ascii_only:
+            digits = date[:10] if self.state is not None and self.state.time else "-- --"
+            when = Column(Digits(digits, self.get_component_rich_style("board-header--date")),
+                          max(30, digits_width(digits)))
+        else:
+            pad = 2 if self.content_size.height >= 3 else 1
+            when = Column(Text(f"{' ' * pad}{date}{' ' * pad}", style="bold", no_wrap=True), len(date) + 2 * pad,
+                          top=1 if self.content_size.height >= 3 else 0)
+        return [Column(titles, None), when, Column(Text(""), 1), Column(self.position, POSITION_WIDTH)]
+
+    def watch_state(self) -> None:
+        self.redraw()
+
+    def watch_live(self) -> None:
+        self.redraw()

@@ -7,26 +7,27 @@ bold text in ASCII mode) and the title is bold with its confidence as a word.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Digits, Static
+from textual.renderables.digits import Digits
 
 from sitboard.app.style import CONFIDENCE_STYLE, Look
+from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
 from sitboard.timeline import BoardState
 
 
-class Headline(Horizontal):
+class Headline(ColumnsWidget):
     state: reactive[BoardState | None] = reactive(None)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
         self.look = look
 
-    def compose(self) -> ComposeResult:
-        if not self.look.ascii_only:
-            yield Digits(self._date(), id="headline-date")
-        yield Static(self.describe(), id="headline-title")
+    def columns(self) -> list[Column]:
+        title = Column(self.describe(), None, middle=True)
+        if self.look.ascii_only:
+            return [title]
+        date = self._date()
+        return [Column(Digits(date), digits_width(date)), Column(Text(""), 2), title]
 
     def _date(self) -> str:
         state = self.state
@@ -62,10 +63,4 @@ class Headline(Horizontal):
         return self.describe()
 
     def watch_state(self) -> None:
-        if not self.is_attached or not self.children:
-            return
-        # Laid out only while shown: hidden, a step must not cost a layout pass.
-        shown = self.display and self.app.has_class("-present")
-        self.query_one("#headline-title", Static).update(self.describe(), layout=shown)
-        if not self.look.ascii_only:
-            self.query_one("#headline-date", Digits).update(self._date())
+        self.redraw()

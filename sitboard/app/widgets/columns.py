@@ -1,0 +1,84 @@
+"""A widget drawn as side-by-side columns of text: the header and the headline.
+
+Both used to be a row of Static and Digits widgets in containers, seven DOM
+nodes for the header alone. Every node is styled against every CSS rule and
+laid out at start-up, so as one Line API widget each they cost a fraction of
+that, and a step repaints one widget instead of three.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from textual.renderables.digits import Digits
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class Column(NamedTuple):
+    renderable: RenderableType
+    width: int | None  # cells; None takes what the fixed columns leave
+    top: int = 0  # blank rows above the content
+    middle: bool = False  # centred vertically (after `top`)
+
+
+def digits_width(text: str) -> int:
+    """Cells that Textual's three-row `Digits` take for `text`."""
+    return Digits.get_width(text)
+
+
+class ColumnsWidget(Widget):
+    """Subclasses say what `columns()` to draw; call `redraw()` when they change."""
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self._rows: list[Strip] | None = None
+        self._rows_size = (-1, -1)
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        self._rows = None
+        self.refresh()
+
+    def _build(self, width: int, height: int) -> list[Strip]:
+        console = self.app.console
+        base = self.rich_style
+        columns = self.columns()
+        fixed = sum(c.width for c in columns if c.width is not None)
+        rest = max(0, width - fixed)
+        blocks: list[list[list[Segment]]] = []
+        left = width
+        for column in columns:
+            w = min(left, rest if column.width is None else column.width)
+            left -= w
+            if w <= 0:
+                continue
+            options = console.options.update_width(w).update(highlight=False)
+            lines = console.render_lines(column.renderable, options, style=base, pad=True)
+            top = column.top + (max(0, (height - column.top - len(lines)) // 2) if column.middle else 0)
+            blank = [Segment(" " * w, base)]
+            lines = ([blank] * top + lines)[:height]
+            blocks.append(lines + [blank] * (height - len(lines)))
+        if left > 0:
+            blocks.append([[Segment(" " * left, base)]] * height)
+        return [Strip(Segment.simplify(seg for block in blocks for seg in block[y]), width) for y in range(height)]
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        if self._rows is None or self._rows_size != (width, height):
+            self._rows = self._build(width, height)
+            self._rows_size = (width, height)
+        if 0 <= y < len(self._rows):
+            return self._rows[y]
+        return Strip([Segment(" " * width, self.rich_style)], width)
+
+    def on_resize(self) -> None:
+        self._rows = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # a theme change restyles what was drawn
+        self._rows = None
