@@ -82,15 +82,15 @@ class _Level:
         bb = _le_array("i", meta[pos: pos + 16 * n])
         pos += 16 * n
         chunks = _le_array("I", meta[pos: pos + 16 * n_chunks])
-        s = scale
-        self.bboxes = [
-            (bb[i] / s, bb[i + 1] / s, bb[i + 2] / s, bb[i + 3] / s) for i in range(0, 4 * n, 4)
-        ]
+        # Bounding boxes stay as the file's scaled integers, one array per side:
+        # slicing is done in C, and a query is scaled once instead of every box
+        # being divided at load (the board's first frame waits for this).
+        self._bb = bb
+        self._west, self._south, self._east, self._north = bb[0::4], bb[1::4], bb[2::4], bb[3::4]
         self._chunks = [tuple(chunks[i: i + 4]) for i in range(0, 4 * n_chunks, 4)]
-        self._chunk_of = array("I", bytes(4 * n))
+        self._chunk_of = array("I")
         for c, (first, count, _, _) in enumerate(self._chunks):
-            for i in range(first, first + count):
-                self._chunk_of[i] = c
+            self._chunk_of.extend(array("I", [c]) * count)  # chunks cover the pieces in order
         start = info["coords_offset"]
         self._coords = body[start: start + info["coords_length"]]
         self._lines: list[Polyline | None] = [None] * n
@@ -101,16 +101,23 @@ class _Level:
 
     # -- finding pieces ----------------------------------------------------------
 
+    def _bbox(self, i: int) -> tuple[float, float, float, float]:
+        bb, s = self._bb, self._scale
+        return (bb[4 * i] / s, bb[4 * i + 1] / s, bb[4 * i + 2] / s, bb[4 * i + 3] / s)
+
     def ids_in(self, west: float, south: float, east: float, north: float) -> list[int]:
         """Pieces whose bbox meets the box.
 
         A straight scan of a few thousand bboxes takes about a millisecond, less
         than building a spatial index would cost at start-up, and it runs once per
-        view change (the map caches what it draws for a view).
+        view change (the map caches what it draws for a view). The query is
+        scaled to the stored integers rather than every box to degrees.
         """
+        s = self._scale
+        w, so, e, n = west * s, south * s, east * s, north * s
         return [
-            i for i, (w, s, e, n) in enumerate(self.bboxes)
-            if w <= east and e >= west and s <= north and n >= south
+            i for i, (bw, bs, be, bn) in enumerate(zip(self._west, self._south, self._east, self._north))
+            if bw <= e and be >= w and bs <= n and bn >= so
         ]
 
     # -- decoding --------------------------------------------------------------
@@ -138,7 +145,7 @@ class _Level:
             end = pos + 2 * self._npts[i]
             lats = [v / s for v in accumulate(deltas[pos:end:2])]
             lons = [v / s for v in accumulate(deltas[pos + 1:end:2])]
-            self._lines[i] = Polyline(self._kinds[i], tuple(zip(lats, lons)), self.bboxes[i])
+            self._lines[i] = Polyline(self._kinds[i], tuple(zip(lats, lons)), self._bbox(i))
             pos = end
 
 
