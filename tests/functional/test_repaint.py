@@ -53,3 +53,31 @@ def test_long_event_text_scrolls_inside_its_panel(syria, ui):
         assert app.step == 4
 
     ui.drive(app, body, size=(120, 36))
+
+
+def test_the_first_paint_of_the_map_is_the_map(syria, ui, monkeypatch):
+    """Textual paints a widget before telling it its size: the map draws itself then.
+
+    Otherwise the first frame shows an empty map, and the map's full repaint
+    follows when the Resize event arrives (a flash, and work at start-up).
+    """
+    from sitboard.app.widgets.map_view import MapView
+
+    painted: list[tuple[int, str]] = []
+    original = MapView.render_line
+
+    def spy(self, y):  # type: ignore[no-untyped-def]
+        strip = original(self, y)
+        painted.append((y, strip.text))
+        return strip
+
+    monkeypatch.setattr(MapView, "render_line", spy)
+    app = SitboardApp(syria, Timeline(syria))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        height = app.query_one(MapView).size.height
+        first = painted[:height]  # the first paint of the map
+        assert sorted(y for y, _ in first) == list(range(height))
+        assert sum(1 for _, text in first if text.strip()) > height // 2  # coast and borders, not blanks
+
+    ui.drive(app, body)

@@ -131,6 +131,11 @@ class TownList(Widget, can_focus=True):
         # new holders costs only the rows in view.
         dirty = {i for i, (a, b) in enumerate(zip(old, state.holders)) if a != b} if old != state.holders else set()
         dirty |= changed | previous_changed
+        if len(dirty) > 64:  # a jump: start the cache afresh rather than evict row by row
+            self._prompts.clear()
+            self._strips.clear()
+            self.refresh()
+            return
         height = self.size.height
         for i in dirty:
             self._prompts.pop(i, None)

@@ -13,7 +13,7 @@ from itertools import groupby
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -58,7 +58,9 @@ class MapView(Widget, can_focus=True):
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
         self._styles: dict[tuple[str | None, str | None], Style] = {}
+        self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, View] | None = None
+        self._drawn_size = Size(0, 0)
 
     # -- state in, frames out -------------------------------------------------
 
@@ -72,10 +74,12 @@ class MapView(Widget, can_focus=True):
         self._redraw()
 
     def on_resize(self) -> None:
-        self._redraw(full=True)
+        if self._drawn_size != self.size:  # the first frame may have drawn at this size already
+            self._redraw(full=True)
 
     def _on_theme_changed(self) -> None:
         self._styles.clear()
+        self._blank_plain.clear()
         self._redraw(full=True)
 
     def on_mount(self) -> None:
@@ -95,7 +99,7 @@ class MapView(Widget, can_focus=True):
         self.view = self.scene.home
         self._redraw()
 
-    def _redraw(self, full: bool = False) -> None:
+    def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         state = self.state
         width, height = self.size
         if state is None or width < 1 or height < 1:
@@ -104,9 +108,11 @@ class MapView(Widget, can_focus=True):
                                 selected=self.selected)
         old_rows, old_shade = self._rows, self._shade
         self._frame, self._rows, self._shade = frame, frame.grid, frame.shade
+        self._drawn_size = self.size
         if full or len(old_rows) != len(frame.grid) or (old_shade is None) != (frame.shade is None):
             self._strips.clear()
-            self.refresh()
+            if refresh:
+                self.refresh()
             return
         for y, row in enumerate(frame.grid):
             if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y]):  # type: ignore[index]
@@ -116,6 +122,11 @@ class MapView(Widget, can_focus=True):
     # -- Line API ---------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self._drawn_size != self.size:
+            # Textual lays the map out and paints it before the Resize event
+            # arrives: drawing here makes that first paint the real map, not a
+            # blank one followed by a second full frame.
+            self._redraw(full=True, refresh=False)
         strip = self._strips.get(y)
         if strip is None:
             strip = self._strip(y)
@@ -131,11 +142,18 @@ class MapView(Widget, can_focus=True):
         segments = []
         style = self._style
         if shade is None:
-            # Runs of one style become one segment (a plain loop: this is per row, per step).
+            # Runs of one style become one segment (a plain loop: this is per row, per
+            # step). A blank looks the same in any style that is only a colour and
+            # weight, so such blanks join the run they follow: a dense map has a
+            # third fewer segments for Textual to filter, crop and write.
+            plain = self._blank_plain
             chars: list[str] = []
             current = row[0][1] if row else None
             for char, key in row:
                 if key != current:
+                    if char == " " and plain.get(key) and plain.get(current):
+                        chars.append(char)
+                        continue
                     segments.append(Segment("".join(chars), style(current, None)))
                     chars = []
                     current = key
@@ -157,6 +175,8 @@ class MapView(Widget, can_focus=True):
                 style += Style(bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18,
                                             self.app.current_theme.dark))
             self._styles[cache_key] = style
+            if shade is None:
+                self._blank_plain[key] = not (style.underline or style.reverse or style.strike)
         return style
 
     def _make_style(self, key: str | None) -> Style:
