@@ -11,12 +11,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sitboard import __version__
 from sitboard.bundled import default_scenario
 from sitboard.errors import ScenarioError
-from sitboard.loader import load_scenario
+from sitboard.loader import load_scenario, read_scenario
 from sitboard.model import Scenario
+
+if TYPE_CHECKING:
+    from sitboard.app import SitboardApp
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 COMMANDS = ("check", "export", "schema", "serve", "bench", "import", "locate")
@@ -293,25 +297,32 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
                          ascii_only=ascii_only)
 
 
-def cmd_board(args: argparse.Namespace) -> int:
-    file = args.file or str(default_scenario())
-    scenario = read(file)
+def open_board(file: str, *, step: int | str = 0, **options: Any) -> SitboardApp:
+    """The board for `file`, ready to run (`options` go to SitboardApp).
+
+    A freshly validated file's cache entry is written after the first frame,
+    in a thread, so that the first open of a large file is not made slower
+    by preparing the next one (the benchmark opens boards through here too).
+    """
+    scenario, remember = read_scenario(file, color_ok=rich_color_ok, cache=True)
     from sitboard.timeline import Timeline
 
     timeline = Timeline(scenario)
-    step = _resolve_step(args.step, timeline.steps, file)
+    first = _resolve_step(step, timeline.steps, file)
     from sitboard.app import SitboardApp  # Textual is imported only once the file is known good
 
-    app = SitboardApp(
-        scenario,
-        timeline,
-        step=step,
-        autoplay=args.autoplay,
-        theme_name=args.theme,
-        present=args.present,
-        ascii_only=args.ascii,
-        watch=not args.no_watch,
-    )
+    app = SitboardApp(scenario, timeline, step=first, **options)
+    if remember is not None:
+        import threading
+
+        app.call_later(app.call_after_refresh, lambda: threading.Thread(target=remember, name="sitboard-cache").start())
+    return app
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    file = args.file or str(default_scenario())
+    app = open_board(file, step=args.step, autoplay=args.autoplay, theme_name=args.theme, present=args.present,
+                     ascii_only=args.ascii, watch=not args.no_watch)
     app.run()
     return app.return_code or EXIT_OK
 

@@ -29,6 +29,23 @@ def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache
     any plain colour word is accepted and `#rrggbb` is checked here. With
     `cache`, an earlier validation of the very same bytes is reused (`cache.py`).
     """
+    scenario, remember = read_scenario(path, color_ok=color_ok, cache=cache)
+    if remember is not None:
+        remember()
+    return scenario
+
+
+def read_scenario(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False
+) -> tuple[Scenario, Callable[[], None] | None]:
+    """`load_scenario`, with the cache entry left to write: (scenario, remember).
+
+    `remember()` stores a freshly validated scenario in the cache; it is None
+    when there is nothing to store (read from the cache, or no cache). Writing
+    a large entry takes a fifth of a second, so the board calls it after its
+    first frame, off the UI thread; it is safe to call from any thread, or not
+    at all.
+    """
     shown = str(path)
     data = read_bytes(path, limit=MAX_BYTES, expected="a scenario file (.yaml)",
                       too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario")
@@ -45,11 +62,10 @@ def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache
 
         cached = scenario_cache.load(data, shown)
         if cached is not None:
-            return cached
+            return cached, None
         scenario = parse_scenario(text, shown, color_ok=color_ok)
-        scenario_cache.store(data, scenario)
-        return scenario
-    return parse_scenario(text, shown, color_ok=color_ok)
+        return scenario, lambda: scenario_cache.store(data, scenario)
+    return parse_scenario(text, shown, color_ok=color_ok), None
 
 
 def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None) -> Scenario:

@@ -783,3 +783,31 @@ def test_ascii_mode_command_palette(syria, ui):
         _assert_ascii(ui, app, "theme picker")
 
     ui.drive(app, body, size=(100, 30))
+
+
+def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeypatch, ui):
+    """`sitboard FILE` shows the board first and writes the cache entry behind it."""
+    from sitboard.bundled import default_scenario
+    from sitboard.cli import open_board
+
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("SITBOARD_CACHE_DIR", str(cache_dir))
+    path = tmp_path / "board.yaml"
+    path.write_bytes(default_scenario().read_bytes())
+    app = open_board(str(path))
+    assert not list(cache_dir.glob("*.json"))  # validated, not yet remembered
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        for _ in range(100):
+            if list(cache_dir.glob("*.json")):
+                break
+            await pilot.pause(0.05)
+        assert len(list(cache_dir.glob("*.json"))) == 1
+
+    ui.drive(app, body)
+
+    def no_parsing(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed although cached")
+
+    monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
+    assert open_board(str(path)).scenario.title == app.scenario.title  # the next open reads the entry
