@@ -121,6 +121,10 @@ class _Checker:
         self.seen_factions: dict[str, Scalar] = {}
         self.seen_towns: dict[str, Town | None] = {}
         self.resolved: list[tuple[str, str]] = []
+        # A long timeline repeats its dates and places: each is built once and
+        # shared (both are immutable), which also keeps a big scenario smaller.
+        self.times: dict[str, EventTime] = {}
+        self.places: dict[str, Place] = {}
 
     # -- reporting -----------------------------------------------------------
 
@@ -140,20 +144,23 @@ class _Checker:
             self.error(node, path, f"expected {what} (a mapping), found {_describe(node)}")
             return None
         found: dict[str, tuple[Scalar, Node]] = {}
-        for key, value in resolve_merges(node):
+        for pair in resolve_merges(node):
+            key = pair[0]
             name = key.text
-            kpath = f"{path}.{name}" if path else name
+            # Nearly every key is a known one given once: take it before building
+            # a path that only an error would use (no known key starts with 'x-').
+            if name in spec and name not in found:
+                found[name] = pair
+                continue
             if name.startswith("x-"):
                 continue
+            kpath = f"{path}.{name}" if path else name
             if name in found:
                 first = found[name][0]
                 self.error(key, kpath, f"duplicate key (first given at line {first.line})")
-                continue
-            if name not in spec:
+            else:
                 allowed = ", ".join(spec)
                 self.error(key, kpath, f"unknown key{_nearest(name, spec)}; expected one of: {allowed} (or an 'x-' key)")
-                continue
-            found[name] = (key, value)
         for name, required in spec.items():
             if required and name not in found:
                 self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
@@ -176,6 +183,15 @@ class _Checker:
             self.error(node, path, "expected non-empty text")
             return None
         return value
+
+    def optional_text(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str) -> str | None:
+        """`text` of the value of `key` in `f`, None when the key is absent."""
+        if key not in f:
+            return None
+        node = f[key][1]
+        if isinstance(node, Scalar) and isinstance(node.value, str):  # the usual case: no path needed
+            return node.value
+        return self.text(node, f"{path}.{key}")
 
     def ident(self, node: Node, path: str) -> str | None:
         value = self.text(node, path)
@@ -524,9 +540,9 @@ class _Checker:
                         "events play in file order, so times must not go backwards",
                     )
                 previous = (when, f["time"][1].line)
-            title = self.text(f["title"][1], f"{path}.title") if "title" in f else None
-            text = self.text(f["text"][1], f"{path}.text") if "text" in f else None
-            kind = self.text(f["kind"][1], f"{path}.kind") if "kind" in f else None
+            title = self.optional_text(f, "title", path)
+            text = self.optional_text(f, "text", path)
+            kind = self.optional_text(f, "kind", path)
             at = self.place(f["at"][1], f"{path}.at", towns) if "at" in f else None
             actors = self.refs(f, "actors", path, factions, "faction")
             control = self.control(f["control"][1], f"{path}.control", towns, holders) if "control" in f else ()
@@ -547,8 +563,14 @@ class _Checker:
     def refs(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, known: list[str], what: str) -> tuple[str, ...]:
         if key not in f:
             return ()
+        node = f[key][1]
+        entries = node.items if isinstance(node, Seq) else self.items(node, f"{path}.{key}", f"{what} ids")
         found = []
-        for j, item in enumerate(self.items(f[key][1], f"{path}.{key}", f"{what} ids")):
+        for j, item in enumerate(entries):
+            # A known id written as text, the usual case, needs no path for an error.
+            if isinstance(item, Scalar) and isinstance(item.value, str) and item.value in known:
+                found.append(item.value)
+                continue
             value = self.ref(item, f"{path}.{key}[{j}]", known, what)
             if value is not None:
                 found.append(value)
@@ -559,6 +581,9 @@ class _Checker:
         if not isinstance(node, Scalar) or node.tag in (INT, FLOAT, BOOL, NULL):
             self.error(node, path, f"{expected}, found {_describe(node)}")
             return None
+        known = self.times.get(node.text)
+        if known is not None:
+            return known
         raw = node.text.strip()
         value: date | datetime
         try:
@@ -575,6 +600,7 @@ class _Checker:
         except OverflowError:
             self.error(node, path, f"{raw!r} is out of range: it cannot be converted to UTC")
             return None
+        self.times[node.text] = when
         return when
 
     def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
@@ -587,7 +613,12 @@ class _Checker:
             return None if lat is None or lon is None else Place(lat, lon)
         tid = self.ref(node, path, towns, "town")
         town = towns.get(tid) if tid is not None else None
-        return None if town is None else Place(town.lat, town.lon, town.id)
+        if town is None:
+            return None
+        place = self.places.get(town.id)
+        if place is None:
+            place = self.places[town.id] = Place(town.lat, town.lon, town.id)
+        return place
 
     def control(self, node: Node, path: str, towns: dict[str, Town | None], holders: list[str]) -> tuple[tuple[str, str], ...]:
         if not isinstance(node, Map):

@@ -19,6 +19,16 @@ try:  # libyaml is several times faster; the pure parser is a faithful fallback
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.resolver import Resolver
 
 MAX_DEPTH = 64
@@ -90,9 +100,8 @@ def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
 _WORDS = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
 
 
-def _scalar(event: yaml.ScalarEvent) -> Scalar:
-    mark = event.start_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+def _scalar(event: yaml.ScalarEvent, line: int, col: int) -> Scalar:
+    """The node for a scalar event at (line, col): its tag checked or resolved, its value constructed."""
     tag = event.tag
     value_text = event.value
     if tag is None:
@@ -132,7 +141,13 @@ def _check_collection_tag(event: yaml.CollectionStartEvent, expected: str) -> No
 def compose(text: str) -> Node | None:
     """Compose one YAML document into nodes; None for a document with no content."""
     try:
-        return _compose(yaml.parse(text, Loader=_Loader))
+        # The parser is driven directly rather than through `yaml.parse`, whose
+        # generator asks `check_event` and then `get_event` for every event.
+        loader = _Loader(text)
+        try:
+            return _compose(loader.get_event)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark)
@@ -158,76 +173,121 @@ def _codepoint(character: object) -> str:
     return f"U+{code:04X}"
 
 
-def _compose(events) -> Node | None:  # type: ignore[no-untyped-def]
+def _compose(get_event) -> Node | None:  # type: ignore[no-untyped-def]
+    """Build the nodes from the parser's events, one event at a time.
+
+    This loop runs once per event (half a million for a 4 MB scenario), so it is
+    written for speed: the innermost open collection lives in local variables
+    rather than in a frame object, and attaching a node is inlined.
+    """
     anchors: dict[str, tuple[Node, int]] = {}
-    # Each frame: [node, size, pending_key, anchor]; sizes let aliases be costed.
-    stack: list[list] = []  # type: ignore[type-arg]
+    # Plain untagged scalars resolve by their text alone, and a scenario repeats
+    # the same few thousand texts (keys, ids, kinds, dates) hundreds of thousands
+    # of times: resolve each text once. Reusing the first node's value and text
+    # also lets the parser's duplicate strings be freed at once.
+    plain: dict[str, tuple[object, str, str]] = {}
+    # The innermost open collection: the node, how to add to it, whether it is a
+    # mapping, its pending key (a mapping reads key, then value), its size in
+    # values (so that aliases to it can be costed) and its anchor. `stack` saves
+    # the same six for each enclosing collection; None at the document level.
+    parent: Map | Seq | None = None
+    add = None
+    in_map = False
+    key: Scalar | None = None
+    size = 0
+    anchor: str | None = None
+    stack: list[tuple] = []  # type: ignore[type-arg]
     root: Node | None = None
     documents = 0
     expansion = 0
 
-    def attach(node: Node, size: int) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        frame = stack[-1]
-        frame[1] += size
-        parent = frame[0]
-        if isinstance(parent, Seq):
-            parent.items.append(node)
-        elif frame[2] is None:
-            if not isinstance(node, Scalar):
-                raise YamlProblem(node.line, node.column, "mapping keys must be plain scalars")
-            frame[2] = node
-        else:
-            key = frame[2]
-            if key.tag == MERGE:
-                parent.merges = True
-            parent.pairs.append((key, node))
-            frame[2] = None
-
-    for event in events:
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is yaml.ScalarEvent:
-            node = _scalar(event)
+        node: Node
+        if kind is ScalarEvent:
+            mark = event.start_mark  # both parsers give every event its marks
+            line = mark.line + 1
+            col = mark.column + 1
+            if event.tag is None and not event.style:  # plain and untagged: nearly every scalar
+                known = plain.get(event.value)
+                if known is None:
+                    new = _scalar(event, line, col)
+                    known = plain[event.value] = (new.value, new.tag, new.text)
+                value, tag, text = known
+                node = Scalar(value, tag, text, line, col)
+            else:
+                node = _scalar(event, line, col)
             if event.anchor:
                 anchors[event.anchor] = (node, 1)
-            attach(node, 1)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            nsize = 1
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            mark = event.start_mark
+            line = mark.line + 1
+            col = mark.column + 1
             if len(stack) >= MAX_DEPTH:
-                line, col = _pos(event.start_mark)
                 raise YamlProblem(line, col, f"nesting deeper than {MAX_DEPTH} levels: a scenario is never this deep")
-            line, col = _pos(event.start_mark)
-            if kind is yaml.MappingStartEvent:
-                _check_collection_tag(event, MAP)
-                stack.append([Map([], line, col), 1, None, event.anchor])
+            stack.append((parent, add, in_map, key, size, anchor))
+            if kind is MappingStartEvent:
+                if event.tag is not None:
+                    _check_collection_tag(event, MAP)
+                parent = Map([], line, col)
+                add = parent.pairs.append
+                in_map = True
             else:
-                _check_collection_tag(event, SEQ)
-                stack.append([Seq([], line, col), 1, None, event.anchor])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            node, size, _, anchor = stack.pop()
-            if anchor:
-                anchors[anchor] = (node, size)
-            attach(node, size)
-        elif kind is yaml.AliasEvent:
+                if event.tag is not None:
+                    _check_collection_tag(event, SEQ)
+                parent = Seq([], line, col)
+                add = parent.items.append
+                in_map = False
+            key = None
+            size = 1
+            anchor = event.anchor
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            node, nsize, done_anchor = parent, size, anchor  # type: ignore[assignment]
+            parent, add, in_map, key, size, anchor = stack.pop()
+            if done_anchor:
+                anchors[done_anchor] = (node, nsize)
+        elif kind is AliasEvent:
             line, col = _pos(event.start_mark)
             target = anchors.get(event.anchor)
             if target is None:
                 raise YamlProblem(line, col, f"unknown alias *{event.anchor}")
-            node, size = target
-            expansion += size
+            node, nsize = target
+            expansion += nsize
             if expansion > MAX_EXPANSION:
                 raise YamlProblem(
                     line, col, f"aliases expand to more than {MAX_EXPANSION:,} values: refusing a document this large"
                 )
-            attach(node, size)
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 line, col = _pos(event.start_mark)
                 raise YamlProblem(line, col, "a scenario file holds one YAML document, found a second '---'")
-    return root
+            continue
+        elif kind is StreamEndEvent or event is None:  # None: the parser has no more events
+            return root
+        else:  # stream start, document end
+            continue
+
+        # Attach `node`, worth `nsize` values, to the innermost open collection.
+        if in_map:
+            if key is None:
+                if not isinstance(node, Scalar):
+                    raise YamlProblem(node.line, node.column, "mapping keys must be plain scalars")
+                key = node
+            else:
+                if key.tag == MERGE:
+                    parent.merges = True  # type: ignore[union-attr]
+                add((key, node))  # type: ignore[misc]
+                key = None
+            size += nsize
+        elif parent is not None:
+            add(node)  # type: ignore[misc]
+            size += nsize
+        else:
+            root = node
 
 
 def resolve_merges(node: Map) -> list[tuple[Scalar, Node]]:
