@@ -3,6 +3,11 @@
 Everything here has already passed the loader, so ids resolve, times are ordered
 and defaults are filled in. Positions (`Mark`) are kept so that later checks and
 the live-reload error bar can still point into the user's file.
+
+Small records are NamedTuples, as Textual's and Rich's are: creating the class
+costs a sixth of a dataclass's (start-up time), and an instance is a tuple.
+The event and its time stay dataclasses: they carry fields kept out of
+comparisons (the position in the file, a cached sort key).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, timezone
-from typing import Literal
+from typing import Literal, NamedTuple
 
 CONTESTED = "contested"
 UNKNOWN = "unknown"
@@ -23,16 +28,14 @@ LINE_KINDS: tuple[str, ...] = ("road", "river", "border", "front", "other")
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed")
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in the scenario file."""
 
     line: int
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Faction:
+class Faction(NamedTuple):
     id: str
     name: str
     color: str
@@ -40,8 +43,7 @@ class Faction:
     color_given: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Town:
+class Town(NamedTuple):
     id: str
     name: str
     lat: float
@@ -51,16 +53,14 @@ class Town:
     control: str = UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     name: str
     kind: str | None = None
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where an event happened: a town or a bare coordinate."""
 
     lat: float
@@ -68,8 +68,7 @@ class Place:
     town: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(NamedTuple):
     origin: str
     destination: str
     people: int | None = None
@@ -128,24 +127,21 @@ class Event:
     mark: Mark | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
+class Bounds(NamedTuple):
     west: float
     south: float
     east: float
     north: float
 
 
-@dataclass(frozen=True, slots=True)
-class MapLine:
+class MapLine(NamedTuple):
     name: str
     kind: str
     points: tuple[tuple[float, float], ...]  # (lat, lon)
     via: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class MapSettings:
+class MapSettings(NamedTuple):
     bounds: Bounds | None = None
     lines: tuple[MapLine, ...] = ()
 

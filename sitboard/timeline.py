@@ -10,34 +10,30 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import overload
+from typing import NamedTuple, overload
 
 from sitboard.model import Event, EventTime, Faction, Flow, Scenario
 
 CHECKPOINT = 32
 
 
-@dataclass(frozen=True, slots=True)
-class ControlChange:
+class ControlChange(NamedTuple):
     step: int
     town: str
     before: str
     after: str
 
 
-@dataclass(frozen=True, slots=True)
-class FlowAt:
+class FlowAt(NamedTuple):
     """A flow together with the step (1-based event number) it belongs to."""
 
     step: int
     flow: Flow
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     """People counted, and how many flows had no figure."""
 
     people: int = 0
@@ -57,8 +53,7 @@ class Tally:
         return f"≥ {self.people:,} + unquantified"
 
 
-@dataclass(frozen=True, slots=True)
-class Displacement:
+class Displacement(NamedTuple):
     total: Tally
     by_origin: dict[str, Tally]
     by_destination: dict[str, Tally]
@@ -94,8 +89,7 @@ class FlowsSoFar(Sequence[FlowAt]):
             yield self._all[j]
 
 
-@dataclass(frozen=True, slots=True)
-class BoardState:
+class BoardState(NamedTuple):
     """Everything the board shows at one step."""
 
     scenario: Scenario

@@ -7,13 +7,12 @@ another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 
 
-@dataclass(frozen=True, slots=True)
-class BoardAction:
+class BoardAction(NamedTuple):
     action: str  # the App's action name, without "action_"
     keys: str  # Textual key names, comma separated; the first is shown
     label: str  # short, for the footer

@@ -7,7 +7,7 @@ confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
@@ -25,8 +25,7 @@ CONFIDENCE_STYLE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class HolderLook:
+class HolderLook(NamedTuple):
     id: str
     name: str
     mark: str

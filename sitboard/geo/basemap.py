@@ -27,9 +27,9 @@ import struct
 import sys
 import zlib
 from array import array
-from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["Basemap", "Polyline", "COAST", "BORDER", "DETAILS", "FINE_MAX_SPAN", "load_basemap"]
 
@@ -44,8 +44,7 @@ _DATA_FILE = "basemap.bin"
 _BIG_ENDIAN = sys.byteorder != "little"
 
 
-@dataclass(frozen=True, slots=True)
-class Polyline:
+class Polyline(NamedTuple):
     """One piece of coastline or border.
 
     ``points`` are (lat, lon) in degrees; ``bbox`` is (west, south, east, north).

@@ -28,10 +28,8 @@ Rules:
 from __future__ import annotations
 
 from functools import lru_cache
-
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from sitboard.geo.text import cell_width, is_rtl, truncate
 
@@ -41,8 +39,7 @@ _MIN_SHORT = 4  # cells of a name kept when shortening
 _PRIORITY = attrgetter("priority")
 
 
-@dataclass(frozen=True, slots=True)
-class LabelRequest:
+class LabelRequest(NamedTuple):
     """A town that would like its name shown; (col, row) is its glyph's cell."""
 
     key: str
@@ -52,8 +49,7 @@ class LabelRequest:
     priority: float
 
 
-@dataclass(frozen=True, slots=True)
-class PlacedLabel:
+class PlacedLabel(NamedTuple):
     """A label that fits; (col, row) is the cell of its first character."""
 
     key: str

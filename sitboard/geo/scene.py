@@ -14,7 +14,7 @@ town that changed hands, is the event's place, or is selected.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.canvas import Grid, arrow, new_canvas, overlay, put
@@ -34,8 +34,7 @@ KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
 PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(NamedTuple):
     """What the widget draws: cells, optional area shading, and the projection used."""
 
     grid: Grid

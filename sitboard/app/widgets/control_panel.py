@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -74,8 +74,7 @@ class ControlPanel(Vertical):
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class TownRow:
+class TownRow(NamedTuple):
     """One line of the town list: the town's id and what the line says."""
 
     id: str
