@@ -143,7 +143,11 @@ class SitboardApp(App[int]):
             return widget
 
         yield given(BoardHeader(look, id="header"))
-        yield given(Headline(look, id="headline"))
+        # Widgets that are hidden unless something happens (presentation mode,
+        # a tiny terminal, a broken edit) are mounted when it first happens:
+        # each node costs start-up time whether it is shown or not.
+        if self.present:
+            yield given(Headline(look, id="headline"))
         with Horizontal(id="body"):
             yield given(MapView(look, id="map"))
             with SidePanel(id="side"):
@@ -152,9 +156,22 @@ class SitboardApp(App[int]):
                 yield given(DisplacementPanel(look, id="displacement"))
                 yield Legend(look, id="legend")
         yield given(TimelineStrip(look, id="strip"))
-        yield Static("", id="too-small")
-        yield Static(self._problem or "", id="error-bar")
-        yield BoardFooter(ascii_only=self.ascii_only)
+        if self._too_small_text():
+            yield Static(self._too_small_text(), id="too-small")
+        if self._problem:
+            yield Static(self.look.text(self._problem), id="error-bar")
+        yield BoardFooter(ascii_only=self.ascii_only, id="footer-bar")
+
+    def _hidden_until_needed(self, widget_id: str, widget: Static | Headline, **where: str) -> Static | Headline | None:
+        """The widget with this id, mounted now if it was not; None before the board is composed."""
+        found = self.query(f"#{widget_id}")
+        if found:
+            return found.first()  # type: ignore[return-value]
+        footer = self.query(BoardFooter)
+        if not footer:
+            return None  # composing: compose() decides
+        footer.first().screen.mount(widget, **where)  # the board's screen, even under a modal one
+        return widget
 
     def _set_mode_classes(self) -> None:
         # Set before the widgets are styled, so the first frame needs one styling pass.
@@ -186,13 +203,21 @@ class SitboardApp(App[int]):
 
     def _apply_size(self, size: tuple[int, int] | None = None, *, message: bool = True) -> None:
         width, height = size if size is not None else self.size
+        self._size_now = (width, height)
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 120, "-narrow")
         self.set_class(height < 32, "-short")
-        if message and (width < MIN_WIDTH or height < MIN_HEIGHT):
-            self.query_one("#too-small", Static).update(
-                f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
-            )
+        text = self._too_small_text()
+        if message and text:
+            bar = self._hidden_until_needed("too-small", Static(text, id="too-small"), before="#footer-bar")
+            if isinstance(bar, Static):
+                bar.update(text)
+
+    def _too_small_text(self) -> str:
+        width, height = getattr(self, "_size_now", self.size)
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            return f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
+        return ""
 
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
@@ -238,8 +263,10 @@ class SitboardApp(App[int]):
             self.query_one(BoardFooter).refresh()
 
     def _show(self, state: BoardState) -> None:
-        for widget in (BoardHeader, Headline, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
+        for widget in (BoardHeader, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
             self.query_one(widget).state = state
+        for headline in self.query(Headline):  # mounted once presentation mode is first used
+            headline.state = state
 
     def go_to(self, step: int) -> None:
         self.step = self.timeline.clamp(step)
@@ -342,7 +369,11 @@ class SitboardApp(App[int]):
 
     def _report(self, problem: str | None) -> None:
         self._problem = problem
-        self.query_one("#error-bar", Static).update(self.look.text(problem) if problem else "")
+        text = self.look.text(problem) if problem else ""
+        if text or self.query("#error-bar"):
+            bar = self._hidden_until_needed("error-bar", Static(text, id="error-bar"), before="#footer-bar")
+            if isinstance(bar, Static):
+                bar.update(text)
         self.set_class(problem is not None, "-problem")
 
     async def _swap(self, scenario: Scenario, timeline: Timeline) -> None:
@@ -405,8 +436,10 @@ class SitboardApp(App[int]):
 
     def watch_present(self, present: bool) -> None:
         self.set_class(present, "-present")
-        if self.is_mounted:
-            self.query_one(Headline).watch_state()
+        if present and self.is_mounted:
+            headline = Headline(self.look, id="headline")
+            headline.set_reactive(Headline.state, self.state)
+            self._hidden_until_needed("headline", headline, before="#body")
 
     def action_cycle_theme(self) -> None:
         names = list(THEMES)

@@ -285,7 +285,7 @@ def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
 
     async def body(pilot):
         assert not app.has_class("-present")
-        assert not app.query_one("#headline").display
+        assert not app.query("#headline")  # mounted when first needed
         narrow_map = app.query_one(MapView).size.width
         await pilot.press("f")
         await settle(pilot)
@@ -304,6 +304,8 @@ def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
         await settle(pilot)
         assert not app.has_class("-present")
         assert app.query_one("#side").display
+        assert not app.query_one("#headline").display
+        assert not any(title in line for line in ui.screen_lines(app)[:3])
 
     ui.drive(app, body)
 
