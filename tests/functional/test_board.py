@@ -336,6 +336,32 @@ def test_t_cycles_every_theme_including_high_contrast(syria, ui):
     ui.drive(app, body)
 
 
+def test_a_theme_change_repaints_every_panel_in_the_new_colours(syria, ui):
+    """Panels keep what they drew between steps; a new theme must not leave old colours behind."""
+    from sitboard.app.widgets.header import BoardHeader
+
+    app = SitboardApp(syria, step=HAMA_STEP)
+    panels = (BoardHeader, EventPanel, DisplacementPanel, TownList, MapView)
+
+    def backgrounds():  # type: ignore[no-untyped-def]
+        found = {}
+        for cls in panels:
+            widget = app.query_one(cls)
+            found[cls.__name__] = (widget.render_line(1)._segments[-1].style.bgcolor, widget.rich_style.bgcolor)
+        return found
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        before = backgrounds()
+        await pilot.press("t")  # textual-dark -> the next theme, whose background differs
+        await pilot.pause()
+        after = backgrounds()
+        for name, (drawn, theme) in after.items():
+            assert drawn == theme, name
+            assert theme != before[name][1], name
+
+    ui.drive(app, body)
+
+
 def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
     app = SitboardApp(syria, theme_name="sitboard-high-contrast")
 

@@ -22,7 +22,9 @@ from sitboard.timeline import BoardState
 
 
 class ControlPanel(Vertical):
-    state: reactive[BoardState | None] = reactive(None)
+    # repaint=False: the container draws only its border; its two children
+    # repaint themselves when what they show changes.
+    state: reactive[BoardState | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
@@ -218,13 +220,18 @@ class TownList(Widget, can_focus=True):
         key = index if not cursor else -1 - index
         strip = self._strips.get(key)
         if strip is None or strip.cell_length != width:
-            style = self.get_component_rich_style("town-list--cursor") if cursor else self.rich_style
+            base = self.rich_style  # walks every ancestor: once per row
+            style = self.get_component_rich_style("town-list--cursor") if cursor else base
             text = self._prompt_at(index).copy()
             text.truncate(width, overflow="ellipsis", pad=True)
             segments = list(text.render(self.app.console))
-            strip = Strip(segments).apply_style(style).adjust_cell_length(width, self.rich_style)
+            strip = Strip(segments).apply_style(style).adjust_cell_length(width, base)
             self._strips[key] = strip
         return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # drawn in the old colours (a theme change)
 
     def on_focus(self) -> None:
         if self.highlighted is None and self._ids:

@@ -23,8 +23,9 @@ class BoardHeader(ColumnsWidget):
 
     COMPONENT_CLASSES = {"board-header--subtitle", "board-header--date"}
 
-    state: reactive[BoardState | None] = reactive(None)
-    live: reactive[str] = reactive("")
+    # repaint=False: the watchers redraw (and so repaint) the columns.
+    state: reactive[BoardState | None] = reactive(None, repaint=False)
+    live: reactive[str] = reactive("", repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)

@@ -16,7 +16,7 @@ from sitboard.timeline import BoardState
 
 
 class Headline(ColumnsWidget):
-    state: reactive[BoardState | None] = reactive(None)
+    state: reactive[BoardState | None] = reactive(None, repaint=False)  # the watcher redraws
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)

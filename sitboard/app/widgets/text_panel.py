@@ -58,6 +58,10 @@ class TextPanel(Widget, can_focus=True):
     def on_resize(self) -> None:
         self._wrap()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_at = -1  # the strips carry the old colours (a theme change): wrap again
+
     def _wrap(self) -> None:
         width = self.content_region.width
         if width <= 0 or width == self._wrapped_at or not self.is_mounted:
@@ -111,7 +115,8 @@ class StatePanel(TextPanel):
     """A titled text panel that says something about each step (see `describe`)."""
 
     TITLE = ""
-    state: reactive[BoardState | None] = reactive(None)
+    # repaint=False: `show` repaints when the text changed, and only then.
+    state: reactive[BoardState | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ascii_only=look.ascii_only, **kwargs)
