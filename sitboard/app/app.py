@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.widgets import Static
@@ -180,7 +181,20 @@ class SitboardApp(App[int]):
         self.set_class(self._problem is not None, "-problem")
         self._apply_size(self.size, message=False)
 
+    def get_default_screen(self) -> Screen:
+        # No focus while the first frame is built: focusing a widget restyles
+        # the whole board (its :focus and every ancestor's :focus-within), which
+        # is a tenth of start-up. The map takes focus once the board is shown.
+        screen = Screen(id="_default")
+        screen.AUTO_FOCUS = ""
+        return screen
+
+    def _focus_the_map(self) -> None:
+        if self.focused is None and self.screen is self.screen_stack[0]:
+            self.query_one(MapView).focus()
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_the_map)
         if self.ascii_only:
             ascii_scrollbars(self.query_one("#side"))
         self._apply_size()
@@ -394,6 +408,7 @@ class SitboardApp(App[int]):
         self._report(None)
         if self.ascii_only:
             ascii_scrollbars(self.query_one("#side"))
+        self.call_after_refresh(self._focus_the_map)  # the old widgets took the focus with them
         self.refresh_bindings()
         self._update_live()
         # The old scenario's widgets are garbage now; collect them, then freeze the new ones.

@@ -336,6 +336,16 @@ def test_t_cycles_every_theme_including_high_contrast(syria, ui):
     ui.drive(app, body)
 
 
+def test_the_map_has_the_keyboard_once_the_board_is_up(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        assert app.focused is app.query_one(MapView)
+
+    ui.drive(app, body)
+
+
 def test_a_theme_change_repaints_every_panel_in_the_new_colours(syria, ui):
     """Panels keep what they drew between steps; a new theme must not leave old colours behind."""
     from sitboard.app.widgets.header import BoardHeader

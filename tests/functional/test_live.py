@@ -13,6 +13,7 @@ from pathlib import Path
 from sitboard.app import SitboardApp
 from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.map_view import MapView
 from sitboard.cli import read
 from sitboard.timeline import Timeline
 
@@ -69,6 +70,8 @@ def test_an_in_place_edit_shows_and_the_view_stays_on_its_event(tmp_path, ui):
         assert await until(pilot, lambda: app.reloads == 1)
         assert app.timeline.steps == 10 and app.step == 4 and app.scenario.events[3].title == title
         assert title in ui.content_of(app.query_one(EventPanel))
+        await pilot.pause()
+        assert app.focused is app.query_one(MapView)  # the new board has the keyboard, as the old one had
 
     ui.drive(app, body)
 
