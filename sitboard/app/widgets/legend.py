@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.geometry import Size
 
 from sitboard.app.style import Look
-from sitboard.model import CONTESTED, UNKNOWN
-from sitboard.model import TOWN_KINDS
+from sitboard.app.widgets.text_panel import TextPanel
+from sitboard.model import CONTESTED, TOWN_KINDS, UNKNOWN
 
 
-class Legend(Static):
+class Legend(TextPanel, can_focus=False):
+    """A text panel as tall as its text (it never scrolls, so it takes no focus)."""
+
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
         self.border_title = "Legend"
-
-    def on_mount(self) -> None:
-        self.update(self.describe())
+        self._text = self.describe()
 
     def describe(self) -> Text:
         look = self.look
@@ -30,3 +30,7 @@ class Legend(Static):
         for kind in TOWN_KINDS:
             out.append(f"{look.glyph(kind)} {kind}  ")
         return out
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        console = self.app.console
+        return len(console.render_lines(self._text, console.options.update_width(max(1, width)), pad=False))
