@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -33,13 +32,11 @@ def signature(path: Path) -> Signature | None:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
-@dataclass
 class FileWatcher:
-    path: Path
-    settle: float = 0.3
-    stat: Callable[[Path], Signature | None] = signature
-
-    def __post_init__(self) -> None:
+    def __init__(self, path: Path, settle: float = 0.3, stat: Callable[[Path], Signature | None] = signature) -> None:
+        self.path = path
+        self.settle = settle
+        self.stat = stat
         self._loaded: Signature | None = self.stat(self.path)
         self._pending: Signature | None = self._loaded
         self._since = 0.0

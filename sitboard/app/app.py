@@ -24,7 +24,6 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from sitboard.app import actions
-from sitboard.app.commands import AsciiCommandPalette, BoardCommands
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
@@ -47,6 +46,13 @@ SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
 DEFAULT_THEME = "textual-dark"
 
 
+def _board_commands():  # type: ignore[no-untyped-def]
+    """The palette's board commands, imported when the palette first opens."""
+    from sitboard.app.commands import BoardCommands
+
+    return BoardCommands
+
+
 class SidePanel(VerticalScroll, inherit_bindings=False):
     """The side panels scroll with arrows and Page keys; Home and End stay the timeline's."""
 
@@ -57,7 +63,7 @@ class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
     BINDINGS = actions.bindings()
-    COMMANDS = App.COMMANDS | {BoardCommands}
+    COMMANDS = App.COMMANDS | {_board_commands}
 
     # Not `bindings=True`: refreshing bindings rebuilds the footer, which costs
     # more than the rest of a step; only the ends change what is enabled.
@@ -253,12 +259,16 @@ class SitboardApp(App[int]):
         if not self.ascii_only:
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
+            from sitboard.app.commands import AsciiCommandPalette
+
             self.push_screen(AsciiCommandPalette(id="--command-palette", placeholder="Search for commands..."))
 
     def search_themes(self) -> None:
         if not self.ascii_only:
             super().search_themes()
         else:
+            from sitboard.app.commands import AsciiCommandPalette
+
             self.push_screen(AsciiCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
     # -- the current step ------------------------------------------------------

@@ -51,8 +51,18 @@ class BoardCommands(Provider):
 
 
 class AsciiCommandPalette(CommandPalette):
-    """The palette in ASCII mode: an ASCII scrollbar here, borders and icon in app.tcss,
-    and an ASCII placeholder from whoever opens it (Textual's ends with "…")."""
+    """The palette in ASCII mode: ASCII borders and scrollbar, no emoji icon or
+    dotted spinner, and an ASCII placeholder from whoever opens it (Textual's
+    ends with "…")."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    AsciiCommandPalette #--input { border: none; border-top: ascii $border-blurred; border-bottom: ascii $border-blurred; }
+    AsciiCommandPalette #--input.--list-visible { border-bottom: none; }
+    AsciiCommandPalette CommandList { border-bottom: ascii $border-blurred; }
+    AsciiCommandPalette CommandList.--populating { border-bottom: none; }
+    AsciiCommandPalette SearchIcon, AsciiCommandPalette LoadingIndicator { display: none; }
+    """
 
     def on_mount(self) -> None:
         ascii_scrollbars(self.query_one(CommandList))

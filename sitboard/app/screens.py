@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Input, Static
 
 from sitboard.app.actions import ACTIONS, key_text
@@ -17,7 +17,32 @@ from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.timeline import Timeline
 
 
-class HelpScreen(ModalScreen[None]):
+class BoardModal(ModalScreen[ScreenResultType]):
+    """A dialog over the board. Its CSS loads with the first dialog opened, not at start-up."""
+
+    SCOPED_CSS = False  # the rules below follow the app's -ascii class
+    DEFAULT_CSS = """
+    HelpScreen, GotoScreen, TownScreen { align: center middle; }
+    #help-body, #town-body {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+    GotoScreen > * { width: 60; max-width: 95%; }
+    #goto-prompt { padding: 1 1 0 1; background: $surface; }
+    #goto-error { background: $surface; padding: 0 1; height: 2; }
+    /* ASCII mode: no box-drawing or block characters (Input's border is tall). */
+    .-ascii #help-body, .-ascii #town-body { border: ascii $primary; }
+    .-ascii #goto-input { border: ascii $border-blurred; }
+    .-ascii #goto-input:focus { border: ascii $border; }
+    """
+
+
+class HelpScreen(BoardModal[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def __init__(self, ascii_only: bool) -> None:
@@ -47,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
             ascii_scrollbars(self.query_one("#help-body"))
 
 
-class GotoScreen(ModalScreen[int | None]):
+class GotoScreen(BoardModal[int | None]):
     """Ask for a step number, 'end' or a date; return the step."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -95,7 +120,7 @@ def parse_goto(value: str, timeline: Timeline) -> int | None:
     return timeline.step_at_or_before(when)
 
 
-class TownScreen(ModalScreen[None]):
+class TownScreen(BoardModal[None]):
     """A town's holders over time and the flows that touched it."""
 
     BINDINGS = [Binding("escape,q,enter", "dismiss", "Close")]
