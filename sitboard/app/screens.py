@@ -32,7 +32,8 @@ class BoardModal(ModalScreen[ScreenResultType]):
         background: $surface;
         padding: 1 2;
     }
-    GotoScreen > * { width: 60; max-width: 95%; }
+    /* By id: as default CSS, a type selector here would lose to Input's own width. */
+    #goto-prompt, #goto-input, #goto-error { width: 60; max-width: 95%; }
     #goto-prompt { padding: 1 1 0 1; background: $surface; }
     #goto-error { background: $surface; padding: 0 1; height: 2; }
     /* ASCII mode: no box-drawing or block characters (Input's border is tall). */

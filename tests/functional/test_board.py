@@ -186,6 +186,23 @@ def test_brackets_change_the_interval_within_the_speed_range(syria, ui):
 # -- go to, help, presentation, themes, areas, quit -------------------------------------------
 
 
+@pytest.mark.parametrize("key, screen, body_id, width", [("g", GotoScreen, "#goto-input", 60),
+                                                         ("question_mark", HelpScreen, "#help-body", 90)])
+def test_dialogs_are_centred_and_no_wider_than_their_design(syria, ui, key, screen, body_id, width):
+    app = SitboardApp(syria)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        region = app.screen.query_one(body_id).region
+        assert region.width == width
+        left, right = region.x, app.size.width - region.right
+        assert abs(left - right) <= 1
+
+    ui.drive(app, body, size=(160, 50))
+
+
 def test_goto_takes_a_step_a_date_or_end(syria, ui):
     app = SitboardApp(syria)
     timeline = Timeline(syria)
