@@ -172,7 +172,7 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
     from sitboard.timeline import Timeline
 
     scenario = read(scenario_path)
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(scenario, Timeline(scenario), freeze_heap=True)  # as `sitboard FILE` runs it
     # Pilot sleeps between key events, so wall time says little; the process's
     # CPU time across press-to-idle is the work the key caused (single-threaded
     # event loop), including layout, compositing and writing the frame.

@@ -85,8 +85,14 @@ class SitboardApp(App[int]):
         present: bool = False,
         ascii_only: bool = False,
         watch: bool = False,
+        freeze_heap: bool = False,
     ) -> None:
         super().__init__()
+        # A process that runs this one board (the command line) sets freeze_heap:
+        # what is built before the first frame then lives outside the garbage
+        # collector's walks. Frozen objects are never collected, so a process
+        # that creates many boards (tests) leaves it off.
+        self._freeze_heap = freeze_heap
         # The command line watches the file; tests and embedders opt in.
         self._watcher = FileWatcher(Path(scenario.path)) if watch else None
         self._problem: str | None = None
@@ -105,10 +111,11 @@ class SitboardApp(App[int]):
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
         self.title = scenario.title
-        # The scenario, its timeline and the modules loaded so far outlive the
-        # board. Freezing them now keeps the collector from walking that heap
-        # during start-up (a full pass cost 15 ms of the first frame, 7% of it).
-        gc.freeze()
+        if freeze_heap:
+            # The scenario, its timeline and the modules loaded so far outlive the
+            # board. Freezing them now keeps the collector from walking that heap
+            # during start-up (a full pass cost 15 ms of the first frame, 7% of it).
+            gc.freeze()
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -210,10 +217,11 @@ class SitboardApp(App[int]):
             self.playing = True
         if self._watcher is not None:
             self.set_interval(0.2, self._poll_file)
-        # Everything built so far (scenario, timeline, basemap, widgets) lives as
-        # long as the board: moving it out of the collector's reach stops the
-        # occasional full collection from doubling a step's latency.
-        self.call_after_refresh(_freeze)
+        if self._freeze_heap:
+            # Everything built so far (scenario, timeline, basemap, widgets) lives as
+            # long as the board: moving it out of the collector's reach stops the
+            # occasional full collection from doubling a step's latency.
+            self.call_after_refresh(_freeze)
         self._update_live()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -421,10 +429,11 @@ class SitboardApp(App[int]):
         self.call_after_refresh(self._focus_the_map)  # the old widgets took the focus with them
         self.refresh_bindings()
         self._update_live()
-        # The old scenario's widgets are garbage now; collect them, then freeze the new ones.
-        gc.unfreeze()
-        gc.collect()
-        self.call_after_refresh(_freeze)
+        if self._freeze_heap:
+            # The old scenario's widgets are garbage now; collect them, then freeze the new ones.
+            gc.unfreeze()
+            gc.collect()
+            self.call_after_refresh(_freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_steps
