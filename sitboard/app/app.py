@@ -465,6 +465,15 @@ class SitboardApp(App[int]):
             return
         self.notify(f"Saved {saved}", timeout=4)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        # The palette's "Screenshot" runs this after the next refresh; a board
+        # that is quitting by then has no screen left, and Textual would raise.
+        if not self.screen_stack:
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
     def action_toggle_present(self) -> None:
         self.present = not self.present
 

@@ -61,3 +61,17 @@ def test_the_palette_open_while_the_terminal_shrinks_to_a_few_columns(syria, ui)
         assert app.is_running
 
     ui.drive(app, body)
+
+
+def test_a_screenshot_asked_for_while_quitting_is_dropped_not_a_crash(syria, ui, tmp_path):
+    """Found by the random-use test: the palette's Screenshot runs after the next
+    refresh; when the board quit first, Textual raised ScreenStackError."""
+    app = SitboardApp(syria, Timeline(syria))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        await pilot.pause()
+
+    ui.drive(app, body)
+    assert not app.screen_stack
+    assert app.deliver_screenshot(path=str(tmp_path)) is None
+    assert not list(tmp_path.iterdir())
