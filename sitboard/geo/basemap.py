@@ -27,6 +27,7 @@ import struct
 import sys
 import zlib
 from array import array
+from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
@@ -74,7 +75,8 @@ class _Level:
         meta = zlib.decompress(body[info["meta_offset"]: info["meta_offset"] + info["meta_length"]])
         n, n_chunks = struct.unpack_from("<II", meta, 0)
         pos = 8
-        self._kinds = [kinds[k] for k in meta[pos: pos + n]]
+        self._kind_names = kinds
+        self._kind_codes = meta[pos: pos + n]  # looked up as pieces are decoded
         pos += n
         self._npts = _le_array("I", meta[pos: pos + 4 * n])
         pos += 4 * n
@@ -86,17 +88,15 @@ class _Level:
         # being divided at load (the board's first frame waits for this).
         self._bb = bb
         self._west, self._south, self._east, self._north = bb[0::4], bb[1::4], bb[2::4], bb[3::4]
-        self._chunks = [tuple(chunks[i: i + 4]) for i in range(0, 4 * n_chunks, 4)]
-        self._chunk_of = array("I")
-        for c, (first, count, _, _) in enumerate(self._chunks):
-            self._chunk_of.extend(array("I", [c]) * count)  # chunks cover the pieces in order
+        self._chunks = chunks  # (first piece, count, offset, length) per chunk
+        self._chunk_firsts = chunks[0::4]  # chunks cover the pieces in order
         start = info["coords_offset"]
         self._coords = body[start: start + info["coords_length"]]
         self._lines: list[Polyline | None] = [None] * n
         self.points = int(info.get("points", sum(self._npts)))
 
     def __len__(self) -> int:
-        return len(self._kinds)
+        return len(self._kind_codes)
 
     # -- finding pieces ----------------------------------------------------------
 
@@ -124,13 +124,13 @@ class _Level:
     def line(self, i: int) -> Polyline:
         line = self._lines[i]
         if line is None:
-            self._decode_chunk(self._chunk_of[i])
+            self._decode_chunk(bisect_right(self._chunk_firsts, i) - 1)
             line = self._lines[i]
             assert line is not None
         return line
 
     def _decode_chunk(self, c: int) -> None:
-        first, count, offset, length = self._chunks[c]
+        first, count, offset, length = self._chunks[4 * c: 4 * c + 4]
         raw = zlib.decompress(self._coords[offset: offset + length])
         n = len(raw) // 4
         buf = bytearray(len(raw))
@@ -144,7 +144,8 @@ class _Level:
             end = pos + 2 * self._npts[i]
             lats = [v / s for v in accumulate(deltas[pos:end:2])]
             lons = [v / s for v in accumulate(deltas[pos + 1:end:2])]
-            self._lines[i] = Polyline(self._kinds[i], tuple(zip(lats, lons)), self._bbox(i))
+            kind = self._kind_names[self._kind_codes[i]]
+            self._lines[i] = Polyline(kind, tuple(zip(lats, lons)), self._bbox(i))
             pos = end
 
 

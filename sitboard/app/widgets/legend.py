@@ -18,6 +18,7 @@ class Legend(TextPanel, can_focus=False):
         self.look = look
         self.border_title = "Legend"
         self._text = self.describe()
+        self._height_at = (-1, 0)  # (width, lines) of the last measurement
 
     def describe(self) -> Text:
         look = self.look
@@ -32,5 +33,9 @@ class Legend(TextPanel, can_focus=False):
         return out
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        console = self.app.console
-        return len(console.render_lines(self._text, console.options.update_width(max(1, width)), pad=False))
+        # Asked on every layout pass; the text is fixed, so measure once per width.
+        if self._height_at[0] != width:
+            console = self.app.console
+            lines = console.render_lines(self._text, console.options.update_width(max(1, width)), pad=False)
+            self._height_at = (width, len(lines))
+        return self._height_at[1]
