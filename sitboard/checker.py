@@ -74,18 +74,20 @@ def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
     if root is None:
         raise ScenarioError([Problem(file, 1, 1, "", "the file is empty: expected a scenario (a mapping with 'sitboard: 1')")])
     checker = _Checker(file, color_ok)
+    stopped = False  # counting stopped: the number of problems left out is a floor
     try:
         scenario = checker.scenario(root)
     except YamlProblem as exc:  # a bad merge key found while reading mappings
         checker.problems.append(Problem(file, exc.line, exc.column, "", exc.message))
         scenario = None
     except _TooMany:
-        pass
+        stopped = True
     if checker.problems or scenario is None:
         # The checker walks section by section; the author reads top to bottom.
         checker.problems.sort(key=lambda p: (p.line, p.column))
         shown = checker.problems[:MAX_PROBLEMS]
-        raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped)
+        raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped,
+                            counting_stopped=stopped)
     return scenario
 
 

@@ -24,13 +24,21 @@ class ScenarioError(Exception):
     one pass rather than one error per run.
     """
 
-    def __init__(self, problems: list[Problem], truncated: int = 0) -> None:
+    def __init__(self, problems: list[Problem], truncated: int = 0, *, counting_stopped: bool = False) -> None:
         self.problems = problems
         self.truncated = truncated
+        # A hopeless file (10,000 problems and counting) is not read to its end:
+        # then `truncated` is a lower bound, and the message says so.
+        self.counting_stopped = counting_stopped
         super().__init__(str(self))
+
+    @property
+    def more(self) -> str:
+        """How many problems are not shown, in words: '13' or 'at least 10,200'."""
+        return f"at least {self.truncated:,}" if self.counting_stopped else f"{self.truncated}"
 
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.truncated:
-            lines.append(f"... and {self.truncated} more problem(s) not shown")
+            lines.append(f"... and {self.more} more problem(s) not shown")
         return "\n".join(lines)

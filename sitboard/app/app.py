@@ -393,7 +393,8 @@ class SitboardApp(App[int]):
                 return
             first = exc.problems[0] if exc.problems else None
             more = len(exc.problems) - 1 + exc.truncated
-            text = (str(first) if first else str(exc)) + (f"  (+{more} more problems)" if more > 0 else "")
+            count = f"at least {more:,}" if exc.counting_stopped else f"{more}"
+            text = (str(first) if first else str(exc)) + (f"  (+{count} more problems)" if more > 0 else "")
             self.call_from_thread(self._report, text + " - showing the last good version")
             return
         if not worker.is_cancelled:

@@ -1052,3 +1052,14 @@ def test_scenario_error_is_the_only_exception_for_a_huge_number_of_problems():
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text, FILE)
     assert len(info.value.problems) == 50 and info.value.truncated == 2950
+
+
+def test_a_hopeless_file_is_not_read_to_its_end_and_the_count_says_at_least():
+    """Past 10,000 problems the checker stops counting: the total it gives is a floor."""
+    text = HEAD + "".join(f"  - {{id: t{i}, name: T, lat: 100, lon: 200}}\n" for i in range(6000))
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, FILE)
+    exc = info.value
+    assert exc.counting_stopped and len(exc.problems) == 50
+    assert exc.truncated < 2 * 6000 - 50  # every town has two problems; not all were counted
+    assert str(exc).splitlines()[-1] == f"... and at least {exc.truncated:,} more problem(s) not shown"
