@@ -866,3 +866,19 @@ def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeyp
 
     monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
     assert open_board(str(path)).scenario.title == app.scenario.title  # the next open reads the entry
+
+
+def test_the_legend_keeps_each_letter_on_the_line_of_its_meaning(syria, ui):
+    from sitboard.app.widgets.legend import Legend
+
+    app = SitboardApp(syria)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        legend = app.query_one(Legend)
+        lines = [legend.render_line(y).text for y in range(legend.content_region.height)]
+        text = "\n".join(lines)
+        for faction in syria.factions:
+            first_word = faction.name.split()[0]
+            assert f" {faction.mark}  {first_word}" in text, (faction.mark, lines)
+
+    ui.drive(app, body, size=(160, 50))
