@@ -882,3 +882,21 @@ def test_the_legend_keeps_each_letter_on_the_line_of_its_meaning(syria, ui):
             assert f" {faction.mark}  {first_word}" in text, (faction.mark, lines)
 
     ui.drive(app, body, size=(160, 50))
+
+
+def test_a_control_summary_that_does_not_fit_says_so_on_the_panel_border(syria, ui):
+    """The totals have no border of their own: their 'more' hint goes on the Control panel's."""
+    from sitboard.app.widgets.control_panel import ControlPanel
+
+    app = SitboardApp(syria, step=HAMA_STEP + 2)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        panel = app.query_one(ControlPanel)
+        assert "↓ 1 more" in str(panel.border_subtitle)  # this step's changes do not all fit
+        assert any("↓ 1 more" in line for line in ui.screen_lines(app))
+        app.query_one("#control-summary").focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert "↑ 1 more" in str(panel.border_subtitle) and "↓" not in str(panel.border_subtitle)
+
+    ui.drive(app, body, size=(160, 50))

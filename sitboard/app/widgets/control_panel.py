@@ -32,7 +32,7 @@ class ControlPanel(Vertical):
         self.border_title = "Control"
 
     def compose(self) -> ComposeResult:
-        yield TextPanel(id="control-summary", ascii_only=self.look.ascii_only)
+        yield SummaryPanel(id="control-summary", ascii_only=self.look.ascii_only)
         yield TownList(self.look, id="towns")
 
     def watch_state(self, state: BoardState | None) -> None:
@@ -74,6 +74,14 @@ class ControlPanel(Vertical):
             out.append("No control changes at this step.\n", style="dim")
         out.rstrip()
         return out
+
+
+class SummaryPanel(TextPanel):
+    """The totals and changes; borderless, so its 'more' hint goes on the control panel's border."""
+
+    def scroll_hint(self, hint: str) -> None:
+        if isinstance(self.parent, ControlPanel):
+            self.parent.border_subtitle = hint
 
 
 class TownRow(NamedTuple):

@@ -80,7 +80,11 @@ class TextPanel(Widget, can_focus=True):
         below = len(self._strips) - self._top - self.content_region.height
         up, down = ("^", "v") if self.ascii_only else ("↑", "↓")
         parts = [f"{up} {self._top} more" if self._top > 0 else "", f"{down} {below} more" if below > 0 else ""]
-        self.border_subtitle = "  ".join(p for p in parts if p)
+        self.scroll_hint("  ".join(p for p in parts if p))
+
+    def scroll_hint(self, hint: str) -> None:
+        """Say in the border that there is more text above or below."""
+        self.border_subtitle = hint
 
     def action_scroll_lines(self, lines: int) -> None:
         before = self._top
