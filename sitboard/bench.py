@@ -167,12 +167,9 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
 
 async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
     """CPU work of a step, a Home/End jump and a key bound to nothing, at `size`."""
-    from sitboard.app import SitboardApp
-    from sitboard.cli import read
-    from sitboard.timeline import Timeline
+    from sitboard.cli import open_board
 
-    scenario = read(scenario_path)
-    app = SitboardApp(scenario, Timeline(scenario), freeze_heap=True)  # as `sitboard FILE` runs it
+    app = open_board(str(scenario_path))  # as `sitboard FILE` builds it
     # Pilot sleeps between key events, so wall time says little; the process's
     # CPU time across press-to-idle is the work the key caused (single-threaded
     # event loop), including layout, compositing and writing the frame.

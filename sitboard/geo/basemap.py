@@ -86,7 +86,6 @@ class _Level:
         # Bounding boxes stay as the file's scaled integers, one array per side:
         # slicing is done in C, and a query is scaled once instead of every box
         # being divided at load (the board's first frame waits for this).
-        self._bb = bb
         self._west, self._south, self._east, self._north = bb[0::4], bb[1::4], bb[2::4], bb[3::4]
         self._chunks = chunks  # (first piece, count, offset, length) per chunk
         self._chunk_firsts = chunks[0::4]  # chunks cover the pieces in order
@@ -101,8 +100,8 @@ class _Level:
     # -- finding pieces ----------------------------------------------------------
 
     def _bbox(self, i: int) -> tuple[float, float, float, float]:
-        bb, s = self._bb, self._scale
-        return (bb[4 * i] / s, bb[4 * i + 1] / s, bb[4 * i + 2] / s, bb[4 * i + 3] / s)
+        s = self._scale
+        return (self._west[i] / s, self._south[i] / s, self._east[i] / s, self._north[i] / s)
 
     def ids_in(self, west: float, south: float, east: float, north: float) -> list[int]:
         """Pieces whose bbox meets the box.

@@ -76,9 +76,6 @@ class ColumnsWidget(Widget):
             return self._rows[y]
         return Strip([Segment(" " * width, self.rich_style)], width)
 
-    def on_resize(self) -> None:
-        self._rows = None
-
     def notify_style_update(self) -> None:
         super().notify_style_update()  # a theme change restyles what was drawn
         self._rows = None

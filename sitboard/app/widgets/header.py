@@ -52,13 +52,6 @@ class BoardHeader(ColumnsWidget):
             line.append(f"\n{self.live}", style="bold reverse")
         return line
 
-    @property
-    def content(self) -> Text:
-        """What the header says, for tests: titles, date and position."""
-        s = self.look.scenario
-        return Text("\n").join([Text(self.look.text(s.title)), Text(self.look.text(s.subtitle)),
-                                Text(self.date), self.position])
-
     def columns(self) -> list[Column]:
         s = self.look.scenario
         look = self.look

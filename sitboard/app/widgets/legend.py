@@ -25,7 +25,8 @@ class Legend(TextPanel, can_focus=False):
         self.look = look
         self.border_title = "Legend"
         self._text = self.describe()
-        self._height_at = (-1, 0)  # (width, lines) of the last measurement
+        self._laid_out_at = -1  # the width `_text` was laid out for
+        self._height = len(self._text.split())  # lines, until laid out at a width
 
     def entries(self) -> tuple[list[Text], list[Text]]:
         """(factions, town kinds): one Text per entry."""
@@ -55,17 +56,18 @@ class Legend(TextPanel, can_focus=False):
             lines.append(line)
         return Text("\n").join(lines)
 
-    def _wrap(self) -> None:
-        width = self.content_region.width
-        if width > 0 and width != self._wrapped_at:
+    def _lay_out(self, width: int) -> None:
+        """Fill the entries into lines of `width` cells, once per width."""
+        if width > 0 and width != self._laid_out_at:
             self._text = self.describe(width)
+            console = self.app.console
+            self._height = len(console.render_lines(self._text, console.options.update_width(width), pad=False))
+            self._laid_out_at = width
+
+    def _wrap(self) -> None:
+        self._lay_out(self.content_region.width)
         super()._wrap()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # Asked on every layout pass; measure once per width.
-        if self._height_at[0] != width:
-            console = self.app.console
-            text = self.describe(width)
-            lines = console.render_lines(text, console.options.update_width(max(1, width)), pad=False)
-            self._height_at = (width, len(lines))
-        return self._height_at[1]
+        self._lay_out(width)  # Textual asks on every layout pass
+        return self._height
