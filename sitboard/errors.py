@@ -32,13 +32,12 @@ class ScenarioError(Exception):
         self.counting_stopped = counting_stopped
         super().__init__(str(self))
 
-    @property
-    def more(self) -> str:
-        """How many problems are not shown, in words: '13' or 'at least 10,200'."""
-        return f"at least {self.truncated:,}" if self.counting_stopped else f"{self.truncated}"
+    def in_words(self, count: int) -> str:
+        """A count of problems that includes the ones not shown: '13' or 'at least 10,200'."""
+        return f"at least {count:,}" if self.counting_stopped else f"{count}"
 
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.truncated:
-            lines.append(f"... and {self.more} more problem(s) not shown")
+            lines.append(f"... and {self.in_words(self.truncated)} more problem(s) not shown")
         return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from sitboard.app import actions
@@ -176,14 +178,15 @@ class SitboardApp(App[int]):
             yield Static(self.look.text(self._problem), id="error-bar")
         yield BoardFooter(ascii_only=self.ascii_only, id="footer-bar")
 
-    def _hidden_until_needed(self, widget_id: str, widget: Static | Headline, **where: str) -> Static | Headline | None:
-        """The widget with this id, mounted now if it was not; None before the board is composed."""
+    def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
+        """The widget with this id, made and mounted now if it was not; None before the board is composed."""
         found = self.query(f"#{widget_id}")
         if found:
-            return found.first()  # type: ignore[return-value]
+            return found.first()
         footer = self.query(BoardFooter)
         if not footer:
             return None  # composing: compose() decides
+        widget = make()
         footer.first().screen.mount(widget, **where)  # the board's screen, even under a modal one
         return widget
 
@@ -237,7 +240,7 @@ class SitboardApp(App[int]):
         self.set_class(height < 32, "-short")
         text = self._too_small_text()
         if message and text:
-            bar = self._hidden_until_needed("too-small", Static(text, id="too-small"), before="#footer-bar")
+            bar = self._hidden_until_needed("too-small", lambda: Static(text, id="too-small"), before="#footer-bar")
             if isinstance(bar, Static):
                 bar.update(text)
 
@@ -393,8 +396,7 @@ class SitboardApp(App[int]):
                 return
             first = exc.problems[0] if exc.problems else None
             more = len(exc.problems) - 1 + exc.truncated
-            count = f"at least {more:,}" if exc.counting_stopped else f"{more}"
-            text = (str(first) if first else str(exc)) + (f"  (+{count} more problems)" if more > 0 else "")
+            text = (str(first) if first else str(exc)) + (f"  (+{exc.in_words(more)} more problems)" if more > 0 else "")
             self.call_from_thread(self._report, text + " - showing the last good version")
             return
         if not worker.is_cancelled:
@@ -404,7 +406,7 @@ class SitboardApp(App[int]):
         self._problem = problem
         text = self.look.text(problem) if problem else ""
         if text or self.query("#error-bar"):
-            bar = self._hidden_until_needed("error-bar", Static(text, id="error-bar"), before="#footer-bar")
+            bar = self._hidden_until_needed("error-bar", lambda: Static(text, id="error-bar"), before="#footer-bar")
             if isinstance(bar, Static):
                 bar.update(text)
         self.set_class(problem is not None, "-problem")
@@ -481,9 +483,12 @@ class SitboardApp(App[int]):
     def watch_present(self, present: bool) -> None:
         self.set_class(present, "-present")
         if present and self.is_mounted:
-            headline = Headline(self.look, id="headline")
-            headline.set_reactive(Headline.state, self.state)
-            self._hidden_until_needed("headline", headline, before="#body")
+            def make() -> Headline:
+                headline = Headline(self.look, id="headline")
+                headline.set_reactive(Headline.state, self.state)
+                return headline
+
+            self._hidden_until_needed("headline", make, before="#body")
 
     def action_cycle_theme(self) -> None:
         names = list(THEMES)

@@ -119,6 +119,21 @@ def test_a_broken_edit_keeps_the_picture_and_says_where_until_fixed(tmp_path, ui
     ui.drive(app, body)
 
 
+def test_a_hopeless_edit_counts_its_problems_as_a_floor(tmp_path, ui):
+    """Past 10,000 problems the checker stops counting: the error bar says 'at least'."""
+    path = copy(tmp_path)
+    app = board(path)
+    good = path.read_text(encoding="utf-8")
+    towns = "".join(f"  - {{id: x{i}, name: X, lat: 100, lon: 200}}\n" for i in range(6000))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        atomic_write(path, good.replace("towns:\n", "towns:\n" + towns, 1))
+        assert await until(pilot, lambda: "more problems" in error_bar(app, ui), seconds=8.0)
+        assert "(+at least " in error_bar(app, ui)
+
+    ui.drive(app, body)
+
+
 def test_a_deleted_file_keeps_the_picture_and_is_picked_up_again(tmp_path, ui):
     path = copy(tmp_path)
     app = board(path, step=2)
