@@ -12,7 +12,6 @@ directory is always safe. `SITBOARD_CACHE_DIR=off` turns the cache off.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 from datetime import date, datetime
@@ -20,6 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sitboard import __version__
+
+try:
+    # hashlib.blake2b *is* this built-in module's blake2b; importing hashlib
+    # itself also loads OpenSSL, 2 ms of every start-up that reads the cache.
+    from _blake2 import blake2b
+except ImportError:  # an interpreter without the built-in module
+    from hashlib import blake2b
 from sitboard.model import (
     RESERVED_HOLDERS,
     Bounds,
@@ -52,7 +58,7 @@ def entry_path(data: bytes) -> Path | None:
     directory = cache_dir()
     if directory is None:
         return None
-    digest = hashlib.sha256(f"{__version__}/{ENTRY_FORMAT}\0".encode() + data).hexdigest()
+    digest = blake2b(f"{__version__}/{ENTRY_FORMAT}\0".encode() + data, digest_size=32).hexdigest()
     return directory / f"{digest}.json"
 
 
