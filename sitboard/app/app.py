@@ -17,7 +17,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import ThemeProvider
@@ -158,25 +158,28 @@ class SitboardApp(App[int]):
             widget.set_reactive(type(widget).state, state)
             return widget
 
+        # One flat screen, no container rows: each node costs start-up time.
+        # Bars `split` an edge off what is left, in the order composed here
+        # (see app.tcss): the header (or headline) and the error bar the top;
+        # the footer and then the timeline strip the bottom; then the side
+        # column the right. The map fills the rest.
         yield given(BoardHeader(look, id="header"))
         # Widgets that are hidden unless something happens (presentation mode,
-        # a tiny terminal, a broken edit) are mounted when it first happens:
-        # each node costs start-up time whether it is shown or not.
+        # a tiny terminal, a broken edit) are mounted when it first happens.
         if self.present:
             yield given(Headline(look, id="headline"))
-        with Horizontal(id="body"):
-            yield given(MapView(look, id="map"))
-            with SidePanel(id="side"):
-                yield given(EventPanel(look, id="event"))
-                yield given(ControlPanel(look, id="control"))
-                yield given(DisplacementPanel(look, id="displacement"))
-                yield Legend(look, id="legend")
-        yield given(TimelineStrip(look, id="strip"))
-        if self._too_small_text():
-            yield Static(self._too_small_text(), id="too-small")
         if self._problem:
             yield Static(self.look.text(self._problem), id="error-bar")
+        yield given(MapView(look, id="map"))
         yield BoardFooter(ascii_only=self.ascii_only, id="footer-bar")
+        yield given(TimelineStrip(look, id="strip"))
+        with SidePanel(id="side"):
+            yield given(EventPanel(look, id="event"))
+            yield given(ControlPanel(look, id="control"))
+            yield given(DisplacementPanel(look, id="displacement"))
+            yield Legend(look, id="legend")
+        if self._too_small_text():
+            yield Static(self._too_small_text(), id="too-small")
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -240,7 +243,7 @@ class SitboardApp(App[int]):
         self.set_class(height < 32, "-short")
         text = self._too_small_text()
         if message and text:
-            bar = self._hidden_until_needed("too-small", lambda: Static(text, id="too-small"), before="#footer-bar")
+            bar = self._hidden_until_needed("too-small", lambda: Static(text, id="too-small"), after="#side")
             if isinstance(bar, Static):
                 bar.update(text)
 
@@ -406,7 +409,7 @@ class SitboardApp(App[int]):
         self._problem = problem
         text = self.look.text(problem) if problem else ""
         if text or self.query("#error-bar"):
-            bar = self._hidden_until_needed("error-bar", lambda: Static(text, id="error-bar"), before="#footer-bar")
+            bar = self._hidden_until_needed("error-bar", lambda: Static(text, id="error-bar"), before="#map")
             if isinstance(bar, Static):
                 bar.update(text)
         self.set_class(problem is not None, "-problem")
@@ -488,7 +491,7 @@ class SitboardApp(App[int]):
                 headline.set_reactive(Headline.state, self.state)
                 return headline
 
-            self._hidden_until_needed("headline", make, before="#body")
+            self._hidden_until_needed("headline", make, after="#header")
 
     def action_cycle_theme(self) -> None:
         names = list(THEMES)

@@ -727,6 +727,50 @@ def test_the_board_survives_every_size_and_resizing_between_them(syria, ui):
     ui.drive(app, body)
 
 
+def _rows_and_columns(app) -> dict[str, tuple[int, int, int, int]]:
+    shown = {}
+    for widget_id in ("header", "headline", "error-bar", "map", "side", "strip", "footer-bar"):
+        found = app.query(f"#{widget_id}")
+        if found and found.first().display:
+            shown[widget_id] = tuple(found.first().region)
+    return shown
+
+
+@pytest.mark.parametrize("size, header_rows, side_width", [((160, 50), 4, 52), ((80, 24), 2, 40), ((250, 70), 4, 52)])
+def test_the_bars_the_map_and_the_side_column_tile_the_screen(syria, ui, size, header_rows, side_width):
+    # The screen is flat (bars `split` its edges): the order of the bars, and a
+    # map that fills exactly what they leave, is what this layout has to get right.
+    app = SitboardApp(syria)
+    width, height = size
+
+    async def body(pilot):
+        await settle(pilot)
+        shown = _rows_and_columns(app)
+        map_rows = height - header_rows - 3
+        assert shown["header"] == (0, 0, width, header_rows)
+        assert shown["map"] == (0, header_rows, width - side_width, map_rows)
+        assert shown["side"] == (width - side_width, header_rows, side_width, map_rows)
+        assert shown["strip"] == (0, height - 3, width, 2)
+        assert shown["footer-bar"] == (0, height - 1, width, 1)
+        # A broken edit: the bar goes under the header, across the whole width.
+        app._report("scenario.yaml:3:1: error: broken - showing the last good version")
+        await settle(pilot)
+        shown = _rows_and_columns(app)
+        assert shown["error-bar"] == (0, header_rows, width, 1)
+        assert shown["map"] == (0, header_rows + 1, width - side_width, map_rows - 1)
+        assert shown["footer-bar"] == (0, height - 1, width, 1)
+        # Presentation: the headline on top, the map across the whole width.
+        await pilot.press("f")
+        await settle(pilot)
+        shown = _rows_and_columns(app)
+        assert set(shown) == {"headline", "error-bar", "map", "strip", "footer-bar"}
+        assert shown["headline"][:3] == (0, 0, width)
+        assert shown["error-bar"][1] == shown["headline"][3]
+        assert shown["map"] == (0, shown["headline"][3] + 1, width, height - 3 - shown["headline"][3] - 1)
+
+    ui.drive(app, body, size=size)
+
+
 @pytest.mark.parametrize("size", [(1, 1), (20, 5), (59, 30)])
 def test_starting_too_small_shows_the_message(syria, ui, size):
     app = SitboardApp(syria)
