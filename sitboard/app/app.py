@@ -29,7 +29,7 @@ from sitboard.app import actions
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
-from sitboard.app.widgets.control_panel import ControlPanel
+from sitboard.app.widgets.control_panel import ControlPanel, TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.footer import BoardFooter
@@ -176,6 +176,7 @@ class SitboardApp(App[int]):
         with SidePanel(id="side"):
             yield given(EventPanel(look, id="event"))
             yield given(ControlPanel(look, id="control"))
+            yield given(TownList(look, id="towns"))  # the Control box's lower half
             yield given(DisplacementPanel(look, id="displacement"))
             yield Legend(look, id="legend")
         if self._too_small_text():
@@ -301,7 +302,7 @@ class SitboardApp(App[int]):
             self.query_one(BoardFooter).refresh()
 
     def _show(self, state: BoardState) -> None:
-        for widget in (BoardHeader, EventPanel, ControlPanel, DisplacementPanel, TimelineStrip, MapView):
+        for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, TimelineStrip, MapView):
             self.query_one(widget).state = state
         for headline in self.query(Headline):  # mounted once presentation mode is first used
             headline.state = state

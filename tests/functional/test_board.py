@@ -482,7 +482,7 @@ def test_control_panel_at_the_fall_of_hama(syria, ui):
     async def body(pilot):
         await pilot.press("right")
         await settle(pilot)
-        summary = ui.content_of(app.query_one("#control-summary"))
+        summary = ui.content_of(app.query_one("#control"))
         gov, hts = "Syrian government (Syrian Arab Army)", "Hayat Tahrir al-Sham–led insurgents"
         assert f"Hama: {gov} → {hts}" in summary
         lines = summary.splitlines()
@@ -501,7 +501,7 @@ def test_control_panel_at_the_fall_of_hama(syria, ui):
         await settle(pilot)
         prompts = {o.id: ui.plain(o.prompt) for o in towns.options}
         assert "changed" not in prompts["hama"]
-        assert "No control changes at this step." in ui.content_of(app.query_one("#control-summary"))
+        assert "No control changes at this step." in ui.content_of(app.query_one("#control"))
 
     ui.drive(app, body)
 
@@ -928,19 +928,17 @@ def test_the_legend_keeps_each_letter_on_the_line_of_its_meaning(syria, ui):
     ui.drive(app, body, size=(160, 50))
 
 
-def test_a_control_summary_that_does_not_fit_says_so_on_the_panel_border(syria, ui):
-    """The totals have no border of their own: their 'more' hint goes on the Control panel's."""
-    from sitboard.app.widgets.control_panel import ControlPanel
-
+def test_a_control_summary_that_does_not_fit_says_so_on_the_box_bottom_edge(syria, ui):
+    """The totals have no bottom edge of their own: their 'more' hint goes on the Control box's, the town list's."""
     app = SitboardApp(syria, step=HAMA_STEP + 2)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
-        panel = app.query_one(ControlPanel)
-        assert "↓ 1 more" in str(panel.border_subtitle)  # this step's changes do not all fit
+        edge = app.query_one(TownList)
+        assert "↓ 1 more" in str(edge.border_subtitle)  # this step's changes do not all fit
         assert any("↓ 1 more" in line for line in ui.screen_lines(app))
-        app.query_one("#control-summary").focus()
+        app.query_one("#control").focus()
         await pilot.press("down")
         await pilot.pause()
-        assert "↑ 1 more" in str(panel.border_subtitle) and "↓" not in str(panel.border_subtitle)
+        assert "↑ 1 more" in str(edge.border_subtitle) and "↓" not in str(edge.border_subtitle)
 
     ui.drive(app, body, size=(160, 50))

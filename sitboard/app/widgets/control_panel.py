@@ -6,9 +6,7 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -16,35 +14,22 @@ from textual.widget import Widget
 
 from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
-from sitboard.app.widgets.text_panel import TextPanel
+from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.model import CONTESTED, UNKNOWN
 from sitboard.timeline import BoardState
 
 
-class ControlPanel(Vertical):
-    # repaint=False: the container draws only its border; its two children
-    # repaint themselves when what they show changes.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
+class ControlPanel(StatePanel):
+    """The top of the Control box: towns and people held per faction, and this step's changes.
 
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
-        self.look = look
-        self.border_title = "Control"
+    The box is two sibling widgets, this one (title, top edge) and the town
+    list under it (bottom edge), not a container around two: every node
+    costs start-up time. This one's "more" hint goes on the box's bottom edge.
+    """
 
-    def compose(self) -> ComposeResult:
-        yield SummaryPanel(id="control-summary", ascii_only=self.look.ascii_only)
-        yield TownList(self.look, id="towns")
+    TITLE = "Control"
 
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is None or not self.is_attached or not self.children:
-            return
-        self.query_one("#control-summary", TextPanel).show(self.summary(state))
-        self.query_one(TownList).show(state)
-
-    def on_mount(self) -> None:
-        self.watch_state(self.state)
-
-    def summary(self, state: BoardState) -> Text:
+    def describe(self, state: BoardState) -> Text:
         look = self.look
         out = Text()
         out.append("Towns held:\n", style="bold")
@@ -75,13 +60,10 @@ class ControlPanel(Vertical):
         out.rstrip()
         return out
 
-
-class SummaryPanel(TextPanel):
-    """The totals and changes; borderless, so its 'more' hint goes on the control panel's border."""
-
     def scroll_hint(self, hint: str) -> None:
-        if isinstance(self.parent, ControlPanel):
-            self.parent.border_subtitle = hint
+        below = self.parent.query_children(TownList) if self.parent is not None else None
+        if below:
+            below.first().border_subtitle = hint
 
 
 class TownRow(NamedTuple):
@@ -113,6 +95,8 @@ class TownList(Widget, can_focus=True):
     """
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
+    # repaint=False: `show` repaints the rows that changed, and only those.
+    state: reactive[BoardState | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
@@ -126,6 +110,14 @@ class TownList(Widget, can_focus=True):
         self._top = 0
 
     # -- state ------------------------------------------------------------------
+
+    def watch_state(self, state: BoardState | None) -> None:
+        if state is not None and self.is_mounted:
+            self.show(state)
+
+    def on_mount(self) -> None:
+        if self.state is not None:
+            self.show(self.state)
 
     def show(self, state: BoardState) -> None:
         changed = {self.look.scenario.town_index[c.town] for c in state.changed}
