@@ -144,7 +144,7 @@ def _time(text: str) -> EventTime:
         value = date.fromisoformat(text)
     else:
         value = datetime.fromisoformat(text)
-    return EventTime(text, value)
+    return EventTime.of(text, value)
 
 
 def from_plain(d: dict[str, Any], file: str) -> Scenario:

@@ -596,10 +596,9 @@ class _Checker:
         except ValueError:
             self.error(node, path, f"{expected}, found {raw!r}")
             return None
-        when = EventTime(raw, value)
         try:
-            when.sort_key  # noqa: B018 - e.g. 0001-01-01T00:00+01:00 is before the first representable UTC instant
-        except OverflowError:
+            when = EventTime.of(raw, value)
+        except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before the first representable UTC instant
             self.error(node, path, f"{raw!r} is out of range: it cannot be converted to UTC")
             return None
         self.times[node.text] = when

@@ -214,7 +214,7 @@ class Timeline:
         `when` is ordered like event times: a date is its midnight, a naive
         date-time is taken as UTC.
         """
-        return bisect.bisect_right(self._times, EventTime("", when).sort_key)
+        return bisect.bisect_right(self._times, EventTime.of("", when).sort_key)
 
     @cached_property
     def _history(self) -> dict[str, list[tuple[int, str]]]:

@@ -352,7 +352,7 @@ def generated(rng: random.Random, n_events: int, n_towns: int = 6, n_factions: i
             Flow(rng.choice(towns).id, rng.choice(towns).id, rng.choice([None, rng.randrange(5000)]))
             for _ in range(rng.choice([0, 0, 1, 2]))
         )
-        events.append(Event(i, EventTime(when.isoformat(), when), f"e{i}",
+        events.append(Event(i, EventTime.of(when.isoformat(), when), f"e{i}",
                             control=tuple((t, rng.choice(holders)) for t in changed), flows=flows))
     return Scenario("generated", "G", factions, towns, events=tuple(events))
 
@@ -420,7 +420,7 @@ def scenarios(draw) -> Scenario:
             Flow(rng.choice(town_ids), rng.choice(town_ids), rng.choice([None, 0, rng.randrange(10**6)]))
             for _ in range(rng.randint(0, 2))
         )
-        events.append(Event(i, EventTime(when.isoformat(), when), f"e{i}", control=control, flows=flows))
+        events.append(Event(i, EventTime.of(when.isoformat(), when), f"e{i}", control=control, flows=flows))
     return Scenario("random", "R", factions, towns, events=tuple(events))
 
 
