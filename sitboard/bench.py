@@ -187,8 +187,12 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
             await pilot.press("f12")  # bound to nothing: the cost of a key press and a frame alone
             await pilot.pause()
             noops.append(clock() - t0)
-        for _ in range(max(3, repeat // 4)):
+        for _ in range(max(5, repeat // 2)):
             for key in ("end", "home"):
+                # A person presses Home or End and looks: the board is idle in
+                # between, and collects its garbage then (SitboardApp.owns_gc),
+                # not inside the next key press as back-to-back presses make it.
+                await pilot.pause(0.3)
                 t0 = clock()
                 await pilot.press(key)
                 await pilot.pause()

@@ -311,7 +311,7 @@ def open_board(file: str, *, step: int | str = 0, **options: Any) -> SitboardApp
     first = _resolve_step(step, timeline.steps, file)
     from sitboard.app import SitboardApp  # Textual is imported only once the file is known good
 
-    app = SitboardApp(scenario, timeline, step=first, freeze_heap=True, **options)  # one board per process
+    app = SitboardApp(scenario, timeline, step=first, owns_gc=True, **options)  # one board per process
     if remember is not None:
         import threading
 

@@ -386,3 +386,40 @@ def test_copy_helper_sanity(tmp_path):
     path.write_text("a: 2\n")
     with pytest.raises(AssertionError):
         f.unchanged()
+
+
+# A board opened as `sitboard FILE` opens it (open_board) owns the process's
+# garbage collector. Run in a child process: it freezes the heap.
+IDLE_COLLECTION_PROBE = """
+import asyncio, gc, json, sys, time
+from sitboard.cli import open_board
+
+full = []
+gc.callbacks.append(lambda phase, info: full.append(time.monotonic())
+                    if phase == "stop" and info["generation"] == 2 else None)
+
+async def main():
+    app = open_board(sys.argv[1], watch=False)
+    async with app.run_test() as pilot:
+        await pilot.pause(0.5)
+        before = len(full)
+        await pilot.press("end")
+        await pilot.pause()
+        pressed = time.monotonic()
+        during = len(full) - before
+        await pilot.pause(0.6)
+        print(json.dumps({"during_key": during, "after": [round(t - pressed, 3) for t in full[before + during:]]}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_full_garbage_collection_waits_for_the_steps_to_pause(bundled_copy, tmp_path):
+    # Textual's strips are cyclic garbage; the collection that frees them is
+    # run once stepping pauses, not left to land inside a later key press.
+    run = subprocess.run([sys.executable, "-c", IDLE_COLLECTION_PROBE, str(bundled_copy)], capture_output=True,
+                         text=True, timeout=60, check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["after"], "no full collection once the board was idle"
+    assert all(0.15 <= delay for delay in seen["after"]), seen  # not straight after the step: when idle
