@@ -34,7 +34,6 @@ from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.footer import BoardFooter
 from sitboard.app.widgets.header import BoardHeader
-from sitboard.app.widgets.headline import Headline
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
 from sitboard.app.widgets.timeline_strip import TimelineStrip
@@ -170,6 +169,8 @@ class SitboardApp(App[int]):
         # Widgets that are hidden unless something happens (presentation mode,
         # a tiny terminal, a broken edit) are mounted when it first happens.
         if self.present:
+            from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
+
             yield given(Headline(look, id="headline"))
         if self._problem:
             yield Static(self.look.text(self._problem), id="error-bar")
@@ -322,7 +323,7 @@ class SitboardApp(App[int]):
     def _show(self, state: BoardState) -> None:
         for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, TimelineStrip, MapView):
             self.query_one(widget).state = state
-        for headline in self.query(Headline):  # mounted once presentation mode is first used
+        for headline in self.query("#headline"):  # mounted once presentation mode is first used
             headline.state = state
 
     def go_to(self, step: int) -> None:
@@ -505,6 +506,8 @@ class SitboardApp(App[int]):
     def watch_present(self, present: bool) -> None:
         self.set_class(present, "-present")
         if present and self.is_mounted:
+            from sitboard.app.widgets.headline import Headline
+
             def make() -> Headline:
                 headline = Headline(self.look, id="headline")
                 headline.set_reactive(Headline.state, self.state)
