@@ -31,6 +31,7 @@ class TimelineStrip(Widget):
         span = (keys[-1] - keys[0]) if keys else 0.0
         self._cols: list[int] = []
         self._cols_width = -1
+        self._ticks = ""  # the row of ticks at that width
         self._fractions = (
             [(k - keys[0]) / span for k in keys] if span > 0 else [i / max(1, len(keys) - 1) for i in range(len(keys))]
         )
@@ -40,11 +41,17 @@ class TimelineStrip(Widget):
         if self._cols_width != width:
             self._cols = [round(f * (max(1, width) - 1)) for f in self._fractions]
             self._cols_width = width
+            cells = [" "] * max(0, width)
+            tick = "|" if self.look.ascii_only else "│"
+            for col in set(self._cols):
+                if 0 <= col < width:
+                    cells[col] = tick
+            self._ticks = "".join(cells)
         return self._cols
 
     def render(self) -> Text:
         # O(width) per frame, whatever the number of events: a year of ACLED
-        # data is 20,000 ticks on one line.
+        # data is 20,000 ticks on one line, laid out once per width.
         width = self.content_size.width or self.size.width
         events_ = self.look.scenario.events
         if not events_ or width < 1:
@@ -52,12 +59,7 @@ class TimelineStrip(Widget):
         ascii_only = self.look.ascii_only
         current = self.state.step if self.state else 0
         cols = self.columns(width)
-        cells = [" "] * width
-        tick = "|" if ascii_only else "│"
-        for col in set(cols):
-            if 0 <= col < width:
-                cells[col] = tick
-        ticks = Text("".join(cells), style="dim")
+        ticks = Text(self._ticks, style="dim")
         dates = [" "] * width
         first, last = events_[0].time.text[:10], events_[-1].time.text[:10]
         if current:
