@@ -74,37 +74,73 @@ def place_labels(
     return _place(grid, requests, cols, rows, ellipsis, shorten)
 
 
-def place_labels_over(
-    base: Sequence[PlacedLabel],
-    first: Sequence[LabelRequest],
-    rest: Sequence[LabelRequest],
+class LabelLayout:
+    """One view's labels: every request placed once (`base`), then a few placed ahead at each step.
+
+    The board places every town's label once per view; at each step only a
+    few labels must win (towns that changed hands, the event's place, flow
+    sizes). `over(first, blocked)` places those first; each base label is
+    kept where it was if its cells are still free, and the ones they
+    displaced are placed again, by priority. Same rules as `place_labels` (no
+    overlaps, anchors blocked), at a fraction of its cost when `first` is
+    small: what is the same at every step (every request's anchor, the
+    requests by key) is prepared once; on a big map that work costs more than
+    the placement itself. Keys are expected to be unique (town ids), and a
+    request in `first` with the key of a base request to keep that request's
+    anchor.
+    """
+
+    __slots__ = ("requests", "base", "cols", "rows", "_anchors", "_by_key", "_base", "_ellipsis", "_shorten")
+
+    def __init__(
+        self,
+        requests: Sequence[LabelRequest],
+        cols: int,
+        rows: int,
+        blocked: Iterable[tuple[int, int]] = (),
+        *,
+        ellipsis: str = "…",
+        shorten: bool = True,
+    ) -> None:
+        self.requests = list(requests)
+        self.cols, self.rows = cols, rows
+        self.base = place_labels(self.requests, cols, rows, blocked, ellipsis=ellipsis, shorten=shorten)
+        self._anchors = _blocked_grid(self.requests, cols, rows, ()) if cols >= 1 and rows >= 1 else bytearray()
+        self._by_key = {r.key: r for r in self.requests}
+        self._base = [(label, cell_width(label.text)) for label in self.base]
+        self._ellipsis, self._shorten = ellipsis, shorten
+
+    def over(self, first: Sequence[LabelRequest], blocked: Iterable[tuple[int, int]] = ()) -> list[PlacedLabel]:
+        """`first` placed ahead of the base labels, which stay where they were if they still fit."""
+        cols, rows = self.cols, self.rows
+        if cols < 1 or rows < 1:
+            return []
+        grid = self._anchors[:]
+        for request in first:
+            if 0 <= request.col < cols and 0 <= request.row < rows:
+                grid[request.row * cols + request.col] = _TAKEN
+        for col, row in blocked:
+            if 0 <= col < cols and 0 <= row < rows:
+                grid[row * cols + col] = _TAKEN
+        placed = _place(grid, first, cols, rows, self._ellipsis, self._shorten)
+        taken = {r.key for r in first}  # holds the keys of `placed` too
+        kept = [entry for entry in self._base if entry[0].key not in taken]
+        return _keep_or_move(grid, placed, kept, self._by_key, cols, rows, self._ellipsis, self._shorten)
+
+
+def _keep_or_move(
+    grid: bytearray,
+    placed: list[PlacedLabel],
+    kept: Iterable[tuple[PlacedLabel, int]],
+    by_key: dict[str, LabelRequest],
     cols: int,
     rows: int,
-    blocked: Iterable[tuple[int, int]] = (),
-    *,
-    ellipsis: str = "…",
-    shorten: bool = True,
+    ellipsis: str,
+    shorten: bool,
 ) -> list[PlacedLabel]:
-    """Place `first` ahead of an earlier placement `base` of `rest`, reusing what still fits.
-
-    The board places every town's label once per view (`base`); at each step
-    only a few labels must win (towns that changed hands, the event's place,
-    flow sizes). Those go first; each base label is kept where it was if its
-    cells are still free, and the ones they displaced are placed again, by
-    priority. Same rules as `place_labels` (no overlaps, anchors blocked), at a
-    fraction of the cost when `first` is small.
-    """
-    if cols < 1 or rows < 1:
-        return []
-    grid = _blocked_grid([*first, *rest], cols, rows, blocked)
-    placed = _place(grid, first, cols, rows, ellipsis, shorten)
-    taken = {p.key for p in placed} | {r.key for r in first}
-    by_key = {r.key: r for r in rest}
+    """Add to `placed` each earlier label (with its width) still free where it was, then the others placed again."""
     displaced: list[LabelRequest] = []
-    for label in base:
-        if label.key in taken or label.key not in by_key:
-            continue
-        width = cell_width(label.text)
+    for label, width in kept:
         at = label.row * cols + label.col
         if 0 <= label.row < rows and 0 <= label.col <= cols - width and grid.count(0, at, at + width) == width:
             _occupy(grid, cols, label.col, label.row, width)

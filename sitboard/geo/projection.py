@@ -149,6 +149,11 @@ class Projection:
         """Fractional (x, y) in cell units; may lie outside the grid."""
         return (self._cx + (lon - self._lon0) * self._sx, self._cy - (lat - self._lat0) * self._sy)
 
+    def project_all(self, points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+        """`project` for each (lat, lon) point: the same numbers, a third of the time for a long line."""
+        cx, cy, lat0, lon0, sx, sy = self._cx, self._cy, self._lat0, self._lon0, self._sx, self._sy
+        return [(cx + (lon - lon0) * sx, cy - (lat - lat0) * sy) for lat, lon in points]
+
     def cell(self, lat: float, lon: float) -> tuple[int, int] | None:
         """The (col, row) holding the point, or None when it is off the grid."""
         x, y = self.project(lat, lon)

@@ -14,11 +14,11 @@ town that changed hands, is the event's place, or is selected.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from sitboard.geo.basemap import Basemap
-from sitboard.geo.canvas import Grid, arrow, new_canvas, overlay, put
-from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels, place_labels_over
+from sitboard.geo.canvas import Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.shading import shade_cells
 from sitboard.geo.text import cell_width, display
@@ -40,7 +40,29 @@ class Frame(NamedTuple):
     grid: Grid
     shade: list[list[str | None]] | None
     projection: Projection
-    town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks
+    town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
+
+
+class _Towns(NamedTuple):
+    """Where the towns of one view and size sit; computed once for it."""
+
+    listed: list[tuple[int, int, int]]  # (town index, col, row) of every town on the grid, in scenario order
+    cells: dict[tuple[int, int], str]  # cell -> id of the town drawn there: the last listed of those sharing it
+    rows: list[tuple[int, list[tuple[int, int, str]]]]  # (row, [(col, town index, kind)]) of the towns drawn
+    drawn: dict[str, tuple[int, int, int, str]]  # town id -> (town index, col, row, kind), towns drawn only
+
+
+class _TownLooks(dict):  # type: ignore[type-arg]
+    """(kind, holder) -> a town's cell, made on first use: a step builds no style strings."""
+
+    def __init__(self, char: Callable[[str, str], str], suffix: str) -> None:
+        super().__init__()
+        self._char, self._suffix = char, suffix
+
+    def __missing__(self, key: tuple[str, str]) -> Cell:
+        kind, holder = key
+        cell = self[key] = (self._char(kind, holder), f"town:{kind}:{holder}{self._suffix}")
+        return cell
 
 
 class MapScene:
@@ -56,14 +78,30 @@ class MapScene:
         )
         self._static_key: tuple[object, ...] | None = None
         self._static = None
-        self._visible_key: tuple[object, ...] | None = None
-        self._visible: list[tuple[int, int, int]] = []  # (town index, col, row)
+        self._towns_key: tuple[object, ...] | None = None
+        self._towns: _Towns = _Towns([], {}, [], {})
         self._shade_key: tuple[object, ...] | None = None
         self._bases: dict[tuple[object, ...], Grid] = {}  # oldest first
         self._labels_key: tuple[object, ...] | None = None
-        self._labels: tuple[list[LabelRequest], list[PlacedLabel]] = ([], [])
+        self._labels: tuple[LabelLayout, dict[str, int]] = (LabelLayout([], 0, 0), {})
+        self._furniture_key: tuple[object, ...] | None = None
+        self._furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] = ([], [])
         self._shade: list[list[str | None]] | None = None
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
+        # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
+        glyphs = KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH
+        looks = {f.id: f.mark for f in scenario.factions}
+
+        def mark(kind: str, holder: str) -> str:
+            return looks.get(holder, "~" if holder == "contested" else "?")
+
+        def glyph(kind: str, holder: str) -> str:
+            return glyphs.get(kind, "o")
+
+        self._town_looks = {marks: (_TownLooks(char, ""), _TownLooks(char, ":hot"))
+                            for marks, char in ((True, mark), (False, glyph))}
+        # (text, style) -> its cells and whether one is wide: labels are written at every step.
+        self._texts: dict[tuple[str, str], tuple[tuple[Cell, ...], bool]] = {}
 
     @property
     def basemap(self) -> Basemap:
@@ -78,11 +116,11 @@ class MapScene:
         if key != self._static_key:
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
             e = projection.extent
-            project = projection.project
+            project_all = projection.project_all
             for line in self.basemap.lines_in(e.west, e.south, e.east, e.north):
-                canvas.polyline([project(lat, lon) for lat, lon in line.points], line.kind)
+                canvas.polyline(project_all(line.points), line.kind)
             for line in self.scenario.map.lines:
-                canvas.polyline([project(lat, lon) for lat, lon in line.points], f"line:{line.kind}")
+                canvas.polyline(project_all(line.points), f"line:{line.kind}")
             self._static, self._static_key = canvas, key
         return self._static
 
@@ -110,15 +148,21 @@ class MapScene:
             self._bases[key] = base
         return [row[:] for row in base]
 
-    def _visible_towns(self, projection: Projection) -> list[tuple[int, int, int]]:
+    def _visible_towns(self, projection: Projection) -> _Towns:
         key = (projection.view, projection.cols, projection.rows)
-        if key != self._visible_key:
-            cell = projection.cell
-            self._visible = [
-                (i, *c) for i, t in enumerate(self.scenario.towns) if (c := cell(t.lat, t.lon)) is not None
-            ]
-            self._visible_key = key
-        return self._visible
+        if key != self._towns_key:
+            towns, cell = self.scenario.towns, projection.cell
+            listed = [(i, *c) for i, t in enumerate(towns) if (c := cell(t.lat, t.lon)) is not None]
+            # Towns sharing a cell: the last listed is drawn (and clicked), as if each were drawn in turn.
+            last = {(col, row): i for i, col, row in listed}
+            rows: dict[int, list[tuple[int, int, str]]] = {}
+            drawn = {}
+            for (col, row), i in last.items():
+                rows.setdefault(row, []).append((col, i, towns[i].kind))
+                drawn[towns[i].id] = (i, col, row, towns[i].kind)
+            cells = {c: towns[i].id for c, i in last.items()}
+            self._towns, self._towns_key = _Towns(listed, cells, list(rows.items()), drawn), key
+        return self._towns
 
     # -- the frame for one step --------------------------------------------------
 
@@ -179,18 +223,22 @@ class MapScene:
         if selected:
             hot.add(selected)
 
-        glyphs = KIND_GLYPH_ASCII if self.ascii_only else KIND_GLYPH
-        looks = {f.id: f.mark for f in self.scenario.factions}
-        town_cells: dict[tuple[int, int], str] = {}
+        # Each town's glyph, then the hot ones again: only the town drawn in a
+        # cell counts, so this is what drawing every town in turn would give.
+        # Direct writes (not `put`): below the labels the grid holds only
+        # single-width line cells, so there is no wide character to split.
+        normal, hot_looks = self._town_looks[bool(marks)]
+        visible = self._visible_towns(projection)
         holders = state.holders
-        for i, col, row in self._visible_towns(projection):
-            t = towns[i]
-            holder = holders[i]
-            char = looks.get(holder, "~" if holder == "contested" else "?") if marks else glyphs.get(t.kind, "o")
-            # A direct write (not `put`): below the labels the grid holds only
-            # single-width line cells, so there is no wide character to split.
-            grid[row][col] = (char, f"town:{t.kind}:{holder}:hot" if t.id in hot else f"town:{t.kind}:{holder}")
-            town_cells[(col, row)] = t.id
+        for row, spots in visible.rows:
+            cells = grid[row]
+            for col, i, kind in spots:
+                cells[col] = normal[kind, holders[i]]
+        for town_id in hot:
+            spot = visible.drawn.get(town_id)
+            if spot is not None:
+                i, col, row, kind = spot
+                grid[row][col] = hot_looks[kind, holders[i]]
 
         if place is not None and place.town is None:
             c = projection.cell(place.lat, place.lon)
@@ -198,62 +246,92 @@ class MapScene:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
 
         # Scale bar and north arrow sit in the bottom-left and top-right corners.
-        blocked = self._furniture(grid, projection)
+        # Text from here on is written by `_write`, which is `overlay` as long
+        # as no wide character is on the grid: none is below the labels, and
+        # after a label writes one, `overlay` itself does the rest.
+        writes, blocked = self._furniture_of(projection)
+        blocked = list(blocked)
+        wide = False
+        for col, row, text in writes:
+            wide |= self._write(grid, col, row, text, "scale")
         if older_not_drawn and rows >= 3:
             note = "older flows not drawn"
             start = cols - len(note) - 1
             if start > cols // 2:
-                overlay(grid, start, rows - 1, note, "scale")
+                wide |= self._write(grid, start, rows - 1, note, "scale")
                 blocked += [(c, rows - 1) for c in range(start, cols)]
         ellipsis = "." if self.ascii_only else "…"
         # Every town's label is placed once per view; a step only places its
-        # hot labels (changed, event, selected, flow sizes) ahead of that.
-        base_requests, base = self._base_labels(projection, blocked, ellipsis)
+        # hot labels (changed, event, selected, flow sizes) ahead of that, in
+        # the order of the towns.
+        layout, order = self._base_labels(projection, blocked, ellipsis)
         first = list(size_labels)
-        rest = []
-        for request in base_requests:
-            if request.key in hot:
-                bonus = 20.0 + (10.0 if request.key == selected else 0.0)
-                first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
-            else:
-                rest.append(request)
-        for label in place_labels_over(base, first, rest, cols, rows, blocked, ellipsis=ellipsis):
+        for j in sorted(order[key] for key in hot if key in order):
+            request = layout.requests[j]
+            bonus = 20.0 + (10.0 if request.key == selected else 0.0)
+            first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
+        for label in layout.over(first, blocked):
             key = label.key
             style = "label-hot" if key in hot or key.startswith("flow:") else "label"
-            overlay(grid, label.col, label.row, label.text, style)
+            if wide:
+                overlay(grid, label.col, label.row, label.text, style)
+            else:
+                wide = self._write(grid, label.col, label.row, label.text, style)
 
         shade = self._shading(projection, holders) if areas else None
-        return Frame(grid, shade, projection, town_cells)
+        return Frame(grid, shade, projection, visible.cells)
+
+    def _write(self, grid: Grid, col: int, row: int, text: str, style: str) -> bool:
+        """`overlay` on a grid holding no half of a wide character; True if the text has a wide one."""
+        entry = self._texts.get((text, style))
+        if entry is None:
+            cells = text_cells(text, style)
+            entry = self._texts[(text, style)] = (cells, any(char == "" for char, _ in cells))
+        cells, wide = entry
+        stop = col + len(cells)
+        if 0 <= row < len(grid) and 0 <= col and stop <= len(grid[row]):
+            grid[row][col:stop] = cells
+        else:
+            overlay(grid, col, row, text, style)
+        return wide
 
     def _base_labels(
         self, projection: Projection, blocked: list[tuple[int, int]], ellipsis: str
-    ) -> tuple[list[LabelRequest], list[PlacedLabel]]:
+    ) -> tuple[LabelLayout, dict[str, int]]:
+        """Every visible town's label placed, and each town's place in the requests."""
         key = (projection.view, projection.cols, projection.rows)
         if key != self._labels_key:
             towns = self.scenario.towns
             requests = []
-            for i, col, row in self._visible_towns(projection):
+            for i, col, row in self._visible_towns(projection).listed:
                 t = towns[i]
                 priority = KIND_WEIGHT.get(t.kind, 2.0) + (math.log10(t.population + 1) / 2 if t.population else 0.0)
                 requests.append(LabelRequest(t.id, col, row, self._names[i], priority))
-            placed = place_labels(requests, projection.cols, projection.rows, blocked, ellipsis=ellipsis)
-            self._labels, self._labels_key = (requests, placed), key
+            layout = LabelLayout(requests, projection.cols, projection.rows, blocked, ellipsis=ellipsis)
+            order = {request.key: j for j, request in enumerate(requests)}
+            self._labels, self._labels_key = (layout, order), key
         return self._labels
 
-    def _furniture(self, grid: Grid, projection: Projection) -> list[tuple[int, int]]:
+    def _furniture_of(self, projection: Projection) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+        """What the scale bar and north arrow write (col, row, text) and the cells they block."""
+        key = (projection.view, projection.cols, projection.rows)
+        if key == self._furniture_key:
+            return self._furniture
         cols, rows = projection.cols, projection.rows
+        writes: list[tuple[int, int, str]] = []
         blocked: list[tuple[int, int]] = []
         if rows >= 3 and cols >= 16:
             length, label = scale_bar(projection, max(1, min(cols // 4, 30)))
             if length:
                 bar = ("|" + "-" * max(0, length - 2) + "|") if self.ascii_only else ("├" + "─" * max(0, length - 2) + "┤")
                 text = f"{bar[:length]} {label}"
-                overlay(grid, 1, rows - 1, text, "scale")
+                writes.append((1, rows - 1, text))
                 blocked += [(c, rows - 1) for c in range(1, 1 + cell_width(text))]
             north = "N ^" if self.ascii_only else "N ↑"
-            overlay(grid, cols - 4, 0, north, "scale")
+            writes.append((cols - 4, 0, north))
             blocked += [(c, 0) for c in range(cols - 4, cols)]
-        return blocked
+        self._furniture, self._furniture_key = (writes, blocked), key
+        return self._furniture
 
     def _shading(self, projection: Projection, holders: tuple[str, ...]) -> list[list[str | None]]:
         key = (projection.view, projection.cols, projection.rows, holders)

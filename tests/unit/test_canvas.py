@@ -22,6 +22,7 @@ from sitboard.geo.canvas import (
     overlay,
     put,
     runs,
+    text_cells,
 )
 from sitboard.geo.text import cell_width
 
@@ -348,3 +349,48 @@ def test_arrow_to_an_off_grid_destination_stops_at_the_edge() -> None:
     assert arrow(grid, 5.5, 5.5, 5.5, -50.0, "flow", ascii=True) == (5, 0)
     assert grid[0][5] == ("^", "flow")
     assert arrow(grid, -5.0, -5.0, -1.0, -9.0, "flow", ascii=True) is None  # never visible
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cols=st.integers(1, 24),
+    col=st.integers(0, 23),
+    text=mixed_text,
+    below=st.lists(st.sampled_from([" ", "⠁", "●", "-", "→"]), min_size=24, max_size=24),
+)
+def test_text_cells_are_what_overlay_writes(cols: int, col: int, text: str, below: list) -> None:
+    # The map writes its labels as cached cells instead of calling overlay: on a
+    # row of single-width cells where the text fits, that must be the same write.
+    row = [(char, "line") for char in below[:cols]]
+    cells = text_cells(text, "label")
+    assert len(cells) == cell_width(text)
+    if col + len(cells) > cols:
+        return
+    expected = [list(row)]
+    overlay(expected, col, 0, text, "label")
+    written = list(row)
+    written[col : col + len(cells)] = cells
+    assert written == expected[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cols=st.integers(1, 30),
+    rows=st.integers(1, 8),
+    segments=st.lists(st.tuples(st.floats(-5, 35), st.floats(-2, 10), st.floats(-5, 35), st.floats(-2, 10),
+                                st.sampled_from(["coast", "border", "front"])), max_size=12),
+    glyphs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 7), st.sampled_from("→↑x")), max_size=4),
+)
+def test_braille_cells_read_every_cell(cols: int, rows: int, segments: list, glyphs: list) -> None:
+    # `cells` shares one EMPTY cell across the blank stretches of mostly blank
+    # rows; that must read the same as taking every cell's dots and style in turn.
+    canvas = BrailleCanvas(cols, rows, priority={"front": 2, "border": 1})
+    for x0, y0, x1, y1, style in segments:
+        canvas.line(x0, y0, x1, y1, style)
+    for col, row, char in glyphs:
+        canvas.glyph(col, row, char, "flow")
+    bits, styles, marks = canvas._bits, canvas._styles, canvas._glyphs
+    every = [(marks.get(i) or (chr(0x2800 + bits[i]) if bits[i] else " "), styles[i]) for i in range(cols * rows)]
+    expected = [every[r * cols : (r + 1) * cols] for r in range(rows)]
+    assert canvas.cells() == expected
+    assert canvas.copy().cells() == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitboard.geo.labels import LabelRequest, PlacedLabel, place_labels, place_labels_over
+from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel, _blocked_grid, _keep_or_move, _place, place_labels
 from sitboard.geo.text import cell_width
 
 
@@ -136,20 +136,33 @@ def check_layout(placed: list[PlacedLabel], reqs: list[LabelRequest], cols: int,
         taken |= cells | gap  # one blank cell either side on the row
 
 
+def over_from_scratch(base, first, rest, cols, rows, blocked=()):  # type: ignore[no-untyped-def]
+    """What `LabelLayout.over` must give, with every anchor and index worked out again."""
+    if cols < 1 or rows < 1:
+        return []
+    grid = _blocked_grid([*first, *rest], cols, rows, blocked)
+    placed = _place(grid, first, cols, rows, "…", True)
+    taken = {p.key for p in placed} | {r.key for r in first}
+    by_key = {r.key: r for r in rest}
+    kept = [(label, cell_width(label.text)) for label in base if label.key not in taken and label.key in by_key]
+    return _keep_or_move(grid, placed, kept, by_key, cols, rows, "…", True)
+
+
 def test_placing_nothing_first_keeps_the_base_placement() -> None:
     reqs = [req("a", 2, 2, "Alpha", 3), req("b", 10, 2, "Beta", 2), req("c", 5, 5, "Gamma", 1)]
-    base = place_labels(reqs, 30, 8)
-    assert place_labels_over(base, [], reqs, 30, 8) == base
+    layout = LabelLayout(reqs, 30, 8)
+    assert layout.base == place_labels(reqs, 30, 8)
+    assert layout.over([]) == layout.base
 
 
 def test_a_hot_label_wins_and_the_one_it_displaces_moves() -> None:
     # In the base, "b" sits right of its glyph at (5, 2). Town "a" near the right
     # edge turns hot with a long name that only fits to its left, over b's label.
     reqs = [req("a", 25, 2, "A", 1), req("b", 3, 2, "Bee", 5)]
-    base = place_labels(reqs, 30, 8)
-    assert {(p.key, p.col, p.row) for p in base} >= {("b", 5, 2)}
+    layout = LabelLayout(reqs, 30, 8)
+    assert {(p.key, p.col, p.row) for p in layout.base} >= {("b", 5, 2)}
     hot = req("a", 25, 2, "A much longer name", 100)
-    placed = place_labels_over(base, [hot], [reqs[1]], 30, 8)
+    placed = layout.over([hot])
     by_key = {p.key: p for p in placed}
     assert (by_key["a"].col, by_key["a"].row) == (6, 2)
     assert "b" in by_key and (by_key["b"].col, by_key["b"].row) != (5, 2)  # moved, not dropped
@@ -166,11 +179,46 @@ def test_a_hot_label_wins_and_the_one_it_displaces_moves() -> None:
 )
 def test_incremental_placement_keeps_every_rule(cols: int, rows: int, requests: list, hot: set, blocked: list) -> None:
     reqs = [req(str(i), c, r, text, p) for i, (c, r, text, p) in enumerate(requests)]
-    base = place_labels(reqs, cols, rows, blocked)
     first = [req(r.key, r.col, r.row, r.text, r.priority + 20) for i, r in enumerate(reqs) if i in hot]
     rest = [r for i, r in enumerate(reqs) if i not in hot]
-    placed = place_labels_over(base, first, rest, cols, rows, blocked)
+    placed = LabelLayout(reqs, cols, rows, blocked).over(first, blocked)
     check_layout(placed, reqs, cols, rows, blocked)
     # A hot label that fits on an empty board (apart from glyphs) is never lost to a base label.
     alone = {p.key for p in place_labels(first, cols, rows, blocked + [(r.col, r.row) for r in rest])}
     assert alone <= {p.key for p in placed}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cols=st.integers(1, 30),
+    rows=st.integers(1, 8),
+    requests=st.lists(st.tuples(st.integers(-2, 32), st.integers(-2, 10), names, st.floats(0, 10)), max_size=30),
+    hot=st.sets(st.integers(0, 29), max_size=5),
+    extra=st.lists(st.tuples(st.integers(-2, 32), st.integers(-2, 10), names), max_size=6),
+    blocked=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=10),
+    later=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=10),
+)
+def test_a_label_layout_places_what_placing_from_scratch_does(
+    cols: int, rows: int, requests: list, hot: set, extra: list, blocked: list, later: list
+) -> None:
+    # The board keeps one LabelLayout per view and calls `over` at each step;
+    # that must be the same placement with everything recomputed. The step's
+    # blocked cells may differ from the ones the base was placed with.
+    reqs = [req(str(i), c, r, text, p) for i, (c, r, text, p) in enumerate(requests)]
+    layout = LabelLayout(reqs, cols, rows, blocked)
+    assert layout.base == place_labels(reqs, cols, rows, blocked)
+    first = [req(f"flow:{i}", c, r, text, 50) for i, (c, r, text) in enumerate(extra)]
+    first += [req(r.key, r.col, r.row, r.text, r.priority + 20) for i, r in enumerate(reqs) if i in hot]
+    rest = [r for i, r in enumerate(reqs) if i not in hot]
+    for step_blocked in (blocked, blocked + later):
+        assert layout.over(first, step_blocked) == over_from_scratch(layout.base, first, rest, cols, rows,
+                                                                     step_blocked)
+
+
+def test_a_label_layout_keeps_labels_off_the_anchors_placed_first() -> None:
+    # A flow size is anchored between two towns; no town's label may cover that cell.
+    layout = LabelLayout([req("a", 0, 0, "Longname", 2.0)], 20, 1)
+    assert layout.base == [PlacedLabel("a", 2, 0, "Longname")]
+    size = req("flow:x:y", 8, 0, "", 50.0)  # nothing to show, but its cell is taken
+    assert layout.over([size]) == over_from_scratch(layout.base, [size], [req("a", 0, 0, "Longname", 2.0)], 20, 1)
+    assert layout.over([size]) == [PlacedLabel("a", 2, 0, "Long…")]

@@ -36,6 +36,8 @@ BASE = {
 }
 CONTRAST = {"coast": "#00FFFF", "border": "#FFFFFF", "flow": "#FFFF00", "flow-old": "#C0C0C0",
             "label": "#FFFFFF", "line:road": "#FFD700", "line:front": "#FF4040"}
+KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
+_new_segment = tuple.__new__  # see `_new_strip`
 
 
 class MapView(Widget, can_focus=True):
@@ -57,6 +59,7 @@ class MapView(Widget, can_focus=True):
         self._rows: list[list[Cell]] = []
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
+        self._kept: dict[tuple[object, ...], Strip] = {}  # recent rows' strips by content, oldest made first
         self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, View] | None = None
@@ -80,6 +83,7 @@ class MapView(Widget, can_focus=True):
     def _on_theme_changed(self) -> None:
         self._styles.clear()
         self._blank_plain.clear()
+        self._kept.clear()
         self._redraw(full=True)
 
     def on_mount(self) -> None:
@@ -114,31 +118,50 @@ class MapView(Widget, can_focus=True):
             if refresh:
                 self.refresh()
             return
-        for y, row in enumerate(frame.grid):
-            if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y]):  # type: ignore[index]
-                self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+        changed = [
+            Region(0, y, width, 1)
+            for y, row in enumerate(frame.grid)
+            if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y])  # type: ignore[index]
+        ]
+        for region in changed:
+            self._strips.pop(region.y, None)
+        if changed:
+            self.refresh(*changed)  # one call: each one costs a walk to the screen
 
     # -- Line API ---------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        if self._drawn_size != self.size:
+        size = self.size
+        if self._drawn_size != size:
             # Textual lays the map out and paints it before the Resize event
             # arrives: drawing here makes that first paint the real map, not a
             # blank one followed by a second full frame.
             self._redraw(full=True, refresh=False)
         strip = self._strips.get(y)
         if strip is None:
-            strip = self._strip(y)
+            strip = self._strip(y, size.width)
             self._strips[y] = strip
         return strip
 
-    def _strip(self, y: int) -> Strip:
-        width = self.size.width
+    def _strip(self, y: int, width: int) -> Strip:
         if y >= len(self._rows):
             return Strip.blank(width, self.rich_style)
         row = self._rows[y]
         shade = self._shade[y] if self._shade is not None else None
+        # Rows come back: jumping to the end and back, stepping back and forth,
+        # areas off and on. The strips of the last few frames' rows are kept by
+        # content (a strip is a function of its row, shading and width), which
+        # also spares Textual the garbage of new Strip objects.
+        key = (width, tuple(row), None if shade is None else tuple(shade))
+        kept = self._kept
+        strip = kept.get(key)
+        if strip is None:
+            strip = kept[key] = self._new_strip(row, shade, width)
+            if len(kept) > KEPT_FRAMES * len(self._rows):
+                del kept[next(iter(kept))]  # the oldest made
+        return strip
+
+    def _new_strip(self, row: list[Cell], shade: list[str | None] | None, width: int) -> Strip:
         segments = []
         style = self._style
         if shade is None:
@@ -146,24 +169,37 @@ class MapView(Widget, can_focus=True):
             # step). A blank looks the same in any style that is only a colour and
             # weight, so such blanks join the run they follow: a dense map has a
             # third fewer segments for Textual to filter, crop and write.
-            plain = self._blank_plain
+            # `tuple.__new__` makes the same Segment as `Segment(text, style)`
+            # in half the time, and a dense row has dozens of them.
+            plain = self._blank_plain.get
+            blank_is_plain = self._blank_is_plain
+            styles = self._styles
+            append = segments.append
             chars: list[str] = []
             current = row[0][1] if row else None
             for char, key in row:
                 if key != current:
-                    if char == " " and plain.get(key) and plain.get(current):
+                    if char == " " and (plain(key) or blank_is_plain(key)) and (plain(current) or blank_is_plain(current)):
                         chars.append(char)
                         continue
-                    segments.append(Segment("".join(chars), style(current, None)))
-                    chars = []
+                    run_style = styles.get((current, None)) or style(current, None)
+                    append(_new_segment(Segment, ("".join(chars), run_style, None)))
+                    chars = [char]
                     current = key
-                chars.append(char)
+                else:
+                    chars.append(char)
             if chars:
-                segments.append(Segment("".join(chars), style(current, None)))
+                append(Segment("".join(chars), style(current, None)))
         else:
             for (style_key, holder), group in groupby(zip(row, shade), key=lambda item: (item[0][1], item[1])):
                 segments.append(Segment("".join(cell[0] for cell, _ in group), style(style_key, holder)))
         return Strip(segments, width)
+
+    def _blank_is_plain(self, key: str | None) -> bool:
+        """Whether a blank in this style looks like any other blank (asked before the style may exist)."""
+        if key not in self._blank_plain:
+            self._style(key, None)  # records it
+        return self._blank_plain[key]
 
     def _style(self, key: str | None, shade: str | None) -> Style:
         cache_key = (key, shade)
