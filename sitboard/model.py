@@ -7,13 +7,12 @@ the live-reload error bar can still point into the user's file.
 Records are NamedTuples, as Textual's and Rich's are: creating the class costs
 a tenth of a dataclass's (start-up time), and making an instance a fraction of
 a frozen dataclass's (loading 20,000 events). Two records compare equal when
-every field does, positions in the file included. The scenario itself stays a
-dataclass, for its cached lookup tables.
+every field does, positions in the file included. The scenario itself is a
+plain class, for its cached lookup tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, timezone
 from typing import Literal, NamedTuple
@@ -143,21 +142,65 @@ class MapSettings(NamedTuple):
     lines: tuple[MapLine, ...] = ()
 
 
-@dataclass(frozen=True)
 class Scenario:
-    """A validated scenario. Not slotted, so the lookup tables can be cached."""
+    """A validated scenario, immutable once made; its lookup tables are built on first use.
+
+    A plain class: a dataclass costs half a millisecond of every start-up to
+    define, and this one needs its own __dict__ for the cached tables anyway.
+    """
 
     path: str
     title: str
     factions: tuple[Faction, ...]
     towns: tuple[Town, ...]
-    subtitle: str | None = None
-    summary: str | None = None
-    map: MapSettings = field(default_factory=MapSettings)
-    sources: tuple[Source, ...] = ()
-    events: tuple[Event, ...] = ()
+    subtitle: str | None
+    summary: str | None
+    map: MapSettings
+    sources: tuple[Source, ...]
+    events: tuple[Event, ...]
     # towns given without lat/lon, placed from the gazetteer: (town id, what it matched)
-    resolved: tuple[tuple[str, str], ...] = ()
+    resolved: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        path: str,
+        title: str,
+        factions: tuple[Faction, ...],
+        towns: tuple[Town, ...],
+        subtitle: str | None = None,
+        summary: str | None = None,
+        map: MapSettings = MapSettings(),  # noqa: B008 - an immutable tuple
+        sources: tuple[Source, ...] = (),
+        events: tuple[Event, ...] = (),
+        resolved: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.__dict__.update(path=path, title=title, factions=factions, towns=towns, subtitle=subtitle,
+                             summary=summary, map=map, sources=sources, events=events, resolved=resolved)
+
+    _FIELDS = ("path", "title", "factions", "towns", "subtitle", "summary", "map", "sources", "events", "resolved")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(self.__dict__[name] for name in self._FIELDS)
+
+    def replace(self, **changes: object) -> Scenario:
+        """A copy with some fields changed."""
+        return Scenario(**{**dict(zip(self._FIELDS, self._values())), **changes})  # type: ignore[arg-type]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Scenario cannot be changed (setting {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Scenario cannot be changed (deleting {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Scenario) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"Scenario(path={self.path!r}, title={self.title!r}, {len(self.factions)} factions, "
+                f"{len(self.towns)} towns, {len(self.events)} events)")
 
     @cached_property
     def town_index(self) -> dict[str, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import textwrap
 
@@ -271,7 +270,7 @@ def test_user_text_cannot_become_markdown(small):
 
 def test_control_characters_and_lone_surrogates_are_dropped(small):
     # The loader keeps what YAML gives it; a lone surrogate would make the file unwritable as UTF-8.
-    scenario = dataclasses.replace(small.scenario, title="Small\x1b[31m war\ud800\u202e")
+    scenario = small.scenario.replace(title="Small\x1b[31m war\ud800\u202e")
     md = briefing_markdown(Timeline(scenario), 0)
     assert md.splitlines()[0] == "# Small\\[31m war"
     md.encode("utf-8")  # would raise on a lone surrogate
