@@ -62,7 +62,7 @@ class ControlPanel(StatePanel):
 
     def scroll_hint(self, hint: str) -> None:
         below = self.parent.query_children(TownList) if self.parent is not None else None
-        if below:
+        if below and (below.first().border_subtitle or "") != hint:
             below.first().border_subtitle = hint
 
 

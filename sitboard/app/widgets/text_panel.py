@@ -13,6 +13,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -84,7 +85,8 @@ class TextPanel(Widget, can_focus=True):
 
     def scroll_hint(self, hint: str) -> None:
         """Say in the border that there is more text above or below."""
-        self.border_subtitle = hint
+        if (self.border_subtitle or "") != hint:  # setting it repaints, even to the same text
+            self.border_subtitle = hint
 
     def action_scroll_lines(self, lines: int) -> None:
         before = self._top
@@ -105,6 +107,12 @@ class TextPanel(Widget, can_focus=True):
         self.action_scroll_lines(-3)
 
     # -- Line API ---------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Wrapped before Textual draws the border, which it reads first: the
+        # "more" hint is then in this very paint, not in a second one.
+        self._wrap()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         self._wrap()
