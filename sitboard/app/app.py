@@ -29,14 +29,13 @@ from sitboard.app import actions
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
+from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.control_panel import ControlPanel, TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
-from sitboard.app.widgets.footer import BoardFooter
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
-from sitboard.app.widgets.timeline_strip import TimelineStrip
 from sitboard.errors import ScenarioError
 from sitboard.model import Event, Scenario
 from sitboard.timeline import BoardState, Timeline
@@ -163,8 +162,8 @@ class SitboardApp(App[int]):
         # One flat screen, no container rows: each node costs start-up time.
         # Bars `split` an edge off what is left, in the order composed here
         # (see app.tcss): the header (or headline) and the error bar the top;
-        # the footer and then the timeline strip the bottom; then the side
-        # column the right. The map fills the rest.
+        # the timeline strip and key bar the bottom; then the side column the
+        # right. The map fills the rest.
         yield given(BoardHeader(look, id="header"))
         # Widgets that are hidden unless something happens (presentation mode,
         # a tiny terminal, a broken edit) are mounted when it first happens.
@@ -175,8 +174,7 @@ class SitboardApp(App[int]):
         if self._problem:
             yield Static(self.look.text(self._problem), id="error-bar")
         yield given(MapView(look, id="map"))
-        yield BoardFooter(ascii_only=self.ascii_only, id="footer-bar")
-        yield given(TimelineStrip(look, id="strip"))
+        yield given(BottomBar(look, id="bottom"))
         with SidePanel(id="side"):
             yield given(EventPanel(look, id="event"))
             yield given(ControlPanel(look, id="control"))
@@ -191,11 +189,11 @@ class SitboardApp(App[int]):
         found = self.query(f"#{widget_id}")
         if found:
             return found.first()
-        footer = self.query(BoardFooter)
-        if not footer:
+        bottom = self.query(BottomBar)
+        if not bottom:
             return None  # composing: compose() decides
         widget = make()
-        footer.first().screen.mount(widget, **where)  # the board's screen, even under a modal one
+        bottom.first().screen.mount(widget, **where)  # the board's screen, even under a modal one
         return widget
 
     def _set_mode_classes(self) -> None:
@@ -304,8 +302,7 @@ class SitboardApp(App[int]):
             self._update_live()  # FOLLOW comes and goes with the last event
         last = self.timeline.steps
         if {old, step} & {0, last}:  # next/previous enable or disable only at the ends
-            self.refresh_bindings()
-            self.query_one(BoardFooter).refresh()
+            self.refresh_bindings()  # (the key bar repaints with the step)
 
     def _collect_when_idle(self) -> None:
         """A full collection once the steps have paused, not in the middle of one.
@@ -321,7 +318,7 @@ class SitboardApp(App[int]):
             gc.collect()
 
     def _show(self, state: BoardState) -> None:
-        for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, TimelineStrip, MapView):
+        for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, BottomBar, MapView):
             self.query_one(widget).state = state
         for headline in self.query("#headline"):  # mounted once presentation mode is first used
             headline.state = state

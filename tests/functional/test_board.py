@@ -18,12 +18,11 @@ from sitboard.app.app import SitboardApp
 from sitboard.app.messages import StepRequested, TownSelected
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.themes import THEMES
+from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.control_panel import TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
-from sitboard.app.widgets.footer import BoardFooter
 from sitboard.app.widgets.map_view import MapView
-from sitboard.app.widgets.timeline_strip import TimelineStrip
 from sitboard.timeline import Timeline
 
 HAMA_STEP = 3  # "Army withdraws from Hama; insurgents take Syria's fourth-largest city"
@@ -37,10 +36,10 @@ async def settle(pilot, rounds: int = 2) -> None:
 
 def footer_shows_disabled(app, action: str) -> bool:
     """Whether the key bar draws the action's key in its disabled style."""
-    footer = app.query_one(BoardFooter)
-    text = footer.render()
-    span = next(s for s in footer._spans if s[2] == action)
-    off = footer.get_component_rich_style("board-footer--disabled")
+    bar = app.query_one(BottomBar)
+    text = bar.key_row(bar.size.width)
+    span = next(s for s in bar._spans if s[2] == action)
+    off = bar.get_component_rich_style("bottom-bar--disabled")
     return any(sp.start == span[0] and sp.style == off for sp in text.spans)
 
 
@@ -626,14 +625,14 @@ def test_clicking_the_timeline_strip_moves_the_step(syria, ui):
     messages: list = []
 
     async def body(pilot):
-        strip = app.query_one(TimelineStrip)
+        strip = app.query_one(BottomBar)
         # Far right is the last event, far left the first.
-        await pilot.click(TimelineStrip, offset=(strip.size.width - 2, 0))
+        await pilot.click(BottomBar, offset=(strip.size.width - 2, 0))
         await settle(pilot)
         requested = [m.step for m in messages if isinstance(m, StepRequested)]
         assert requested and requested[-1] == app.timeline.steps
         assert app.step == app.timeline.steps
-        await pilot.click(TimelineStrip, offset=(1, 0))
+        await pilot.click(BottomBar, offset=(1, 0))
         await settle(pilot)
         assert app.step == 1
 
@@ -729,7 +728,7 @@ def test_the_board_survives_every_size_and_resizing_between_them(syria, ui):
 
 def _rows_and_columns(app) -> dict[str, tuple[int, int, int, int]]:
     shown = {}
-    for widget_id in ("header", "headline", "error-bar", "map", "side", "strip", "footer-bar"):
+    for widget_id in ("header", "headline", "error-bar", "map", "side", "bottom"):
         found = app.query(f"#{widget_id}")
         if found and found.first().display:
             shown[widget_id] = tuple(found.first().region)
@@ -750,20 +749,21 @@ def test_the_bars_the_map_and_the_side_column_tile_the_screen(syria, ui, size, h
         assert shown["header"] == (0, 0, width, header_rows)
         assert shown["map"] == (0, header_rows, width - side_width, map_rows)
         assert shown["side"] == (width - side_width, header_rows, side_width, map_rows)
-        assert shown["strip"] == (0, height - 3, width, 2)
-        assert shown["footer-bar"] == (0, height - 1, width, 1)
+        assert shown["bottom"] == (0, height - 3, width, 3)
+        lines = ui.screen_lines(app)
+        assert "START" in lines[-2] and "Quit" in lines[-1]  # the strip's dates, then the key bar, lowest
         # A broken edit: the bar goes under the header, across the whole width.
         app._report("scenario.yaml:3:1: error: broken - showing the last good version")
         await settle(pilot)
         shown = _rows_and_columns(app)
         assert shown["error-bar"] == (0, header_rows, width, 1)
         assert shown["map"] == (0, header_rows + 1, width - side_width, map_rows - 1)
-        assert shown["footer-bar"] == (0, height - 1, width, 1)
+        assert shown["bottom"] == (0, height - 3, width, 3)
         # Presentation: the headline on top, the map across the whole width.
         await pilot.press("f")
         await settle(pilot)
         shown = _rows_and_columns(app)
-        assert set(shown) == {"headline", "error-bar", "map", "strip", "footer-bar"}
+        assert set(shown) == {"headline", "error-bar", "map", "bottom"}
         assert shown["headline"][:3] == (0, 0, width)
         assert shown["error-bar"][1] == shown["headline"][3]
         assert shown["map"] == (0, shown["headline"][3] + 1, width, height - 3 - shown["headline"][3] - 1)
@@ -849,7 +849,7 @@ def test_timeline_strip_dates_are_never_garbled(syria, ui, size):
     dates = {e.time.text[:10] for e in syria.events}
 
     async def body(pilot):
-        strip = app.query_one(TimelineStrip)
+        strip = app.query_one(BottomBar)
         for step in range(app.timeline.steps + 1):
             app.go_to(step)
             await pilot.pause()
