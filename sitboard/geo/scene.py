@@ -20,7 +20,6 @@ from sitboard.geo.basemap import Basemap
 from sitboard.geo.canvas import Cell, Grid, arrow, new_canvas, overlay, put, text_cells
 from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
-from sitboard.geo.shading import shade_cells
 from sitboard.geo.text import cell_width, display
 from sitboard.model import Scenario
 from sitboard.timeline import BoardState
@@ -340,6 +339,8 @@ class MapScene:
             extent_km = projection.km_per_col() * projection.cols
             radius = max(5.0, min(60.0, extent_km / 12))
             sites = [(t.lat, t.lon, holders[i]) for i, t in enumerate(towns)]
+            from sitboard.geo.shading import shade_cells  # areas are off until asked for: not loaded at start-up
+
             self._shade = shade_cells(projection, sites, radius)
             self._shade_key = key
         return self._shade  # type: ignore[return-value]
