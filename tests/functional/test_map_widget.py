@@ -374,3 +374,44 @@ def test_strips_kept_between_frames_are_what_a_fresh_build_gives(which, syria, u
             shown = now
 
     ui.drive(app, body, size=(120, 36))
+
+
+def test_the_last_step_is_drawn_unseen_once_the_board_is_idle(ui):
+    # End is the jump a briefer makes most; its first time used to be the
+    # slowest key press. A moment after start-up the map draws the last step
+    # unseen, so End then builds no strip, and shows what a board opened at
+    # the end shows.
+    from sitboard.bench import generate
+    from sitboard.loader import parse_scenario
+
+    scenario = parse_scenario(generate(300, 600), "<generated>")
+    app = SitboardApp(scenario)
+    shown: list = []
+    built: list = []
+
+    async def body(pilot):
+        view = app.query_one(MapView)
+        await pilot.pause(0.6)
+        original = view._new_strip
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            built.append(args)
+            return original(*args, **kwargs)
+
+        view._new_strip = counting  # type: ignore[method-assign]
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.step == len(scenario.events)
+        shown.extend(list(view.render_line(y)) for y in range(view.size.height))
+
+    ui.drive(app, body, size=(120, 36))
+    assert shown and built == []
+
+    at_the_end = SitboardApp(scenario, step=len(scenario.events))
+
+    async def expected(pilot):
+        await settle(pilot)
+        view = at_the_end.query_one(MapView)
+        assert [list(view.render_line(y)) for y in range(view.size.height)] == shown
+
+    ui.drive(at_the_end, expected, size=(120, 36))

@@ -103,6 +103,20 @@ class MapView(Widget, can_focus=True):
         self.view = self.scene.home
         self._redraw()
 
+    def prepare(self, state: BoardState) -> None:
+        """Draw `state` at the current view and size without showing it, so that showing it later is quick.
+
+        The scene keeps what it drew (layers, labels) and the rows' strips are
+        kept by content, so the step's first showing finds them ready.
+        """
+        width, height = self.size
+        if width < 1 or height < 1:
+            return
+        frame = self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
+                                selected=self.selected)
+        for y, row in enumerate(frame.grid):
+            self._kept_strip(row, frame.shade[y] if frame.shade is not None else None, width)
+
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         state = self.state
         width, height = self.size
@@ -146,8 +160,9 @@ class MapView(Widget, can_focus=True):
     def _strip(self, y: int, width: int) -> Strip:
         if y >= len(self._rows):
             return Strip.blank(width, self.rich_style)
-        row = self._rows[y]
-        shade = self._shade[y] if self._shade is not None else None
+        return self._kept_strip(self._rows[y], self._shade[y] if self._shade is not None else None, width)
+
+    def _kept_strip(self, row: list[Cell], shade: list[str | None] | None, width: int) -> Strip:
         # Rows come back: jumping to the end and back, stepping back and forth,
         # areas off and on. The strips of the last few frames' rows are kept by
         # content (a strip is a function of its row, shading and width), which
@@ -157,7 +172,7 @@ class MapView(Widget, can_focus=True):
         strip = kept.get(key)
         if strip is None:
             strip = kept[key] = self._new_strip(row, shade, width)
-            if len(kept) > KEPT_FRAMES * len(self._rows):
+            if len(kept) > KEPT_FRAMES * max(1, len(self._rows)):
                 del kept[next(iter(kept))]  # the oldest made
         return strip
 
