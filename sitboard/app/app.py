@@ -212,8 +212,12 @@ class SitboardApp(App[int]):
         screen.AUTO_FOCUS = ""
         return screen
 
+    def _board_is_showing(self) -> bool:
+        """The board's own screen is on top: no dialog over it, and not quitting (no screens left)."""
+        return bool(self.screen_stack) and self.screen is self.screen_stack[0]
+
     def _focus_the_map(self) -> None:
-        if self.focused is None and self.screen is self.screen_stack[0]:
+        if self._board_is_showing() and self.focused is None:
             self.query_one(MapView).focus()
 
     def on_mount(self) -> None:
@@ -313,7 +317,7 @@ class SitboardApp(App[int]):
         key press: nothing of the last step (its layer of earlier flows, its
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
-        if self.step != self.timeline.steps and self.screen is self.screen_stack[0]:
+        if self.step != self.timeline.steps and self._board_is_showing():
             self.query_one(MapView).prepare(self.timeline.state_at(self.timeline.steps))
 
     def _collect_when_idle(self) -> None:

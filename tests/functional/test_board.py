@@ -435,6 +435,22 @@ def test_q_quits(syria, ui):
     assert app.return_code == 0
 
 
+def test_timers_that_fire_while_the_board_quits_do_nothing(syria, ui):
+    # The map's focus after the first frame and the unseen drawing of the last
+    # step run from timers; quitting soon after start-up can leave no screen
+    # for them (a random-use run found the drawing raising ScreenStackError).
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        await pilot.press("q")
+        await settle(pilot)
+
+    ui.drive(app, body)
+    assert not app.screen_stack
+    app._focus_the_map()
+    app._prepare_the_end()
+
+
 # -- what the panels say ----------------------------------------------------------------------
 
 
