@@ -109,21 +109,24 @@ class MapView(Widget, can_focus=True):
         The scene keeps what it drew (layers, labels) and the rows' strips are
         kept by content, so the step's first showing finds them ready.
         """
-        width, height = self.size
-        if width < 1 or height < 1:
-            return
-        frame = self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
-                                selected=self.selected)
-        for y, row in enumerate(frame.grid):
-            self._kept_strip(row, frame.shade[y] if frame.shade is not None else None, width)
+        frame = self._draw(state)
+        if frame is not None:
+            for y, row in enumerate(frame.grid):
+                self._kept_strip(row, frame.shade[y] if frame.shade is not None else None, self.size.width)
 
-    def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
-        state = self.state
+    def _draw(self, state: BoardState | None) -> Frame | None:
+        """The frame for `state` at this view, size and options; None when there is nothing to draw."""
         width, height = self.size
         if state is None or width < 1 or height < 1:
+            return None
+        return self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
+                               selected=self.selected)
+
+    def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
+        frame = self._draw(self.state)
+        if frame is None:
             return
-        frame = self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
-                                selected=self.selected)
+        width = self.size.width
         old_rows, old_shade = self._rows, self._shade
         self._frame, self._rows, self._shade = frame, frame.grid, frame.shade
         self._drawn_size = self.size
