@@ -636,6 +636,23 @@ def test_selecting_in_the_town_list_posts_town_selected(syria, ui):
     ui.drive(app, body, message_hook=messages.append)
 
 
+def test_clicking_a_key_in_the_key_bar_runs_it(syria, ui):
+    app = SitboardApp(syria)
+
+    async def body(pilot):
+        bar = app.query_one(BottomBar)
+        row = ui.screen_lines(app)[-1]
+        await pilot.click(BottomBar, offset=(row.index("Next"), 2))
+        await settle(pilot)
+        assert app.step == 1
+        await pilot.click(BottomBar, offset=(row.index("Help"), 2))
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert bar.region.y + 2 == app.size.height - 1  # the key row is the screen's last
+
+    ui.drive(app, body, size=(160, 50))
+
+
 def test_clicking_the_timeline_strip_moves_the_step(syria, ui):
     app = SitboardApp(syria)
     messages: list = []
