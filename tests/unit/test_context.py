@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import struct
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import sitboard
 from sitboard.geo.context import LAKE, SEA, Context, ContextDataError, load_context
 from sitboard.geo.projection import Projection, View
 
@@ -64,17 +64,19 @@ def test_data_file_ships_in_the_package_and_is_compact():
     assert len(data) < 3_000_000
 
 
-def test_module_uses_the_standard_library_only():
-    import sitboard.geo.context as mod
-
-    tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
-    roots = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
-    assert roots <= set(sys.stdlib_module_names) | {"__future__", "sitboard"}, roots
+def test_works_with_the_standard_library_alone():
+    """No site-packages at all (-I -S): only the standard library and sitboard itself."""
+    root = Path(sitboard.__file__).resolve().parent.parent
+    probe = (
+        f"import sys; sys.path.insert(0, {str(root)!r})\n"
+        "import sitboard.geo.context as c\n"
+        "ctx = c.load_context()\n"
+        "print(ctx.countries[ctx.country_at(34.73, 36.72)].iso_a2)\n"
+    )
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "SY"
 
 
 def test_importing_the_module_reads_no_data():
