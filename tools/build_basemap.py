@@ -185,25 +185,15 @@ def signed_area(loop) -> float:
     return s / 2 / TOPO_SCALE / TOPO_SCALE
 
 
-def classify(rings, names):
-    """Return ({edge: kind}, hole report list)."""
-    users = collections.defaultdict(list)
-    for ci, pts in rings:
-        for p, q in zip(pts, pts[1:]):
-            users[ekey(p, q)].append(ci)
+def land_holes(rings, kinds):
+    """Closed loops of once-used ("coast") edges that enclose no country.
 
-    kinds = {}
-    for k, cs in users.items():
-        if is_artificial(*k):
-            continue
-        distinct = set(cs)
-        if len(distinct) >= 2:
-            kinds[k] = "border"
-        elif len(cs) == 1:
-            kinds[k] = "coast"
-        # else: an edge used twice by the same country -> internal, dropped
-
-    # Chain once-used edges with land on the right into loops.
+    The once-used edges are chained with land on the right; a loop that closes
+    counter-clockwise (positive area) is a hole in the land.  Returns
+    ``(loop points, owning country indices, area in deg^2)`` per hole.  Also
+    used by tools/build_context.py, which gives each small hole a region of its
+    own.
+    """
     out = collections.defaultdict(list)
     for ci, pts in rings:
         for p, q in zip(pts, pts[1:]):
@@ -233,6 +223,30 @@ def classify(rings, names):
         area = signed_area(loop)
         if area <= 0:  # clockwise: outline of land
             continue
+        holes.append((loop, owners, area))
+    return holes
+
+
+def classify(rings, names):
+    """Return ({edge: kind}, hole report list)."""
+    users = collections.defaultdict(list)
+    for ci, pts in rings:
+        for p, q in zip(pts, pts[1:]):
+            users[ekey(p, q)].append(ci)
+
+    kinds = {}
+    for k, cs in users.items():
+        if is_artificial(*k):
+            continue
+        distinct = set(cs)
+        if len(distinct) >= 2:
+            kinds[k] = "border"
+        elif len(cs) == 1:
+            kinds[k] = "coast"
+        # else: an edge used twice by the same country -> internal, dropped
+
+    holes = []
+    for loop, owners, area in land_holes(rings, kinds):
         xs = [p[0] / TOPO_SCALE for p in loop]
         ys = [p[1] / TOPO_SCALE for p in loop]
         gap = area < GAP_MAX_AREA
