@@ -123,6 +123,31 @@ def bench_load(path: Path, repeat: int) -> dict[str, Any]:
     return {"cold": _stats(cold), "warm": _stats(warm)}
 
 
+def bench_reject(path: Path, repeat: int) -> dict[str, Any]:
+    """A hopeless file as large as `path`: every event's place misspelled, rejected vs loaded cold.
+
+    A bad file must be refused in about the time a good one loads: the
+    checker works out "did you mean" only for the problems it shows.
+    """
+    from sitboard.cli import rich_color_ok
+    from sitboard.errors import ScenarioError
+    from sitboard.loader import load_scenario
+
+    bad = path.with_name(f"hopeless_{path.name}")
+    bad.write_text(path.read_text(encoding="utf-8").replace("    at: t", "    at: x"), encoding="utf-8")
+    reject = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        try:
+            load_scenario(bad, color_ok=rich_color_ok, cache=False)
+        except ScenarioError:
+            pass
+        else:
+            raise AssertionError("the hopeless file was accepted")
+        reject.append(time.perf_counter() - t0)
+    return _stats(reject)
+
+
 def _board_run(scenario: Path, size: tuple[int, int], env: dict[str, str]) -> tuple[float, int]:
     elapsed, out = _first_frame([BOARD_APP, str(scenario), str(size[0]), str(size[1])], env)
     return elapsed, int(out.split()[-1])
@@ -257,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / f"synthetic_{towns}x{events}.yaml"
             path.write_text(generate(towns, events), encoding="utf-8")
             load[size] = {"bytes": path.stat().st_size, **bench_load(path, max(1, args.repeat // 2))}
+            load[size]["reject"] = bench_reject(path, max(1, args.repeat // 2))
+            load[size]["reject_ratio"] = load[size]["reject"]["median_ms"] / load[size]["cold"]["median_ms"]
         results["load"] = load
         results["scale"] = {"size": args.sizes.split(",")[-1], **bench_scale(path, args.repeat, cache)}
     # Three times the samples: the figure is a ratio close to its target, and a
@@ -275,7 +302,9 @@ def _print(r: dict[str, Any]) -> None:
     print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
     for size, s in r["load"].items():
         print(f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
-              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms")
+              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms, "
+              f"rejected with every place misspelled {s['reject']['median_ms']:.0f} ms "
+              f"({s['reject_ratio']:.2f} x cold)")
     sc = r["scale"]
     print(f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
           f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB")
