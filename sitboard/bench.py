@@ -178,7 +178,7 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none", SITBOARD_CACHE_DIR=str(cache))
     cold, warm, peak = [], [], 0
     for _ in range(max(1, repeat // 2)):
-        for entry in cache.glob("*.json"):
+        for entry in cache.glob("sitboard-*.json"):
             entry.unlink()
         elapsed, rss = _board_run(path, (200, 60), env)
         cold.append(elapsed)
