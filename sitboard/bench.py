@@ -259,9 +259,11 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="sitboard bench", description=__doc__.splitlines()[0])
-    p.add_argument("--repeat", type=int, default=7)
-    p.add_argument("--sizes", default="50x100,500x2000,2000x20000",
+    from sitboard.cli import Parser, positive_int
+
+    p = Parser(prog="sitboard bench", description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=positive_int, default=7, help="samples of each figure (from 1; default 7)")
+    p.add_argument("--sizes", type=_sizes, default="50x100,500x2000,2000x20000",
                    help="towns x events to generate, comma separated; the last is also run as a board")
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     args = p.parse_args(argv)
@@ -293,8 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
     _print(results)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        from sitboard.userfile import write_file
+
+        write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
     return 0
+
+
+def _sizes(value: str) -> str:
+    """`--sizes`: TOWNSxEVENTS[,...], each at least one town and one event."""
+    try:
+        sizes = [tuple(int(x) for x in size.lower().split("x")) for size in value.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(len(s) != 2 or min(s) < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected sizes like 50x100,500x2000 (towns x events), got {value!r}")
+    return value
 
 
 def _print(r: dict[str, Any]) -> None:
