@@ -95,6 +95,9 @@ class _Usage(Exception):
 class _OutputFailed(Exception):
     """Standard output could not take what we had to write (a sentence, exit 1)."""
 
+    def __str__(self) -> str:
+        return f"sitboard: {self.args[0]}"
+
 
 class Parser(argparse.ArgumentParser):
     """argparse, with its error messages (which quote the arguments) cleaned for the terminal."""
@@ -436,11 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Usage as exc:
         complain(f"sitboard: error: {exc}")
         return EXIT_INVALID
-    except WriteFailed as exc:
+    except (WriteFailed, _OutputFailed) as exc:
         complain(str(exc))
-        return EXIT_FAILED
-    except _OutputFailed as exc:
-        complain(f"sitboard: {exc}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
