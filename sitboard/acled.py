@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sitboard import __version__
+from sitboard.cleantext import BIDI_CONTROLS
 from sitboard.errors import Problem, ScenarioError
 from sitboard.userfile import read_bytes
 
@@ -90,7 +91,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _PLAIN = re.compile(r"[a-z][a-z0-9_-]*\Z")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
-_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# Escaped in quoted output: not printable in YAML, or (bidi formatting) able to
+# reorder the text of whoever prints the scenario to a terminal.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 def import_acled(path: str | Path) -> str:
@@ -161,7 +164,13 @@ class _Reader:
             except StopIteration:
                 return
             except csv.Error as exc:
-                self.error(reader.line_num or line, 1, f"not a readable CSV file: {exc}")
+                if "field limit" in str(exc):  # Python's csv module: 131,072 characters per field
+                    self.error(reader.line_num or line, 1,
+                               f"a field is longer than {csv.field_size_limit():,} characters (128 KiB), the most "
+                               "one field may hold (ACLED's longest, the notes, are far shorter): is this an ACLED "
+                               "export, with its quotes balanced?")
+                else:
+                    self.error(reader.line_num or line, 1, f"not a readable CSV file: {exc}")
                 raise self.stop() from None
             start, line = line, reader.line_num + 1
             if any(f.strip() for f in record):

@@ -123,6 +123,31 @@ def bench_load(path: Path, repeat: int) -> dict[str, Any]:
     return {"cold": _stats(cold), "warm": _stats(warm)}
 
 
+def bench_reject(path: Path, repeat: int) -> dict[str, Any]:
+    """A hopeless file as large as `path`: every event's place misspelled, rejected vs loaded cold.
+
+    A bad file must be refused in about the time a good one loads: the
+    checker works out "did you mean" only for the problems it shows.
+    """
+    from sitboard.cli import rich_color_ok
+    from sitboard.errors import ScenarioError
+    from sitboard.loader import load_scenario
+
+    bad = path.with_name(f"hopeless_{path.name}")
+    bad.write_text(path.read_text(encoding="utf-8").replace("    at: t", "    at: x"), encoding="utf-8")
+    reject = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        try:
+            load_scenario(bad, color_ok=rich_color_ok, cache=False)
+        except ScenarioError:
+            pass
+        else:
+            raise AssertionError("the hopeless file was accepted")
+        reject.append(time.perf_counter() - t0)
+    return _stats(reject)
+
+
 def _board_run(scenario: Path, size: tuple[int, int], env: dict[str, str]) -> tuple[float, int]:
     elapsed, out = _first_frame([BOARD_APP, str(scenario), str(size[0]), str(size[1])], env)
     return elapsed, int(out.split()[-1])
@@ -153,7 +178,7 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none", SITBOARD_CACHE_DIR=str(cache))
     cold, warm, peak = [], [], 0
     for _ in range(max(1, repeat // 2)):
-        for entry in cache.glob("*.json"):
+        for entry in cache.glob("sitboard-*.json"):
             entry.unlink()
         elapsed, rss = _board_run(path, (200, 60), env)
         cold.append(elapsed)
@@ -234,9 +259,11 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="sitboard bench", description=__doc__.splitlines()[0])
-    p.add_argument("--repeat", type=int, default=7)
-    p.add_argument("--sizes", default="50x100,500x2000,2000x20000",
+    from sitboard.cli import Parser, positive_int
+
+    p = Parser(prog="sitboard bench", description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=positive_int, default=7, help="samples of each figure (from 1; default 7)")
+    p.add_argument("--sizes", type=_sizes, default="50x100,500x2000,2000x20000",
                    help="towns x events to generate, comma separated; the last is also run as a board")
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     args = p.parse_args(argv)
@@ -257,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / f"synthetic_{towns}x{events}.yaml"
             path.write_text(generate(towns, events), encoding="utf-8")
             load[size] = {"bytes": path.stat().st_size, **bench_load(path, max(1, args.repeat // 2))}
+            load[size]["reject"] = bench_reject(path, max(1, args.repeat // 2))
+            load[size]["reject_ratio"] = load[size]["reject"]["median_ms"] / load[size]["cold"]["median_ms"]
         results["load"] = load
         results["scale"] = {"size": args.sizes.split(",")[-1], **bench_scale(path, args.repeat, cache)}
     # Three times the samples: the figure is a ratio close to its target, and a
@@ -266,8 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
     _print(results)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        from sitboard.userfile import write_file
+
+        write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
     return 0
+
+
+def _sizes(value: str) -> str:
+    """`--sizes`: TOWNSxEVENTS[,...], each at least one town and one event."""
+    try:
+        sizes = [tuple(int(x) for x in size.lower().split("x")) for size in value.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(len(s) != 2 or min(s) < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected sizes like 50x100,500x2000 (towns x events), got {value!r}")
+    return value
 
 
 def _print(r: dict[str, Any]) -> None:
@@ -275,7 +317,9 @@ def _print(r: dict[str, Any]) -> None:
     print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
     for size, s in r["load"].items():
         print(f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
-              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms")
+              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms, "
+              f"rejected with every place misspelled {s['reject']['median_ms']:.0f} ms "
+              f"({s['reject_ratio']:.2f} x cold)")
     sc = r["scale"]
     print(f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
           f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB")

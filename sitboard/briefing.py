@@ -13,9 +13,9 @@ list or table, break a table cell (`|`, line breaks) or become a link or HTML.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from sitboard.cleantext import clean_lines as _clean
 from sitboard.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
 from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
 from sitboard.timeline import BoardState, Tally, Timeline
@@ -23,9 +23,6 @@ from sitboard.timeline import BoardState, Tally, Timeline
 NONE = "—"  # an empty table cell / a value not given
 ARROW = "→"
 
-# Explicit bidi formatting characters: a Markdown renderer does its own bidi,
-# and an override could make a name reorder the text around it.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Inline characters that Markdown (CommonMark + GFM tables/strikethrough) could
 # read as syntax anywhere in a line. `|` is escaped everywhere, not only in
 # cells, so that two lines of prose can never turn into a table.
@@ -229,24 +226,6 @@ def _table(rows: list[list[str]], right: Iterable[int] = ()) -> list[str]:
 
 
 # -- escaping ---------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    """Drop control, bidi formatting and lone surrogate characters; keep line breaks as `\\n`."""
-    text = text.replace("\r\n", "\n")
-    out: list[str] = []
-    for ch in text:
-        if ch in _BIDI_CONTROLS:
-            continue
-        if ch in "\n\r\v\f\x85\u2028\u2029":
-            out.append("\n")
-        elif ch == "\t":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cs"):
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _escape(text: str) -> str:

@@ -1,19 +1,46 @@
 """A cache of validated scenarios, so that opening an unchanged file is fast.
 
 Parsing and validating a large scenario takes most of a second; reading back
-the result of an earlier validation takes a fraction of that. Entries are
-keyed by a hash of the file's bytes (and sitboard's version), stored as plain
-JSON (data only, nothing that could run) in the user's cache directory, and
-never trusted: an entry that is missing, unreadable, from another version, or
-whose references do not hold together is ignored and replaced. Deleting the
-directory is always safe. `SITBOARD_CACHE_DIR=off` turns the cache off.
+the result of an earlier validation takes a fraction of that. An entry is a
+faster path to the same answer, never a different one: whatever is in the
+cache directory, sitboard shows what the file says or refuses it as the
+checker would, and never crashes on an entry.
+
+- Entries are keyed by a hash of the file's bytes (and sitboard's version),
+  and stored as plain JSON (data only, nothing that could run), each in a file
+  `sitboard-<hash>.json` in the user's cache directory.
+- Each entry is sealed with a keyed BLAKE2b MAC over its hash and its content.
+  The key is 32 random bytes in `sitboard-cache.key` in the same directory,
+  created on first use, readable by its owner only. An entry is trusted only
+  if its MAC matches, and it and the key are regular files owned by the
+  current user that no one else can write (the key: read). Anyone else who can
+  write to the directory can therefore delete entries but not forge, edit or
+  swap them: a file's bytes cannot be paired with another file's entry.
+- What is read is then held to the model's invariants (ids resolve, times
+  ordered, coordinates finite and in range, bounds ordered, counts within
+  `MAX_PEOPLE`, every field of its type), in case the key leaked or a bug
+  wrote a bad entry.
+- Any failure is a cache miss, silently: the file is read and checked again
+  and the entry rewritten.
+- Only files the cache writes are ever deleted: its own entries beyond the
+  newest `KEEP`, and its own temporaries (`.sitboard-*.tmp`) left for more than
+  `STALE_SECONDS` by a process that died while writing. `SITBOARD_CACHE_DIR`
+  may point at a folder shared with other files; they are never touched.
+
+Deleting the directory is always safe. `SITBOARD_CACHE_DIR=off` turns the cache
+off. The key is read once per process; checking the MAC of the bundled
+scenario's entry costs well under a millisecond of start-up.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import math
 import os
+import re
+import stat
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +53,14 @@ try:
     from _blake2 import blake2b
 except ImportError:  # an interpreter without the built-in module
     from hashlib import blake2b
+from _operator import _compare_digest as same_digest  # hmac.compare_digest, without importing hmac (and OpenSSL)
+
 from sitboard.model import (
+    CONFIDENCES,
+    LINE_KINDS,
+    MAX_PEOPLE,
     RESERVED_HOLDERS,
+    TOWN_KINDS,
     Bounds,
     Event,
     EventTime,
@@ -41,9 +74,21 @@ from sitboard.model import (
     Source,
     Town,
 )
+from sitboard.palette import color_valid
+from sitboard.userfile import NotRegular, read_regular, write_file
 
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 KEEP = 24  # entries kept; a live board writes one per saved edit
+STALE_SECONDS = 600  # a temporary this old belongs to a writer that died
+PREFIX = "sitboard-"
+KEY_NAME = "sitboard-cache.key"
+KEY_BYTES = 32
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # an entry for the largest scenario (32 MiB) is far smaller
+_ENTRY = re.compile(r"sitboard-[0-9a-f]{64}\.json\Z")
+# write_file's temporaries for our files: `.<name>.<random hex>.tmp`
+_TEMPORARY = re.compile(r"\.sitboard-(?:[0-9a-f]{64}\.json|cache\.key)\.[0-9a-f]+\.tmp\Z")
+
+_keys: dict[Path, bytes] = {}  # per directory: read once per process
 
 
 def cache_dir() -> Path | None:
@@ -54,33 +99,57 @@ def cache_dir() -> Path | None:
     return Path(base) / "sitboard"
 
 
+def _digest(data: bytes) -> bytes:
+    return blake2b(f"{__version__}/{ENTRY_FORMAT}\0".encode() + data, digest_size=32).digest()
+
+
 def entry_path(data: bytes) -> Path | None:
+    """Where the entry for a file with these bytes lives (None: the cache is off)."""
     directory = cache_dir()
     if directory is None:
         return None
-    digest = blake2b(f"{__version__}/{ENTRY_FORMAT}\0".encode() + data, digest_size=32).hexdigest()
-    return directory / f"{digest}.json"
+    return directory / f"{PREFIX}{_digest(data).hex()}.json"
 
 
-def load(data: bytes, file: str) -> Scenario | None:
-    """The scenario cached for exactly these bytes, or None."""
-    path = entry_path(data)
-    if path is None:
+def _seal(key: bytes, digest: bytes, payload: bytes) -> bytes:
+    return blake2b(digest + payload, key=key, digest_size=32).hexdigest().encode()
+
+
+def _ours(info: os.stat_result, private: bool) -> bool:
+    """Owned by this user, and writable (if `private`, readable too) by no one else."""
+    others = 0o077 if private else 0o022
+    return info.st_uid == os.getuid() and not info.st_mode & others
+
+
+def load(data: bytes, file: str, color_ok: Any = None) -> Scenario | None:
+    """The scenario cached for exactly these bytes, or None.
+
+    `color_ok` judges colour names as the checker does (the core cannot ask Rich).
+    """
+    directory = cache_dir()
+    if directory is None:
+        return None
+    key = _key(directory, create=False)
+    if key is None:
+        return None
+    digest = _digest(data)
+    try:
+        raw, info = read_regular(directory / f"{PREFIX}{digest.hex()}.json", MAX_ENTRY_BYTES, follow=False)
+    except (OSError, NotRegular, ValueError):
+        return None
+    if not _ours(info, private=False) or len(raw) > MAX_ENTRY_BYTES:
+        return None
+    mac, _, payload = raw.partition(b"\n")
+    if not same_digest(mac, _seal(key, digest, payload)):
         return None
     enabled = gc.isenabled()
     gc.disable()  # as when parsing: many small objects, none of them garbage
     try:
-        raw = json.loads(path.read_bytes())
-        if raw.get("format") != ENTRY_FORMAT or raw.get("version") != __version__:
+        plain = json.loads(payload)
+        if plain.get("format") != ENTRY_FORMAT or plain.get("version") != __version__:
             return None
-        return from_plain(raw["scenario"], file)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - corrupt or tampered: forget it, the file will be read again
-        try:
-            path.unlink()
-        except OSError:
-            pass
+        return from_plain(plain["scenario"], file, color_ok)
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, the file itself is the answer
         return None
     finally:
         if enabled:
@@ -89,29 +158,118 @@ def load(data: bytes, file: str) -> Scenario | None:
 
 def store(data: bytes, scenario: Scenario) -> None:
     """Remember a validated scenario; a cache that cannot be written is simply not used."""
-    path = entry_path(data)
-    if path is None:
+    directory = cache_dir()
+    if directory is None:
         return
-    payload = json.dumps({"format": ENTRY_FORMAT, "version": __version__, "scenario": to_plain(scenario)},
-                         ensure_ascii=False, separators=(",", ":"))
     try:
-        import tempfile  # only when writing an entry
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(payload)
-        os.replace(tmp, path)  # readers see the old entry or the new one, never half of one
-        _prune(path.parent)
-    except OSError:
+        payload = json.dumps({"format": ENTRY_FORMAT, "version": __version__, "scenario": to_plain(scenario)},
+                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = _key(directory, create=True)
+        if key is None:
+            return
+        digest = _digest(data)
+        # written whole and renamed: readers see the old entry or the new one, never half of one
+        write_file(directory / f"{PREFIX}{digest.hex()}.json", _seal(key, digest, payload) + b"\n" + payload,
+                   mode=0o600, durable=False)
+        _prune(directory)
+    except (OSError, ValueError, TypeError):
         return
+
+
+def _key(directory: Path, *, create: bool) -> bytes | None:
+    """The directory's MAC key, made if `create` and missing; None if there is none to trust."""
+    known = _keys.get(directory)
+    if known is not None:
+        return known
+    path = directory / KEY_NAME
+    try:
+        key = _read_key(path)
+        if key is None and create:
+            _make_key(path, replace=True)  # ours but readable by others, or damaged: a new key
+            key = _read_key(path)
+    except FileNotFoundError:
+        if not create:
+            return None
+        try:
+            _make_key(path, replace=False)
+            key = _read_key(path)
+        except OSError:
+            return None
+    except OSError:
+        return None
+    if key is not None:
+        _keys[directory] = key
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key, info = read_regular(path, KEY_BYTES, follow=False)
+    except NotRegular:
+        return None
+    if info.st_uid != os.getuid():  # someone else's key: never ours to trust or replace
+        raise PermissionError(path)
+    return key if _ours(info, private=True) and len(key) == KEY_BYTES else None
+
+
+def _make_key(path: Path, *, replace: bool) -> None:
+    """A new random key, in place at once: linked into place unless another process made one first."""
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            os.write(fd, os.urandom(KEY_BYTES))
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # fails if it exists: the first key made wins, and every process uses it
+        except FileExistsError:
+            pass
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
 
 
 def _prune(directory: Path) -> None:
-    """Keep the most recently written entries; every edit of a file makes a new one."""
-    entries = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
-        old.unlink(missing_ok=True)
+    """Keep the newest entries (every edit of a file makes one) and drop our dead writers' temporaries.
+
+    Only names the cache itself gives, owned by this user, are deleted.
+    """
+    entries: list[tuple[float, str]] = []
+    now = time.time()
+    uid = os.getuid()
+    with os.scandir(directory) as listing:
+        for item in listing:
+            name = item.name
+            if not (_ENTRY.match(name) or _TEMPORARY.match(name)):
+                continue
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != uid:
+                continue
+            if name[0] == ".":
+                if now - info.st_mtime > STALE_SECONDS:
+                    _remove(directory / name)
+            else:
+                entries.append((info.st_mtime, name))
+    entries.sort(reverse=True)
+    for _, name in entries[KEEP:]:
+        _remove(directory / name)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 # -- to and from plain data ---------------------------------------------------------
@@ -147,17 +305,17 @@ def _time(text: str) -> EventTime:
     return EventTime.of(text, value)
 
 
-def from_plain(d: dict[str, Any], file: str) -> Scenario:
-    factions = tuple(Faction(i, n, c, m, bool(g)) for i, n, c, m, g in d["factions"])
-    towns = tuple(Town(i, n, float(la), float(lo), k, p, c) for i, n, la, lo, k, p, c in d["towns"])
+def from_plain(d: dict[str, Any], file: str, color_ok: Any = None) -> Scenario:
+    factions = tuple(Faction(i, n, c, m, g) for i, n, c, m, g in d["factions"])
+    towns = tuple(Town(i, n, la, lo, k, p, c) for i, n, la, lo, k, p, c in d["towns"])
     sources = tuple(Source(*x) for x in d["sources"])
     b = d["bounds"]
-    lines = tuple(MapLine(n, k, tuple((float(p[0]), float(p[1])) for p in pts), tuple(via))
-                  for n, k, pts, via in d["lines"])
+    lines = tuple(MapLine(n, k, tuple((p[0], p[1]) for p in pts), tuple(via)) for n, k, pts, via in d["lines"])
+    times: dict[str, EventTime] = {}
     events = tuple(
         Event(
-            index=i, time=_time(t), title=title, text=text, kind=kind,
-            at=None if at is None else Place(float(at[0]), float(at[1]), at[2]),
+            index=i, time=times.get(t) or times.setdefault(t, _time(t)), title=title, text=text, kind=kind,
+            at=None if at is None else Place(at[0], at[1], at[2]),
             actors=tuple(actors), control=tuple((c[0], c[1]) for c in control),
             flows=tuple(Flow(o, dst, p, est) for o, dst, p, est in flows),
             sources=tuple(srcs), confidence=conf, mark=None if mark is None else Mark(mark[0], mark[1]),
@@ -169,33 +327,84 @@ def from_plain(d: dict[str, Any], file: str) -> Scenario:
         towns=towns, sources=sources, map=MapSettings(None if b is None else Bounds(*b), lines), events=events,
         resolved=tuple((tid, text) for tid, text in d["resolved"]),
     )
-    _check(scenario)
+    _check(scenario, color_ok)
     return scenario
 
 
-def _check(s: Scenario) -> None:
-    """The invariants the rest of sitboard relies on; a cache entry must meet them too."""
+def _text(value: object) -> bool:
+    return type(value) is str
+
+
+def _maybe_text(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def _coordinate(value: object, limit: float) -> bool:
+    return type(value) in (float, int) and math.isfinite(value) and -limit <= value <= limit  # type: ignore[operator,arg-type]
+
+
+def _people(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_PEOPLE
+
+
+def _check(s: Scenario, color_ok: Any = None) -> None:
+    """What the checker guarantees of every scenario, asked again of one read back from the cache."""
     towns = s.town_index
     factions = s.faction_by_id
     holders = set(factions) | set(RESERVED_HOLDERS)
     sources = s.source_by_id
+    if not (_text(s.title) and _maybe_text(s.subtitle) and _maybe_text(s.summary)):
+        raise ValueError("cache entry: title")
     if not s.factions or not s.towns or len(towns) != len(s.towns) or len(factions) != len(s.factions):
         raise ValueError("cache entry: ids missing or repeated")
-    if any(t.control not in holders for t in s.towns):
-        raise ValueError("cache entry: unknown holder")
+    for f in s.factions:
+        if not (_text(f.id) and _text(f.name) and _text(f.color) and color_valid(f.color, color_ok)
+                and _text(f.mark) and len(f.mark) == 1 and " " <= f.mark <= "~" and type(f.color_given) is bool):
+            raise ValueError("cache entry: faction")
+    for t in s.towns:
+        if not (_text(t.id) and _text(t.name) and _coordinate(t.lat, 90) and _coordinate(t.lon, 180)
+                and t.kind in TOWN_KINDS and (t.population is None or _people(t.population))
+                and t.control in holders):
+            raise ValueError("cache entry: town")
+    if not all(_text(x.id) and _text(x.name) and _maybe_text(x.kind) and _maybe_text(x.url) for x in s.sources):
+        raise ValueError("cache entry: source")
+    if len(sources) != len(s.sources):
+        raise ValueError("cache entry: source ids repeated")
+    b = s.map.bounds
+    if b is not None and not (_coordinate(b.west, 180) and _coordinate(b.east, 180) and _coordinate(b.south, 90)
+                              and _coordinate(b.north, 90) and b.south < b.north and b.west < b.east):
+        raise ValueError("cache entry: bounds")
+    for ln in s.map.lines:
+        if not (_text(ln.name) and ln.kind in LINE_KINDS and len(ln.points) >= 2
+                and all(_coordinate(la, 90) and _coordinate(lo, 180) for la, lo in ln.points)
+                and all(v in towns for v in ln.via)):
+            raise ValueError("cache entry: line")
+    if not all(type(r) is tuple and len(r) == 2 and r[0] in towns and _text(r[1]) for r in s.resolved):
+        raise ValueError("cache entry: resolved towns")
     previous = None
+    places: set[Place] = set()  # a long timeline repeats its places: each is checked once
     for e in s.events:
         key = e.time.sort_key
         if previous is not None and key < previous:
             raise ValueError("cache entry: time goes backwards")
         previous = key
-        if e.at is not None and e.at.town is not None and e.at.town not in towns:
-            raise ValueError("cache entry: unknown place")
+        if not (_text(e.title) and _maybe_text(e.text) and _maybe_text(e.kind)
+                and (e.confidence is None or e.confidence in CONFIDENCES)):
+            raise ValueError("cache entry: event text")
+        at = e.at
+        if at is not None and at not in places:
+            if not (_coordinate(at.lat, 90) and _coordinate(at.lon, 180)
+                    and (at.town is None or (at.town in towns and s.towns[towns[at.town]][2:4] == (at.lat, at.lon)))):
+                raise ValueError("cache entry: place")
+            places.add(at)
         if any(a not in factions for a in e.actors) or any(x not in sources for x in e.sources):
             raise ValueError("cache entry: unknown actor or source")
         if any(t not in towns or h not in holders for t, h in e.control):
             raise ValueError("cache entry: unknown town or holder")
-        if any(f.origin not in towns or f.destination not in towns for f in e.flows):
-            raise ValueError("cache entry: unknown flow end")
-    if any(v not in towns for ln in s.map.lines for v in ln.via):
-        raise ValueError("cache entry: unknown town on a line")
+        for f in e.flows:
+            if not (f.origin in towns and f.destination in towns and (f.people is None or _people(f.people))
+                    and _maybe_text(f.estimate)):
+                raise ValueError("cache entry: flow")
+        mark = e.mark
+        if mark is not None and not (type(mark.line) is int and type(mark.column) is int):
+            raise ValueError("cache entry: position")

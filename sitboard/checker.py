@@ -18,6 +18,7 @@ from sitboard.loader import ColorCheck
 from sitboard.model import (
     CONFIDENCES,
     LINE_KINDS,
+    MAX_PEOPLE,
     RESERVED_HOLDERS,
     TOWN_KINDS,
     UNKNOWN,
@@ -41,7 +42,6 @@ MAX_PROBLEMS = 50
 FORMAT_VERSION = 1
 
 _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
-_HEX = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 
 
 # Keys of each mapping: name -> required.
@@ -85,7 +85,7 @@ def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
     if checker.problems or scenario is None:
         # The checker walks section by section; the author reads top to bottom.
         checker.problems.sort(key=lambda p: (p.line, p.column))
-        shown = checker.problems[:MAX_PROBLEMS]
+        shown = [checker.with_hint(p) for p in checker.problems[:MAX_PROBLEMS]]
         raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped,
                             counting_stopped=stopped)
     return scenario
@@ -102,6 +102,18 @@ def _nearest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+def _quoted(text: str, limit: int = 60) -> str:
+    """`text` as a message quotes it: a 3,600-digit number or a page of text is not repeated whole."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit // 2]!r}... ({len(text):,} characters)"
+
+
+def _number_text(text: str) -> str:
+    """A number as written, shortened the same way, without quotes when it is short."""
+    return text if len(text) <= 24 else _quoted(text, 24)
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, Map):
         return "a mapping"
@@ -109,7 +121,7 @@ def _describe(node: Node) -> str:
         return "a list"
     if node.tag == NULL:
         return "nothing (null)"
-    return repr(node.text)
+    return _quoted(node.text)
 
 
 class _Checker:
@@ -120,6 +132,10 @@ class _Checker:
         self.color_ok = color_ok
         self.problems: list[Problem] = []
         self.dropped = 0
+        # "did you mean ...?" costs a fuzzy search through every id: it is
+        # worked out only for the problems that are shown (the first 50), not
+        # for the thousands a hopeless file has. id(problem) -> (word, choices, where).
+        self.hints: dict[int, tuple[str, Collection[str], int]] = {}
         self.seen_factions: dict[str, Scalar] = {}
         self.seen_towns: dict[str, Town | None] = {}
         self.resolved: list[tuple[str, str]] = []
@@ -130,13 +146,26 @@ class _Checker:
 
     # -- reporting -----------------------------------------------------------
 
-    def error(self, node: Node | Scalar, path: str, message: str) -> None:
+    def error(self, node: Node | Scalar, path: str, message: str, *,
+              near: tuple[str, Collection[str]] | None = None, then: str = "") -> None:
+        """Report a problem; `near` = (word, choices) adds a did-you-mean between `message` and `then`."""
         if len(self.problems) >= MAX_PROBLEMS * 4:
             self.dropped += 1
             if self.dropped > 10_000:
                 raise _TooMany
             return
-        self.problems.append(Problem(self.file, node.line, node.column, path, message))
+        problem = Problem(self.file, node.line, node.column, path, message + then)
+        self.problems.append(problem)
+        if near is not None:
+            self.hints[id(problem)] = (near[0], near[1], len(message))
+
+    def with_hint(self, problem: Problem) -> Problem:
+        hint = self.hints.get(id(problem))
+        if hint is None:
+            return problem
+        word, choices, at = hint
+        message = problem.message
+        return problem._replace(message=message[:at] + _nearest(word, choices) + message[at:])
 
     # -- shapes --------------------------------------------------------------
 
@@ -162,7 +191,8 @@ class _Checker:
                 self.error(key, kpath, f"duplicate key (first given at line {first.line})")
             else:
                 allowed = ", ".join(spec)
-                self.error(key, kpath, f"unknown key{_nearest(name, spec)}; expected one of: {allowed} (or an 'x-' key)")
+                self.error(key, kpath, "unknown key", near=(name, spec),
+                           then=f"; expected one of: {allowed} (or an 'x-' key)")
         for name, required in spec.items():
             if required and name not in found:
                 self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
@@ -200,7 +230,7 @@ class _Checker:
         if value is None:
             return None
         if not _ID.match(value):
-            self.error(node, path, f"{value!r} is not a valid id: use letters, digits, '_' and '-'")
+            self.error(node, path, f"{_quoted(value)} is not a valid id: use letters, digits, '_' and '-'")
             return None
         return value
 
@@ -213,17 +243,21 @@ class _Checker:
         except OverflowError:  # an integer too large for a float is out of any range
             value = math.inf
         if not math.isfinite(value) or not low <= value <= high:
-            self.error(node, path, f"{node.text} is out of range: expected a number from {low:g} to {high:g}")
+            self.error(node, path, f"{_number_text(node.text)} is out of range: expected a number from {low:g} to {high:g}")
             return None
         return value
 
     def count(self, node: Node, path: str) -> int | None:
+        expected = "a non-negative whole number"
         if not isinstance(node, Scalar) or node.tag != INT or isinstance(node.value, bool):
-            self.error(node, path, f"expected a non-negative whole number, found {_describe(node)}")
+            self.error(node, path, f"expected {expected}, found {_describe(node)}")
             return None
         value = int(node.value)  # type: ignore[arg-type]
         if value < 0:
-            self.error(node, path, f"{node.text} is negative: expected a non-negative whole number")
+            self.error(node, path, f"{_number_text(node.text)} is negative: expected {expected}")
+            return None
+        if value > MAX_PEOPLE:  # also keeps every total printable (Python will not print 4,300 digits)
+            self.error(node, path, f"{_number_text(node.text)} is too large: expected at most {MAX_PEOPLE:,}")
             return None
         return value
 
@@ -232,7 +266,8 @@ class _Checker:
         if value is None:
             return None
         if value not in options:
-            self.error(node, path, f"{value!r} is not allowed{_nearest(value, options)}; expected one of: {', '.join(options)}")
+            self.error(node, path, f"{_quoted(value)} is not allowed", near=(value, options),
+                       then=f"; expected one of: {', '.join(options)}")
             return None
         return value
 
@@ -241,7 +276,7 @@ class _Checker:
         if value is None:
             return None
         if value not in known:  # `known` is a dict or list; never copy it (a big file would go quadratic)
-            self.error(node, path, f"unknown {what} {value!r}{_nearest(value, known)}")
+            self.error(node, path, f"unknown {what} {_quoted(value)}", near=(value, known))
             return None
         return value
 
@@ -305,10 +340,10 @@ class _Checker:
             if fid is not None:
                 id_node = f["id"][1]
                 if fid in RESERVED_HOLDERS:
-                    self.error(id_node, f"{path}.id", f"{fid!r} is reserved and cannot be a faction id")
+                    self.error(id_node, f"{path}.id", f"{_quoted(fid)} is reserved and cannot be a faction id")
                     fid = None
                 elif fid in seen:
-                    self.error(id_node, f"{path}.id", f"duplicate faction id {fid!r} (first at line {seen[fid].line})")
+                    self.error(id_node, f"{path}.id", f"duplicate faction id {_quoted(fid)} (first at line {seen[fid].line})")
                     fid = None
                 else:
                     seen[fid] = id_node  # type: ignore[assignment]
@@ -325,11 +360,8 @@ class _Checker:
         value = self.text(node, path)
         if value is None:
             return None
-        ok = bool(_HEX.match(value)) if value.startswith("#") else (
-            self.color_ok(value) if self.color_ok else bool(re.fullmatch(r"[a-z0-9_]+", value))
-        )
-        if not ok:
-            self.error(node, path, f"{value!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'")
+        if not palette.color_valid(value, self.color_ok):
+            self.error(node, path, f"{_quoted(value)} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'")
             return None
         return value
 
@@ -338,7 +370,7 @@ class _Checker:
         if value is None:
             return None
         if len(value) != 1 or not " " <= value <= "~":
-            self.error(node, path, f"expected one printable ASCII character, found {value!r}")
+            self.error(node, path, f"expected one printable ASCII character, found {_quoted(value)}")
             return None
         return value
 
@@ -347,8 +379,8 @@ class _Checker:
         if value is None:
             return None
         if value not in holders:
-            self.error(node, path, f"unknown holder {value!r}{_nearest(value, holders)}: "
-                       "expected a faction id, 'contested' or 'unknown'")
+            self.error(node, path, f"unknown holder {_quoted(value)}", near=(value, holders),
+                       then=": expected a faction id, 'contested' or 'unknown'")
             return None
         return value
 
@@ -367,7 +399,7 @@ class _Checker:
             tid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
             if tid is not None:
                 if tid in seen:
-                    self.error(f["id"][1], f"{path}.id", f"duplicate town id {tid!r} (first at line {seen[tid].line})")
+                    self.error(f["id"][1], f"{path}.id", f"duplicate town id {_quoted(tid)} (first at line {seen[tid].line})")
                     tid = None
                 else:
                     seen[tid] = f["id"][1]  # type: ignore[assignment]
@@ -405,7 +437,7 @@ class _Checker:
             self.error(node, path, str(exc))
             return None
         if code is None:
-            self.error(node, path, f"unknown country {value!r}: expected an ISO 3166 code (SY, SYR) or a country name")
+            self.error(node, path, f"unknown country {_quoted(value)}: expected an ISO 3166 code (SY, SYR) or a country name")
         return code
 
     def gazetteer_place(self, entry: Node, path: str, tid: str | None, name: str,
@@ -435,7 +467,7 @@ class _Checker:
             sid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
             if sid is not None:
                 if sid in seen:
-                    self.error(f["id"][1], f"{path}.id", f"duplicate source id {sid!r} (first at line {seen[sid].line})")
+                    self.error(f["id"][1], f"{path}.id", f"duplicate source id {_quoted(sid)} (first at line {seen[sid].line})")
                     sid = None
                 else:
                     seen[sid] = f["id"][1]  # type: ignore[assignment]
@@ -594,12 +626,12 @@ class _Checker:
             else:
                 value = datetime.fromisoformat(raw)
         except ValueError:
-            self.error(node, path, f"{expected}, found {raw!r}")
+            self.error(node, path, f"{expected}, found {_quoted(raw)}")
             return None
         try:
             when = EventTime.of(raw, value)
         except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before the first representable UTC instant
-            self.error(node, path, f"{raw!r} is out of range: it cannot be converted to UTC")
+            self.error(node, path, f"{_quoted(raw)} is out of range: it cannot be converted to UTC")
             return None
         self.times[node.text] = when
         return when

@@ -2,6 +2,12 @@
 
 Exit codes: 0 success, 2 invalid input or usage, 1 could not write output,
 130 interrupted. No traceback reaches the user unless SITBOARD_DEBUG is set.
+
+Everything printed goes through `say` (standard output) or `complain`
+(standard error), which clean it for the terminal: a scenario's keys, a file's
+name or an argument could otherwise carry escape sequences (OSC 52 writes to
+the clipboard) or bidi overrides. Exports and imports printed to standard
+output are data, already made inert by their writers.
 """
 
 from __future__ import annotations
@@ -11,13 +17,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sitboard import __version__
 from sitboard.bundled import default_scenario
+from sitboard.cleantext import escape_in_quotes, for_terminal
 from sitboard.errors import ScenarioError
 from sitboard.loader import load_scenario, read_scenario
 from sitboard.model import Scenario
+from sitboard.userfile import WriteFailed, reason, same_file, write_file
 
 if TYPE_CHECKING:
     from sitboard.app import SitboardApp
@@ -52,16 +60,23 @@ def read(path: str | Path) -> Scenario:
     return load_scenario(path, color_ok=rich_color_ok, cache=True)
 
 
-def _step_arg(value: str) -> int | str:
-    if value == "end":
-        return value
+def _whole(value: str, low: int, noun: str, alternative: str = "") -> int:
+    """An argument that is a whole number from `low`, or a usage error naming what was expected."""
     try:
-        step = int(value)
+        number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a step number or 'end', got {value!r}") from None
-    if step < 0:
-        raise argparse.ArgumentTypeError(f"expected a step number from 0, got {value}")
-    return step
+        raise argparse.ArgumentTypeError(f"expected {noun}{alternative}, got {value!r}") from None
+    if number < low:
+        raise argparse.ArgumentTypeError(f"expected {noun} from {low}, got {value}")
+    return number
+
+
+def _step_arg(value: str) -> int | str:
+    return value if value == "end" else _whole(value, 0, "a step number", " or 'end'")
+
+
+def positive_int(value: str) -> int:
+    return _whole(value, 1, "a whole number")
 
 
 def _resolve_step(step: int | str, steps: int, file: str) -> int:
@@ -77,8 +92,84 @@ class _Usage(Exception):
     pass
 
 
+class _OutputFailed(Exception):
+    """Standard output could not take what we had to write (a sentence, exit 1)."""
+
+    def __str__(self) -> str:
+        return f"sitboard: {self.args[0]}"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error messages (which quote the arguments) cleaned for the terminal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, for_terminal(f"{self.prog}: error: {message}") + "\n")
+
+
+def say(text: str) -> None:
+    """A line (or lines) of results on standard output, cleaned for the terminal."""
+    emit((for_terminal(text) + "\n").encode("utf-8"))
+
+
+def emit(data: bytes) -> None:
+    """Bytes to standard output, or `_OutputFailed` with a sentence (a full disk, a closed pipe)."""
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed (`>&-`)
+        raise _OutputFailed("standard output is closed: nothing can be written (use -o FILE)")
+    try:
+        stream.flush()
+        buffer = stream.buffer  # bytes: UTF-8, whatever the locale says
+        view = memoryview(data)
+        while view:
+            # A pipe whose reader leaves mid-write gives a short count, not an
+            # error: the next write is the one that fails.
+            written = buffer.write(view)
+            if not written:
+                raise BrokenPipeError
+            view = view[written:]
+        buffer.flush()
+    except BrokenPipeError:
+        # The reader left (`| head -c1`): point the descriptor at /dev/null so
+        # that Python's own flush at exit does not fail a second time.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):
+            pass
+        raise _OutputFailed("standard output was closed before everything was written "
+                            "(the program reading it stopped)") from None
+    except OSError as exc:
+        raise _OutputFailed(f"cannot write to standard output: {reason(exc)}") from None
+
+
+def complain(text: str) -> None:
+    """A message on standard error, cleaned for the terminal; nowhere to say it is not an error."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(for_terminal(text) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def refuse_input(out: str, source: str, what: str) -> None:
+    """`_Usage` if the output file `out` is the input `source` under any name (a hard link, a symlink)."""
+    if same_file(out, source):
+        other_name = os.path.abspath(out) != os.path.abspath(source)
+        raise _Usage(f"{out}: refusing to overwrite {what} itself"
+                     + (" (it is the same file under another name: a link)" if other_name else ""))
+
+
+def write_output(out: str, source: str, what: str, data: bytes) -> None:
+    """Write `data` to the file `out` whole or not at all, never over `source` (the input)."""
+    refuse_input(out, source, what)
+    write_file(out, data)
+
+
 def board_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
         epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
@@ -97,13 +188,13 @@ def board_parser() -> argparse.ArgumentParser:
 
 
 def check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sitboard check", description="Validate scenario files.")
+    p = Parser(prog="sitboard check", description="Validate scenario files.")
     p.add_argument("files", nargs="+", metavar="FILE")
     return p
 
 
 def export_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sitboard export",
         description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
         "svg (the board as it looks), txt (the same as text).",
@@ -149,14 +240,16 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def import_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sitboard import", description="Make a scenario from another tool's data.")
+    p = Parser(prog="sitboard import", description="Make a scenario from another tool's data.")
     sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
     a = sources.add_parser(
         "acled", prog="sitboard import acled", help="an ACLED export (CSV)",
         description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
         "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
         "control (to actor1); every town starts 'unknown'.",
-        epilog="ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
+        epilog="Limits: the CSV may be up to 128 MiB, and one field up to 131,072 characters (128 KiB, "
+        "Python's csv limit); a longer field is an error, with its line. "
+        "ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
     )
     a.add_argument("csv", metavar="CSV", help="the export, as downloaded (UTF-8)")
     a.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
@@ -167,25 +260,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     from sitboard.acled import import_acled
 
     text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
-    if not args.output:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-        return EXIT_OK
-    out = Path(args.output)
-    if out.resolve() == Path(args.csv).resolve():
-        raise _Usage(f"{args.output}: refusing to overwrite the CSV itself")
-    try:
-        out.write_bytes(text.encode("utf-8"))
-    except OSError as exc:
-        print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_FAILED
+    if args.output:
+        write_output(args.output, args.csv, "the CSV", text.encode("utf-8"))
+    else:
+        emit(text.encode("utf-8"))
     return EXIT_OK
 
 
 def locate_parser() -> argparse.ArgumentParser:
     from sitboard.gazetteer import ATTRIBUTION  # reads no data on import
 
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sitboard locate",
         description="Find places by name, offline: coordinates, population and country of every GeoNames place "
         "of 15,000+ people called NAME (own names first, then alternate names; case, diacritics and "
@@ -205,15 +290,13 @@ def cmd_locate(args: argparse.Namespace) -> int:
     except gazetteer.UnknownCountry as exc:
         raise _Usage(str(exc)) from None
     except gazetteer.GazetteerError as exc:
-        print(f"sitboard locate: error: {exc}", file=sys.stderr)
+        complain(f"sitboard locate: error: {exc}")
         return EXIT_FAILED
     if not places:
         where = f" in {args.country}" if args.country else ""
-        print(f"sitboard locate: no place called {args.name!r}{where} in the gazetteer", file=sys.stderr)
+        complain(f"sitboard locate: no place called {args.name!r}{where} in the gazetteer")
         return EXIT_INVALID
-    lines = [gazetteer.describe(p) for p in places]
-    sys.stdout.buffer.write(("\n".join(lines) + "\n").encode("utf-8"))
-    sys.stdout.flush()
+    say("\n".join(gazetteer.describe(p) for p in places))
     return EXIT_OK
 
 
@@ -238,16 +321,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             s = read(file)
         except ScenarioError as exc:
-            print(exc, file=sys.stderr)
+            complain(str(exc))
             status = EXIT_INVALID
             continue
-        print(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+        say(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
         if s.resolved:
             from sitboard.gazetteer import ATTRIBUTION
 
-            print(f"{file}: {len(s.resolved)} town(s) placed from the gazetteer ({ATTRIBUTION.rstrip('.')}):")
+            say(f"{file}: {len(s.resolved)} town(s) placed from the gazetteer ({ATTRIBUTION.rstrip('.')}):")
             for town_id, match in s.resolved:
-                print(f"  {town_id}: {match}")
+                say(f"  {town_id}: {match}")
     return status
 
 
@@ -255,21 +338,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from sitboard.timeline import Timeline
 
     scenario = read(args.file)
+    if args.output:
+        refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
     step = _resolve_step(args.step, timeline.steps, args.file)
     text = render_export(args.format, timeline, step, size=args.size, theme=args.theme, ascii_only=args.ascii)
     if args.output:
-        out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
-            raise _Usage(f"{args.output}: refusing to overwrite the scenario itself")
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_FAILED
+        write_output(args.output, args.file, "the scenario", text.encode("utf-8"))
     else:
-        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8, whatever the locale says
-        sys.stdout.flush()
+        emit(text.encode("utf-8"))
     return EXIT_OK
 
 
@@ -279,7 +356,7 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
 
         from sitboard.export import state_to_json
 
-        return json.dumps(state_to_json(timeline.state_at(step)), ensure_ascii=False, indent=2) + "\n"
+        return escape_in_quotes(json.dumps(state_to_json(timeline.state_at(step)), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "md":
         from sitboard.briefing import briefing_markdown
 
@@ -290,7 +367,7 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
         from sitboard.geojson import feature_collection
 
         collection = feature_collection(timeline, step, color_hex=rich_color_hex)
-        return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1) + "\n"
+        return escape_in_quotes(json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1)) + "\n"
     from sitboard.app.picture import board_picture  # svg, txt: the board itself, headless
 
     return board_picture(timeline.scenario, timeline, step=step, size=size, fmt=fmt, theme=theme,
@@ -345,9 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from sitboard.schema import scenario_schema
 
-            argparse.ArgumentParser(prog="sitboard schema",
-                                    description="Print the JSON Schema of the scenario format.").parse_args(argv[1:])
-            sys.stdout.buffer.write((json.dumps(scenario_schema(), indent=2) + "\n").encode("utf-8"))
+            Parser(prog="sitboard schema", description="Print the JSON Schema of the scenario format.").parse_args(argv[1:])
+            emit((json.dumps(scenario_schema(), indent=2) + "\n").encode("utf-8"))
             return EXIT_OK
         if argv and argv[0] == "bench":
             from sitboard.bench import main as bench_main
@@ -358,16 +434,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise _Usage("--autoplay takes a positive number of seconds")
         return cmd_board(args)
     except ScenarioError as exc:
-        print(exc, file=sys.stderr)
+        complain(str(exc))
         return EXIT_INVALID
     except _Usage as exc:
-        print(f"sitboard: error: {exc}", file=sys.stderr)
+        complain(f"sitboard: error: {exc}")
         return EXIT_INVALID
+    except (WriteFailed, _OutputFailed) as exc:
+        complain(str(exc))
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: a sentence, not a traceback
         if os.environ.get("SITBOARD_DEBUG"):
             raise
-        print(f"sitboard: internal error: {type(exc).__name__}: {exc} (set SITBOARD_DEBUG=1 for details)",
-              file=sys.stderr)
+        complain(f"sitboard: internal error: {type(exc).__name__}: {exc} (set SITBOARD_DEBUG=1 for details)")
         return EXIT_FAILED

@@ -60,7 +60,7 @@ def read_scenario(
     if cache:
         from sitboard import cache as scenario_cache
 
-        cached = scenario_cache.load(data, shown)
+        cached = scenario_cache.load(data, shown, color_ok)
         if cached is not None:
             return cached, None
         scenario = parse_scenario(text, shown, color_ok=color_ok)

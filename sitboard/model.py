@@ -26,6 +26,9 @@ TOWN_KINDS: tuple[str, ...] = ("city", "town", "village", "region")
 LineKind = Literal["road", "river", "border", "front", "other"]
 LINE_KINDS: tuple[str, ...] = ("road", "river", "border", "front", "other")
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed")
+# The most people a `population` or a flow's `people` may give: more than live
+# on Earth, and small enough that every total sitboard adds up can be printed.
+MAX_PEOPLE = 10**10
 
 
 class Mark(NamedTuple):

@@ -8,7 +8,8 @@ stand for a faction wherever colour cannot be relied on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 OKABE_ITO: tuple[str, ...] = (
     "#E69F00",  # orange
@@ -27,6 +28,17 @@ UNKNOWN_MARK = "?"
 # Their colours: white and a mid grey, outside the palette and apart from each other.
 CONTESTED_COLOR = "#ffffff"
 UNKNOWN_COLOR = "#8c8c8c"
+
+
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}\Z")
+_WORD = re.compile(r"[a-z0-9_]+\Z")
+
+
+def color_valid(value: str, color_ok: Callable[[str], bool] | None) -> bool:
+    """`#rrggbb`, or a name `color_ok` accepts (it asks Rich; without it, any plain colour word)."""
+    if value.startswith("#"):
+        return bool(_HEX.match(value))
+    return color_ok(value) if color_ok else bool(_WORD.match(value))
 
 
 def default_colors(given: Sequence[str | None]) -> list[str]:

@@ -14,7 +14,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from sitboard.model import CONFIDENCES, LINE_KINDS, RESERVED_HOLDERS, TOWN_KINDS
+from sitboard.model import CONFIDENCES, LINE_KINDS, MAX_PEOPLE, RESERVED_HOLDERS, TOWN_KINDS
 
 SCHEMA_ID = "https://sitboard.invalid/schema/scenario-1.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -148,7 +148,8 @@ _DEFS: dict[str, Any] = {
             "population": {
                 "type": "integer",
                 "minimum": 0,
-                "description": "Population, a non-negative whole number. Leave out if unknown.",
+                "maximum": MAX_PEOPLE,
+                "description": "Population, a non-negative whole number (at most 10,000,000,000). Leave out if unknown.",
             },
             "control": _ref("holder", "Who holds it when the scenario starts: a faction id, 'contested' or "
                             "'unknown' (default 'unknown')."),
@@ -201,8 +202,10 @@ _DEFS: dict[str, Any] = {
             "people": {
                 "type": "integer",
                 "minimum": 0,
+                "maximum": MAX_PEOPLE,
                 "description": (
-                    "Best estimate of the number of people, a non-negative whole number. Leave out when the size "
+                    "Best estimate of the number of people, a non-negative whole number (at most "
+                    "10,000,000,000). Leave out when the size "
                     "is not known: the flow is then never counted as a number."
                 ),
             },

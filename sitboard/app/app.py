@@ -498,8 +498,10 @@ class SitboardApp(App[int]):
         """An SVG of the board as it is now, beside where the briefer started sitboard."""
         stem = Path(self.scenario.path).stem or "sitboard"
         name = f"{stem}-step{self.step}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        from sitboard.userfile import write_file  # whole or not at all, like every file sitboard writes
+
         try:
-            saved = self.save_screenshot(filename=name, path=os.getcwd())
+            saved = write_file(os.path.join(os.getcwd(), name), self.export_screenshot().encode("utf-8"))
         except OSError as exc:
             self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
             return

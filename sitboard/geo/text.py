@@ -17,10 +17,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from sitboard.cleantext import clean
 
-# Explicit bidi formatting characters: they would let a name reorder its
-# neighbours on a bidi-capable terminal, and we do the reordering ourselves.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 _ZWJ = "\u200d"
 _VS16 = "\ufe0f"  # asks for emoji presentation: the base becomes 2 cells wide
 _RTL_CLASSES = frozenset(("R", "AL"))
@@ -85,24 +84,6 @@ def char_width(ch: str) -> int:
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 2
     return 1
-
-
-def clean(text: str) -> str:
-    """Remove control, bidi formatting and lone surrogate characters; line breaks and tabs become spaces."""
-    if text.isascii() and text.isprintable():
-        return text
-    out: list[str] = []
-    for ch in text:
-        if ch in _BIDI_CONTROLS:
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Zl", "Zp") or ch in "\t\n\r\v\f\x85":
-            out.append(" ")
-        elif category in ("Cc", "Cs"):  # controls; lone surrogates (from YAML escapes) cannot be printed
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def is_rtl(text: str) -> bool:

@@ -65,7 +65,7 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
         lambda text: text[: len(text) // 2],  # truncated
         lambda text: "not json",
         lambda text: text.replace('"hama"', '"nowhere"', 1),  # a reference that no longer holds
-        lambda text: text.replace('"format":1', '"format":99'),
+        lambda text: text.replace(f'"format":{cache.ENTRY_FORMAT}', '"format":99'),
     ],
     ids=["truncated", "garbage", "broken-reference", "other-format"],
 )
@@ -75,7 +75,8 @@ def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage):
     (entry,) = cache_dir.glob("*.json")
     entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
     assert load_scenario(path, cache=True) == good
-    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == cache.ENTRY_FORMAT  # rewritten whole
+    _seal, payload = entry.read_text(encoding="utf-8").split("\n", 1)  # the MAC, then the JSON
+    assert json.loads(payload)["format"] == cache.ENTRY_FORMAT  # rewritten whole
 
 
 def test_an_unwritable_cache_is_simply_not_used(tmp_path, monkeypatch):

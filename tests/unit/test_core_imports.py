@@ -19,7 +19,7 @@ import sitboard
 CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
         "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
         "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
-        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context"]
+        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context", "sitboard.cleantext"]
 
 PROBE = """
 import importlib, json, sys
