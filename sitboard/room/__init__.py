@@ -17,3 +17,35 @@ link is not encrypted: on a network, anyone who can read the traffic can read
 the token and the states; use a VPN or an SSH tunnel across networks you do
 not trust.
 """
+
+from sitboard.room.address import AddressError, JoinAddress, parse_address
+from sitboard.room.follower import (
+    Connected,
+    Disconnected,
+    Event,
+    Follower,
+    Reconnecting,
+    ScenarioReceived,
+    StateReceived,
+)
+from sitboard.room.presenter import Presenter
+from sitboard.room.token_store import RoomToken, room_token
+from sitboard.room.wire import RoomError, digest
+
+__all__ = [
+    "AddressError",
+    "Connected",
+    "Disconnected",
+    "Event",
+    "Follower",
+    "JoinAddress",
+    "Presenter",
+    "Reconnecting",
+    "RoomError",
+    "RoomToken",
+    "ScenarioReceived",
+    "StateReceived",
+    "digest",
+    "parse_address",
+    "room_token",
+]
