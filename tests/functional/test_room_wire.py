@@ -771,3 +771,12 @@ def test_a_port_in_use_is_a_sentence():
         await first.close()
 
     run(body)
+
+
+def test_the_room_benchmark_reports_every_figure():
+    from sitboard.room.bench import bench_room
+
+    figures = bench_room(publishes=5, pace=0.01, crowds=(0, 2))
+    assert set(figures["publish"]) == {"0", "2"} and set(figures["late_join"]) == {"0", "2"}
+    assert figures["publish"]["2"]["with_writes"]["n"] == 5
+    assert 2 <= figures["latency"]["2"]["n"] <= 2 * 5  # states a follower reads too late for coalesce

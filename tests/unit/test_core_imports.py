@@ -21,7 +21,7 @@ CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.expo
         "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
         "sitboard.userfile", "sitboard.watch", "sitboard.geo.context",
         "sitboard.room", "sitboard.room.address", "sitboard.room.wire", "sitboard.room.token_store",
-        "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower"]
+        "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower", "sitboard.room.bench"]
 
 PROBE = """
 import importlib, json, sys
