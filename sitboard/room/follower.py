@@ -37,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections import deque
 from dataclasses import dataclass
 from types import TracebackType
@@ -51,6 +50,7 @@ from sitboard.room.wire import (
     HEARTBEAT_LINE,
     PROTOCOL,
     SCENARIO_LIMIT,
+    SHA256_PATTERN,
     SILENCE,
     Bye,
     JSONObject,
@@ -137,7 +137,6 @@ class Reconnecting:
 
 
 Event = Connected | ScenarioReceived | StateReceived | Disconnected | Reconnecting
-_SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
 class Follower:
@@ -156,7 +155,7 @@ class Follower:
         connect_timeout: float = CONNECT_TIMEOUT,
         scenario_timeout: float = SCENARIO_TIMEOUT,
     ) -> None:
-        if scenario_sha256 is not None and _SHA256.fullmatch(scenario_sha256) is None:
+        if scenario_sha256 is not None and SHA256_PATTERN.fullmatch(scenario_sha256) is None:
             raise ValueError("scenario_sha256 is the sha256 of the scenario's bytes in lowercase hex (wire.digest)")
         self.address = parse_address(address) if isinstance(address, str) else address
         self.scenario_sha256 = scenario_sha256  # updated when the presenter sends its scenario

@@ -61,7 +61,7 @@ REASON_LENGTH = 300  # characters of a refusal or goodbye kept for display
 TITLE_LENGTH = 500
 
 JSONObject = dict[str, Any]
-_SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}", re.ASCII)  # how a scenario is named on the wire
 
 
 class RoomError(Exception):
@@ -307,7 +307,7 @@ def _object(message: JSONObject, key: str) -> JSONObject:
 
 def _sha256(message: JSONObject, key: str) -> str:
     value = message.get(key)
-    if not isinstance(value, str) or _SHA256.fullmatch(value) is None:
+    if not isinstance(value, str) or SHA256_PATTERN.fullmatch(value) is None:
         raise WireError(f"the {message['type']}'s {key!r} is not a sha256 in hex")
     return value
 

@@ -19,7 +19,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -74,6 +74,17 @@ def quiet_room(caplog):
 def presenter(scenario: bytes = SCENARIO, **options: Any) -> Presenter:
     settings: dict[str, Any] = {"title": "Central Syria", "state": {"step": 0}, **options}
     return Presenter(scenario, **settings)
+
+
+@contextlib.asynccontextmanager
+async def open_room(**options: Any) -> AsyncIterator[tuple[Presenter, JoinAddress]]:
+    """A presenter listening on loopback, closed at the end whatever happens."""
+    room = presenter(**options)
+    address = await room.start(HOST)
+    try:
+        yield room, address
+    finally:
+        await room.close()
 
 
 def free_port() -> int:
@@ -167,18 +178,16 @@ class RawPeer:
 
 def test_a_late_joiner_is_welcomed_with_the_current_state(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        for step in range(1, 6):
-            room.publish({"step": step})
-        async with Follower(address, scenario_sha256=digest(SCENARIO), **FAST) as follower:
-            connected, before = await next_of(follower, Connected)
-            assert before == [connected]
-            assert (connected.state, connected.seq, connected.scenario) == ({"step": 5}, 5, "same")
-            room.publish({"step": 6})
-            state, _ = await next_of(follower, StateReceived)
-            assert (state.state, state.seq) == ({"step": 6}, 6)
-        await room.close()
+        async with open_room() as (room, address):
+            for step in range(1, 6):
+                room.publish({"step": step})
+            async with Follower(address, scenario_sha256=digest(SCENARIO), **FAST) as follower:
+                connected, before = await next_of(follower, Connected)
+                assert before == [connected]
+                assert (connected.state, connected.seq, connected.scenario) == ({"step": 5}, 5, "same")
+                room.publish({"step": 6})
+                state, _ = await next_of(follower, StateReceived)
+                assert (state.state, state.seq) == ({"step": 6}, 6)
 
     run(body)
 
@@ -187,21 +196,19 @@ def test_fifty_followers_all_end_on_the_last_state_and_are_counted(quiet_room):
     counts: list[int] = []
 
     async def body() -> None:
-        room = presenter(on_followers=counts.append)
-        address = await room.start(HOST)
-        followers = [Follower(address, **FAST) for _ in range(50)]
-        for follower in followers:
-            follower.start()
-        await wait_until(lambda: room.followers == 50)
-        for step in range(1, 21):
-            room.publish({"step": step})
-            await asyncio.sleep(0)
-        for follower in followers:
-            seen = await state_reaching(follower, 20)
-            assert seen[-1].state == {"step": 20}  # type: ignore[attr-defined]
-            await follower.close()
-        await wait_until(lambda: room.followers == 0)
-        await room.close()
+        async with open_room(on_followers=counts.append) as (room, address):
+            followers = [Follower(address, **FAST) for _ in range(50)]
+            for follower in followers:
+                follower.start()
+            await wait_until(lambda: room.followers == 50)
+            for step in range(1, 21):
+                room.publish({"step": step})
+                await asyncio.sleep(0)
+            for follower in followers:
+                seen = await state_reaching(follower, 20)
+                assert seen[-1].state == {"step": 20}  # type: ignore[attr-defined]
+                await follower.close()
+            await wait_until(lambda: room.followers == 0)
 
     run(body)
     assert max(counts) == 50 and counts[-1] == 0
@@ -209,14 +216,11 @@ def test_fifty_followers_all_end_on_the_last_state_and_are_counted(quiet_room):
 
 def test_a_state_published_from_another_thread_reaches_the_followers(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        async with Follower(address, **FAST) as follower:
+        async with open_room() as (room, address), Follower(address, **FAST) as follower:
             await next_of(follower, Connected)
             seq = await asyncio.to_thread(room.publish, {"step": 42})
             state, _ = await next_of(follower, StateReceived)
             assert (state.state, state.seq) == ({"step": 42}, seq)
-        await room.close()
 
     run(body)
 
@@ -229,29 +233,29 @@ def test_a_slow_follower_skips_states_in_order_and_ends_on_the_last(quiet_room):
     published = 600
 
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        slow = await RawPeer.connect(address.port, slow=True)
-        assert (await slow.join(room.token))["type"] == "welcome"
-        async with Follower(address, **FAST) as quick:
-            await next_of(quick, Connected)
-            for step in range(1, published + 1):  # 5 MB of states while the slow one reads nothing
-                room.publish({"step": step, "padding": padding})
-                if step % 10 == 0:
-                    await asyncio.sleep(0.001)
-            seen = await state_reaching(quick, published)  # the slow follower holds nobody up
-            assert seen[-1].state["step"] == published  # type: ignore[attr-defined]
-        seqs = []
-        while not seqs or seqs[-1] < published:
-            message = await slow.message()
-            if message["type"] == "state":
-                seqs.append(message["seq"])
-                assert message["state"]["step"] == message["seq"]
-        assert seqs == sorted(set(seqs)), "states arrive in order, each once"
-        assert seqs[-1] == published
-        assert len(seqs) < published / 2, f"a follower that cannot keep up skips states ({len(seqs)} of {published})"
-        slow.close()
-        await room.close()
+        async with open_room() as (room, address):
+            slow = await RawPeer.connect(address.port, slow=True)
+            assert (await slow.join(room.token))["type"] == "welcome"
+            async with Follower(address, **FAST) as quick:
+                await next_of(quick, Connected)
+                for step in range(1, published + 1):  # 5 MB of states while the slow one reads nothing
+                    room.publish({"step": step, "padding": padding})
+                    if step % 10 == 0:
+                        await asyncio.sleep(0.001)
+                seen = await state_reaching(quick, published)  # the slow follower holds nobody up
+                assert seen[-1].state["step"] == published  # type: ignore[attr-defined]
+            seqs = []
+            while not seqs or seqs[-1] < published:
+                message = await slow.message()
+                if message["type"] == "state":
+                    seqs.append(message["seq"])
+                    assert message["state"]["step"] == message["seq"]
+            assert seqs == sorted(set(seqs)), "states arrive in order, each once"
+            assert seqs[-1] == published
+            assert len(seqs) < published / 2, (
+                f"a follower that cannot keep up skips states ({len(seqs)} of {published})"
+            )
+            slow.close()
 
     run(body)
 
@@ -261,17 +265,15 @@ def test_a_slow_follower_skips_states_in_order_and_ends_on_the_last(quiet_room):
 
 def test_a_wrong_token_is_refused_once_and_not_retried(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        wrong = JoinAddress(address.host, address.port, "W" * 22)
-        events = []
-        async with asyncio.timeout(5):
-            async for event in Follower(wrong, **FAST):
-                events.append(event)
-        assert len(events) == 1 and isinstance(events[0], Disconnected), events
-        assert events[0].final and "wrong token" in events[0].reason
-        await asyncio.sleep(10 * FAST["first_delay"])  # time for several retries, were there any
-        await room.close()
+        async with open_room() as (_room, address):
+            wrong = JoinAddress(address.host, address.port, "W" * 22)
+            events = []
+            async with asyncio.timeout(5):
+                async for event in Follower(wrong, **FAST):
+                    events.append(event)
+            assert len(events) == 1 and isinstance(events[0], Disconnected), events
+            assert events[0].final and "wrong token" in events[0].reason
+            await asyncio.sleep(10 * FAST["first_delay"])  # time for several retries, were there any
 
     run(body)
     refusals = [r for r in quiet_room.records if "refused" in r.getMessage()]
@@ -281,48 +283,42 @@ def test_a_wrong_token_is_refused_once_and_not_retried(quiet_room):
 @pytest.mark.parametrize("token", [None, "", "W" * 22, "\ud800" * 22, "é" * 30])
 def test_a_join_without_the_right_token_gets_a_final_refusal_and_the_door(quiet_room, token):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        peer = await RawPeer.connect(address.port)
-        answer = await peer.join(token)
-        assert answer["type"] == "refused" and answer["final"] is True
-        assert "token" in answer["reason"]
-        assert await peer.closed_by_presenter() == b""
-        assert room.followers == 0
-        await room.close()
+        async with open_room() as (room, address):
+            peer = await RawPeer.connect(address.port)
+            answer = await peer.join(token)
+            assert answer["type"] == "refused" and answer["final"] is True
+            assert "token" in answer["reason"]
+            assert await peer.closed_by_presenter() == b""
+            assert room.followers == 0
 
     run(body)
 
 
 def test_a_follower_of_another_protocol_version_is_told_to_match_versions(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        peer = await RawPeer.connect(address.port)
-        answer = await peer.join(room.token, protocol=PROTOCOL + 1)
-        assert answer["type"] == "refused" and answer["final"] is True and "same version" in answer["reason"]
-        await room.close()
+        async with open_room() as (room, address):
+            peer = await RawPeer.connect(address.port)
+            answer = await peer.join(room.token, protocol=PROTOCOL + 1)
+            assert answer["type"] == "refused" and answer["final"] is True and "same version" in answer["reason"]
 
     run(body)
 
 
 def test_a_full_room_refuses_politely_and_lets_the_follower_in_when_a_seat_frees(quiet_room):
     async def body() -> None:
-        room = presenter(max_followers=2)
-        address = await room.start(HOST)
-        first, second, third = (Follower(address, **FAST) for _ in range(3))
-        for follower in (first, second):
-            follower.start()
-            await next_of(follower, Connected)
-        third.start()
-        note, before = await next_of(third, Reconnecting)
-        assert "full" in note.reason and before == [note]
-        await first.close()
-        await next_of(third, Connected)
-        assert room.followers == 2
-        await second.close()
-        await third.close()
-        await room.close()
+        async with open_room(max_followers=2) as (room, address):
+            first, second, third = (Follower(address, **FAST) for _ in range(3))
+            for follower in (first, second):
+                follower.start()
+                await next_of(follower, Connected)
+            third.start()
+            note, before = await next_of(third, Reconnecting)
+            assert "full" in note.reason and before == [note]
+            await first.close()
+            await next_of(third, Connected)
+            assert room.followers == 2
+            await second.close()
+            await third.close()
 
     run(body)
 
@@ -332,43 +328,39 @@ def test_a_full_room_refuses_politely_and_lets_the_follower_in_when_a_seat_frees
 
 def test_a_follower_is_told_plainly_when_its_scenario_differs(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        async with Follower(address, scenario_sha256=digest(b"another file"), want_scenario=True, **FAST) as other:
-            connected, _ = await next_of(other, Connected)
-            assert connected.scenario == "different" and not connected.can_send_scenario
-            assert connected.problem is not None and connected.problem.startswith("different scenario")
-            room.publish({"step": 1})
-            await next_of(other, StateReceived)  # still follows: what to show is the interface's call
-        async with Follower(address, **FAST) as bare:
-            connected, _ = await next_of(bare, Connected)
-            assert connected.scenario == "missing" and connected.problem is not None
-        async with Follower(address, scenario_sha256=digest(SCENARIO), **FAST) as same:
-            connected, _ = await next_of(same, Connected)
-            assert connected.scenario == "same" and connected.problem is None
-        await room.close()
+        async with open_room() as (room, address):
+            async with Follower(address, scenario_sha256=digest(b"another file"), want_scenario=True, **FAST) as other:
+                connected, _ = await next_of(other, Connected)
+                assert connected.scenario == "different" and not connected.can_send_scenario
+                assert connected.problem is not None and connected.problem.startswith("different scenario")
+                room.publish({"step": 1})
+                await next_of(other, StateReceived)  # still follows: what to show is the interface's call
+            async with Follower(address, **FAST) as bare:
+                connected, _ = await next_of(bare, Connected)
+                assert connected.scenario == "missing" and connected.problem is not None
+            async with Follower(address, scenario_sha256=digest(SCENARIO), **FAST) as same:
+                connected, _ = await next_of(same, Connected)
+                assert connected.scenario == "same" and connected.problem is None
 
     run(body)
 
 
 def test_the_scenario_is_sent_first_when_allowed_and_asked(quiet_room):
     async def body() -> None:
-        room = presenter(send_scenario=True)
-        address = await room.start(HOST)
-        room.publish({"step": 3})
-        async with Follower(address, scenario_sha256=digest(b"old version"), want_scenario=True, **FAST) as remote:
-            connected, _ = await next_of(remote, Connected)
-            assert connected.scenario == "incoming" and connected.state == {"step": 3}
-            events = await state_reaching(remote, room.publish({"step": 4}))
-            assert isinstance(events[0], ScenarioReceived), "the scenario comes before any state"
-            assert events[0].data == SCENARIO and events[0].sha256 == digest(SCENARIO)
-            assert remote.scenario_sha256 == digest(SCENARIO)
-        async with Follower(address, scenario_sha256=digest(SCENARIO), want_scenario=True, **FAST) as local:
-            connected, _ = await next_of(local, Connected)
-            assert connected.scenario == "same"
-            events = await state_reaching(local, room.publish({"step": 5}))
-            assert not any(isinstance(e, ScenarioReceived) for e in events), "no need to send what it has"
-        await room.close()
+        async with open_room(send_scenario=True) as (room, address):
+            room.publish({"step": 3})
+            async with Follower(address, scenario_sha256=digest(b"old version"), want_scenario=True, **FAST) as remote:
+                connected, _ = await next_of(remote, Connected)
+                assert connected.scenario == "incoming" and connected.state == {"step": 3}
+                events = await state_reaching(remote, room.publish({"step": 4}))
+                assert isinstance(events[0], ScenarioReceived), "the scenario comes before any state"
+                assert events[0].data == SCENARIO and events[0].sha256 == digest(SCENARIO)
+                assert remote.scenario_sha256 == digest(SCENARIO)
+            async with Follower(address, scenario_sha256=digest(SCENARIO), want_scenario=True, **FAST) as local:
+                connected, _ = await next_of(local, Connected)
+                assert connected.scenario == "same"
+                events = await state_reaching(local, room.publish({"step": 5}))
+                assert not any(isinstance(e, ScenarioReceived) for e in events), "no need to send what it has"
 
     run(body)
 
@@ -383,17 +375,31 @@ def test_a_presenter_will_not_offer_a_scenario_over_the_limit():
 
 def test_a_follower_will_not_fetch_a_scenario_over_its_limit(quiet_room):
     async def body() -> None:
-        room = presenter(scenario=b"y: 1\n" * 1000, send_scenario=True)
-        address = await room.start(HOST)
-        events = []
-        async with asyncio.timeout(5):
-            async for event in Follower(address, want_scenario=True, scenario_limit=1000, **FAST):
-                events.append(event)
-        assert len(events) == 1 and isinstance(events[0], Disconnected) and events[0].final
-        assert "over the 1000 bytes a follower fetches" in events[0].reason
-        await room.close()
+        async with open_room(scenario=b"y: 1\n" * 1000, send_scenario=True) as (_room, address):
+            events = []
+            async with asyncio.timeout(5):
+                async for event in Follower(address, want_scenario=True, scenario_limit=1000, **FAST):
+                    events.append(event)
+            assert len(events) == 1 and isinstance(events[0], Disconnected) and events[0].final
+            assert "over the 1000 bytes a follower fetches" in events[0].reason
 
     run(body)
+
+
+def welcome(**fields: object) -> bytes:
+    """What a presenter of our own making says first."""
+    message = {
+        "type": "welcome",
+        "protocol": PROTOCOL,
+        "heartbeat": 30,
+        "title": "t",
+        "scenario_sha256": "0" * 64,
+        "scenario_bytes": 10,
+        "can_send_scenario": False,
+        "seq": 0,
+        "state": {},
+    }
+    return encode(message | fields)
 
 
 def test_a_follower_stops_a_presenter_that_sends_more_scenario_than_it_announced(quiet_room):
@@ -403,18 +409,7 @@ def test_a_follower_stops_a_presenter_that_sends_more_scenario_than_it_announced
 
     async def lying(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readline()
-        welcome = {
-            "type": "welcome",
-            "protocol": PROTOCOL,
-            "heartbeat": 30,
-            "title": "t",
-            "scenario_sha256": sha,
-            "scenario_bytes": 10,
-            "can_send_scenario": True,
-            "seq": 0,
-            "state": {},
-        }
-        writer.write(encode(welcome))
+        writer.write(welcome(scenario_sha256=sha, can_send_scenario=True))
         writer.write(encode({"type": "scenario", "sha256": sha, "text": "z" * 50_000})[:-3])  # and no end
         with contextlib.suppress(ConnectionError):
             await writer.drain()
@@ -442,18 +437,7 @@ def test_a_follower_stops_a_presenter_that_sends_more_scenario_than_it_announced
 def test_a_follower_drops_a_presenter_whose_states_go_backwards(quiet_room):
     async def confused(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readline()
-        welcome = {
-            "type": "welcome",
-            "protocol": PROTOCOL,
-            "heartbeat": 30,
-            "title": "t",
-            "scenario_sha256": "0" * 64,
-            "scenario_bytes": 10,
-            "can_send_scenario": False,
-            "seq": 4,
-            "state": {"step": 4},
-        }
-        writer.write(encode(welcome))
+        writer.write(welcome(seq=4, state={"step": 4}))
         for seq in (5, 3, 6):
             writer.write(encode({"type": "state", "seq": seq, "state": {"step": seq}}))
         with contextlib.suppress(ConnectionError):
@@ -474,9 +458,10 @@ def test_a_follower_drops_a_presenter_whose_states_go_backwards(quiet_room):
 
 def test_a_new_scenario_on_the_presenter_sends_followers_round_again(quiet_room):
     async def body() -> None:
-        room = presenter(send_scenario=True)
-        address = await room.start(HOST)
-        async with Follower(address, scenario_sha256=digest(SCENARIO), want_scenario=True, **FAST) as follower:
+        async with (
+            open_room(send_scenario=True) as (room, address),
+            Follower(address, scenario_sha256=digest(SCENARIO), want_scenario=True, **FAST) as follower,
+        ):
             await next_of(follower, Connected)
             edited = SCENARIO + b"# saved again\n"
             room.replace_scenario(edited, "Central Syria (edited)")
@@ -485,7 +470,6 @@ def test_a_new_scenario_on_the_presenter_sends_followers_round_again(quiet_room)
             assert reconnected.scenario == "incoming" and reconnected.title == "Central Syria (edited)"
             received, _ = await next_of(follower, ScenarioReceived)
             assert received.data == edited
-        await room.close()
 
     run(body)
 
@@ -527,29 +511,27 @@ def test_followers_pick_up_again_when_the_presenter_restarts_on_its_port(quiet_r
 
 def test_a_follower_that_falls_silent_loses_its_seat(quiet_room):
     async def body() -> None:
-        room = presenter(heartbeat=BEAT)
-        address = await room.start(HOST)
-        peer = await RawPeer.connect(address.port)
-        assert (await peer.join(room.token, heartbeat=BEAT))["type"] == "welcome"
-        assert room.followers == 1
-        await peer.closed_by_presenter()  # it sends nothing more, and keeps the connection open
-        assert room.followers == 0
-        peer.close()
-        await room.close()
+        async with open_room(heartbeat=BEAT) as (room, address):
+            peer = await RawPeer.connect(address.port)
+            assert (await peer.join(room.token, heartbeat=BEAT))["type"] == "welcome"
+            assert room.followers == 1
+            await peer.closed_by_presenter()  # it sends nothing more, and keeps the connection open
+            assert room.followers == 0
+            peer.close()
 
     run(body)
 
 
 def test_an_idle_room_stays_connected_on_heartbeats_alone(quiet_room):
     async def body() -> None:
-        room = presenter(heartbeat=BEAT)
-        address = await room.start(HOST)
-        async with Follower(address, heartbeat=BEAT, **FAST) as follower:
+        async with (
+            open_room(heartbeat=BEAT) as (room, address),
+            Follower(address, heartbeat=BEAT, **FAST) as follower,
+        ):
             await next_of(follower, Connected)
             with pytest.raises(TimeoutError):  # nothing happens for four times the silence either side allows
                 await next_of(follower, Disconnected, timeout=12 * BEAT)
             assert room.followers == 1
-        await room.close()
 
     run(body)
 
@@ -598,42 +580,38 @@ class Link:
 
 def test_a_cut_link_is_reported_and_the_follower_comes_back(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        link = Link(address.port)
-        relayed = JoinAddress(HOST, await link.open(), address.token)
-        async with Follower(relayed, **FAST) as follower:
-            await next_of(follower, Connected)
-            link.cut()
-            gone, _ = await next_of(follower, Disconnected)
-            assert not gone.final
-            room.publish({"step": 7})
-            back, before = await next_of(follower, Connected)
-            assert any(isinstance(e, Reconnecting) for e in before)
-            assert back.state == {"step": 7}
-        await link.close()
-        await room.close()
+        async with open_room() as (room, address):
+            link = Link(address.port)
+            relayed = JoinAddress(HOST, await link.open(), address.token)
+            async with Follower(relayed, **FAST) as follower:
+                await next_of(follower, Connected)
+                link.cut()
+                gone, _ = await next_of(follower, Disconnected)
+                assert not gone.final
+                room.publish({"step": 7})
+                back, before = await next_of(follower, Connected)
+                assert any(isinstance(e, Reconnecting) for e in before)
+                assert back.state == {"step": 7}
+            await link.close()
 
     run(body)
 
 
 def test_a_silent_link_is_noticed_by_both_ends_within_a_few_heartbeats(quiet_room):
     async def body() -> None:
-        room = presenter(heartbeat=BEAT)
-        address = await room.start(HOST)
-        link = Link(address.port)
-        relayed = JoinAddress(HOST, await link.open(), address.token)
-        async with Follower(relayed, heartbeat=BEAT, **FAST) as follower:
-            await next_of(follower, Connected)
-            link.frozen = True  # nothing passes, nothing is closed
-            gone, _ = await next_of(follower, Disconnected)
-            assert "no word from the presenter" in gone.reason
-            await wait_until(lambda: room.followers == 0)  # and the presenter gave the seat up
-            link.frozen = False
-            await next_of(follower, Connected)
-            assert room.followers == 1
-        await link.close()
-        await room.close()
+        async with open_room(heartbeat=BEAT) as (room, address):
+            link = Link(address.port)
+            relayed = JoinAddress(HOST, await link.open(), address.token)
+            async with Follower(relayed, heartbeat=BEAT, **FAST) as follower:
+                await next_of(follower, Connected)
+                link.frozen = True  # nothing passes, nothing is closed
+                gone, _ = await next_of(follower, Disconnected)
+                assert "no word from the presenter" in gone.reason
+                await wait_until(lambda: room.followers == 0)  # and the presenter gave the seat up
+                link.frozen = False
+                await next_of(follower, Connected)
+                assert room.followers == 1
+            await link.close()
 
     run(body)
 
@@ -657,18 +635,16 @@ HOSTILE_FIRST_LINES = [
 
 def test_hostile_first_lines_are_turned_away_with_one_log_line_each(quiet_room):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        for line in HOSTILE_FIRST_LINES:
-            peer = await RawPeer.connect(address.port)
-            with contextlib.suppress(ConnectionError):
-                await peer.send(line)
-            with contextlib.suppress(ConnectionError):
-                await peer.closed_by_presenter()
-            peer.close()
-        async with Follower(address, **FAST) as follower:  # and the room still works
-            await next_of(follower, Connected)
-        await room.close()
+        async with open_room() as (_room, address):
+            for line in HOSTILE_FIRST_LINES:
+                peer = await RawPeer.connect(address.port)
+                with contextlib.suppress(ConnectionError):
+                    await peer.send(line)
+                with contextlib.suppress(ConnectionError):
+                    await peer.closed_by_presenter()
+                peer.close()
+            async with Follower(address, **FAST) as follower:  # and the room still works
+                await next_of(follower, Connected)
 
     run(body)
     warnings = [r for r in quiet_room.records if r.levelno >= logging.WARNING]
@@ -687,15 +663,13 @@ def test_hostile_first_lines_are_turned_away_with_one_log_line_each(quiet_room):
 )
 def test_a_follower_that_sends_anything_but_heartbeats_is_disconnected(quiet_room, after_join):
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        peer = await RawPeer.connect(address.port)
-        assert (await peer.join(room.token))["type"] == "welcome"
-        await peer.send(encode({"type": "heartbeat"}))
-        await peer.send(after_join)
-        await peer.closed_by_presenter()
-        await wait_until(lambda: room.followers == 0)
-        await room.close()
+        async with open_room() as (room, address):
+            peer = await RawPeer.connect(address.port)
+            assert (await peer.join(room.token))["type"] == "welcome"
+            await peer.send(encode({"type": "heartbeat"}))
+            await peer.send(after_join)
+            await peer.closed_by_presenter()
+            await wait_until(lambda: room.followers == 0)
 
     run(body)
     warnings = [r.getMessage() for r in quiet_room.records if r.levelno >= logging.WARNING]
@@ -704,14 +678,12 @@ def test_a_follower_that_sends_anything_but_heartbeats_is_disconnected(quiet_roo
 
 def test_a_connection_that_never_joins_is_closed(quiet_room):
     async def body() -> None:
-        room = presenter(heartbeat=BEAT)
-        address = await room.start(HOST)
-        peer = await RawPeer.connect(address.port)
-        await peer.send(b'{"type": "jo')  # and then nothing
-        started = time.monotonic()
-        assert await peer.closed_by_presenter() == b""
-        assert time.monotonic() - started < 5  # closed by the presenter, not by this test's timeout
-        await room.close()
+        async with open_room(heartbeat=BEAT) as (_room, address):
+            peer = await RawPeer.connect(address.port)
+            await peer.send(b'{"type": "jo')  # and then nothing
+            started = time.monotonic()
+            assert await peer.closed_by_presenter() == b""
+            assert time.monotonic() - started < 5  # closed by the presenter, not by this test's timeout
 
     run(body)
 
@@ -740,22 +712,20 @@ def test_ten_thousand_abandoned_connections_leave_the_room_working(quiet_room):
         return made
 
     async def body() -> None:
-        room = presenter()
-        address = await room.start(HOST)
-        stop = threading.Event()
-        async with Follower(address) as follower:
-            await next_of(follower, Connected)
-            try:
-                made = await asyncio.to_thread(flood, address.port, stop)
-            finally:
-                stop.set()
-            assert made >= 9_000
-            seen = await state_reaching(follower, room.publish({"step": 1}))
-            assert not any(isinstance(e, Disconnected) for e in seen), "the follower kept its seat throughout"
-        async with Follower(address) as late:
-            connected, _ = await next_of(late, Connected)
-            assert connected.state == {"step": 1}
-        await room.close()
+        async with open_room() as (room, address):
+            stop = threading.Event()
+            async with Follower(address) as follower:
+                await next_of(follower, Connected)
+                try:
+                    made = await asyncio.to_thread(flood, address.port, stop)
+                finally:
+                    stop.set()
+                assert made >= 9_000
+                seen = await state_reaching(follower, room.publish({"step": 1}))
+                assert not any(isinstance(e, Disconnected) for e in seen), "the follower kept its seat throughout"
+            async with Follower(address) as late:
+                connected, _ = await next_of(late, Connected)
+                assert connected.state == {"step": 1}
 
     run(body, timeout=120)
 
