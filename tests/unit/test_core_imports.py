@@ -19,7 +19,9 @@ import sitboard
 CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
         "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
         "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
-        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context", "sitboard.cleantext"]
+        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context", "sitboard.cleantext",
+        "sitboard.room", "sitboard.room.address", "sitboard.room.wire", "sitboard.room.token_store",
+        "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower", "sitboard.room.bench"]
 
 PROBE = """
 import importlib, json, sys
