@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.style import Look, ascii_scrollbars
-from sitboard.timeline import Timeline
+from sitboard.timeline import Timeline, figure
 
 
 class BoardModal(ModalScreen[ScreenResultType]):
@@ -140,7 +140,7 @@ class TownScreen(BoardModal[None]):
         out.append(look.text(town.name) + "\n", style="bold")
         out.append(f"{town.kind}, {town.lat:.4f}, {town.lon:.4f}")
         if town.population is not None:
-            out.append(f", population {town.population:,}")
+            out.append(f", population {figure(town.population)}")
         out.append("\n\nHolders over time:\n", style="bold underline")
         events = look.scenario.events
         for step, holder in self.timeline.history(self.town_id):
@@ -154,7 +154,10 @@ class TownScreen(BoardModal[None]):
         if not flows:
             out.append(" none\n", style="dim")
         for f in flows:
-            size = f"{f.flow.people:,}" if f.flow.people is not None else (look.text(f.flow.estimate) or "size unknown")
+            if f.flow.people is not None:
+                size = figure(f.flow.people)
+            else:
+                size = look.text(f.flow.estimate) or "size unknown"
             future = " (later)" if f.step > self.step else ""
             out.append(
                 f" step {f.step}: {look.town_name(f.flow.origin)} {look.arrow()} {look.town_name(f.flow.destination)}: {size}{future}\n"

@@ -16,7 +16,7 @@ from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
 from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.model import CONTESTED, UNKNOWN
-from sitboard.timeline import BoardState
+from sitboard.timeline import BoardState, figure
 
 
 class ControlPanel(StatePanel):
@@ -44,7 +44,7 @@ class ControlPanel(StatePanel):
             out.append(look.text(h.name))
             if pop:
                 # Population held counts only towns whose population is given.
-                out.append(f"  pop. {pop:,}" + (" + unknown" if unknown_pop else ""), style="dim")
+                out.append(f"  pop. {figure(pop)}" + (" + unknown" if unknown_pop else ""), style="dim")
             out.append("\n")
         if state.changed:
             out.append("Changed at this step:\n", style="bold")
