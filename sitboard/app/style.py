@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.text import Text
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
 
@@ -16,6 +17,8 @@ from sitboard.model import CONTESTED, UNKNOWN, Scenario
 from sitboard.geo.scene import KIND_GLYPH, KIND_GLYPH_ASCII
 from sitboard.palette import CONTESTED_COLOR, CONTESTED_MARK, UNKNOWN_COLOR, UNKNOWN_MARK
 
+
+ASCII_ELLIPSIS = "..."
 
 CONFIDENCE_STYLE = {
     "confirmed": "bold reverse",
@@ -68,8 +71,34 @@ class Look:
     def arrow(self) -> str:
         return "->" if self.ascii_only else "→"
 
+    def shorten(self, text: Text, width: int) -> Text:
+        return shorten(text, width, ascii_only=self.ascii_only)
+
     def glyph(self, kind: str) -> str:
         return kind_glyph(kind, self.ascii_only)
+
+
+def shorten(text: Text, width: int, *, ascii_only: bool) -> Text:
+    """Each line of `text` in at most `width` cells, a cut marked with an ellipsis.
+
+    Rich marks a cut with "…", which `--ascii` must never show: there the cut
+    is marked "..." (or is a plain crop when even that does not fit). Elsewhere
+    Rich's own mark is kept, so nothing changes on a Unicode board.
+    """
+    if "\n" in text.plain:
+        lines = text.split("\n", allow_blank=True)
+        return text.blank_copy("\n").join(shorten(line, width, ascii_only=ascii_only) for line in lines)
+    if text.cell_len <= width:
+        return text
+    cut = text.copy()
+    if not ascii_only:
+        cut.truncate(width, overflow="ellipsis")
+    elif width <= len(ASCII_ELLIPSIS):
+        cut.truncate(width, overflow="crop")
+    else:
+        cut.truncate(width - len(ASCII_ELLIPSIS), overflow="crop")
+        cut.append(ASCII_ELLIPSIS)
+    return cut
 
 
 class AsciiScrollBarRender(ScrollBarRender):

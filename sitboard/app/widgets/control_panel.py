@@ -222,8 +222,8 @@ class TownList(Widget, can_focus=True):
         if strip is None or strip.cell_length != width:
             base = self.rich_style  # walks every ancestor: once per row
             style = self.get_component_rich_style("town-list--cursor") if cursor else base
-            text = self._prompt_at(index).copy()
-            text.truncate(width, overflow="ellipsis", pad=True)
+            text = self.look.shorten(self._prompt_at(index), width).copy()
+            text.truncate(width, pad=True)
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(style).adjust_cell_length(width, base)
             self._strips[key] = strip
