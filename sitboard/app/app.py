@@ -487,7 +487,7 @@ class SitboardApp(App[int]):
 
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
-        self.push_screen(GotoScreen(self.timeline), done)
+        self.push_screen(GotoScreen(self.look, self.timeline), done)
 
     def action_help(self) -> None:
         from sitboard.app.screens import HelpScreen

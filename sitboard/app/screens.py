@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timezone
 
 from rich.table import Table
@@ -78,37 +79,55 @@ class GotoScreen(BoardModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, look: Look, timeline: Timeline) -> None:
         super().__init__()
+        self.look = look
         self.timeline = timeline
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)", id="goto-prompt"
+            Text(f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)"), id="goto-prompt"
         )
         yield Input(placeholder="step, end or date", id="goto-input")
-        yield Static("", id="goto-error")
+        yield Static(Text(""), id="goto-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        step = parse_goto(event.value, self.timeline)
-        if step is None:
+        try:
+            step = parse_goto(event.value, self.timeline)
+        except NotAStep as exc:
+            typed = self.look.text(event.value)  # shown, never obeyed: pasted text can hold anything
+            typed = typed if len(typed) <= 40 else typed[:37] + "..."
             self.query_one("#goto-error", Static).update(
-                Text(f"Not a step 0..{self.timeline.steps}, 'end' or a date: {event.value!r}", style="bold")
+                Text(f"Not a step: {typed!r}; {exc}", style="bold")
             )
             return
         self.dismiss(step)
 
 
-def parse_goto(value: str, timeline: Timeline) -> int | None:
-    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`."""
-    value = value.strip().lower()
+class NotAStep(ValueError):
+    """What was typed in the Go-to dialog is not a step; the message says why, as a phrase."""
+
+
+def parse_goto(value: str, timeline: Timeline) -> int:
+    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`.
+
+    Digits of any script count (`٣` and `３` are 3), as Python's `int` reads
+    them; a superscript `²` is not a digit. Anything else raises `NotAStep`
+    with a reason, never another exception: a person can type or paste anything.
+    """
+    value = _ascii_digits(value.strip().lower())
     if value in ("end", "last"):
         return timeline.steps
     if value in ("start", "first"):
         return 0
-    if value.isdigit():
-        step = int(value)
-        return step if step <= timeline.steps else None
+    last = timeline.steps
+    if value.isdecimal():
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(last)) or int(digits) > last:  # length first: int() refuses 4,300 digits and more
+            raise NotAStep(f"the last step is {last}")
+        return int(digits)
+    if value[:1] in "+-" and value[1:].isdecimal():
+        raise NotAStep(f"steps go from 0 to {last}")
     try:
         if len(value) <= 10:
             day = date.fromisoformat(value)
@@ -117,8 +136,18 @@ def parse_goto(value: str, timeline: Timeline) -> int | None:
             when = datetime.fromisoformat(value.upper())
             when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
     except ValueError:
-        return None
-    return timeline.step_at_or_before(when)
+        raise NotAStep("expected a number, 'end', or a date such as 2024-12-05") from None
+    try:
+        return timeline.step_at_or_before(when)
+    except OverflowError:  # 9999-12-31T23:00-23:59 is past the last instant a datetime can hold
+        raise NotAStep("that time is outside the years 1 to 9999") from None
+
+
+def _ascii_digits(value: str) -> str:
+    """`value` with the decimal digits of every script written as 0-9 (dates typed in Arabic-Indic digits)."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
 
 
 class TownScreen(BoardModal[None]):
