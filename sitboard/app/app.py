@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -27,6 +27,7 @@ from textual.widgets import Static
 
 from sitboard.app import actions
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
+from sitboard.app.reload import FileRead, Reloader
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
 from sitboard.app.widgets.bottom_bar import BottomBar
@@ -99,6 +100,7 @@ class SitboardApp(App[int]):
         self._stepped_at: float | None = None  # when the step last changed, until collected
         # The command line watches the file; tests and embedders opt in.
         self._watcher = FileWatcher(Path(scenario.path)) if watch else None
+        self._reloader = Reloader(self, scenario.path, _read) if watch else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.scenario = scenario
@@ -217,8 +219,12 @@ class SitboardApp(App[int]):
         return bool(self.screen_stack) and self.screen is self.screen_stack[0]
 
     def _focus_the_map(self) -> None:
+        # Runs after a refresh, on the screen's task: that may be in the middle of
+        # a reload's recompose, when the old map is gone and the new one not yet
+        # mounted (the reload focuses the new one when it is done).
         if self._board_is_showing() and self.focused is None:
-            self.query_one(MapView).focus()
+            for map_view in self.query(MapView):
+                map_view.focus()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
@@ -318,7 +324,8 @@ class SitboardApp(App[int]):
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
         if self.step != self.timeline.steps and self._board_is_showing():
-            self.query_one(MapView).prepare(self.timeline.state_at(self.timeline.steps))
+            for map_view in self.query(MapView):  # none while a reload recomposes the board
+                map_view.prepare(self.timeline.state_at(self.timeline.steps))
 
     def _collect_when_idle(self) -> None:
         """A full collection once the steps have paused, not in the middle of one.
@@ -411,32 +418,23 @@ class SitboardApp(App[int]):
         assert self._watcher is not None
         change = self._watcher.poll(time.monotonic())
         if change is Change.CHANGED:
-            self._load_in_background()
+            assert self._reloader is not None
+            self._reloader.request()
         elif change is Change.MISSING:
             self._report(f"{self.scenario.path}: the file is gone (deleted or moved); "
                          "showing the last good version until it is back")
 
-    @work(thread=True, exclusive=True, group="reload")
-    def _load_in_background(self) -> None:
-        """Read and index the file off the UI thread; the swap happens on it, in one go."""
-        from textual.worker import get_current_worker
-
-        from sitboard.cli import read
-
-        worker = get_current_worker()
+    @on(FileRead)
+    async def _file_read(self, message: FileRead) -> None:
+        """A read of the watched file finished: show it, or say what is wrong with it, then read again if asked."""
+        assert self._reloader is not None
         try:
-            scenario = read(self.scenario.path)
-            timeline = Timeline(scenario)
-        except ScenarioError as exc:
-            if worker.is_cancelled:  # a newer save is being read: its result wins
-                return
-            first = exc.problems[0] if exc.problems else None
-            more = len(exc.problems) - 1 + exc.truncated
-            text = (str(first) if first else str(exc)) + (f"  (+{exc.in_words(more)} more problems)" if more > 0 else "")
-            self.call_from_thread(self._report, text + " - showing the last good version")
-            return
-        if not worker.is_cancelled:
-            self.call_from_thread(self._swap, scenario, timeline)
+            if isinstance(message.result, str):
+                self._report(message.result + " - showing the last good version")
+            else:
+                await self._swap(*message.result)
+        finally:
+            self._reloader.done()
 
     def _report(self, problem: str | None) -> None:
         self._problem = problem
@@ -566,6 +564,13 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import TownScreen
 
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
+
+
+def _read(path: str) -> Scenario:
+    """The watched file read as the command line reads it (looked up when called, so tests can stand in for it)."""
+    from sitboard.cli import read
+
+    return read(path)
 
 
 def _freeze() -> None:
