@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import ThemeProvider
@@ -37,7 +38,7 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
-from sitboard.errors import ScenarioError
+from sitboard.geo.text import clean
 from sitboard.model import Event, Scenario
 from sitboard.timeline import BoardState, Timeline
 from sitboard.watch import Change, FileWatcher
@@ -116,7 +117,7 @@ class SitboardApp(App[int]):
         self.set_reactive(SitboardApp.present, present)
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
-        self.title = scenario.title
+        self.title = self.look.text(scenario.title)  # Textual writes it into screenshots (SVG <title>, file names)
         if owns_gc:
             # The scenario, its timeline and the modules loaded so far outlive the
             # board. Freezing them now keeps the collector from walking that heap
@@ -126,27 +127,27 @@ class SitboardApp(App[int]):
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
     def _handle_exception(self, error: Exception) -> None:
-        self._crash = error
+        if self.crash is None:  # the first is the cause; later ones are usually its consequences
+            self._crash = error
         super()._handle_exception(error)
 
+    @property
+    def crash(self) -> Exception | None:
+        """The exception that stopped the board, if one did (an export must not pass off a broken picture)."""
+        return self.__dict__.get("_crash")
+
     def _fatal_error(self) -> None:
-        error = getattr(self, "_crash", None)
+        error = self.crash
         if os.environ.get("SITBOARD_DEBUG") or error is None:
             super()._fatal_error()
             return
-        import tempfile
-        import traceback
-
-        log = Path(tempfile.gettempdir()) / f"sitboard-crash-{os.getpid()}.log"
-        try:
-            log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-            where = f"details are in {log}"
-        except OSError:
-            where = "set SITBOARD_DEBUG=1 to see details"
-        self.bell()
-        self._exit_renderables.append(
-            Text(f"sitboard: internal error: {type(error).__name__}: {error} ({where})", style="bold")
-        )
+        if not self._exit_renderables:  # one sentence, about the first failure (Textual calls this for each)
+            self.bell()
+            # The message may quote scenario text (a markup error does): cleaned, and a Text, not markup.
+            self._exit_renderables.append(
+                Text(clean(f"sitboard: internal error: {type(error).__name__}: {error} ({_crash_log(error)})"),
+                     style="bold")
+            )
         self._close_messages_no_wait()
 
     # -- layout ----------------------------------------------------------------
@@ -175,7 +176,7 @@ class SitboardApp(App[int]):
 
             yield given(Headline(look, id="headline"))
         if self._problem:
-            yield Static(self.look.text(self._problem), id="error-bar")
+            yield Static(Text(self.look.text(self._problem)), id="error-bar")
         yield given(MapView(look, id="map"))
         yield given(BottomBar(look, id="bottom"))
         with SidePanel(id="side"):
@@ -185,7 +186,7 @@ class SitboardApp(App[int]):
             yield given(DisplacementPanel(look, id="displacement"))
             yield Legend(look, id="legend")
         if self._too_small_text():
-            yield Static(self._too_small_text(), id="too-small")
+            yield Static(Text(self._too_small_text()), id="too-small")
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -259,9 +260,9 @@ class SitboardApp(App[int]):
         self.set_class(height < 32, "-short")
         text = self._too_small_text()
         if message and text:
-            bar = self._hidden_until_needed("too-small", lambda: Static(text, id="too-small"), after="#side")
+            bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
             if isinstance(bar, Static):
-                bar.update(text)
+                bar.update(Text(text))
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -271,11 +272,42 @@ class SitboardApp(App[int]):
 
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
-        scenario = self.__dict__.get("scenario")  # called by App.__init__ before we set it
-        if scenario is not None:
-            for faction in scenario.factions:
-                variables[f"faction-{faction.id}"] = faction.color
+        look = self.__dict__.get("look")  # called by App.__init__ before we set it
+        if look is not None:
+            for faction in look.scenario.factions:
+                variables[f"faction-{faction.id}"] = look.holders[faction.id].color
         return variables
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast that shows its message as written: never markup unless a caller asks.
+
+        Messages quote file names, theme names and scenario text (`brief [draft].yaml`,
+        `--theme '[/]'`), which Textual would otherwise parse as markup: tags
+        vanish, and a stray `[/]` kills the board. They are cleaned as every
+        other text on the board is.
+        """
+        if not markup:
+            message, title = self.look.text(message), self.look.text(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint is markup, which `notify` above would show as written.
+        self.notify("Press q to quit sitboard.", title="Do you want to quit?")
+
+    @on(events.DeliveryComplete)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        """The palette's Screenshot says where it went, without Textual's markup around the path."""
+        if event.name == "screenshot":
+            event.prevent_default()  # Textual's handler would put the path (any folder name) into markup
+            self.notify(f"Saved {event.path}" if event.path is not None else "Saved the screenshot", timeout=4)
 
     def get_key_display(self, binding: Binding) -> str:
         if self.ascii_only:
@@ -440,9 +472,9 @@ class SitboardApp(App[int]):
         self._problem = problem
         text = self.look.text(problem) if problem else ""
         if text or self.query("#error-bar"):
-            bar = self._hidden_until_needed("error-bar", lambda: Static(text, id="error-bar"), before="#map")
+            bar = self._hidden_until_needed("error-bar", lambda: Static(Text(text), id="error-bar"), before="#map")
             if isinstance(bar, Static):
-                bar.update(text)
+                bar.update(Text(text))
         self.set_class(problem is not None, "-problem")
 
     async def _swap(self, scenario: Scenario, timeline: Timeline) -> None:
@@ -453,7 +485,7 @@ class SitboardApp(App[int]):
         step = timeline.steps if following else matching_step(old_events, old_step, scenario, timeline)
         self.scenario, self.timeline = scenario, timeline
         self.look = Look(scenario, ascii_only=self.ascii_only)
-        self.title = scenario.title
+        self.title = self.look.text(scenario.title)
         self._problem = None
         self.set_reactive(SitboardApp.step, step)
         await self.recompose()
@@ -571,6 +603,24 @@ def _read(path: str) -> Scenario:
     from sitboard.cli import read
 
     return read(path)
+
+
+def _crash_log(error: Exception) -> str:
+    """Where the traceback went, as the end of a sentence.
+
+    A new file of our own (mkstemp), never a fixed name that someone else could
+    have put a link at in a shared temporary folder.
+    """
+    import tempfile
+    import traceback
+
+    try:
+        fd, log = tempfile.mkstemp(prefix="sitboard-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return "set SITBOARD_DEBUG=1 to see details"
+    return f"details are in {log}"
 
 
 def _freeze() -> None:

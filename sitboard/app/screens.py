@@ -60,11 +60,12 @@ class HelpScreen(BoardModal[None]):
             if action.group != group:
                 group = action.group
                 table.add_row(Text(group, style="bold underline"), "")
-            table.add_row(key_text(action, ascii_only=self.ascii_only), action.help)
+            # Text, not strings: Rich would read a cell as markup, and `[` and `]` are keys here.
+            table.add_row(Text(key_text(action, ascii_only=self.ascii_only)), Text(action.help))
         table.add_row(Text("Panels", style="bold underline"), "")
-        table.add_row("Tab / Shift+Tab", "Move focus between the map, the town list and the panels")
-        table.add_row("Enter / click", "Show the selected town's history")
-        table.add_row("Ctrl+P", "Command palette: go to an event or a town, change theme or mode")
+        table.add_row(Text("Tab / Shift+Tab"), Text("Move focus between the map, the town list and the panels"))
+        table.add_row(Text("Enter / click"), Text("Show the selected town's history"))
+        table.add_row(Text("Ctrl+P"), Text("Command palette: go to an event or a town, change theme or mode"))
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(Text("Press Escape or ? to close.", style="dim"))
