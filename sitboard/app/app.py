@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -535,6 +536,16 @@ class SitboardApp(App[int]):
             return
         self.notify(f"Saved {saved}", timeout=4)
 
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """Textual's SVG of the screen, made valid XML.
+
+        Rich escapes `<` and `&` but writes any other character as it is, and XML
+        1.0 has no way to carry a few (U+FFFE, U+FFFF, C0 controls): one in a
+        name would make every picture of the board unreadable (`s`, the
+        palette's Screenshot, `export --format svg`).
+        """
+        return _XML_UNSAFE.sub("", super().export_screenshot(title=title, simplify=simplify))
+
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
@@ -596,6 +607,10 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import TownScreen
 
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
+
+
+# Characters XML 1.0 cannot hold, even escaped (its `Char` production).
+_XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _read(path: str) -> Scenario:
