@@ -49,14 +49,6 @@ def test_svg_export_is_xml_whatever_the_names_hold(tmp_path, extra):
     assert "Text 0 " in shown and "[/] end" in shown
 
 
-def test_txt_export_holds_no_control_characters(tmp_path):
-    run = sitboard("export", str(nasty_scenario(tmp_path)), "--format", "txt")
-    assert run.returncode == 0, run.stderr
-    assert "[/] end" in run.stdout
-    bad = {ch for ch in run.stdout if ch != "\n" and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)}
-    assert not bad
-
-
 def test_the_s_key_saves_xml_whatever_the_names_hold(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     scenario = scenario_from(nasty_scenario(tmp_path).read_text(encoding="utf-8"), "nasty.yaml")
