@@ -17,6 +17,20 @@ from typing import NamedTuple, overload
 from sitboard.model import Event, EventTime, Faction, Flow, Scenario
 
 CHECKPOINT = 32
+_PRINTABLE_BITS = 14_000  # ints below 2**14000 have at most 4,215 digits: Python prints up to 4,300
+
+
+def figure(people: int) -> str:
+    """A count of people as the board writes it (`12,000`), whatever its size.
+
+    Python refuses to turn an int of more than 4,300 digits into text (a guard
+    against slow conversions). The checker bounds what a file may say, but a
+    total must never be able to stop the board: such a number is written by
+    its order of magnitude instead.
+    """
+    if people.bit_length() < _PRINTABLE_BITS:
+        return f"{people:,}"
+    return f"~10^{int(people.bit_length() * 0.30103)}"  # log10(2)
 
 
 class ControlChange(NamedTuple):
@@ -47,10 +61,10 @@ class Tally(NamedTuple):
     def describe(self) -> str:
         """The honest total: `≥ 12,000 + unquantified`, `12,000`, or `unquantified`."""
         if not self.unquantified:
-            return f"{self.people:,}"
+            return figure(self.people)
         if not self.people:
             return "unquantified" if self.unquantified == 1 else f"unquantified ({self.unquantified} flows)"
-        return f"≥ {self.people:,} + unquantified"
+        return f"≥ {figure(self.people)} + unquantified"
 
 
 class Displacement(NamedTuple):

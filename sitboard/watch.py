@@ -3,7 +3,9 @@
 A board watches the file its briefer's analyst is editing. Editors save in two
 ways: writing in place, or writing a temporary file and renaming it over the
 original (a new inode). Both change the file's signature (inode, size,
-modification time), which a cheap `stat` reads. A change is reported only once
+modification time), which a cheap `stat` reads. So does `chmod`, through the
+status-change time: a file made unreadable and readable again is read again,
+rather than leaving the error bar of the failed read up until the next edit. A change is reported only once
 the signature has held still for `settle` seconds, so a half-written file is
 not loaded; a file that disappears is reported once, and again when it comes
 back. Pure and clock-injected, so it is tested without sleeping.
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-Signature = tuple[int, int, int]  # inode, size, mtime in ns
+Signature = tuple[int, int, int, int]  # inode, size, mtime and ctime in ns
 
 
 class Change(Enum):
@@ -29,7 +31,7 @@ def signature(path: Path) -> Signature | None:
         st = os.stat(path)
     except OSError:  # missing, or unreadable for now: both mean "nothing to load"
         return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class FileWatcher:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import ThemeProvider
@@ -27,6 +29,7 @@ from textual.widgets import Static
 
 from sitboard.app import actions
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
+from sitboard.app.reload import FileRead, Reloader
 from sitboard.app.style import Look, ascii_scrollbars
 from sitboard.app.themes import HIGH_CONTRAST, THEMES
 from sitboard.app.widgets.bottom_bar import BottomBar
@@ -36,7 +39,7 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
-from sitboard.errors import ScenarioError
+from sitboard.geo.text import clean
 from sitboard.model import Event, Scenario
 from sitboard.timeline import BoardState, Timeline
 from sitboard.watch import Change, FileWatcher
@@ -99,6 +102,7 @@ class SitboardApp(App[int]):
         self._stepped_at: float | None = None  # when the step last changed, until collected
         # The command line watches the file; tests and embedders opt in.
         self._watcher = FileWatcher(Path(scenario.path)) if watch else None
+        self._reloader = Reloader(self, scenario.path, _read) if watch else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.scenario = scenario
@@ -114,7 +118,7 @@ class SitboardApp(App[int]):
         self.set_reactive(SitboardApp.present, present)
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
-        self.title = scenario.title
+        self.title = self.look.text(scenario.title)  # Textual writes it into screenshots (SVG <title>, file names)
         if owns_gc:
             # The scenario, its timeline and the modules loaded so far outlive the
             # board. Freezing them now keeps the collector from walking that heap
@@ -124,27 +128,27 @@ class SitboardApp(App[int]):
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
     def _handle_exception(self, error: Exception) -> None:
-        self._crash = error
+        if self.crash is None:  # the first is the cause; later ones are usually its consequences
+            self._crash = error
         super()._handle_exception(error)
 
+    @property
+    def crash(self) -> Exception | None:
+        """The exception that stopped the board, if one did (an export must not pass off a broken picture)."""
+        return self.__dict__.get("_crash")
+
     def _fatal_error(self) -> None:
-        error = getattr(self, "_crash", None)
+        error = self.crash
         if os.environ.get("SITBOARD_DEBUG") or error is None:
             super()._fatal_error()
             return
-        import tempfile
-        import traceback
-
-        log = Path(tempfile.gettempdir()) / f"sitboard-crash-{os.getpid()}.log"
-        try:
-            log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-            where = f"details are in {log}"
-        except OSError:
-            where = "set SITBOARD_DEBUG=1 to see details"
-        self.bell()
-        self._exit_renderables.append(
-            Text(f"sitboard: internal error: {type(error).__name__}: {error} ({where})", style="bold")
-        )
+        if not self._exit_renderables:  # one sentence, about the first failure (Textual calls this for each)
+            self.bell()
+            # The message may quote scenario text (a markup error does): cleaned, and a Text, not markup.
+            self._exit_renderables.append(
+                Text(clean(f"sitboard: internal error: {type(error).__name__}: {error} ({_crash_log(error)})"),
+                     style="bold")
+            )
         self._close_messages_no_wait()
 
     # -- layout ----------------------------------------------------------------
@@ -173,7 +177,7 @@ class SitboardApp(App[int]):
 
             yield given(Headline(look, id="headline"))
         if self._problem:
-            yield Static(self.look.text(self._problem), id="error-bar")
+            yield Static(Text(self.look.text(self._problem)), id="error-bar")
         yield given(MapView(look, id="map"))
         yield given(BottomBar(look, id="bottom"))
         with SidePanel(id="side"):
@@ -183,7 +187,7 @@ class SitboardApp(App[int]):
             yield given(DisplacementPanel(look, id="displacement"))
             yield Legend(look, id="legend")
         if self._too_small_text():
-            yield Static(self._too_small_text(), id="too-small")
+            yield Static(Text(self._too_small_text()), id="too-small")
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -217,8 +221,12 @@ class SitboardApp(App[int]):
         return bool(self.screen_stack) and self.screen is self.screen_stack[0]
 
     def _focus_the_map(self) -> None:
+        # Runs after a refresh, on the screen's task: that may be in the middle of
+        # a reload's recompose, when the old map is gone and the new one not yet
+        # mounted (the reload focuses the new one when it is done).
         if self._board_is_showing() and self.focused is None:
-            self.query_one(MapView).focus()
+            for map_view in self.query(MapView):
+                map_view.focus()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
@@ -253,9 +261,9 @@ class SitboardApp(App[int]):
         self.set_class(height < 32, "-short")
         text = self._too_small_text()
         if message and text:
-            bar = self._hidden_until_needed("too-small", lambda: Static(text, id="too-small"), after="#side")
+            bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
             if isinstance(bar, Static):
-                bar.update(text)
+                bar.update(Text(text))
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -265,11 +273,42 @@ class SitboardApp(App[int]):
 
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
-        scenario = self.__dict__.get("scenario")  # called by App.__init__ before we set it
-        if scenario is not None:
-            for faction in scenario.factions:
-                variables[f"faction-{faction.id}"] = faction.color
+        look = self.__dict__.get("look")  # called by App.__init__ before we set it
+        if look is not None:
+            for faction in look.scenario.factions:
+                variables[f"faction-{faction.id}"] = look.holders[faction.id].color
         return variables
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast that shows its message as written: never markup unless a caller asks.
+
+        Messages quote file names, theme names and scenario text (`brief [draft].yaml`,
+        `--theme '[/]'`), which Textual would otherwise parse as markup: tags
+        vanish, and a stray `[/]` kills the board. They are cleaned as every
+        other text on the board is.
+        """
+        if not markup:
+            message, title = self.look.text(message), self.look.text(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint is markup, which `notify` above would show as written.
+        self.notify("Press q to quit sitboard.", title="Do you want to quit?")
+
+    @on(events.DeliveryComplete)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        """The palette's Screenshot says where it went, without Textual's markup around the path."""
+        if event.name == "screenshot":
+            event.prevent_default()  # Textual's handler would put the path (any folder name) into markup
+            self.notify(f"Saved {event.path}" if event.path is not None else "Saved the screenshot", timeout=4)
 
     def get_key_display(self, binding: Binding) -> str:
         if self.ascii_only:
@@ -318,7 +357,8 @@ class SitboardApp(App[int]):
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
         if self.step != self.timeline.steps and self._board_is_showing():
-            self.query_one(MapView).prepare(self.timeline.state_at(self.timeline.steps))
+            for map_view in self.query(MapView):  # none while a reload recomposes the board
+                map_view.prepare(self.timeline.state_at(self.timeline.steps))
 
     def _collect_when_idle(self) -> None:
         """A full collection once the steps have paused, not in the middle of one.
@@ -411,40 +451,31 @@ class SitboardApp(App[int]):
         assert self._watcher is not None
         change = self._watcher.poll(time.monotonic())
         if change is Change.CHANGED:
-            self._load_in_background()
+            assert self._reloader is not None
+            self._reloader.request()
         elif change is Change.MISSING:
             self._report(f"{self.scenario.path}: the file is gone (deleted or moved); "
                          "showing the last good version until it is back")
 
-    @work(thread=True, exclusive=True, group="reload")
-    def _load_in_background(self) -> None:
-        """Read and index the file off the UI thread; the swap happens on it, in one go."""
-        from textual.worker import get_current_worker
-
-        from sitboard.cli import read
-
-        worker = get_current_worker()
+    @on(FileRead)
+    async def _file_read(self, message: FileRead) -> None:
+        """A read of the watched file finished: show it, or say what is wrong with it, then read again if asked."""
+        assert self._reloader is not None
         try:
-            scenario = read(self.scenario.path)
-            timeline = Timeline(scenario)
-        except ScenarioError as exc:
-            if worker.is_cancelled:  # a newer save is being read: its result wins
-                return
-            first = exc.problems[0] if exc.problems else None
-            more = len(exc.problems) - 1 + exc.truncated
-            text = (str(first) if first else str(exc)) + (f"  (+{exc.in_words(more)} more problems)" if more > 0 else "")
-            self.call_from_thread(self._report, text + " - showing the last good version")
-            return
-        if not worker.is_cancelled:
-            self.call_from_thread(self._swap, scenario, timeline)
+            if isinstance(message.result, str):
+                self._report(message.result + " - showing the last good version")
+            else:
+                await self._swap(*message.result)
+        finally:
+            self._reloader.done()
 
     def _report(self, problem: str | None) -> None:
         self._problem = problem
         text = self.look.text(problem) if problem else ""
         if text or self.query("#error-bar"):
-            bar = self._hidden_until_needed("error-bar", lambda: Static(text, id="error-bar"), before="#map")
+            bar = self._hidden_until_needed("error-bar", lambda: Static(Text(text), id="error-bar"), before="#map")
             if isinstance(bar, Static):
-                bar.update(text)
+                bar.update(Text(text))
         self.set_class(problem is not None, "-problem")
 
     async def _swap(self, scenario: Scenario, timeline: Timeline) -> None:
@@ -455,7 +486,7 @@ class SitboardApp(App[int]):
         step = timeline.steps if following else matching_step(old_events, old_step, scenario, timeline)
         self.scenario, self.timeline = scenario, timeline
         self.look = Look(scenario, ascii_only=self.ascii_only)
-        self.title = scenario.title
+        self.title = self.look.text(scenario.title)
         self._problem = None
         self.set_reactive(SitboardApp.step, step)
         await self.recompose()
@@ -487,7 +518,7 @@ class SitboardApp(App[int]):
 
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
-        self.push_screen(GotoScreen(self.timeline), done)
+        self.push_screen(GotoScreen(self.look, self.timeline), done)
 
     def action_help(self) -> None:
         from sitboard.app.screens import HelpScreen
@@ -506,6 +537,16 @@ class SitboardApp(App[int]):
             self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Saved {saved}", timeout=4)
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """Textual's SVG of the screen, made valid XML.
+
+        Rich escapes `<` and `&` but writes any other character as it is, and XML
+        1.0 has no way to carry a few (U+FFFE, U+FFFF, C0 controls): one in a
+        name would make every picture of the board unreadable (`s`, the
+        palette's Screenshot, `export --format svg`).
+        """
+        return _XML_UNSAFE.sub("", super().export_screenshot(title=title, simplify=simplify))
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -568,6 +609,35 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import TownScreen
 
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
+
+
+# Characters XML 1.0 cannot hold, even escaped (its `Char` production).
+_XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _read(path: str) -> Scenario:
+    """The watched file read as the command line reads it (looked up when called, so tests can stand in for it)."""
+    from sitboard.cli import read
+
+    return read(path)
+
+
+def _crash_log(error: Exception) -> str:
+    """Where the traceback went, as the end of a sentence.
+
+    A new file of our own (mkstemp), never a fixed name that someone else could
+    have put a link at in a shared temporary folder.
+    """
+    import tempfile
+    import traceback
+
+    try:
+        fd, log = tempfile.mkstemp(prefix="sitboard-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return "set SITBOARD_DEBUG=1 to see details"
+    return f"details are in {log}"
 
 
 def _freeze() -> None:

@@ -1,11 +1,16 @@
-"""Command palette: go to an event or a town, and every board action."""
+"""Command palette: go to an event or a town, and every board action.
+
+Hits carry `Content`, never strings: Textual parses a string hit as markup, and
+event titles and town names are scenario text (`Shelling [/] continues`).
+"""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from sitboard.app.actions import ACTIONS
 from sitboard.app.style import ascii_scrollbars
@@ -36,7 +41,7 @@ class BoardCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, _ in self._commands()[:MAX_HITS]:
-            yield DiscoveryHit(text, command)  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(text), command, text=text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -44,10 +49,20 @@ class BoardCommands(Provider):
         for text, command, _ in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command)  # type: ignore[arg-type]
+                yield Hit(score, highlighted(matcher, text), command, text=text)  # type: ignore[arg-type]
                 hits += 1
                 if hits >= MAX_HITS:
                     return
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """`text` with the letters the query matched highlighted, as `Matcher.highlight` does, but never as markup."""
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class AsciiCommandPalette(CommandPalette):

@@ -2,7 +2,8 @@
 
 The board runs headless at the requested size, opens at the requested step,
 and the first settled frame is exported: an SVG exactly as a terminal would
-show it (Textual's screenshot), or the same characters as plain text.
+show it (Textual's screenshot), or the same characters as plain text. A board
+that fails while drawing gives no picture at all, never half of one.
 """
 
 from __future__ import annotations
@@ -31,13 +32,25 @@ def board_picture(
 
     async def take(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
-        out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
+        if app.crash is None:  # a failed board's screen is whatever it had drawn: not a picture
+            out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
         app.exit()
 
-    app.run(headless=True, size=size, auto_pilot=take)
-    if not out:  # the app stopped before a frame: an internal error, already reported by the app
-        raise RuntimeError("the board did not draw a frame")
+    try:
+        app.run(headless=True, size=size, auto_pilot=take)
+    except Exception as exc:  # taking the picture failed (the app reports its own failures below)
+        if app.crash is None:
+            raise BoardFailed(f"no {fmt} written: {type(exc).__name__}: {exc}") from exc
+    # A failure after the picture was taken (a panel drawn late) spoils it as well.
+    if app.crash is not None:
+        raise BoardFailed(f"no {fmt} written: the board failed while drawing it") from app.crash
+    if not out:
+        raise BoardFailed(f"no {fmt} written: the board stopped before it drew a frame")
     return out[0]
+
+
+class BoardFailed(Exception):
+    """The headless board failed: there is no picture (the command line exits 1 with this sentence)."""
 
 
 def screen_text(app: SitboardApp) -> str:

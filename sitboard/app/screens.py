@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timezone
 
 from rich.table import Table
@@ -14,7 +15,7 @@ from textual.widgets import Input, Static
 
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.style import Look, ascii_scrollbars
-from sitboard.timeline import Timeline
+from sitboard.timeline import Timeline, figure
 
 
 class BoardModal(ModalScreen[ScreenResultType]):
@@ -59,11 +60,12 @@ class HelpScreen(BoardModal[None]):
             if action.group != group:
                 group = action.group
                 table.add_row(Text(group, style="bold underline"), "")
-            table.add_row(key_text(action, ascii_only=self.ascii_only), action.help)
+            # Text, not strings: Rich would read a cell as markup, and `[` and `]` are keys here.
+            table.add_row(Text(key_text(action, ascii_only=self.ascii_only)), Text(action.help))
         table.add_row(Text("Panels", style="bold underline"), "")
-        table.add_row("Tab / Shift+Tab", "Move focus between the map, the town list and the panels")
-        table.add_row("Enter / click", "Show the selected town's history")
-        table.add_row("Ctrl+P", "Command palette: go to an event or a town, change theme or mode")
+        table.add_row(Text("Tab / Shift+Tab"), Text("Move focus between the map, the town list and the panels"))
+        table.add_row(Text("Enter / click"), Text("Show the selected town's history"))
+        table.add_row(Text("Ctrl+P"), Text("Command palette: go to an event or a town, change theme or mode"))
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(Text("Press Escape or ? to close.", style="dim"))
@@ -78,37 +80,55 @@ class GotoScreen(BoardModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, look: Look, timeline: Timeline) -> None:
         super().__init__()
+        self.look = look
         self.timeline = timeline
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)", id="goto-prompt"
+            Text(f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)"), id="goto-prompt"
         )
         yield Input(placeholder="step, end or date", id="goto-input")
-        yield Static("", id="goto-error")
+        yield Static(Text(""), id="goto-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        step = parse_goto(event.value, self.timeline)
-        if step is None:
+        try:
+            step = parse_goto(event.value, self.timeline)
+        except NotAStep as exc:
+            typed = self.look.text(event.value)  # shown, never obeyed: pasted text can hold anything
+            typed = typed if len(typed) <= 40 else typed[:37] + "..."
             self.query_one("#goto-error", Static).update(
-                Text(f"Not a step 0..{self.timeline.steps}, 'end' or a date: {event.value!r}", style="bold")
+                Text(f"Not a step: {typed!r}; {exc}", style="bold")
             )
             return
         self.dismiss(step)
 
 
-def parse_goto(value: str, timeline: Timeline) -> int | None:
-    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`."""
-    value = value.strip().lower()
+class NotAStep(ValueError):
+    """What was typed in the Go-to dialog is not a step; the message says why, as a phrase."""
+
+
+def parse_goto(value: str, timeline: Timeline) -> int:
+    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`.
+
+    Digits of any script count (`٣` and `３` are 3), as Python's `int` reads
+    them; a superscript `²` is not a digit. Anything else raises `NotAStep`
+    with a reason, never another exception: a person can type or paste anything.
+    """
+    value = _ascii_digits(value.strip().lower())
     if value in ("end", "last"):
         return timeline.steps
     if value in ("start", "first"):
         return 0
-    if value.isdigit():
-        step = int(value)
-        return step if step <= timeline.steps else None
+    last = timeline.steps
+    if value.isdecimal():
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(last)) or int(digits) > last:  # length first: int() refuses 4,300 digits and more
+            raise NotAStep(f"the last step is {last}")
+        return int(digits)
+    if value[:1] in "+-" and value[1:].isdecimal():
+        raise NotAStep(f"steps go from 0 to {last}")
     try:
         if len(value) <= 10:
             day = date.fromisoformat(value)
@@ -117,8 +137,18 @@ def parse_goto(value: str, timeline: Timeline) -> int | None:
             when = datetime.fromisoformat(value.upper())
             when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
     except ValueError:
-        return None
-    return timeline.step_at_or_before(when)
+        raise NotAStep("expected a number, 'end', or a date such as 2024-12-05") from None
+    try:
+        return timeline.step_at_or_before(when)
+    except OverflowError:  # 9999-12-31T23:00-23:59 is past the last instant a datetime can hold
+        raise NotAStep("that time is outside the years 1 to 9999") from None
+
+
+def _ascii_digits(value: str) -> str:
+    """`value` with the decimal digits of every script written as 0-9 (dates typed in Arabic-Indic digits)."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
 
 
 class TownScreen(BoardModal[None]):
@@ -140,7 +170,7 @@ class TownScreen(BoardModal[None]):
         out.append(look.text(town.name) + "\n", style="bold")
         out.append(f"{town.kind}, {town.lat:.4f}, {town.lon:.4f}")
         if town.population is not None:
-            out.append(f", population {town.population:,}")
+            out.append(f", population {figure(town.population)}")
         out.append("\n\nHolders over time:\n", style="bold underline")
         events = look.scenario.events
         for step, holder in self.timeline.history(self.town_id):
@@ -154,7 +184,10 @@ class TownScreen(BoardModal[None]):
         if not flows:
             out.append(" none\n", style="dim")
         for f in flows:
-            size = f"{f.flow.people:,}" if f.flow.people is not None else (look.text(f.flow.estimate) or "size unknown")
+            if f.flow.people is not None:
+                size = figure(f.flow.people)
+            else:
+                size = look.text(f.flow.estimate) or "size unknown"
             future = " (later)" if f.step > self.step else ""
             out.append(
                 f" step {f.step}: {look.town_name(f.flow.origin)} {look.arrow()} {look.town_name(f.flow.destination)}: {size}{future}\n"

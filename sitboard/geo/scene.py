@@ -22,7 +22,7 @@ from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
 from sitboard.model import Scenario
-from sitboard.timeline import BoardState
+from sitboard.timeline import BoardState, figure
 
 PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,
             "line:river": 3, "line:other": 3, "coast": 2}
@@ -212,7 +212,8 @@ class MapScene:
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
                 mx, my = (x0 + x1) / 2, (y0 + y1) / 2
                 if 0 <= mx < cols and 0 <= my < rows:
-                    text = f"{f.people:,}" if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
+                    text = (figure(f.people) if f.people is not None
+                            else display(f.estimate or "", ascii=self.ascii_only))
                     size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
 
         hot = {c.town for c in state.changed}

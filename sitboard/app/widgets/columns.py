@@ -12,9 +12,12 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 from rich.segment import Segment
+from rich.text import Text
 from textual.renderables.digits import Digits
 from textual.strip import Strip
 from textual.widget import Widget
+
+from sitboard.app.style import shorten
 
 
 class Column(NamedTuple):
@@ -22,6 +25,7 @@ class Column(NamedTuple):
     width: int | None  # cells; None takes what the fixed columns leave
     top: int = 0  # blank rows above the content
     middle: bool = False  # centred vertically (after `top`)
+    shorten: bool = False  # a Text whose lines are cut to the column's width (see `style.shorten`)
 
 
 def digits_width(text: str) -> int:
@@ -32,8 +36,9 @@ def digits_width(text: str) -> int:
 class ColumnsWidget(Widget):
     """Subclasses say what `columns()` to draw; call `redraw()` when they change."""
 
-    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
+        self.ascii_only = ascii_only
         self._rows: list[Strip] | None = None
         self._rows_size = (-1, -1)
 
@@ -58,7 +63,10 @@ class ColumnsWidget(Widget):
             if w <= 0:
                 continue
             options = console.options.update_width(w).update(highlight=False)
-            lines = console.render_lines(column.renderable, options, style=base, pad=True)
+            renderable = column.renderable
+            if column.shorten and isinstance(renderable, Text):
+                renderable = shorten(renderable, w, ascii_only=self.ascii_only)
+            lines = console.render_lines(renderable, options, style=base, pad=True)
             top = column.top + (max(0, (height - column.top - len(lines)) // 2) if column.middle else 0)
             blank = [Segment(" " * w, base)]
             lines = ([blank] * top + lines)[:height]

@@ -16,7 +16,7 @@ from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
 from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.model import CONTESTED, UNKNOWN
-from sitboard.timeline import BoardState
+from sitboard.timeline import BoardState, figure
 
 
 class ControlPanel(StatePanel):
@@ -44,7 +44,7 @@ class ControlPanel(StatePanel):
             out.append(look.text(h.name))
             if pop:
                 # Population held counts only towns whose population is given.
-                out.append(f"  pop. {pop:,}" + (" + unknown" if unknown_pop else ""), style="dim")
+                out.append(f"  pop. {figure(pop)}" + (" + unknown" if unknown_pop else ""), style="dim")
             out.append("\n")
         if state.changed:
             out.append("Changed at this step:\n", style="bold")
@@ -222,8 +222,8 @@ class TownList(Widget, can_focus=True):
         if strip is None or strip.cell_length != width:
             base = self.rich_style  # walks every ancestor: once per row
             style = self.get_component_rich_style("town-list--cursor") if cursor else base
-            text = self._prompt_at(index).copy()
-            text.truncate(width, overflow="ellipsis", pad=True)
+            text = self.look.shorten(self._prompt_at(index), width).copy()
+            text.truncate(width, pad=True)
             segments = list(text.render(self.app.console))
             strip = Strip(segments).apply_style(style).adjust_cell_length(width, base)
             self._strips[key] = strip

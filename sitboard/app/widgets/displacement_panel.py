@@ -7,7 +7,7 @@ import heapq
 from rich.text import Text
 
 from sitboard.app.widgets.text_panel import StatePanel
-from sitboard.timeline import BoardState, Tally
+from sitboard.timeline import BoardState, Tally, figure
 
 
 class DisplacementPanel(StatePanel):
@@ -27,7 +27,7 @@ class DisplacementPanel(StatePanel):
             out.append("This step:\n", style="bold")
             bullet = ">" if look.ascii_only else "▸"
             for f in state.step_flows:
-                size = f"{f.people:,}" if f.people is not None else (
+                size = figure(f.people) if f.people is not None else (
                     f'"{look.text(f.estimate)}"' if f.estimate else "size not given"
                 )
                 out.append(f" {bullet} {look.town_name(f.origin)} {look.arrow()} {look.town_name(f.destination)}: {size}\n",

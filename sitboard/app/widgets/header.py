@@ -28,7 +28,7 @@ class BoardHeader(ColumnsWidget):
     live: reactive[str] = reactive("", repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
 
     @property
@@ -69,7 +69,8 @@ class BoardHeader(ColumnsWidget):
             pad = 2 if self.content_size.height >= 3 else 1
             when = Column(Text(f"{' ' * pad}{date}{' ' * pad}", style="bold", no_wrap=True), len(date) + 2 * pad,
                           top=1 if self.content_size.height >= 3 else 0)
-        return [Column(titles, None), when, Column(Text(""), 1), Column(self.position, POSITION_WIDTH)]
+        return [Column(titles, None, shorten=True), when, Column(Text(""), 1),
+                Column(self.position, POSITION_WIDTH, shorten=True)]
 
     def watch_state(self) -> None:
         self.redraw()

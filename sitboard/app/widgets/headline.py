@@ -19,7 +19,7 @@ class Headline(ColumnsWidget):
     state: reactive[BoardState | None] = reactive(None, repaint=False)  # the watcher redraws
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(**kwargs)
+        super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
 
     def columns(self) -> list[Column]:

@@ -1,0 +1,84 @@
+"""Reading the watched file again: one read at a time, off the UI thread.
+
+A save that arrives while a read is under way does not start another: it
+marks the file as wanted again, and when the board has shown the result of
+the read in progress, one more read starts (any number of saves in between
+are one read). With Textual's exclusive workers a new save cancelled the old
+worker's task but not its thread, so a 27 MB file saved every half second had
+nine parses running at once.
+
+The reader is a daemon thread of its own rather than a thread worker: workers
+run in the event loop's executor, whose threads are joined when the board's
+loop closes, so a read that never returns (a FIFO, a hung network share) made
+the board impossible to quit. A daemon thread is simply left behind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from sitboard.errors import ScenarioError
+from sitboard.model import Scenario
+from sitboard.timeline import Timeline
+
+
+class FileRead(Message):
+    """A read has finished: the new scenario and its timeline, or a sentence saying what is wrong."""
+
+    def __init__(self, result: tuple[Scenario, Timeline] | str) -> None:
+        super().__init__()
+        self.result = result
+
+
+class Reloader:
+    """Starts reads of `path` with `read` and posts each result to `board` as a `FileRead`.
+
+    `request` and `done` are called on the board's thread only, so the two
+    flags need no lock: the reader thread touches neither.
+    """
+
+    def __init__(self, board: MessagePump, path: str, read: Callable[[str], Scenario]) -> None:
+        self.board = board
+        self.path = path
+        self.read = read
+        self.reading = False  # a read is under way, or its result is not shown yet
+        self._again = False  # the file changed since that read started
+
+    def request(self) -> None:
+        """The file settled on new contents."""
+        if self.reading:
+            self._again = True
+        else:
+            self._start()
+
+    def done(self) -> None:
+        """The board has shown the last result; read again if the file changed meanwhile."""
+        self.reading = False
+        if self._again:
+            self._start()
+
+    def _start(self) -> None:
+        self.reading, self._again = True, False
+        threading.Thread(target=self._read, name="sitboard-reload", daemon=True).start()
+
+    def _read(self) -> None:
+        result: tuple[Scenario, Timeline] | str
+        try:
+            scenario = self.read(self.path)
+            result = (scenario, Timeline(scenario))
+        except ScenarioError as exc:
+            first = exc.problems[0] if exc.problems else None
+            more = len(exc.problems) - 1 + exc.truncated
+            result = (str(first) if first else str(exc)) + (
+                f"  (+{exc.in_words(more)} more problems)" if more > 0 else ""
+            )
+        except Exception as exc:  # a failed read must not end the board: say so, keep the last picture
+            result = f"{self.path}: could not be read: {type(exc).__name__}: {exc}"
+        try:
+            self.board.post_message(FileRead(result))
+        except RuntimeError:  # the board has closed its loop meanwhile: nobody to tell
+            pass
