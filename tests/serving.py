@@ -152,7 +152,8 @@ async def read_board(ws: aiohttp.ClientWebSocketResponse, *, title: str = TITLE,
         if left <= 0:
             break
         try:
-            msg = await ws.receive(timeout=left)
+            # Not receive(timeout=...): the server's heartbeat pings restart that timeout, so it may never end.
+            msg = await asyncio.wait_for(ws.receive(), left)
         except asyncio.TimeoutError:
             break
         if msg.type == aiohttp.WSMsgType.BINARY:

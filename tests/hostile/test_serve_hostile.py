@@ -16,6 +16,7 @@ import resource
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -46,6 +47,7 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \S.*$")
 # largest size a terminal may be needs a fraction of it; one at 20000x20000
 # runs out of it within seconds (without the limit it took the machine's memory).
 MEMORY_LIMIT = 1 << 30
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the server's boards")
 
 
 @pytest.fixture
@@ -88,23 +90,37 @@ def handshake_status(ws_url: str, *, origin: str | None = None) -> int:
     return asyncio.run(attempt())
 
 
-def boards_of(server: Served) -> list[int]:
-    """The processes the server has started (boards, and the shell textual-serve starts them with)."""
-    parents: dict[int, int] = {}
+def parents() -> dict[int, int]:
+    """Every process's parent, from /proc."""
+    found: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(fields[1])
+            found[int(entry.name)] = int(fields[1])
+    return found
+
+
+def boards_of(server: Served, *, direct: bool = False) -> list[int]:
+    """The processes the server has started: the shells textual-serve starts boards with (`direct`), or all."""
+    tree = parents()
     found, frontier = [], [server.proc.pid]
     while frontier:
         parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        children = [pid for pid, ppid in tree.items() if ppid == parent]
         found += children
-        frontier += children
+        if not direct:
+            frontier += children
     return found
+
+
+def wait_for_fewer_boards(server: Served, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(boards_of(server, direct=True)) >= count:
+        assert time.monotonic() < deadline, f"boards never ended:\n{server.printed()}"
+        time.sleep(0.1)
 
 
 def assert_one_line_each(server: Served, count: int, what: str) -> None:
@@ -117,7 +133,7 @@ def assert_one_line_each(server: Served, count: int, what: str) -> None:
         assert LOG_LINE.match(line), f"not a one-line log entry: {line!r}\n{printed}"
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the server's processes")
+@needs_proc
 def test_a_page_on_another_site_gets_no_board(serve) -> None:
     server = serve()
     ws_url = f"ws://{HOST}:{server.port}/ws"
@@ -194,23 +210,33 @@ GARBAGE_MESSAGES = [
 ]
 
 
+@needs_proc
 def test_garbage_on_the_websocket_is_one_log_line_and_no_traceback(serve) -> None:
-    server = serve("--max-sessions", str(len(GARBAGE_MESSAGES)))
+    server = serve()
     ws_url = f"ws://{HOST}:{server.port}/ws"
 
-    async def send(garbage: str | bytes) -> aiohttp.WSMessage:
+    async def send(garbage: str | bytes) -> aiohttp.WSMessage | None:
+        """What ends the connection after `garbage` (None: the server kept it open)."""
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(f"{ws_url}?width=80&height=24") as ws:
                 await (ws.send_bytes(garbage) if isinstance(garbage, bytes) else ws.send_str(garbage))
-                while True:
-                    msg = await ws.receive(timeout=30)
+                deadline = time.monotonic() + 30
+                while (left := deadline - time.monotonic()) > 0:
+                    try:
+                        msg = await asyncio.wait_for(ws.receive(), left)  # see serving.read_board
+                    except asyncio.TimeoutError:
+                        break
                     if msg.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
                         return msg
+                return None
 
+    endings = []
     for garbage in GARBAGE_MESSAGES:
-        closing = asyncio.run(send(garbage))
-        assert closing.type == aiohttp.WSMsgType.CLOSE, (repr(garbage)[:80], closing)
+        wait_for_fewer_boards(server, 4)  # each connection starts a board; they end a moment after it closes
+        endings.append(asyncio.run(send(garbage)))
     assert_one_line_each(server, len(GARBAGE_MESSAGES), "a message")
+    for garbage, ending in zip(GARBAGE_MESSAGES, endings):
+        assert ending is not None and ending.type == aiohttp.WSMsgType.CLOSE, (repr(garbage)[:80], ending)
     assert "too big" in server.stderr() or "exceeds limit" in server.stderr()
 
 
