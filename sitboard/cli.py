@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,24 +129,19 @@ def _size_arg(value: str) -> tuple[int, int]:
     return width, height
 
 
-def _port_arg(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {value!r}") from None
-    if not 1 <= port <= 65535:  # not 0 either: the page must name the real port
-        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535, got {port}")
-    return port
+def _number_in(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a usage error, exit 2, otherwise)."""
 
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, got {number}")
+        return number
 
-def _sessions_arg(value: str) -> int:
-    try:
-        count = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of boards, got {value!r}") from None
-    if not 1 <= count <= 1000:
-        raise argparse.ArgumentTypeError(f"expected from 1 to 1000 boards, got {count}")
-    return count
+    return parse
 
 
 def _public_url_arg(value: str) -> str:
@@ -171,10 +166,11 @@ def serve_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
                    "interface, with a token in the address)")
-    p.add_argument("--port", type=_port_arg, default=8000, help="port to listen on, 1-65535 (default: 8000)")
+    # Not port 0: the page must name the real port.
+    p.add_argument("--port", type=_number_in(1, 65535, "port"), default=8000, help="port to listen on, 1-65535 (default: 8000)")
     p.add_argument("--public-url", metavar="URL", type=_public_url_arg,
                    help="address browsers use to reach the server (needed with --host 0.0.0.0)")
-    p.add_argument("--max-sessions", type=_sessions_arg, default=DEFAULT_MAX_SESSIONS, metavar="N",
+    p.add_argument("--max-sessions", type=_number_in(1, 1000, "the number of boards"), default=DEFAULT_MAX_SESSIONS, metavar="N",
                    help=f"boards running at once, one per tab; past it a tab is asked to wait "
                    f"(default: {DEFAULT_MAX_SESSIONS})")
     door = p.add_mutually_exclusive_group()

@@ -315,7 +315,7 @@ def test_beyond_loopback_the_address_needs_a_token_unless_the_operator_opts_out(
 @pytest.mark.parametrize(("args", "said"), [
     (["--port", "0"], "port must be from 1 to 65535"),
     (["--port", "70000"], "port must be from 1 to 65535"),
-    (["--max-sessions", "0"], "expected from 1 to 1000 boards"),
+    (["--max-sessions", "0"], "the number of boards must be from 1 to 1000"),
     (["--public-url", "example.org"], "expected an http:// or https:// address"),
     (["--token", "--no-token"], "not allowed with argument --token"),
 ])
