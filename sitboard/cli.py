@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -220,19 +220,56 @@ def _size_arg(value: str) -> tuple[int, int]:
     return width, height
 
 
+def _number_in(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a usage error, exit 2, otherwise)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}, got {number}")
+        return number
+
+    return parse
+
+
+def _public_url_arg(value: str) -> str:
+    from sitboard.serve_rules import origin_of
+
+    if origin_of(value) is None:
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// address with a host, got {value!r}")
+    return value
+
+
 def serve_parser() -> argparse.ArgumentParser:
+    from sitboard.serve_rules import DEFAULT_MAX_SESSIONS
+
     p = argparse.ArgumentParser(
         prog="sitboard serve",
         description="Serve the board to web browsers; each tab gets its own board. "
         "Needs the serve extra: pip install 'sitboard[serve]'.",
+        epilog="Only pages of the server's own address may open a board. On an address other than loopback "
+        "the page's address carries a random token, printed at start; share it only with the room.",
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (YAML; default: the bundled scenario)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
-                   "interface, with no login)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    p.add_argument("--public-url", metavar="URL",
+                   "interface, with a token in the address)")
+    # Not port 0: the page must name the real port.
+    p.add_argument("--port", type=_number_in(1, 65535, "port"), default=8000, help="port to listen on, 1-65535 (default: 8000)")
+    p.add_argument("--public-url", metavar="URL", type=_public_url_arg,
                    help="address browsers use to reach the server (needed with --host 0.0.0.0)")
+    p.add_argument("--max-sessions", type=_number_in(1, 1000, "the number of boards"), default=DEFAULT_MAX_SESSIONS, metavar="N",
+                   help=f"boards running at once, one per tab; past it a tab is asked to wait "
+                   f"(default: {DEFAULT_MAX_SESSIONS})")
+    door = p.add_mutually_exclusive_group()
+    door.add_argument("--token", dest="token", action="store_const", const=True, default=None,
+                      help="ask for a random token in the address even on loopback")
+    door.add_argument("--no-token", dest="token", action="store_const", const=False,
+                      help="no token, even beyond loopback: anyone who can reach the port can open and drive "
+                      "the board (and make it save pictures in this folder)")
     p.add_argument("--theme", help="colour theme for every board")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -308,9 +345,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         serve(args.file or str(default_scenario()), args.host, args.port, extra_args=extra,
-              public_url=args.public_url)
+              public_url=args.public_url, max_sessions=args.max_sessions, token=args.token)
     except ServeError as exc:
-        print(f"sitboard serve: error: {exc}", file=sys.stderr)
+        from sitboard.geo.text import clean  # an address or URL as typed: no control characters reach the terminal
+
+        print(f"sitboard serve: error: {clean(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

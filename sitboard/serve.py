@@ -6,6 +6,9 @@ command it was given as a new process, the board here. So every browser tab
 gets a board of its own (its own step, its own file watcher), and closing the
 tab ends that process.
 
+Who may open a board, and what a tab may send it, is `serve_rules`; the
+server that applies those rules is `serve_server`.
+
 The file is checked before anything listens: a bad scenario raises the
 loader's `ScenarioError` (the command line prints it and exits 2), and no
 server starts. textual-serve is an optional extra (`pip install
@@ -14,15 +17,23 @@ server starts. textual-serve is an optional extra (`pip install
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import socket
 import sys
 from pathlib import Path
 
 from sitboard.cli import read
-
-WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+from sitboard.serve_rules import (
+    DEFAULT_MAX_SESSIONS,
+    WILDCARD_HOSTS,
+    Door,
+    board_origins,
+    is_loopback,
+    new_token,
+    origin_of,
+    token_needed,
+    url_host,
+)
 
 
 class ServeError(Exception):
@@ -38,16 +49,6 @@ def board_command(file: str | Path, extra_args: list[str] | None = None) -> str:
     """
     path = str(Path(file).resolve())
     return shlex.join([sys.executable, "-m", "sitboard", path, *(extra_args or [])])
-
-
-def url_host(host: str) -> str:
-    """`host` as it goes in a URL: an IPv6 address in brackets."""
-    try:
-        if ipaddress.ip_address(host).version == 6:
-            return f"[{host}]"
-    except ValueError:
-        pass
-    return host
 
 
 def _check_listen(host: str, port: int) -> None:
@@ -82,6 +83,8 @@ def serve(
     *,
     extra_args: list[str] = [],  # noqa: B006 - never mutated, copied into the command
     public_url: str | None = None,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    token: bool | None = None,
 ) -> None:
     """Serve the board for `file` on http://host:port until interrupted.
 
@@ -90,21 +93,32 @@ def serve(
     loads its scripts and opens its websocket there. By default it is
     `http://host:port`, right for a loopback or named host but not for a
     wildcard such as 0.0.0.0 (a browser on another machine would be sent to
-    0.0.0.0, i.e. to itself).
+    0.0.0.0, i.e. to itself). Websockets are accepted only from pages of that
+    origin or the listen address's (see `serve_rules.Door`).
+
+    `token`: None asks for one in the address exactly when `host` is not a
+    loopback address (anyone on the network could otherwise open and drive
+    the board); True always; False never (the operator's `--no-token`).
+    At most `max_sessions` boards run at once.
 
     Raises `ScenarioError` for a bad file (before anything listens) and
     `ServeError` when textual-serve is missing or the address is unusable.
     """
     scenario = read(file)  # first: a bad file never starts a server
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401 - the optional extra, checked before anything else of it
     except ImportError:
         raise ServeError(
             "the browser board needs textual-serve, which is not installed: pip install 'sitboard[serve]'"
         ) from None
+    from sitboard.serve_server import BoardServer
 
     if not 1 <= port <= 65535:  # not 0: the page must name the real port
         raise ServeError(f"port must be from 1 to 65535, got {port}")
+    if max_sessions < 1:
+        raise ServeError(f"at least one board must be allowed, got --max-sessions {max_sessions}")
+    if public_url is not None and origin_of(public_url) is None:
+        raise ServeError(f"--public-url must be an http:// or https:// address with a host, got {public_url!r}")
     _check_listen(host, port)
     if public_url is None:
         public_url = f"http://{url_host(host)}:{port}"
@@ -115,13 +129,22 @@ def serve(
                 f"--public-url http://NAME:{port} with the name they reach this one by.",
                 file=sys.stderr,
             )
-
-    server = Server(
+    public_url = public_url.rstrip("/")
+    if token is False and not is_loopback(host):
+        print(
+            f"sitboard serve: warning: --no-token on {url_host(host)}: anyone who can reach port {port} can open "
+            "the board, drive it, and make it save pictures in this folder.",
+            file=sys.stderr,
+        )
+    door = Door(board_origins(host, port, public_url), new_token() if token_needed(host, token) else None)
+    server = BoardServer(
         board_command(file, list(extra_args)),
         host=host,
         port=port,
         title=f"sitboard: {scenario.title}",
-        public_url=public_url.rstrip("/"),
+        public_url=public_url,
+        door=door,
+        max_sessions=max_sessions,
     )
     try:
         server.serve()
