@@ -246,7 +246,7 @@ def _public_url_arg(value: str) -> str:
 def serve_parser() -> argparse.ArgumentParser:
     from sitboard.serve_rules import DEFAULT_MAX_SESSIONS
 
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="sitboard serve",
         description="Serve the board to web browsers; each tab gets its own board. "
         "Needs the serve extra: pip install 'sitboard[serve]'.",
@@ -347,9 +347,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(args.file or str(default_scenario()), args.host, args.port, extra_args=extra,
               public_url=args.public_url, max_sessions=args.max_sessions, token=args.token)
     except ServeError as exc:
-        from sitboard.geo.text import clean  # an address or URL as typed: no control characters reach the terminal
-
-        print(f"sitboard serve: error: {clean(str(exc))}", file=sys.stderr)
+        complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal
         return EXIT_FAILED
     return EXIT_OK
 
