@@ -113,7 +113,8 @@ class Served:
 
 
 def start_server(command: Sequence[str], tmp_path: Path, *, host: str = HOST, port: int | None = None,
-                 preexec_fn: Callable[[], None] | None = None, wait: bool = True) -> Served:
+                 preexec_fn: Callable[[], None] | None = None, wait: bool = True,
+                 cwd: Path | None = None) -> Served:
     """Start `command` (it must listen on `port`) in its own process group, output to files.
 
     Its own group, so the boards it starts are ended with it.
@@ -122,7 +123,7 @@ def start_server(command: Sequence[str], tmp_path: Path, *, host: str = HOST, po
     out, err = tmp_path / f"server-{port}.out", tmp_path / f"server-{port}.err"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen([*command], stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                start_new_session=True, preexec_fn=preexec_fn)
+                                start_new_session=True, preexec_fn=preexec_fn, cwd=cwd)
     served = Served(proc, host, port, out, err)
     if wait:
         served.wait_listening()

@@ -526,17 +526,9 @@ class SitboardApp(App[int]):
         self.push_screen(HelpScreen(self.ascii_only))
 
     def action_save_picture(self) -> None:
-        """An SVG of the board as it is now, beside where the briefer started sitboard."""
+        """An SVG of the board as it is now: beside where the briefer started sitboard, or to the browser."""
         stem = Path(self.scenario.path).stem or "sitboard"
-        name = f"{stem}-step{self.step}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        from sitboard.userfile import write_file  # whole or not at all, like every file sitboard writes
-
-        try:
-            saved = write_file(os.path.join(os.getcwd(), name), self.export_screenshot().encode("utf-8"))
-        except OSError as exc:
-            self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
-            return
-        self.notify(f"Saved {saved}", timeout=4)
+        self.deliver_screenshot(f"{stem}-step{self.step}-{time.strftime('%Y%m%d-%H%M%S')}.svg")
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         """Textual's SVG of the screen, made valid XML.
@@ -551,11 +543,28 @@ class SitboardApp(App[int]):
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
+        """`s` and the palette's Screenshot: a file written whole, or a download in a browser.
+
+        A board served to a browser (`sitboard serve`) sends the picture to that
+        browser: writing it on the server would let anyone with the link fill
+        the server's disk.
+        """
         # The palette's "Screenshot" runs this after the next refresh; a board
         # that is quitting by then has no screen left, and Textual would raise.
         if not self.screen_stack:
             return None
-        return super().deliver_screenshot(filename, path, time_format)
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        from sitboard.userfile import write_file  # whole or not at all, like every file sitboard writes
+
+        name = filename or f"{Path(self.scenario.path).stem or 'sitboard'}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        try:
+            saved = write_file(os.path.join(path or os.getcwd(), name), self.export_screenshot().encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
+            return None
+        self.notify(f"Saved {saved}", timeout=4)
+        return saved
 
     def action_toggle_present(self) -> None:
         self.present = not self.present

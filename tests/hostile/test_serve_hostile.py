@@ -335,3 +335,36 @@ def test_a_file_name_with_markup_brackets_is_served(serve, tmp_path: Path) -> No
     assert get(f"http://{HOST}:{server.port}/")[0] == 200
     server.wait_printed(r"Ctrl\+C")
     assert "Traceback" not in server.printed() and "MarkupError" not in server.printed()
+
+
+def test_a_picture_saved_in_a_browser_goes_to_the_browser_not_the_server_folder(serve, tmp_path: Path) -> None:
+    """`s` in a served board: anyone with the link could otherwise fill the server's disk with SVGs."""
+    folder = tmp_path / "server-folder"
+    folder.mkdir()
+    server = serve(cwd=folder)
+
+    async def press_s() -> list[object]:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"ws://{HOST}:{server.port}/ws?width=160&height=50",
+                                          origin=f"http://{HOST}:{server.port}", max_msg_size=0) as ws:
+                await ws.send_str(json.dumps(["resize", {"width": 160, "height": 50}]))
+                tab = await read_board(ws)
+                assert TITLE in tab.stream, server.printed()
+                await ws.send_str(json.dumps(["stdin", "s"]))
+                said: list[object] = []
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and not any(
+                        isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said):
+                    try:
+                        msg = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
+                    except asyncio.TimeoutError:
+                        break
+                    if msg.type == aiohttp.WSMsgType.TEXT:
+                        said.append(json.loads(msg.data))
+                    elif msg.type != aiohttp.WSMsgType.BINARY:
+                        break
+                return said
+
+    said = asyncio.run(press_s())
+    assert any(isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said), (said, server.printed())
+    assert list(folder.iterdir()) == [], "the picture was written on the server"
