@@ -177,8 +177,8 @@ def test_events_may_be_empty_or_null():
 
 TOP_KEYS = "sitboard, title, subtitle, summary, map, factions, towns, sources, events"
 FACTION_KEYS = "id, name, color, mark"
-TOWN_KEYS = "id, name, lat, lon, kind, population, control, country"
-EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence"
+TOWN_KEYS = "id, name, lat, lon, kind, population, control, country, pcode"
+EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence, notes, view, until, precision, deaths"
 FLOW_KEYS = "from, to, people, estimate"
 
 
@@ -192,7 +192,7 @@ FLOW_KEYS = "from, to, people, estimate"
          "events[0].confidance", "confidence", EVENT_KEYS),
         (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: [{from: hama, to: homs, peeple: 3}]\n",
          "peeple", "events[0].flows[0].peeple", "people", FLOW_KEYS),
-        (HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n", "bound", "map.bound", "bounds", "bounds, lines"),
+        (HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n", "bound", "map.bound", "bounds", "bounds, lines, areas"),
     ],
     ids=lambda v: "doc" if isinstance(v, str) and "\n" in v else None,
 )
