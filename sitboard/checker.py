@@ -427,6 +427,10 @@ class _Checker:
 
     def control_value(self, node: Node, path: str, holders: list[str]) -> tuple[str, Control | None] | None:
         """A town's holder, as v1 writes it or in the mapping form: (holder id, full record or None if plain)."""
+        if isinstance(node, Seq):
+            self.error(node, path, "expected a holder (a faction id, 'contested' or 'unknown') or a mapping "
+                                   "with 'holder' and 'state', found a list")
+            return None
         if not isinstance(node, Map):
             holder = self.holder(node, path, holders)
             return None if holder is None else (holder, None)

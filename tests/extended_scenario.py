@@ -8,6 +8,27 @@ from __future__ import annotations
 
 NOTE = "Zq7-briefer-only"
 
+# The start of a document for tests of single keys: five factions and seven
+# towns, the towns last so that a test can add one.
+HEAD = """\
+sitboard: 1
+title: Extensions
+factions:
+  - {id: gov, name: Government}
+  - {id: hts, name: HTS}
+  - {id: sdf, name: SDF}
+  - {id: sna, name: SNA}
+  - {id: isis, name: ISIS}
+towns:
+  - {id: homs, name: Homs, lat: 34.72, lon: 36.73, control: gov}
+  - {id: hama, name: Hama, lat: 35.13, lon: 36.76, control: gov}
+  - {id: damascus, name: Damascus, lat: 33.51, lon: 36.29}
+  - {id: tartus, name: Tartus, lat: 34.89, lon: 35.89}
+  - {id: latakia, name: Latakia, lat: 35.52, lon: 35.79}
+  - {id: idlib, name: Idlib, lat: 35.93, lon: 36.63}
+  - {id: aleppo, name: Aleppo, lat: 36.20, lon: 37.16}
+"""
+
 EXTENDED = f"""\
 sitboard: 1
 title: Extensions at work

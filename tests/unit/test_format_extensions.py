@@ -11,7 +11,8 @@ import math
 import textwrap
 
 import pytest
-from extended_scenario import EXTENDED, NOTE
+from extended_scenario import EXTENDED, HEAD, NOTE
+from positions import at
 
 from sitboard.errors import ScenarioError
 from sitboard.geo.projection import haversine_km
@@ -32,25 +33,6 @@ from sitboard.model import (
 FILE = "s.yaml"
 WORDS = "N, NE, E, SE, S, SW, W, NW, north, north-east, east, south-east, south, south-west, west, north-west"
 
-HEAD = """\
-sitboard: 1
-title: Extensions
-factions:
-  - {id: gov, name: Government}
-  - {id: hts, name: HTS}
-  - {id: sdf, name: SDF}
-  - {id: sna, name: SNA}
-  - {id: isis, name: ISIS}
-towns:
-  - {id: homs, name: Homs, lat: 34.72, lon: 36.73, control: gov}
-  - {id: hama, name: Hama, lat: 35.13, lon: 36.76, control: gov}
-  - {id: damascus, name: Damascus, lat: 33.51, lon: 36.29}
-  - {id: tartus, name: Tartus, lat: 34.89, lon: 35.89}
-  - {id: latakia, name: Latakia, lat: 35.52, lon: 35.79}
-  - {id: idlib, name: Idlib, lat: 35.93, lon: 36.63}
-  - {id: aleppo, name: Aleppo, lat: 36.20, lon: 37.16}
-"""
-
 
 def event(*lines: str, time: str = "2024-12-05") -> str:
     """HEAD plus one event with these extra lines (each already indented for the event's mapping)."""
@@ -60,19 +42,6 @@ def event(*lines: str, time: str = "2024-12-05") -> str:
 
 def town(control: str, extra: str = "") -> str:
     return HEAD + f"  - {{id: x, name: X, lat: 35, lon: 36, control: {control}{extra}}}\n"
-
-
-def at(text: str, needle: str, nth: int = 1) -> str:
-    prefix, _, rest = needle.rpartition("|")
-    needle = prefix + rest
-    offset = -1
-    for _ in range(nth):
-        offset = text.find(needle, offset + 1)
-        assert offset >= 0, f"{needle!r} occurs fewer than {nth} times in the test document"
-    offset += len(prefix)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"{FILE}:{line}:{column}"
 
 
 def errors(text: str) -> list[str]:
@@ -397,30 +366,18 @@ CONTROL_ERRORS = [
      "unknown holder 'gvo' (did you mean 'gov'?): expected a faction id, 'contested' or 'unknown'"),
     ("{holder: gov, siege: [hts]}", "|siege", ".siege",
      "unknown key; expected one of: holder, state, by, from, holders, with, present (or an 'x-' key)"),
-    ("[gov]", "|[gov]", "", "expected a faction id, 'contested' or 'unknown', found a list"),
+    ("[gov]", "|[gov]", "",
+     "expected a holder (a faction id, 'contested' or 'unknown') or a mapping with 'holder' and 'state', found a list"),
 ]
 
 
 @pytest.mark.parametrize(("value", "needle", "suffix", "message"), CONTROL_ERRORS)
 def test_control_errors_in_towns_and_events(value, needle, suffix, message):
     in_town = town(value)
-    offset = in_town.index("control: ") + len("control: ")
-    where = at(in_town[offset:], needle).split(":", 1)[1]
-    line, col = (int(n) for n in where.split(":"))
-    base_line = in_town.count("\n", 0, offset)
-    base_col = offset - (in_town.rfind("\n", 0, offset) + 1)
-    expected_at = f"{FILE}:{base_line + line}:{col + (base_col if line == 1 else 0)}"
-    if message.startswith("expected a faction id"):  # v1's own message for a holder that is not text
-        message = "expected text, found a list"
-    assert errors(in_town) == [f"{expected_at}: error: towns[7].control{suffix}: {message}"]
+    assert errors(in_town) == [f"{at(in_town, needle, after='id: x')}: error: towns[7].control{suffix}: {message}"]
     in_event = event(f"control: {{homs: {value}}}")
-    offset = in_event.index("homs: ", in_event.index("control: {")) + len("homs: ")
-    where = at(in_event[offset:], needle).split(":", 1)[1]
-    line, col = (int(n) for n in where.split(":"))
-    base_line = in_event.count("\n", 0, offset)
-    base_col = offset - (in_event.rfind("\n", 0, offset) + 1)
-    expected_at = f"{FILE}:{base_line + line}:{col + (base_col if line == 1 else 0)}"
-    assert errors(in_event) == [f"{expected_at}: error: events[0].control.homs{suffix}: {message}"]
+    assert errors(in_event) == [
+        f"{at(in_event, needle, after='control: {homs: ')}: error: events[0].control.homs{suffix}: {message}"]
 
 
 def test_a_faction_list_too_long_is_refused():

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from control_values import FACTIONS, control_values, flow_style, valid
+from extended_scenario import HEAD
 from hostile.strategies import hostile_text, yaml_quoted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,19 +22,6 @@ from sitboard.geo.projection import haversine_km
 from sitboard.loader import parse_scenario
 from sitboard.model import COMPASS, COMPASS_WORDS, Control, Deaths, Scenario
 
-HEAD = """\
-sitboard: 1
-title: Properties
-factions:
-  - {id: gov, name: Government}
-  - {id: hts, name: HTS}
-  - {id: sdf, name: SDF}
-  - {id: sna, name: SNA}
-  - {id: isis, name: ISIS}
-towns:
-  - {id: homs, name: Homs, lat: 34.72, lon: 36.73, control: gov}
-  - {id: hama, name: Hama, lat: 35.13, lon: 36.76, control: gov}
-"""
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -68,7 +56,7 @@ def test_place_codes(code):
     if re.fullmatch(r"[A-Za-z0-9]{1,32}", code):
         assert isinstance(s, Scenario) and s.towns[-1].pcode == code
     else:
-        assert rejected_at(s, "towns[2].pcode"), s
+        assert rejected_at(s, "towns[7].pcode"), s
 
 
 _counts = st.one_of(st.integers(-3, 30), st.integers(10**10 - 2, 10**10 + 2))
@@ -155,7 +143,7 @@ def test_until_is_never_before_time(start, until):
 @given(control_values())
 def test_control_values_against_the_format_document(value):
     for text, path in ((f"{HEAD}  - {{id: x, name: X, lat: 1, lon: 1, control: {flow_style(value)}}}\n",
-                        "towns[2].control"),
+                        "towns[7].control"),
                        (event(f"control: {{homs: {flow_style(value)}}}"), "events[0].control.homs")):
         s = outcome(text)
         if not valid(value):

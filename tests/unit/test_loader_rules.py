@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from positions import at
 
 import sitboard.loader
 from sitboard.cli import rich_color_ok
@@ -51,23 +52,6 @@ sources:
 
 def doc(*parts: str) -> str:
     return "".join(textwrap.dedent(p) for p in parts)
-
-
-def at(text: str, needle: str, nth: int = 1) -> str:
-    """`FILE:LINE:COL` of the nth occurrence of `needle` in `text` (1-based, in characters).
-
-    A `|` in the needle marks the exact spot: `at(doc, "lat: |95")` is where 95 starts.
-    """
-    prefix, _, rest = needle.rpartition("|")
-    needle = prefix + rest
-    offset = -1
-    for _ in range(nth):
-        offset = text.find(needle, offset + 1)
-        assert offset >= 0, f"{needle!r} occurs fewer than {nth} times in the test document"
-    offset += len(prefix)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"{FILE}:{line}:{column}"
 
 
 def errors(text: str, **kw) -> list[str]:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from control_values import control_values, flow_style, valid
 from extended_scenario import EXTENDED
+from extended_scenario import HEAD as BASE
 from hypothesis import HealthCheck, given, settings
 
 from sitboard.errors import ScenarioError
@@ -24,23 +25,8 @@ from sitboard.schema import scenario_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
-HEAD = """\
-sitboard: 1
-title: Schema
-map: {areas: false}
-factions:
-  - {id: gov, name: Government}
-  - {id: hts, name: HTS}
-  - {id: sdf, name: SDF}
-  - {id: sna, name: SNA}
-  - {id: isis, name: ISIS}
-sources:
-  - {id: sohr, name: SOHR, affiliation: hts}
-towns:
-  - {id: homs, name: Homs, lat: 34.72, lon: 36.73, control: gov}
-  - {id: hama, name: Hama, lat: 35.13, lon: 36.76, control: gov}
-  - {id: tartus, name: Tartus, lat: 34.89, lon: 35.89}
-"""
+HEAD = BASE.replace("factions:", "map: {areas: false}\nsources:\n  - {id: sohr, name: SOHR, affiliation: hts}\n"
+                                 "factions:")
 
 
 def iso(value: Any) -> Any:
