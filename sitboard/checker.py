@@ -757,16 +757,23 @@ class _Checker:
             srcs = self.refs(f, "sources", path, sources, "source")
             confidence = self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
             extra = _NO_EXTENSIONS if _EXTENSION_KEYS.isdisjoint(f) else self.event_extensions(f, path, towns, when)
-            if when is not None and title is not None and extra is not None:
-                controls = tuple(pair for pair, _ in control)
-                states = (tuple(full_control(h, st) for (_, h), st in control)
-                          if any(st is not None for _, st in control) else ())
-                events.append(Event(
-                    index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
-                    control=controls, flows=flows, sources=srcs, confidence=confidence,
-                    mark=Mark(entry.line, entry.column), notes=extra.notes, view=extra.view, until=extra.until,
-                    precision=extra.precision, deaths=extra.deaths, control_states=states,
-                ))
+            if when is None or title is None or extra is None:
+                continue
+            pairs: tuple[tuple[str, str], ...] = ()
+            states: tuple[Control, ...] = ()
+            if control:
+                pairs = tuple(pair for pair, _ in control)
+                if any(st is not None for _, st in control):
+                    states = tuple(full_control(h, st) for (_, h), st in control)
+            event = Event(
+                index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
+                control=pairs, flows=flows, sources=srcs, confidence=confidence,
+                mark=Mark(entry.line, entry.column),
+            )
+            if extra is not _NO_EXTENSIONS or states:  # most events use none of the extensions
+                event = event._replace(notes=extra.notes, view=extra.view, until=extra.until,
+                                       precision=extra.precision, deaths=extra.deaths, control_states=states)
+            events.append(event)
         return events
 
     def event_extensions(self, f: dict[str, tuple[Scalar, Node]], path: str, towns: dict[str, Town | None],

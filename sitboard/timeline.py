@@ -236,6 +236,11 @@ class Timeline:
             records = event.control_states
             for k, (town_id, holder) in enumerate(event.control):
                 i = index[town_id]
+                if not records and i not in states:  # plain before and after: the usual case, kept cheap
+                    if holders[i] != holder:  # restating the holder is not a change of hands
+                        delta.append((i, plain_control(holders[i]), plain_control(holder)))
+                        holders[i] = holder
+                    continue
                 after = records[k] if records else plain_control(holder)
                 before = states.get(i)
                 if before is None:
