@@ -121,6 +121,8 @@ def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool =
             line = _inline(src.name) or _inline(src.id)
             if src.kind:
                 line += f" ({_inline(src.kind)})"
+            if src.affiliation:
+                line += f", close to {_holder_name(s, src.affiliation)}"
             if src.url:
                 line += f" {NONE} {_url(src.url)}"
             facts.append(f"  - {line}")

@@ -211,6 +211,7 @@ def test_markdown_event_sections(extended):
     assert "  - Manbij: mixed: SDF and SNA → SNA, encircled by SDF" in md
     assert "  - Homs → Damascus and Tartus (one figure): \"thousands\" (no figure given)" in md
     assert "  - Raqqa → Homs, Hama and Tartus (one figure): 300 people" in md
+    assert "  - Monitor (war monitor), close to HTS" in md and "  - Wire\n" in md
 
 
 def test_markdown_control_tables(extended):
