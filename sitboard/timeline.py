@@ -150,7 +150,8 @@ class ControlsAt(Sequence[Control]):
             yield state if state is not None else plain_control(holder)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ControlsAt) and tuple(self) == tuple(other)
+        # the same holders and the same states are the same records (a state is never a plain holding)
+        return isinstance(other, ControlsAt) and self._holders == other._holders and self.states == other.states
 
     __hash__ = None  # type: ignore[assignment]
 
