@@ -26,7 +26,7 @@ HOMS = {"id": "homs", "name": "Homs", "lat": 34.72, "lon": 36.73}
 def extension_sections() -> list[tuple[str, str]]:
     """(heading, body) of each `### ... — **Extension**` section."""
     text = DOC.read_text(encoding="utf-8")
-    parts = re.split(r"^### (.+)$", text, flags=re.M)
+    parts = re.split(r"^### (.+)$", text, flags=re.MULTILINE)
     return [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2) if "**Extension**" in parts[i]]
 
 
@@ -53,7 +53,7 @@ def test_every_extension_the_model_has_is_documented():
 
 @pytest.mark.parametrize(("heading", "body"), extension_sections(), ids=lambda v: v[:30] if len(v) < 200 else "")
 def test_each_extension_has_an_example_that_is_accepted(heading, body):
-    examples = re.findall(r"```yaml\n(.*?)```", body, flags=re.S)
+    examples = re.findall(r"```yaml\n(.*?)```", body, flags=re.DOTALL)
     assert examples, heading
     for example in examples:
         scenario = yaml.safe_dump(with_example(yaml.safe_load(example)), sort_keys=False, allow_unicode=True)
