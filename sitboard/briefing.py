@@ -5,6 +5,9 @@ by name, flows with the source's own words when there is no figure, confidence
 as its word. Totals follow the board's rule: a flow without `people` is never
 counted as a number (`Tally.describe`).
 
+Speaker notes are for the briefer: they appear only when asked for (`notes=True`,
+`export --format md --notes`), never otherwise.
+
 All scenario text is user text. It is cleaned of control and bidi-override
 characters and escaped so that it reads as written: it cannot start a heading,
 list or table, break a table cell (`|`, line breaks) or become a link or HTML.
@@ -13,12 +16,14 @@ list or table, break a table cell (`|`, line breaks) or become a link or HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sitboard.cleantext import clean_lines as _clean
-from sitboard.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
+from sitboard.control_text import change_words, control_words, group_words
+from sitboard.model import CONTESTED, UNKNOWN, Camera, Control, Deaths, Event, Flow, Place, Scenario, full_control
 from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
-from sitboard.timeline import BoardState, Tally, Timeline
+from sitboard.timeline import MIXED_TOWNS, BoardState, DestinationKey, Tally, Timeline
 
 NONE = "—"  # an empty table cell / a value not given
 ARROW = "→"
@@ -35,12 +40,12 @@ _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 _URL = re.compile(r"https?://[^\s<>\\`]+\Z")
 
 
-def briefing_markdown(timeline: Timeline, step: int) -> str:
+def briefing_markdown(timeline: Timeline, step: int, *, notes: bool = False) -> str:
     """The situation at `step` as a Markdown document.
 
     Step 0 is the start state (title, summary, control, no events); step k adds
-    one section per event 1..k. Raises IndexError if `step` is outside
-    0..timeline.steps.
+    one section per event 1..k, with the briefer's notes if `notes`. Raises
+    IndexError if `step` is outside 0..timeline.steps.
     """
     state = timeline.state_at(step)
     s = timeline.scenario
@@ -55,9 +60,9 @@ def briefing_markdown(timeline: Timeline, step: int) -> str:
 
     if state.step:
         out += [f"## Events up to step {state.step}", ""]
-        holders = {t.id: t.control for t in s.towns}
+        holders = {t.id: full_control(t.control, t.control_state) for t in s.towns}
         for event in s.events[: state.step]:
-            out += _event(s, event, holders)
+            out += _event(s, event, holders, notes)
 
     out += [f"## Control at step {state.step} ({_when(state)})", ""]
     out += _control_tables(state)
@@ -71,30 +76,38 @@ def briefing_markdown(timeline: Timeline, step: int) -> str:
 # -- sections ---------------------------------------------------------------
 
 
-def _event(s: Scenario, event: Event, holders: dict[str, str]) -> list[str]:
+def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool = False) -> list[str]:
     """One event's section; `holders` is the control before it and is updated."""
     step = event.index + 1
-    out = [f"### {step}. {_inline(event.time.text)} {NONE} {_heading(event.title) or 'Untitled event'}", ""]
+    when = _inline(event.time.text)
+    if event.until is not None:
+        when += f" to {_inline(event.until.text)}"
+    out = [f"### {step}. {when} {NONE} {_heading(event.title) or 'Untitled event'}", ""]
     if event.text and _block(event.text):
         out += [_block(event.text), ""]
     facts: list[str] = []
     if event.kind:
         facts.append(f"- **Kind:** {_inline(event.kind)}")
     if event.at is not None:
-        facts.append(f"- **Place:** {_place(s, event.at)}")
+        facts.append(f"- **Place:** {_place(s, event.at)}{_precision(event.precision)}")
     if event.actors:
         names = "; ".join(_holder_name(s, a) for a in event.actors)
         facts.append(f"- **Actors:** {names}")
+    if event.deaths is not None:
+        facts.append(f"- **Deaths:** {_deaths(event.deaths)}")
+    if event.view is not None:
+        facts.append(f"- **View:** {_camera(s, event.view)}")
     if event.control:
         facts.append("- **Control:**")
-        for town_id, after in event.control:
+        for town_id, after in event.controls():
             before = holders[town_id]
-            holders[town_id] = after
             town = _inline(s.town(town_id).name)
-            if before == after:
-                facts.append(f"  - {town}: {_holder_name(s, after)} (unchanged)")
+            if before.restates(after):
+                facts.append(f"  - {town}: {_control(s, before)} (unchanged)")
             else:
-                facts.append(f"  - {town}: {_holder_name(s, before)} {ARROW} {_holder_name(s, after)}")
+                holders[town_id] = after
+                was, now = change_words(before, after, lambda h: _holder_name(s, h))
+                facts.append(f"  - {town}: {was} {ARROW} {now}")
     if event.flows:
         facts.append("- **Displacement:**")
         facts += [f"  - {_flow(s, flow)}" for flow in event.flows]
@@ -108,6 +121,8 @@ def _event(s: Scenario, event: Event, holders: dict[str, str]) -> list[str]:
             line = _inline(src.name) or _inline(src.id)
             if src.kind:
                 line += f" ({_inline(src.kind)})"
+            if src.affiliation:
+                line += f", close to {_holder_name(s, src.affiliation)}"
             if src.url:
                 line += f" {NONE} {_url(src.url)}"
             facts.append(f"  - {line}")
@@ -115,6 +130,8 @@ def _event(s: Scenario, event: Event, holders: dict[str, str]) -> list[str]:
         facts.append(f"- **Confidence:** {_inline(event.confidence)}")
     if facts:
         out += facts + [""]
+    if notes and event.notes and _block(event.notes):
+        out += ["**Notes for the briefer:**", "", _block(event.notes), ""]
     return out
 
 
@@ -126,11 +143,16 @@ def _control_tables(state: BoardState) -> list[str]:
     for holder, name, mark in ((CONTESTED, "Contested", CONTESTED_MARK), (UNKNOWN, "Unknown", UNKNOWN_MARK)):
         if holder in state.holders:
             rows.append([name, _mark(mark), *_held(state, holder)])
+    if any(c.is_mixed for c in state.controls.states.values()):
+        rows.append(["Mixed control (counted for no faction)", NONE, *_held(state, MIXED_TOWNS)])
     out = _table(rows, right=(2, 3)) + [""]
     towns = [["Town", "Kind", "Population", "Holder"]]
-    for town, holder in zip(s.towns, state.holders):
+    states = state.controls.states
+    for i, (town, holder) in enumerate(zip(s.towns, state.holders)):
         population = NONE if town.population is None else f"{town.population:,}"
-        towns.append([_inline(town.name), town.kind, population, _holder_name(s, holder)])
+        record = states.get(i)
+        holder_text = _holder_name(s, holder) if record is None else _control(s, record)
+        towns.append([_inline(town.name), town.kind, population, holder_text])
     return out + _table(towns, right=(2,)) + [""]
 
 
@@ -157,11 +179,17 @@ def _displacement(state: BoardState) -> list[str]:
     return out
 
 
-def _by_town(s: Scenario, what: str, tallies: dict[str, Tally]) -> list[str]:
+def _by_town(s: Scenario, what: str, tallies: Mapping[Any, Tally]) -> list[str]:
+    """Tallies by town id, or (by destination) by a group of towns that share one figure."""
     order = s.town_index
+
+    def place(key: DestinationKey) -> tuple[int, ...]:  # a group of destinations comes after its first town
+        return (order.get(key, len(order)),) if isinstance(key, str) else tuple(order[t] for t in key)
+
     rows = [[what, "People"]]
-    for town_id in sorted(tallies, key=lambda t: order.get(t, len(order))):
-        rows.append([_town_name(s, town_id), tallies[town_id].describe()])
+    for key in sorted(tallies, key=place):
+        name = _town_name(s, key) if isinstance(key, str) else group_words(key, lambda t: _town_name(s, t))
+        rows.append([name, tallies[key].describe()])
     return [f"### By {what.lower()}", "", *_table(rows, right=(1,)), ""]
 
 
@@ -191,11 +219,40 @@ def _place(s: Scenario, place: Place) -> str:
         return _town_name(s, place.town)
     ns = "N" if place.lat >= 0 else "S"
     ew = "E" if place.lon >= 0 else "W"
-    return f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
+    point = f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
+    if place.offset is not None:
+        o = place.offset
+        return f"{o.km:g} km {o.toward} of {_town_name(s, o.town)} ({point})"
+    return point
+
+
+def _precision(precision: str) -> str:
+    if precision == "exact":
+        return ""
+    return " (approx., near)" if precision == "near" else f" (approx., {precision} level)"
+
+
+def _deaths(d: Deaths) -> str:
+    if d.low is None or d.high is None:
+        return f"{d.best:,}"
+    return f"best {d.best:,} ({d.low:,}–{d.high:,})"
+
+
+def _camera(s: Scenario, v: Camera) -> str:
+    if v.bounds is not None:
+        b = v.bounds
+        return f"west {b.west:g}°, south {b.south:g}°, east {b.east:g}°, north {b.north:g}°"
+    return f"{', '.join(_town_name(s, t) for t in v.focus)} (margin {v.margin_km:g} km)"
+
+
+def _control(s: Scenario, c: Control) -> str:
+    return control_words(c, lambda h: _holder_name(s, h))
 
 
 def _flow(s: Scenario, flow: Flow) -> str:
-    route = f"{_town_name(s, flow.origin)} {ARROW} {_town_name(s, flow.destination)}"
+    to = (_town_name(s, flow.destination) if not flow.also_to
+          else group_words(flow.destinations, lambda t: _town_name(s, t)))
+    route = f"{_town_name(s, flow.origin)} {ARROW} {to}"
     words = _inline(flow.estimate) if flow.estimate else ""
     if flow.people is not None:
         size = f"{flow.people:,} people"

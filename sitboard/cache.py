@@ -56,12 +56,25 @@ except ImportError:  # an interpreter without the built-in module
 from _operator import _compare_digest as same_digest  # hmac.compare_digest, without importing hmac (and OpenSSL)
 
 from sitboard.model import (
+    COMPASS,
     CONFIDENCES,
+    CONTROL_STATES,
+    HELD,
     LINE_KINDS,
+    MAX_DESTINATIONS,
+    MAX_FOCUS,
+    MAX_KM,
+    MAX_PARTIES,
+    MAX_PCODE,
     MAX_PEOPLE,
+    MIXED,
+    PRECISIONS,
     RESERVED_HOLDERS,
     TOWN_KINDS,
     Bounds,
+    Camera,
+    Control,
+    Deaths,
     Event,
     EventTime,
     Faction,
@@ -69,15 +82,18 @@ from sitboard.model import (
     MapLine,
     MapSettings,
     Mark,
+    Offset,
     Place,
     Scenario,
     Source,
     Town,
+    place_near,
+    plain_control,
 )
 from sitboard.palette import color_valid
 from sitboard.userfile import NotRegular, read_regular, write_file
 
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4  # 4: the optional keys of docs/scenario-format.md, in a trailing element when given
 KEEP = 24  # entries kept; a live board writes one per saved edit
 STALE_SECONDS = 600  # a temporary this old belongs to a writer that died
 PREFIX = "sitboard-"
@@ -276,24 +292,56 @@ def _remove(path: Path) -> None:
 
 
 def to_plain(s: Scenario) -> dict[str, Any]:
+    """The scenario as JSON-ready lists; a record's optional keys beyond format v1 follow it only when given."""
     b = s.map.bounds
-    return {
+    plain: dict[str, Any] = {
         "title": s.title, "subtitle": s.subtitle, "summary": s.summary,
         "resolved": [list(r) for r in s.resolved],
         "factions": [[f.id, f.name, f.color, f.mark, f.color_given] for f in s.factions],
-        "towns": [[t.id, t.name, t.lat, t.lon, t.kind, t.population, t.control] for t in s.towns],
-        "sources": [[x.id, x.name, x.kind, x.url] for x in s.sources],
+        "towns": [[t.id, t.name, t.lat, t.lon, t.kind, t.population, t.control]
+                  + ([] if t.pcode is None and t.control_state is None else [t.pcode, _control_plain(t.control_state)])
+                  for t in s.towns],
+        "sources": [[x.id, x.name, x.kind, x.url] + ([] if x.affiliation is None else [x.affiliation])
+                    for x in s.sources],
         "bounds": None if b is None else [b.west, b.south, b.east, b.north],
         "lines": [[ln.name, ln.kind, [list(p) for p in ln.points], list(ln.via)] for ln in s.map.lines],
         "events": [
             [e.time.text, e.title, e.text, e.kind,
-             None if e.at is None else [e.at.lat, e.at.lon, e.at.town],
+             None if e.at is None else [e.at.lat, e.at.lon, e.at.town]
+             + ([] if e.at.offset is None else [list(e.at.offset)]),
              list(e.actors), [list(c) for c in e.control],
-             [[f.origin, f.destination, f.people, f.estimate] for f in e.flows],
+             [[f.origin, f.destination, f.people, f.estimate] + ([list(f.also_to)] if f.also_to else [])
+              for f in e.flows],
              list(e.sources), e.confidence, None if e.mark is None else [e.mark.line, e.mark.column]]
+            + _event_extensions(e)
             for e in s.events
         ],
     }
+    if s.map.areas is not False:
+        plain["areas"] = s.map.areas
+    return plain
+
+
+def _control_plain(c: Control | None) -> list[Any] | None:
+    return None if c is None else [c.holder, c.state, *(list(v) for v in c[2:])]
+
+
+def _event_extensions(e: Event) -> list[dict[str, Any]]:
+    extra: dict[str, Any] = {}
+    if e.notes is not None:
+        extra["notes"] = e.notes
+    if e.view is not None:
+        v = e.view
+        extra["view"] = [list(v.focus), v.margin_km, None if v.bounds is None else list(v.bounds)]
+    if e.until is not None:
+        extra["until"] = e.until.text
+    if e.precision != "exact":
+        extra["precision"] = e.precision
+    if e.deaths is not None:
+        extra["deaths"] = list(e.deaths)
+    if e.control_states:
+        extra["states"] = [_control_plain(c) for c in e.control_states]
+    return [extra] if extra else []
 
 
 def _time(text: str) -> EventTime:
@@ -307,7 +355,7 @@ def _time(text: str) -> EventTime:
 
 def from_plain(d: dict[str, Any], file: str, color_ok: Any = None) -> Scenario:
     factions = tuple(Faction(i, n, c, m, g) for i, n, c, m, g in d["factions"])
-    towns = tuple(Town(i, n, la, lo, k, p, c) for i, n, la, lo, k, p, c in d["towns"])
+    towns = tuple(_town(*t) for t in d["towns"])
     sources = tuple(Source(*x) for x in d["sources"])
     b = d["bounds"]
     lines = tuple(MapLine(n, k, tuple((p[0], p[1]) for p in pts), tuple(via)) for n, k, pts, via in d["lines"])
@@ -315,20 +363,64 @@ def from_plain(d: dict[str, Any], file: str, color_ok: Any = None) -> Scenario:
     events = tuple(
         Event(
             index=i, time=times.get(t) or times.setdefault(t, _time(t)), title=title, text=text, kind=kind,
-            at=None if at is None else Place(at[0], at[1], at[2]),
+            at=None if at is None else _place(*at),
             actors=tuple(actors), control=tuple((c[0], c[1]) for c in control),
-            flows=tuple(Flow(o, dst, p, est) for o, dst, p, est in flows),
+            flows=tuple(_flow(*f) for f in flows),
             sources=tuple(srcs), confidence=conf, mark=None if mark is None else Mark(mark[0], mark[1]),
+            **(_extensions(extra[0], times) if extra else {}),
         )
-        for i, (t, title, text, kind, at, actors, control, flows, srcs, conf, mark) in enumerate(d["events"])
+        for i, (t, title, text, kind, at, actors, control, flows, srcs, conf, mark, *extra) in enumerate(d["events"])
     )
+    areas = d.get("areas", False)
     scenario = Scenario(
         path=file, title=d["title"], subtitle=d["subtitle"], summary=d["summary"], factions=factions,
-        towns=towns, sources=sources, map=MapSettings(None if b is None else Bounds(*b), lines), events=events,
-        resolved=tuple((tid, text) for tid, text in d["resolved"]),
+        towns=towns, sources=sources, map=MapSettings(None if b is None else Bounds(*b), lines, areas),
+        events=events, resolved=tuple((tid, text) for tid, text in d["resolved"]),
     )
     _check(scenario, color_ok)
     return scenario
+
+
+def _town(i: str, n: str, la: float, lo: float, k: str, p: int | None, c: str, pcode: str | None = None,
+          state: list[Any] | None = None) -> Town:
+    return Town(i, n, la, lo, k, p, c, pcode, _control(state))
+
+
+def _control(c: list[Any] | None) -> Control | None:
+    if c is None:
+        return None
+    holder, state, by, from_, holders, with_, present = c
+    if state == HELD and not present:
+        return plain_control(holder)  # shared, as the checker's are
+    return Control(holder, state, tuple(by), tuple(from_), tuple(holders), tuple(with_), tuple(present))
+
+
+def _place(lat: float, lon: float, town: str | None, offset: list[Any] | None = None) -> Place:
+    return Place(lat, lon, town, None if offset is None else Offset(*offset))
+
+
+def _flow(origin: str, destination: str, people: int | None, estimate: str | None,
+          also_to: list[str] | None = None) -> Flow:
+    return Flow(origin, destination, people, estimate, () if also_to is None else tuple(also_to))
+
+
+def _extensions(extra: dict[str, Any], times: dict[str, EventTime]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if "notes" in extra:
+        fields["notes"] = extra["notes"]
+    if "view" in extra:
+        focus, margin, bounds = extra["view"]
+        fields["view"] = Camera(tuple(focus), margin, None if bounds is None else Bounds(*bounds))
+    if "until" in extra:
+        u = extra["until"]
+        fields["until"] = times.get(u) or times.setdefault(u, _time(u))
+    if "precision" in extra:
+        fields["precision"] = extra["precision"]
+    if "deaths" in extra:
+        fields["deaths"] = Deaths(*extra["deaths"])
+    if "states" in extra:
+        fields["control_states"] = tuple(_control(c) for c in extra["states"])
+    return fields
 
 
 def _text(value: object) -> bool:
@@ -345,6 +437,65 @@ def _coordinate(value: object, limit: float) -> bool:
 
 def _people(value: object) -> bool:
     return type(value) is int and 0 <= value <= MAX_PEOPLE
+
+
+def _ids(value: object, known: Any, low: int, high: int) -> bool:
+    """A tuple of `low` to `high` distinct ids, each in `known`."""
+    return (type(value) is tuple and low <= len(value) <= high and len(set(value)) == len(value)
+            and all(type(v) is str and v in known for v in value))
+
+
+def _control_ok(c: object, holder: str, factions: Any, holders: Any, *, plain_ok: bool) -> bool:
+    """A control record the checker could have made for a town held (in `holder`) by `holder`."""
+    if type(c) is not Control or c.holder != holder or c.state not in CONTROL_STATES:
+        return False
+    mixed = c.state == MIXED
+    owners = c.holders if mixed else (c.holder,)
+    besieging = c.state in ("besieged", "encircled")
+    if mixed:
+        if not (_ids(c.holders, factions, 2, 3) and c.holders[0] == holder):
+            return False
+    elif c.holders or holder not in holders:
+        return False
+    order = list(factions)  # the checker lists these in the file's order of factions
+    return ((_ids(c.by, factions, 1, MAX_PARTIES) if besieging else c.by == ())
+            and (_ids(c.from_, COMPASS, 0, len(COMPASS)) if c.state == "besieged" else c.from_ == ())
+            and (_ids(c.with_, factions, 1, MAX_PARTIES) if c.state == "truce" else c.with_ == ())
+            and _ids(c.present, factions, 0, MAX_PARTIES)
+            and all(list(v) == sorted(v, key=order.index) for v in (c.by, c.with_, c.present))
+            and list(c.from_) == sorted(c.from_, key=COMPASS.index)
+            and not any(o in c.by or o in c.with_ or o in c.present for o in owners)
+            and (plain_ok or not c.is_plain))
+
+
+def _camera_ok(v: object, towns: Any) -> bool:
+    if type(v) is not Camera:
+        return False
+    if v.bounds is not None:
+        return v.focus == () and v.margin_km == Camera().margin_km and _bounds_ok(v.bounds)
+    return (_ids(v.focus, towns, 1, MAX_FOCUS) and type(v.margin_km) in (float, int)
+            and math.isfinite(v.margin_km) and 0 <= v.margin_km <= MAX_KM)
+
+
+def _bounds_ok(b: object) -> bool:
+    return (type(b) is Bounds and _coordinate(b.west, 180) and _coordinate(b.east, 180) and _coordinate(b.south, 90)
+            and _coordinate(b.north, 90) and b.south < b.north and b.west < b.east)
+
+
+def _deaths_ok(d: object) -> bool:
+    if type(d) is not Deaths or not _people(d.best) or (d.low is None) != (d.high is None):
+        return False
+    return d.low is None or (_people(d.low) and _people(d.high) and d.low <= d.best <= d.high)  # type: ignore[operator]
+
+
+def _offset_ok(at: Place, s: Scenario) -> bool:
+    o = at.offset
+    if type(o) is not Offset or at.town is not None or o.town not in s.town_index or o.toward not in COMPASS:
+        return False
+    if not (type(o.km) in (float, int) and math.isfinite(o.km) and 0 < o.km <= MAX_KM):
+        return False
+    town = s.town(o.town)
+    return place_near(town.lat, town.lon, o) == at
 
 
 def _check(s: Scenario, color_ok: Any = None) -> None:
@@ -366,14 +517,23 @@ def _check(s: Scenario, color_ok: Any = None) -> None:
                 and t.kind in TOWN_KINDS and (t.population is None or _people(t.population))
                 and t.control in holders):
             raise ValueError("cache entry: town")
-    if not all(_text(x.id) and _text(x.name) and _maybe_text(x.kind) and _maybe_text(x.url) for x in s.sources):
+        if t.control_state is not None and not _control_ok(t.control_state, t.control, factions, holders,
+                                                           plain_ok=False):
+            raise ValueError("cache entry: town control state")
+    pcodes = [t.pcode for t in s.towns if t.pcode is not None]
+    if len(set(pcodes)) != len(pcodes) or not all(_text(p) and p.isascii() and p.isalnum() and len(p) <= MAX_PCODE
+                                                  for p in pcodes):
+        raise ValueError("cache entry: place codes")
+    if not all(_text(x.id) and _text(x.name) and _maybe_text(x.kind) and _maybe_text(x.url)
+               and (x.affiliation is None or x.affiliation in factions) for x in s.sources):
         raise ValueError("cache entry: source")
     if len(sources) != len(s.sources):
         raise ValueError("cache entry: source ids repeated")
     b = s.map.bounds
-    if b is not None and not (_coordinate(b.west, 180) and _coordinate(b.east, 180) and _coordinate(b.south, 90)
-                              and _coordinate(b.north, 90) and b.south < b.north and b.west < b.east):
+    if b is not None and not _bounds_ok(b):
         raise ValueError("cache entry: bounds")
+    if type(s.map.areas) is not bool:
+        raise ValueError("cache entry: areas")
     for ln in s.map.lines:
         if not (_text(ln.name) and ln.kind in LINE_KINDS and len(ln.points) >= 2
                 and all(_coordinate(la, 90) and _coordinate(lo, 180) for la, lo in ln.points)
@@ -394,17 +554,40 @@ def _check(s: Scenario, color_ok: Any = None) -> None:
         at = e.at
         if at is not None and at not in places:
             if not (_coordinate(at.lat, 90) and _coordinate(at.lon, 180)
-                    and (at.town is None or (at.town in towns and s.towns[towns[at.town]][2:4] == (at.lat, at.lon)))):
+                    and (at.town is None or (at.town in towns and s.towns[towns[at.town]][2:4] == (at.lat, at.lon)))
+                    and (at.offset is None or _offset_ok(at, s))):
                 raise ValueError("cache entry: place")
             places.add(at)
         if any(a not in factions for a in e.actors) or any(x not in sources for x in e.sources):
             raise ValueError("cache entry: unknown actor or source")
         if any(t not in towns or h not in holders for t, h in e.control):
             raise ValueError("cache entry: unknown town or holder")
-        for f in e.flows:
-            if not (f.origin in towns and f.destination in towns and (f.people is None or _people(f.people))
-                    and _maybe_text(f.estimate)):
+        for fl in e.flows:
+            if not (fl.origin in towns and fl.destination in towns and (fl.people is None or _people(fl.people))
+                    and _maybe_text(fl.estimate)):
                 raise ValueError("cache entry: flow")
+            if fl.also_to and not (_ids(fl.destinations, towns, 2, MAX_DESTINATIONS)
+                                   and fl.origin not in fl.destinations):
+                raise ValueError("cache entry: flow destinations")
+        if not (e.notes is None and e.view is None and e.until is None and e.deaths is None
+                and e.precision == "exact" and not e.control_states):
+            _check_extensions(e, s, factions, holders)
         mark = e.mark
         if mark is not None and not (type(mark.line) is int and type(mark.column) is int):
             raise ValueError("cache entry: position")
+
+
+def _check_extensions(e: Event, s: Scenario, factions: Any, holders: Any) -> None:
+    """An event's optional keys beyond format v1, as the checker guarantees them."""
+    if not (_maybe_text(e.notes) and e.precision in PRECISIONS and (e.precision == "exact" or e.at is not None)):
+        raise ValueError("cache entry: notes or precision")
+    if e.view is not None and not _camera_ok(e.view, s.town_index):
+        raise ValueError("cache entry: view")
+    if e.until is not None and not (type(e.until) is EventTime and not e.until.ends_before(e.time)):
+        raise ValueError("cache entry: until")
+    if e.deaths is not None and not _deaths_ok(e.deaths):
+        raise ValueError("cache entry: deaths")
+    states = e.control_states
+    if states and not (len(states) == len(e.control) and all(
+            _control_ok(c, h, factions, holders, plain_ok=True) for c, (_, h) in zip(states, e.control))):
+        raise ValueError("cache entry: control states")

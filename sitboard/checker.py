@@ -11,18 +11,33 @@ import math
 import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sitboard import palette
 from sitboard.errors import Problem, ScenarioError
 from sitboard.loader import ColorCheck
 from sitboard.model import (
+    COMPASS,
+    COMPASS_WORDS,
     CONFIDENCES,
+    CONTROL_STATES,
+    HELD,
     LINE_KINDS,
+    MAX_DESTINATIONS,
+    MAX_FOCUS,
+    MAX_KM,
+    MAX_PARTIES,
+    MAX_PCODE,
     MAX_PEOPLE,
+    MIXED,
+    PRECISIONS,
     RESERVED_HOLDERS,
     TOWN_KINDS,
     UNKNOWN,
     Bounds,
+    Camera,
+    Control,
+    Deaths,
     Event,
     EventTime,
     Faction,
@@ -30,10 +45,13 @@ from sitboard.model import (
     MapLine,
     MapSettings,
     Mark,
+    Offset,
     Place,
     Scenario,
     Source,
     Town,
+    full_control,
+    place_near,
 )
 from sitboard.yamldoc import BOOL, FLOAT, INT, NULL, Map, Node, Scalar, Seq, YamlProblem, compose, resolve_merges
 
@@ -51,15 +69,23 @@ _FACTION = {"id": True, "name": True, "color": False, "mark": False}
 # `lat`/`lon` are required unless both are missing and the gazetteer places the
 # town by `name` (and the optional `country`, an extension of the format).
 _TOWN = {"id": True, "name": True, "lat": False, "lon": False, "kind": False, "population": False, "control": False,
-         "country": False}
-_SOURCE = {"id": True, "name": True, "kind": False, "url": False}
+         "country": False, "pcode": False}
+_SOURCE = {"id": True, "name": True, "kind": False, "url": False, "affiliation": False}
 _EVENT = {"time": True, "title": True, "text": False, "kind": False, "at": False, "actors": False,
-          "control": False, "flows": False, "sources": False, "confidence": False}
+          "control": False, "flows": False, "sources": False, "confidence": False,
+          "notes": False, "view": False, "until": False, "precision": False, "deaths": False}
 _FLOW = {"from": True, "to": True, "people": False, "estimate": False}
-_MAP = {"bounds": False, "lines": False}
+_MAP = {"bounds": False, "lines": False, "areas": False}
 _BOUNDS = {"west": True, "south": True, "east": True, "north": True}
 _LINE = {"name": True, "kind": False, "via": False, "points": False}
 _LATLON = {"lat": True, "lon": True}
+# Extensions of format v1 (docs/scenario-format.md).
+_NEAR = {"town": True, "km": True, "toward": True}
+_CONTROL = {"holder": False, "state": False, "by": False, "from": False, "holders": False, "with": False,
+            "present": False}
+_VIEW = {"focus": False, "margin_km": False, "bounds": False}
+_DEATHS = {"best": True, "low": False, "high": False}
+_PCODE = re.compile(r"[A-Za-z0-9]+\Z")
 
 
 def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
@@ -124,6 +150,20 @@ def _describe(node: Node) -> str:
     return _quoted(node.text)
 
 
+class _Extensions(NamedTuple):
+    """An event's keys beyond format v1, read together."""
+
+    notes: str | None = None
+    view: Camera | None = None
+    until: EventTime | None = None
+    precision: str = "exact"
+    deaths: Deaths | None = None
+
+
+_NO_EXTENSIONS = _Extensions()
+_EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
+
+
 class _Checker:
     """Walks the composed document, collecting problems and building the model."""
 
@@ -143,6 +183,7 @@ class _Checker:
         # shared (both are immutable), which also keeps a big scenario smaller.
         self.times: dict[str, EventTime] = {}
         self.places: dict[str, Place] = {}
+        self.pcodes: dict[str, int] = {}  # place code -> line of the town that first gave it
 
     # -- reporting -----------------------------------------------------------
 
@@ -384,6 +425,109 @@ class _Checker:
             return None
         return value
 
+    def control_value(self, node: Node, path: str, holders: list[str]) -> tuple[str, Control | None] | None:
+        """A town's holder, as v1 writes it or in the mapping form: (holder id, full record or None if plain)."""
+        if isinstance(node, Seq):
+            self.error(node, path, "expected a holder (a faction id, 'contested' or 'unknown') or a mapping "
+                                   "with 'holder' and 'state', found a list")
+            return None
+        if not isinstance(node, Map):
+            holder = self.holder(node, path, holders)
+            return None if holder is None else (holder, None)
+        before = len(self.problems) + self.dropped
+        f = self.fields(node, path, _CONTROL, "a control value (a holder, or a mapping with 'holder' and 'state')")
+        if f is None:
+            return None
+        state = self.choice(f["state"][1], f"{path}.state", CONTROL_STATES) if "state" in f else HELD
+        if state is None:
+            return None
+        mixed = state == MIXED
+        holder = None
+        if "holder" in f:
+            if mixed:
+                self.error(f["holder"][0], f"{path}.holder", "a mixed town has no single holder: list them in 'holders'")
+            else:
+                holder = self.holder(f["holder"][1], f"{path}.holder", holders)
+        elif not mixed:
+            self.error(node, path, f"missing required key 'holder' (only a mixed town has none; this one is {state})")
+        rules = (  # key, required in this state, allowed in this state, what the key is for
+            ("holders", mixed, mixed, "'holders' is only for a town under mixed control (state: mixed)"),
+            ("by", state in ("besieged", "encircled"), state in ("besieged", "encircled"),
+             "'by' is only for a besieged or encircled town"),
+            ("from", False, state == "besieged", "'from' is only for a besieged town"),
+            ("with", state == "truce", state == "truce", "'with' is only for a town under a truce"),
+        )
+        for key, required, fits, why in rules:
+            if key in f and not fits:
+                self.error(f[key][0], f"{path}.{key}", f"{why}; this one is {state}")
+            elif required and key not in f:
+                self.error(node, path, f"missing required key '{key}' (a {state} town needs it)")
+        listed = self.factions_listed(f, "holders", path, 2, 3) if mixed and "holders" in f else ()
+        owners = listed or ((holder,) if holder is not None else ())
+        fitting = {key for key, _, fits, _ in rules if fits} | {"present"}
+        by, with_, present = (
+            self.factions_listed(f, key, path, 1, MAX_PARTIES, owners, why, canonical=True)
+            if key in f and key in fitting else ()
+            for key, why in (("by", "it cannot besiege itself"), ("with", "it is already a party to the truce"),
+                             ("present", "a holder is more than present"))
+        )
+        from_ = self.directions(f["from"][1], f"{path}.from") if "from" in f and state == "besieged" else ()
+        if len(self.problems) + self.dropped != before:
+            return None
+        if mixed:
+            return listed[0], Control(listed[0], MIXED, by, from_, listed, with_, present)
+        assert holder is not None  # no problem was reported, so the holder was read
+        if state == HELD and not present:
+            return holder, None  # `{holder: gov}` is `gov`
+        return holder, Control(holder, state, by, from_, (), with_, present)
+
+    def factions_listed(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, low: int, high: int,
+                        owners: tuple[str, ...] = (), why: str = "", *, canonical: bool = False) -> tuple[str, ...]:
+        """A list of `low` to `high` distinct faction ids, none of them in `owners` (the town's holders).
+
+        In file order, or with `canonical` in the order the file lists its factions.
+        """
+        node = f[key][1]
+        kpath = f"{path}.{key}"
+        if not isinstance(node, Seq):
+            self.error(node, kpath, f"expected a list of {low} to {high} faction ids, found {_describe(node)}")
+            return ()
+        if not low <= len(node.items) <= high:
+            self.error(node, kpath, f"expected {low} to {high} faction ids, found {len(node.items)}")
+            return ()
+        found: list[str] = []
+        for j, item in enumerate(node.items):
+            fid = self.ref(item, f"{kpath}[{j}]", self.seen_factions, "faction")
+            if fid is None:
+                continue
+            if fid in found:
+                self.error(item, f"{kpath}[{j}]", f"{_quoted(fid)} is listed twice")
+            elif fid in owners:
+                self.error(item, f"{kpath}[{j}]", f"{_quoted(fid)} holds the town: {why}")
+            else:
+                found.append(fid)
+        if canonical:
+            order = {fid: i for i, fid in enumerate(self.seen_factions)}
+            found.sort(key=order.__getitem__)
+        return tuple(found)
+
+    def directions(self, node: Node, path: str) -> tuple[str, ...]:
+        """Compass words (N, north-east, ...), distinct, as short forms clockwise from north."""
+        entries = self.items(node, path, "compass directions")
+        if isinstance(node, Seq) and not entries:
+            self.error(node, path, "expected at least one compass direction (or leave 'from' out)")
+        found: list[str] = []
+        for j, item in enumerate(entries):
+            word = self.choice(item, f"{path}[{j}]", tuple(COMPASS_WORDS))
+            if word is None:
+                continue
+            short = COMPASS_WORDS[word]
+            if short in found:
+                self.error(item, f"{path}[{j}]", f"{_quoted(word)} repeats a direction already given")
+                continue
+            found.append(short)
+        return tuple(sorted(found, key=COMPASS.index))
+
     def towns(self, node: Node, holders: list[str]) -> list[Town]:
         towns: list[Town] = []
         seen: dict[str, Scalar] = {}
@@ -418,12 +562,29 @@ class _Checker:
                 lat = lon = None
             kind = self.choice(f["kind"][1], f"{path}.kind", TOWN_KINDS) if "kind" in f else "town"
             population = self.count(f["population"][1], f"{path}.population") if "population" in f else None
-            control = self.holder(f["control"][1], f"{path}.control", holders) if "control" in f else UNKNOWN
-            if None not in (tid, name, lat, lon, kind, control):
-                town = Town(tid, name, lat, lon, kind, population, control)  # type: ignore[arg-type]
+            start = self.control_value(f["control"][1], f"{path}.control", holders) if "control" in f else (UNKNOWN, None)
+            control, state = start if start is not None else (None, None)
+            pcode = self.pcode(f["pcode"][1], f"{path}.pcode") if "pcode" in f else None
+            if None not in (tid, name, lat, lon, kind, control) and ("pcode" not in f or pcode is not None):
+                town = Town(tid, name, lat, lon, kind, population, control, pcode, state)  # type: ignore[arg-type]
                 towns.append(town)
                 known[town.id] = town
         return towns
+
+    def pcode(self, node: Node, path: str) -> str | None:
+        """A humanitarian place code: letters and digits, unique among towns."""
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if not _PCODE.match(value) or len(value) > MAX_PCODE:
+            self.error(node, path, f"{_quoted(value)} is not a place code: expected up to {MAX_PCODE} letters "
+                                   "and digits, such as 'SY0200'")
+            return None
+        if value in self.pcodes:
+            self.error(node, path, f"duplicate place code {_quoted(value)} (first at line {self.pcodes[value]})")
+            return None
+        self.pcodes[value] = node.line
+        return value
 
     def country(self, node: Node, path: str) -> str | None:
         value = self.text(node, path)
@@ -474,8 +635,10 @@ class _Checker:
             name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
             kind = self.text(f["kind"][1], f"{path}.kind") if "kind" in f else None
             url = self.text(f["url"][1], f"{path}.url") if "url" in f else None
-            if sid is not None and name is not None:
-                sources.append(Source(sid, name, kind, url))
+            affiliation = (self.ref(f["affiliation"][1], f"{path}.affiliation", self.seen_factions, "faction")
+                           if "affiliation" in f else None)
+            if sid is not None and name is not None and ("affiliation" not in f or affiliation is not None):
+                sources.append(Source(sid, name, kind, url, affiliation))
         return sources
 
     def map(self, node: Node, towns: dict[str, Town | None]) -> MapSettings:
@@ -489,23 +652,30 @@ class _Checker:
                 line = self.line(entry, f"map.lines[{i}]", towns)
                 if line is not None:
                     lines.append(line)
-        return MapSettings(bounds, tuple(lines))
+        areas = self.flag(f["areas"][1], "map.areas") if "areas" in f else False
+        return MapSettings(bounds, tuple(lines), bool(areas))
 
-    def bounds(self, node: Node) -> Bounds | None:
-        f = self.fields(node, "map.bounds", _BOUNDS, "bounds")
+    def flag(self, node: Node, path: str) -> bool | None:
+        if not isinstance(node, Scalar) or node.tag != BOOL:
+            self.error(node, path, f"expected true or false, found {_describe(node)}")
+            return None
+        return bool(node.value)
+
+    def bounds(self, node: Node, path: str = "map.bounds") -> Bounds | None:
+        f = self.fields(node, path, _BOUNDS, "bounds")
         if f is None or len(f) < 4:
             return None
-        west = self.number(f["west"][1], "map.bounds.west", -180, 180)
-        south = self.number(f["south"][1], "map.bounds.south", -90, 90)
-        east = self.number(f["east"][1], "map.bounds.east", -180, 180)
-        north = self.number(f["north"][1], "map.bounds.north", -90, 90)
+        west = self.number(f["west"][1], f"{path}.west", -180, 180)
+        south = self.number(f["south"][1], f"{path}.south", -90, 90)
+        east = self.number(f["east"][1], f"{path}.east", -180, 180)
+        north = self.number(f["north"][1], f"{path}.north", -90, 90)
         if None in (west, south, east, north):
             return None
         if south >= north:  # type: ignore[operator]
-            self.error(f["south"][1], "map.bounds.south", "south must be less than north")
+            self.error(f["south"][1], f"{path}.south", "south must be less than north")
             return None
         if west >= east:  # type: ignore[operator]
-            self.error(f["west"][1], "map.bounds.west",
+            self.error(f["west"][1], f"{path}.west",
                        "west must be less than east (maps across the 180th meridian are not supported)")
             return None
         return Bounds(west, south, east, north)  # type: ignore[arg-type]
@@ -586,13 +756,105 @@ class _Checker:
             ) if "flows" in f else ()
             srcs = self.refs(f, "sources", path, sources, "source")
             confidence = self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
-            if when is not None and title is not None:
-                events.append(Event(
-                    index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
-                    control=control, flows=flows, sources=srcs, confidence=confidence,
-                    mark=Mark(entry.line, entry.column),
-                ))
+            extra = _NO_EXTENSIONS if _EXTENSION_KEYS.isdisjoint(f) else self.event_extensions(f, path, towns, when)
+            if when is None or title is None or extra is None:
+                continue
+            pairs: tuple[tuple[str, str], ...] = ()
+            states: tuple[Control, ...] = ()
+            if control:
+                pairs = tuple(pair for pair, _ in control)
+                if any(st is not None for _, st in control):
+                    states = tuple(full_control(h, st) for (_, h), st in control)
+            event = Event(
+                index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
+                control=pairs, flows=flows, sources=srcs, confidence=confidence,
+                mark=Mark(entry.line, entry.column),
+            )
+            if extra is not _NO_EXTENSIONS or states:  # most events use none of the extensions
+                event = event._replace(notes=extra.notes, view=extra.view, until=extra.until,
+                                       precision=extra.precision, deaths=extra.deaths, control_states=states)
+            events.append(event)
         return events
+
+    def event_extensions(self, f: dict[str, tuple[Scalar, Node]], path: str, towns: dict[str, Town | None],
+                         when: EventTime | None) -> _Extensions | None:
+        """An event's optional keys beyond v1; None if any of them is wrong."""
+        before = len(self.problems) + self.dropped
+        notes = self.optional_text(f, "notes", path)
+        view = self.camera(f["view"][1], f"{path}.view", towns) if "view" in f else None
+        until = self.time(f["until"][1], f"{path}.until") if "until" in f else None
+        if until is not None and when is not None and until.ends_before(when):
+            self.error(f["until"][1], f"{path}.until",
+                       f"{until.text} is before the event's time ({when.text}): a range must not end before it starts")
+        precision = "exact"
+        if "precision" in f:
+            precision = self.choice(f["precision"][1], f"{path}.precision", PRECISIONS) or "exact"
+            if "at" not in f:
+                self.error(f["precision"][0], f"{path}.precision", "'precision' says how exact 'at' is: give 'at' too")
+        deaths = self.deaths(f["deaths"][1], f"{path}.deaths") if "deaths" in f else None
+        if len(self.problems) + self.dropped != before:
+            return None
+        return _Extensions(notes, view, until, precision, deaths)
+
+    def camera(self, node: Node, path: str, towns: dict[str, Town | None]) -> Camera | None:
+        f = self.fields(node, path, _VIEW, "a view ({focus: [town ids]} or {bounds: {...}})")
+        if f is None:
+            return None
+        if ("focus" in f) == ("bounds" in f):
+            self.error(node, path, "expected exactly one of 'focus' (town ids to frame) or 'bounds' (the map's edges)")
+            return None
+        if "bounds" in f:
+            if "margin_km" in f:
+                self.error(f["margin_km"][0], f"{path}.margin_km", "'margin_km' goes with 'focus', not with 'bounds'")
+                return None
+            bounds = self.bounds(f["bounds"][1], f"{path}.bounds")
+            return None if bounds is None else Camera(bounds=bounds)
+        margin = self.number(f["margin_km"][1], f"{path}.margin_km", 0, MAX_KM) if "margin_km" in f else 20.0
+        focus_node = f["focus"][1]
+        if not isinstance(focus_node, Seq):
+            self.error(focus_node, f"{path}.focus", f"expected a list of town ids, found {_describe(focus_node)}")
+            return None
+        entries = focus_node.items
+        if not 1 <= len(entries) <= MAX_FOCUS:
+            self.error(focus_node, f"{path}.focus", f"expected 1 to {MAX_FOCUS:,} town ids, found {len(entries):,}")
+            return None
+        focus: list[str] = []
+        for j, item in enumerate(entries):
+            tid = self.ref(item, f"{path}.focus[{j}]", towns, "town")
+            if tid is not None and tid in focus:
+                self.error(item, f"{path}.focus[{j}]", f"{_quoted(tid)} is listed twice")
+            elif tid is not None:
+                focus.append(tid)
+        if margin is None or len(focus) != len(entries):
+            return None
+        return Camera(tuple(focus), margin)
+
+    def deaths(self, node: Node, path: str) -> Deaths | None:
+        if not isinstance(node, Map):
+            if isinstance(node, Scalar) and node.tag == INT and not isinstance(node.value, bool):
+                best = self.count(node, path)
+                return None if best is None else Deaths(best)
+            self.error(node, path, "expected a non-negative whole number, or {best: .., low: .., high: ..}, "
+                                   f"found {_describe(node)}")
+            return None
+        f = self.fields(node, path, _DEATHS, "fatalities ({best: .., low: .., high: ..})")
+        if f is None:
+            return None
+        values = {k: self.count(f[k][1], f"{path}.{k}") for k in _DEATHS if k in f}
+        if ("low" in f) != ("high" in f):
+            self.error(node, path, "give both 'low' and 'high', or neither")
+            return None
+        if None in values.values() or "best" not in values:
+            return None
+        best, low, high = values["best"], values.get("low"), values.get("high")
+        assert best is not None
+        if low is not None and low > best:
+            self.error(f["low"][1], f"{path}.low", f"low ({low:,}) is more than best ({best:,}): expected low ≤ best ≤ high")
+            return None
+        if high is not None and high < best:
+            self.error(f["high"][1], f"{path}.high", f"high ({high:,}) is less than best ({best:,}): expected low ≤ best ≤ high")
+            return None
+        return Deaths(best, low, high)
 
     def refs(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, known: list[str], what: str) -> tuple[str, ...]:
         if key not in f:
@@ -637,6 +899,8 @@ class _Checker:
         return when
 
     def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
+        if isinstance(node, Map) and any(k.text in _NEAR for k, _ in resolve_merges(node)):
+            return self.near(node, path, towns)
         if isinstance(node, Map):
             f = self.fields(node, path, _LATLON, "a place ({lat: .., lon: ..})")
             if not f or len(f) < 2:
@@ -653,11 +917,28 @@ class _Checker:
             place = self.places[town.id] = Place(town.lat, town.lon, town.id)
         return place
 
-    def control(self, node: Node, path: str, towns: dict[str, Town | None], holders: list[str]) -> tuple[tuple[str, str], ...]:
+    def near(self, node: Map, path: str, towns: dict[str, Town | None]) -> Place | None:
+        """`{town: homs, km: 5, toward: N}`: the point that far from the town in that direction."""
+        f = self.fields(node, path, _NEAR, "a place near a town ({town: .., km: .., toward: ..})")
+        if not f or len(f) < 3:
+            return None
+        tid = self.ref(f["town"][1], f"{path}.town", towns, "town")
+        km = self.number(f["km"][1], f"{path}.km", 0, MAX_KM)
+        if km == 0:
+            self.error(f["km"][1], f"{path}.km", "expected a distance above 0 (a place at the town itself is its id)")
+            km = None
+        word = self.choice(f["toward"][1], f"{path}.toward", tuple(COMPASS_WORDS))
+        town = towns.get(tid) if tid is not None else None
+        if town is None or km is None or word is None:
+            return None
+        return place_near(town.lat, town.lon, Offset(town.id, km, COMPASS_WORDS[word]))
+
+    def control(self, node: Node, path: str, towns: dict[str, Town | None],
+                holders: list[str]) -> tuple[tuple[tuple[str, str], Control | None], ...]:
         if not isinstance(node, Map):
             self.error(node, path, f"expected a mapping of town id to its new holder, found {_describe(node)}")
             return ()
-        changes: list[tuple[str, str]] = []
+        changes: list[tuple[tuple[str, str], Control | None]] = []
         seen: dict[str, int] = {}
         for key, value in resolve_merges(node):
             if key.text.startswith("x-") and key.text not in towns:  # a town may be called `x-ray`
@@ -668,9 +949,9 @@ class _Checker:
                 continue
             seen[key.text] = key.line
             tid = self.ref(key, kpath, towns, "town")
-            holder = self.holder(value, kpath, holders)
-            if tid is not None and holder is not None:
-                changes.append((tid, holder))
+            value_read = self.control_value(value, kpath, holders)
+            if tid is not None and value_read is not None:
+                changes.append(((tid, value_read[0]), value_read[1]))
         return tuple(changes)
 
     def flow(self, node: Node, path: str, towns: dict[str, Town | None]) -> Flow | None:
@@ -678,9 +959,34 @@ class _Checker:
         if f is None:
             return None
         origin = self.ref(f["from"][1], f"{path}.from", towns, "town") if "from" in f else None
-        dest = self.ref(f["to"][1], f"{path}.to", towns, "town") if "to" in f else None
+        also: tuple[str, ...] = ()
+        if "to" in f and isinstance(f["to"][1], Seq):
+            dests = self.destinations(f["to"][1], f"{path}.to", towns, origin)
+            dest, also = (dests[0], dests[1:]) if dests else (None, ())
+        else:
+            dest = self.ref(f["to"][1], f"{path}.to", towns, "town") if "to" in f else None
         people = self.count(f["people"][1], f"{path}.people") if "people" in f else None
         estimate = self.text(f["estimate"][1], f"{path}.estimate") if "estimate" in f else None
         if origin is None or dest is None or ("people" in f and people is None):
             return None
-        return Flow(origin, dest, people, estimate)
+        return Flow(origin, dest, people, estimate, also)
+
+    def destinations(self, node: Seq, path: str, towns: dict[str, Town | None], origin: str | None) -> tuple[str, ...]:
+        """`to:` as a list: 2 to 5 distinct towns that share one figure, none of them the origin."""
+        if not 2 <= len(node.items) <= MAX_DESTINATIONS:
+            self.error(node, path, f"expected 2 to {MAX_DESTINATIONS} town ids sharing one figure, found "
+                                   f"{len(node.items)}" + (" (one destination is written as its id)"
+                                                           if len(node.items) == 1 else ""))
+            return ()
+        found: list[str] = []
+        for j, item in enumerate(node.items):
+            tid = self.ref(item, f"{path}[{j}]", towns, "town")
+            if tid is None:
+                continue
+            if tid in found:
+                self.error(item, f"{path}[{j}]", f"{_quoted(tid)} is listed twice")
+            elif tid == origin:
+                self.error(item, f"{path}[{j}]", f"{_quoted(tid)} is where the flow starts ('from')")
+            else:
+                found.append(tid)
+        return tuple(found) if len(found) == len(node.items) else ()

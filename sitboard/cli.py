@@ -206,6 +206,8 @@ def export_parser() -> argparse.ArgumentParser:
                    help="terminal size for svg and txt (default: 160x50)")
     p.add_argument("--theme", help="theme for svg and txt")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
+    p.add_argument("--notes", action="store_true",
+                   help="md only: include the briefer's speaker notes (no other output ever shows them)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
     return p
 
@@ -374,12 +376,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from sitboard.timeline import Timeline
 
+    if args.notes and args.format != "md":
+        raise _Usage("--notes goes with --format md: speaker notes are never part of any other output")
     scenario = read(args.file)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
     step = _resolve_step(args.step, timeline.steps, args.file)
-    text = render_export(args.format, timeline, step, size=args.size, theme=args.theme, ascii_only=args.ascii)
+    text = render_export(args.format, timeline, step, size=args.size, theme=args.theme, ascii_only=args.ascii,
+                         notes=args.notes)
     if args.output:
         write_output(args.output, args.file, "the scenario", text.encode("utf-8"))
     else:
@@ -387,7 +392,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, ascii_only=False) -> str:  # type: ignore[no-untyped-def]
+def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, ascii_only=False,  # type: ignore[no-untyped-def]
+                  notes: bool = False) -> str:
     if fmt == "json":
         import json
 
@@ -397,7 +403,7 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
     if fmt == "md":
         from sitboard.briefing import briefing_markdown
 
-        return briefing_markdown(timeline, step)
+        return briefing_markdown(timeline, step, notes=notes)
     if fmt == "geojson":
         import json
 

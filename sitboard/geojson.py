@@ -2,9 +2,15 @@
 
 One FeatureCollection with three layers, told apart by the `layer` property:
 
-- `town`: a Point per town with its holder at this step;
-- `flow`: a LineString per displacement flow so far, origin to destination;
+- `town`: a Point per town with its holder at this step (and, for a town
+  besieged, encircled, under mixed control or a truce, or with others present,
+  `control_state`, `control_by`, ... as its control state says);
+- `flow`: a LineString per displacement flow so far, origin to destination (a
+  MultiLineString for a flow whose one figure several destinations share);
 - `line`: the scenario's overlay lines (`map.lines`).
+
+Event times are properties for now: a flow's `time`, and `until` where the
+event gives a range (OGC JSON-FG's `time` member is for later).
 
 Positions are `[lon, lat]` in WGS84 (RFC 7946 has no `crs` member). Styling uses
 the simplestyle-spec properties (`marker-color`, `stroke`, ...) that geojson.io,
@@ -19,7 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sitboard.model import CONTESTED, UNKNOWN, Scenario
+from sitboard.control_text import control_words
+from sitboard.model import CONTESTED, UNKNOWN, Control, Scenario
 from sitboard.palette import CONTESTED_COLOR, UNKNOWN_COLOR
 from sitboard.timeline import Timeline
 
@@ -96,7 +103,9 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
     colors = _holder_colors(s, color_hex)
     features: list[dict[str, Any]] = []
 
-    for town, holder in zip(s.towns, state.holders):
+    states = state.controls.states
+    for i, (town, holder) in enumerate(zip(s.towns, state.holders)):
+        record = states.get(i)
         props: dict[str, Any] = {
             "layer": "town",
             "id": _text(town.id),
@@ -105,10 +114,14 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
             "population": town.population,
             "control": holder,
             "control_name": _holder_name(s, holder),
-            "marker-color": colors.get(holder, FALLBACK_COLOR),
+            "marker-color": colors.get(holder, FALLBACK_COLOR),  # a mixed town: its first holder's
             "marker-size": MARKER_SIZE.get(town.kind, "medium"),
         }
-        mark = _mark(s, holder)
+        if record is not None:
+            props.update(_control_properties(s, record))
+        if town.pcode is not None:
+            props["pcode"] = _text(town.pcode)
+        mark = _mark(s, holder) if record is None or not record.is_mixed else None
         if mark is not None:
             props["marker-symbol"] = mark
         features.append(_feature(f"town:{town.id}", {"type": "Point", "coordinates": _pos(town.lat, town.lon)}, props))
@@ -116,24 +129,31 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
     for n, flow_at in enumerate(state.flows):
         flow = flow_at.flow
         origin, dest = s.town(flow.origin), s.town(flow.destination)
+        dests = [s.town(t) for t in flow.destinations]
         current = flow_at.step == state.step
         event = s.events[flow_at.step - 1]
         props = {
             "layer": "flow",
             "from": _text(origin.id),
-            "to": _text(dest.id),
+            "to": _text(dest.id) if not flow.also_to else [_text(t.id) for t in dests],
             "from_name": _text(origin.name),
-            "to_name": _text(dest.name),
-            "people": flow.people,
+            "to_name": _text(dest.name) if not flow.also_to else [_text(t.name) for t in dests],
+            "people": flow.people,  # one figure, however many destinations share it
             "estimate": None if flow.estimate is None else _text(flow.estimate),
             "step": flow_at.step,
             "time": _text(event.time.text),
+            **({} if event.until is None else {"until": _text(event.until.text)}),
             "current": current,
             "stroke": FLOW_COLOR if current else FLOW_OLD_COLOR,
             "stroke-width": FLOW_WIDTH if current else FLOW_OLD_WIDTH,
             "stroke-opacity": 1.0 if current else 0.8,
         }
-        geometry = {"type": "LineString", "coordinates": [_pos(origin.lat, origin.lon), _pos(dest.lat, dest.lon)]}
+        start = _pos(origin.lat, origin.lon)
+        geometry: dict[str, Any]
+        if flow.also_to:
+            geometry = {"type": "MultiLineString", "coordinates": [[start, _pos(t.lat, t.lon)] for t in dests]}
+        else:
+            geometry = {"type": "LineString", "coordinates": [start, _pos(dest.lat, dest.lon)]}
         features.append(_feature(f"flow:{n}", geometry, props))
 
     for n, line in enumerate(s.map.lines):
@@ -158,8 +178,26 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
     collection["step"] = state.step
     collection["steps"] = state.steps
     collection["time"] = None if state.event is None else _text(state.event.time.text)
+    if state.event is not None and state.event.until is not None:
+        collection["until"] = _text(state.event.until.text)
     collection["features"] = features
     return collection
+
+
+def _control_properties(s: Scenario, c: Control) -> dict[str, Any]:
+    """A control state as flat properties (GIS tools filter and style by flat ones)."""
+    props: dict[str, Any] = {}
+    if c.is_mixed:
+        # no single holder: `control` says so, `control_holders` says who
+        props["control"] = None
+        props["control_name"] = control_words(c, lambda h: _holder_name(s, h))
+    props["control_state"] = c.state
+    for key, value in (("by", c.by), ("from", c.from_), ("holders", c.holders), ("with", c.with_),
+                       ("present", c.present)):
+        if value:
+            props[f"control_{key}"] = list(value)
+    props["control_text"] = _text(control_words(c, lambda h: _holder_name(s, h)))
+    return props
 
 
 def _feature(fid: str, geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
@@ -175,7 +213,12 @@ def _bbox(features: list[dict[str, Any]]) -> list[float] | None:
     lats: list[float] = []
     for f in features:
         g = f["geometry"]
-        positions = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
+        if g["type"] == "Point":
+            positions = [g["coordinates"]]
+        elif g["type"] == "MultiLineString":
+            positions = [p for part in g["coordinates"] for p in part]
+        else:
+            positions = g["coordinates"]
         for lon, lat in positions:
             lons.append(lon)
             lats.append(lat)

@@ -14,7 +14,22 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from sitboard.model import CONFIDENCES, LINE_KINDS, MAX_PEOPLE, RESERVED_HOLDERS, TOWN_KINDS
+from sitboard.model import (
+    COMPASS_WORDS,
+    CONFIDENCES,
+    CONTROL_STATES,
+    LINE_KINDS,
+    MAX_DESTINATIONS,
+    MAX_FOCUS,
+    MAX_KM,
+    MAX_PARTIES,
+    MAX_PCODE,
+    MAX_PEOPLE,
+    MIXED,
+    PRECISIONS,
+    RESERVED_HOLDERS,
+    TOWN_KINDS,
+)
 
 SCHEMA_ID = "https://sitboard.invalid/schema/scenario-1.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -33,8 +48,12 @@ _CROSS_REFS = (
     "A JSON Schema cannot check references between parts of the file: that every "
     "town, faction and source id used exists, that ids are unique, that event times "
     "never go backwards and that map.bounds has south < north and west < east. "
+    "Nor, for the extensions, that place codes are unique, that an event's 'until' is not before its 'time', "
+    "that fatalities have low <= best <= high, that a control state's factions do not include its holder, "
+    "or that a flow's destinations are not its origin. "
     "The sitboard loader checks these and names the line and column."
 )
+EXTENSION = "sitboard extension of format v1 (optional): "
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -70,6 +89,28 @@ def _number(description: str, low: int, high: int) -> dict[str, Any]:
 
 def _ref(name: str, description: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}", "description": description}
+
+
+def _ids(description: str, what: str, low: int, high: int) -> dict[str, Any]:
+    return _list(description, {"$ref": "#/$defs/id", "description": what}, minItems=low, maxItems=high,
+                 uniqueItems=True)
+
+
+def _absent(*keys: str) -> dict[str, Any]:
+    """None of these keys."""
+    return {"not": {"anyOf": [{"required": [k]} for k in keys]}}
+
+
+def _when_state(states: Sequence[str], then: dict[str, Any], otherwise: dict[str, Any]) -> dict[str, Any]:
+    """A rule of the control-state mapping that depends on its `state` (absent: 'held', so `otherwise`)."""
+    is_state: dict[str, Any] = {
+        "properties": {"state": {"enum": list(states), "description": f"The state is {' or '.join(states)}."}},
+        "required": ["state"],
+    }
+    return {"if": is_state, "then": then, "else": otherwise}
+
+
+_COMPASS = {"enum": list(COMPASS_WORDS), "description": "A compass direction: N, NE, ... or north, north-east, ..."}
 
 
 _DEFS: dict[str, Any] = {
@@ -151,10 +192,12 @@ _DEFS: dict[str, Any] = {
                 "maximum": MAX_PEOPLE,
                 "description": "Population, a non-negative whole number (at most 10,000,000,000). Leave out if unknown.",
             },
-            "control": _ref("holder", "Who holds it when the scenario starts: a faction id, 'contested' or "
-                            "'unknown' (default 'unknown')."),
+            "control": _ref("control_value", "Who holds it when the scenario starts: a faction id, 'contested' or "
+                            "'unknown' (default 'unknown'), or a control state."),
             "country": _text("sitboard extension: the country (ISO code such as 'SY', or its name) used, with "
                              "'name', to place a town given without 'lat'/'lon' from the bundled gazetteer."),
+            "pcode": _text(EXTENSION + "a humanitarian place code (letters and digits), unique among towns.",
+                           pattern=f"^[A-Za-z0-9]{{1,{MAX_PCODE}}}$", examples=["SY0200"]),
         },
         ["id", "name"],
         # lat and lon go together; leaving both out asks the gazetteer (an extension of format v1).
@@ -167,12 +210,15 @@ _DEFS: dict[str, Any] = {
             "name": _text("Name, e.g. 'Syrian Observatory for Human Rights'."),
             "kind": _text("Free text, e.g. 'opposition war monitor', 'pro-government media'."),
             "url": _text("Where the source can be found."),
+            "affiliation": _ref("id", EXTENSION + "the faction id the source is close to."),
         },
         ["id", "name"],
     ),
     "place": {
-        "description": "Where an event happened: a town id, or a point {lat: .., lon: ..}.",
+        "description": "Where an event happened: a town id, a point {lat: .., lon: ..}, or (extension) "
+                       "{town: .., km: .., toward: ..}.",
         "oneOf": [
+            _ref("near", "A point near a town."),
             {"$ref": "#/$defs/id", "description": "A town id."},
             _obj(
                 "A point in WGS84 decimal degrees.",
@@ -184,21 +230,100 @@ _DEFS: dict[str, Any] = {
             ),
         ],
     },
+    "control_state": _obj(
+        EXTENSION + "who holds a town and how. 'state' is held (default), besieged, encircled, mixed or truce; "
+        "'holder' is required except for mixed, which lists 2-3 'holders' instead.",
+        {
+            "holder": _ref("holder", "Who holds the town: a faction id, 'contested' or 'unknown'."),
+            "state": {"enum": list(CONTROL_STATES), "default": "held",
+                      "description": "held (default), besieged, encircled, mixed or truce."},
+            "by": _ids("The factions besieging or encircling the town (besieged and encircled only).",
+                       "A faction id.", 1, MAX_PARTIES),
+            "from": _list("Where the siege comes from (besieged only).", _COMPASS, nullable=True,
+                          minItems=1, maxItems=len(COMPASS_WORDS), uniqueItems=True),
+            "holders": _ids("The 2-3 factions that share control (mixed only).", "A faction id.", 2, 3),
+            "with": _ids("The other parties of the truce (truce only).", "A faction id.", 1, MAX_PARTIES),
+            "present": _ids("Factions present without control.", "A faction id.", 1, MAX_PARTIES),
+        },
+        allOf=[
+            _when_state([MIXED], {"required": ["holders"], **_absent("holder")},
+                        {"required": ["holder"], **_absent("holders")}),
+            _when_state(["besieged", "encircled"], {"required": ["by"]}, _absent("by")),
+            _when_state(["besieged"], {}, _absent("from")),
+            _when_state(["truce"], {"required": ["with"]}, _absent("with")),
+        ],
+    ),
+    "control_value": {
+        "description": (
+            "Who holds a town: a faction id, 'contested' or 'unknown'; or (sitboard extension) a mapping "
+            "with the holder and a state such as a siege."
+        ),
+        "oneOf": [
+            _ref("holder", "A holder, as format v1 writes it."),
+            _ref("control_state", "A holder and a state."),
+        ],
+    },
     "control": {
         "type": "object",
         "description": (
             "Towns that change hands with this event: town id -> new holder (a faction id, 'contested' "
-            "or 'unknown'). Naming the current holder again is allowed and is not a change."
+            "or 'unknown', or a control state). Naming the current value again is allowed and is not a change."
         ),
         "propertyNames": {"pattern": ID_PATTERN, "description": "A town id."},
         "patternProperties": copy.deepcopy(X_KEYS),
-        "additionalProperties": {"$ref": "#/$defs/holder", "description": "The town's new holder."},
+        "additionalProperties": {"$ref": "#/$defs/control_value", "description": "The town's new holder."},
     },
+    "near": _obj(
+        EXTENSION + "a point a distance from a town in a compass direction (computed on the sphere).",
+        {
+            "town": _ref("id", "The town id the distance is measured from."),
+            "km": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_KM,
+                   "description": f"The distance in kilometres, above 0 and at most {MAX_KM:,}."},
+            "toward": _COMPASS,
+        },
+        ["town", "km", "toward"],
+    ),
+    "deaths": {
+        "description": EXTENSION + "fatalities: a whole number, or {best, low, high} (low and high together).",
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_PEOPLE, "description": "The best estimate."},
+            _obj(
+                "A best estimate with an optional range (UCDP's best, low and high).",
+                {
+                    "best": {"type": "integer", "minimum": 0, "maximum": MAX_PEOPLE, "description": "Best estimate."},
+                    "low": {"type": "integer", "minimum": 0, "maximum": MAX_PEOPLE, "description": "Low estimate."},
+                    "high": {"type": "integer", "minimum": 0, "maximum": MAX_PEOPLE, "description": "High estimate."},
+                },
+                ["best"],
+                dependentRequired={"low": ["high"], "high": ["low"]},
+            ),
+        ],
+    },
+    "view": _obj(
+        EXTENSION + "the camera for this step: towns to frame ('focus', with 'margin_km') or fixed 'bounds'.",
+        {
+            "focus": _ids("Town ids to frame.", "A town id.", 1, MAX_FOCUS),
+            "margin_km": {"type": "number", "minimum": 0, "maximum": MAX_KM, "default": 20,
+                          "description": "Margin around the focused towns, in km (default 20)."},
+            "bounds": _ref("bounds", "The map's edges for this step, as map.bounds."),
+        },
+        oneOf=[
+            {"required": ["focus"], **_absent("bounds"), "description": "Towns to frame."},
+            {"required": ["bounds"], **_absent("focus", "margin_km"), "description": "Fixed edges."},
+        ],
+    ),
     "flow": _obj(
         "People displaced from one town towards another.",
         {
             "from": _ref("id", "Town id people leave."),
-            "to": _ref("id", "Town id people head for."),
+            "to": {
+                "description": "Town id people head for; or (extension) a list of 2-5 town ids that share "
+                               "one figure, counted once.",
+                "oneOf": [
+                    _ref("id", "A town id."),
+                    _ids("Towns that share one figure.", "A town id.", 2, MAX_DESTINATIONS),
+                ],
+            },
             "people": {
                 "type": "integer",
                 "minimum": 0,
@@ -239,8 +364,18 @@ _DEFS: dict[str, Any] = {
                     "'disputed'."
                 ),
             },
+            "notes": _text(EXTENSION + "the briefer's speaker notes; never shown to the room, and only "
+                           "exported by 'export --format md --notes'."),
+            "view": _ref("view", "The camera for this step."),
+            "until": _ref("time", EXTENSION + "the end of a time range that starts at 'time' (a date includes "
+                          "its whole day); not before 'time'."),
+            "precision": {"enum": list(PRECISIONS), "default": "exact",
+                          "description": EXTENSION + "how exact 'at' is: exact (default), near, district or "
+                                                     "province. Needs 'at'."},
+            "deaths": _ref("deaths", "Fatalities."),
         },
         ["time", "title"],
+        dependentRequired={"precision": ["at"]},
     ),
     "bounds": _obj(
         "The map's frame in degrees; all four sides. Default: fit every town with a margin. "
@@ -279,6 +414,8 @@ _DEFS: dict[str, Any] = {
             "bounds": _ref("bounds", "The map's frame: {west: .., south: .., east: .., north: ..} in degrees."),
             "lines": _list("Overlay lines drawn on the map.", {"$ref": "#/$defs/line", "description": "A line."},
                            nullable=True),
+            "areas": {"type": "boolean", "default": False,
+                      "description": EXTENSION + "whether areas of control start shown (default false)."},
         },
     ),
 }

@@ -9,14 +9,17 @@ come from prefix sums; per-town histories are indexed once.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
+from types import MappingProxyType
 from typing import NamedTuple, overload
 
-from sitboard.model import Event, EventTime, Faction, Flow, Scenario
+from sitboard.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, plain_control
 
 CHECKPOINT = 32
+MIXED_TOWNS = "(mixed)"  # the key `holdings()` counts mixed towns under: never a faction id
+DestinationKey = str | tuple[str, ...]  # a town id, or the towns that share one flow's figure
 _PRINTABLE_BITS = 14_000  # ints below 2**14000 have at most 4,215 digits: Python prints up to 4,300
 
 
@@ -38,6 +41,14 @@ class ControlChange(NamedTuple):
     town: str
     before: str
     after: str
+    # The full records when either side is more than a plain holding (a siege, mixed control...).
+    before_state: Control | None = None
+    after_state: Control | None = None
+
+
+def destination_key(flow: Flow) -> DestinationKey:
+    """What a flow counts towards by destination: its town, or its towns together (one figure, counted once)."""
+    return flow.destinations if flow.also_to else flow.destination
 
 
 class FlowAt(NamedTuple):
@@ -70,7 +81,7 @@ class Tally(NamedTuple):
 class Displacement(NamedTuple):
     total: Tally
     by_origin: dict[str, Tally]
-    by_destination: dict[str, Tally]
+    by_destination: dict[DestinationKey, Tally]
 
 
 class FlowsSoFar(Sequence[FlowAt]):
@@ -103,6 +114,51 @@ class FlowsSoFar(Sequence[FlowAt]):
             yield self._all[j]
 
 
+class ControlsAt(Sequence[Control]):
+    """Every town's full control record at one step, indexed like scenario.towns, built on demand.
+
+    Most towns are simply held: only the others are stored (`states`, town
+    index -> record), so a step costs nothing more for a scenario that uses
+    no control states.
+    """
+
+    __slots__ = ("_holders", "states")
+
+    def __init__(self, holders: tuple[str, ...], states: Mapping[int, Control]) -> None:
+        self._holders = holders
+        self.states = states
+
+    def __len__(self) -> int:
+        return len(self._holders)
+
+    @overload
+    def __getitem__(self, i: int) -> Control: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Control]: ...
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._holders)))]
+        if i < 0:
+            i += len(self._holders)
+        state = self.states.get(i)
+        return state if state is not None else plain_control(self._holders[i])
+
+    def __iter__(self) -> Iterator[Control]:
+        states = self.states
+        for i, holder in enumerate(self._holders):
+            state = states.get(i)
+            yield state if state is not None else plain_control(holder)
+
+    def __eq__(self, other: object) -> bool:
+        # the same holders and the same states are the same records (a state is never a plain holding)
+        return isinstance(other, ControlsAt) and self._holders == other._holders and self.states == other.states
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_NO_STATES = ControlsAt((), MappingProxyType({}))
+
+
 class BoardState(NamedTuple):
     """Everything the board shows at one step."""
 
@@ -115,9 +171,14 @@ class BoardState(NamedTuple):
     flows: FlowsSoFar
     step_flows: tuple[Flow, ...]
     displaced: Displacement
+    controls: ControlsAt = _NO_STATES  # the full record of each town, indexed like `holders`
 
     def holder(self, town_id: str) -> str:
         return self.holders[self.scenario.town_index[town_id]]
+
+    def control(self, town_id: str) -> Control:
+        i = self.scenario.town_index[town_id]
+        return self.controls[i] if self.controls.states else plain_control(self.holders[i])
 
     @property
     def time(self) -> EventTime | None:
@@ -129,9 +190,19 @@ class BoardState(NamedTuple):
         return self.holdings().get(fid, (0, 0, 0))
 
     def holdings(self) -> dict[str, tuple[int, int, int]]:
-        """`held` for every holder at once: one pass over the towns."""
+        """`held` for every holder at once: one pass over the towns.
+
+        A town under mixed control is credited to none of its holders: it is
+        counted under `MIXED_TOWNS`.
+        """
         counts: dict[str, list[int]] = {}
-        for town, holder in zip(self.scenario.towns, self.holders):
+        holders: Sequence[str] = self.holders
+        mixed = [i for i, c in self.controls.states.items() if c.state == MIXED]
+        if mixed:
+            holders = list(holders)
+            for i in mixed:
+                holders[i] = MIXED_TOWNS
+        for town, holder in zip(self.scenario.towns, holders):
             entry = counts.get(holder)
             if entry is None:
                 entry = counts[holder] = [0, 0, 0]
@@ -150,29 +221,50 @@ class Timeline:
         self.scenario = scenario
         index = scenario.town_index
         start = tuple(t.control for t in scenario.towns)
-        self._deltas: list[tuple[tuple[int, str, str], ...]] = [()]  # per step: (town idx, before, after)
+        # per step: (town idx, before, after), full records
+        self._deltas: list[tuple[tuple[int, Control, Control], ...]] = [()]
         self._checkpoints: list[tuple[str, ...]] = [start]
+        # Towns whose control is more than a plain holding, by index, per checkpoint.
+        states = {i: t.control_state for i, t in enumerate(scenario.towns) if t.control_state is not None}
+        self._state_checkpoints: list[Mapping[int, Control]] = [dict(states)]
+        self._uses_states = bool(states)
         self._flows: list[FlowAt] = []
         self._flow_end = [0]  # flows so far, per step
         self._total = [Tally()]
         holders = list(start)
         for step, event in enumerate(scenario.events, start=1):
             delta = []
-            for town_id, after in event.control:
+            records = event.control_states
+            for k, (town_id, holder) in enumerate(event.control):
                 i = index[town_id]
-                if holders[i] != after:  # restating the holder is not a change of hands
-                    delta.append((i, holders[i], after))
-                    holders[i] = after
+                if not records and i not in states:  # plain before and after: the usual case, kept cheap
+                    if holders[i] != holder:  # restating the holder is not a change of hands
+                        delta.append((i, plain_control(holders[i]), plain_control(holder)))
+                        holders[i] = holder
+                    continue
+                after = records[k] if records else plain_control(holder)
+                before = states.get(i)
+                if before is None:
+                    before = plain_control(holders[i])
+                if not before.restates(after):  # restating the same value is not a change
+                    delta.append((i, before, after))
+                    holders[i] = after.holder
+                    if after.is_plain:
+                        states.pop(i, None)
+                    else:
+                        states[i] = after
             self._deltas.append(tuple(delta))
+            self._uses_states = self._uses_states or bool(records)
             if step % CHECKPOINT == 0:
                 self._checkpoints.append(tuple(holders))
+                self._state_checkpoints.append(dict(states) if states else _NO_STATES.states)
             total = self._total[-1]
             for flow in event.flows:
                 self._flows.append(FlowAt(step, flow))
                 total = total.plus(flow)
             self._flow_end.append(len(self._flows))
             self._total.append(total)
-        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[str, Tally]]] = []
+        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
         self._times = [e.time.sort_key for e in scenario.events]
 
     @property
@@ -188,38 +280,64 @@ class Timeline:
         holders = list(self._checkpoints[base])
         for s in range(base * CHECKPOINT + 1, step + 1):
             for i, _, after in self._deltas[s]:
-                holders[i] = after
+                holders[i] = after.holder
         return tuple(holders)
+
+    def controls_at(self, step: int) -> ControlsAt:
+        """Every town's full control record at `step` (holders as `holders_at` gives them, and any state)."""
+        return ControlsAt(self.holders_at(step), self._states_at(step))
+
+    def _states_at(self, step: int) -> Mapping[int, Control]:
+        step = self._check(step)
+        if not self._uses_states:
+            return _NO_STATES.states  # every town is plainly held at every step
+        base = step // CHECKPOINT
+        states = dict(self._state_checkpoints[base])
+        for s in range(base * CHECKPOINT + 1, step + 1):
+            for i, _, after in self._deltas[s]:
+                if after.is_plain:
+                    states.pop(i, None)
+                else:
+                    states[i] = after
+        return states
 
     def changes_at(self, step: int) -> tuple[ControlChange, ...]:
         step = self._check(step)
         towns = self.scenario.towns
-        return tuple(ControlChange(step, towns[i].id, before, after) for i, before, after in self._deltas[step])
+        return tuple(
+            ControlChange(step, towns[i].id, before.holder, after.holder,
+                          *((None, None) if before.is_plain and after.is_plain else (before, after)))
+            for i, before, after in self._deltas[step]
+        )
 
     def displacement_at(self, step: int) -> Displacement:
         step = self._check(step)
         self._build_tally_checkpoints()
-        origin, dest = (dict(d) for d in self._tally_checkpoints[step // CHECKPOINT])
+        start_origin, start_dest = self._tally_checkpoints[step // CHECKPOINT]
+        origin, dest = dict(start_origin), dict(start_dest)
         first = self._flow_end[(step // CHECKPOINT) * CHECKPOINT]
         for j in range(first, self._flow_end[step]):
             flow = self._flows[j].flow
             origin[flow.origin] = origin.get(flow.origin, Tally()).plus(flow)
-            dest[flow.destination] = dest.get(flow.destination, Tally()).plus(flow)
+            key = destination_key(flow)
+            dest[key] = dest.get(key, Tally()).plus(flow)
         return Displacement(self._total[step], origin, dest)
 
     def state_at(self, step: int) -> BoardState:
         step = self._check(step)
         event = self.scenario.events[step - 1] if step else None
+        holders = self.holders_at(step)
         return BoardState(
             scenario=self.scenario,
             step=step,
             steps=self.steps,
             event=event,
-            holders=self.holders_at(step),
+            holders=holders,
             changed=self.changes_at(step),
             flows=FlowsSoFar(self._flows, self._flow_end[step]),
             step_flows=event.flows if event else (),
             displaced=self.displacement_at(step),
+            controls=ControlsAt(holders, self._states_at(step)),
         )
 
     def step_at_or_before(self, when: date | datetime) -> int:
@@ -236,16 +354,27 @@ class Timeline:
         towns = self.scenario.towns
         for step, delta in enumerate(self._deltas):
             for i, _, after in delta:
-                history[towns[i].id].append((step, after))
+                history[towns[i].id].append((step, after.holder))
         return history
 
     def history(self, town_id: str) -> list[tuple[int, str]]:
-        """Every (step, holder) a town has had, starting with step 0."""
+        """Every (step, holder) a town has had, starting with step 0.
+
+        A change of state alone (the same holder, now besieged) is a step of its own.
+        """
         return list(self._history[town_id])
+
+    def control_history(self, town_id: str) -> list[tuple[int, Control]]:
+        """`history` with the full control records."""
+        i = self.scenario.town_index[town_id]
+        town = self.scenario.towns[i]
+        out = [(0, town.control_state or plain_control(town.control))]
+        out += [(step, after) for step, delta in enumerate(self._deltas) for j, _, after in delta if j == i]
+        return out
 
     def flows_of(self, town_id: str) -> list[FlowAt]:
         """Flows leaving or reaching a town, over the whole timeline."""
-        return [f for f in self._flows if town_id in (f.flow.origin, f.flow.destination)]
+        return [f for f in self._flows if town_id == f.flow.origin or town_id in f.flow.destinations]
 
     def _check(self, step: int) -> int:
         if not 0 <= step <= self.steps:
@@ -256,14 +385,15 @@ class Timeline:
         if self._tally_checkpoints:
             return
         origin: dict[str, Tally] = {}
-        dest: dict[str, Tally] = {}
-        checkpoints = [({}, {})]
+        dest: dict[DestinationKey, Tally] = {}
+        checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
         done = 0
         for base in range(CHECKPOINT, self.steps + 1, CHECKPOINT):
             for j in range(done, self._flow_end[base]):
                 flow = self._flows[j].flow
                 origin[flow.origin] = origin.get(flow.origin, Tally()).plus(flow)
-                dest[flow.destination] = dest.get(flow.destination, Tally()).plus(flow)
+                key = destination_key(flow)
+                dest[key] = dest.get(key, Tally()).plus(flow)
             done = self._flow_end[base]
             checkpoints.append((dict(origin), dict(dest)))
-        self._tally_checkpoints = checkpoints  # type: ignore[assignment]
+        self._tally_checkpoints = checkpoints

@@ -229,7 +229,9 @@ def test_export_step_zero(bundled_copy, tmp_path):
     assert_spec_keys(doc)
     assert (doc["step"], doc["steps"], doc["time"], doc["title"]) == (0, len(data["events"]), None, None)
     assert doc["changed"] == [] and doc["flows"] == []
-    assert doc["displaced"]["people"] == 0 and doc["displaced"]["unquantified"] == 0
+    # no flow yet: no figure, so null, never 0 (issue 19)
+    assert doc["displaced"]["people"] is None and doc["displaced"]["unquantified"] == 0
+    assert doc["displaced"]["estimates"] == [] and doc["displaced"]["text"] == "none recorded"
     assert {t["id"]: t["control"] for t in doc["towns"]} == replayed(data, 0)
 
 
@@ -264,8 +266,9 @@ def test_export_fixture_by_hand(files, tmp_path):
     ]
     d = doc["displaced"]
     assert (d["people"], d["unquantified"], d["text"]) == (12000, 1, "≥ 12,000 + unquantified")
-    assert d["by_origin"] == {"hama": {"people": 12000, "unquantified": 1, "text": "≥ 12,000 + unquantified"}}
-    assert d["by_destination"] == {"homs": {"people": 12000, "unquantified": 1, "text": "≥ 12,000 + unquantified"}}
+    tally = {"people": 12000, "unquantified": 1, "estimates": [], "text": "≥ 12,000 + unquantified"}
+    assert d["by_origin"] == {"hama": tally}
+    assert d["by_destination"] == {"homs": tally}
     gov, hts = doc["factions"]
     assert (gov["id"], gov["color"], gov["mark"], gov["towns"]) == ("gov", "red", "G", 1)
     assert (hts["id"], hts["towns"], hts["population"]) == ("hts", 2, 1_000_000)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from positions import at
 
 import sitboard.loader
 from sitboard.cli import rich_color_ok
@@ -51,23 +52,6 @@ sources:
 
 def doc(*parts: str) -> str:
     return "".join(textwrap.dedent(p) for p in parts)
-
-
-def at(text: str, needle: str, nth: int = 1) -> str:
-    """`FILE:LINE:COL` of the nth occurrence of `needle` in `text` (1-based, in characters).
-
-    A `|` in the needle marks the exact spot: `at(doc, "lat: |95")` is where 95 starts.
-    """
-    prefix, _, rest = needle.rpartition("|")
-    needle = prefix + rest
-    offset = -1
-    for _ in range(nth):
-        offset = text.find(needle, offset + 1)
-        assert offset >= 0, f"{needle!r} occurs fewer than {nth} times in the test document"
-    offset += len(prefix)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"{FILE}:{line}:{column}"
 
 
 def errors(text: str, **kw) -> list[str]:
@@ -177,8 +161,8 @@ def test_events_may_be_empty_or_null():
 
 TOP_KEYS = "sitboard, title, subtitle, summary, map, factions, towns, sources, events"
 FACTION_KEYS = "id, name, color, mark"
-TOWN_KEYS = "id, name, lat, lon, kind, population, control, country"
-EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence"
+TOWN_KEYS = "id, name, lat, lon, kind, population, control, country, pcode"
+EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence, notes, view, until, precision, deaths"
 FLOW_KEYS = "from, to, people, estimate"
 
 
@@ -192,7 +176,7 @@ FLOW_KEYS = "from, to, people, estimate"
          "events[0].confidance", "confidence", EVENT_KEYS),
         (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: [{from: hama, to: homs, peeple: 3}]\n",
          "peeple", "events[0].flows[0].peeple", "people", FLOW_KEYS),
-        (HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n", "bound", "map.bound", "bounds", "bounds, lines"),
+        (HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n", "bound", "map.bound", "bounds", "bounds, lines, areas"),
     ],
     ids=lambda v: "doc" if isinstance(v, str) and "\n" in v else None,
 )

@@ -213,7 +213,7 @@ def test_errors_next_to_fast_cases_point_at_the_right_item():
         "s.yaml:15:19: error: events[0].sources[1]: unknown source 'sohr2' (did you mean 'sohr'?)",
         "s.yaml:17:9: error: events[0].text: expected text, found nothing (null)",
         "s.yaml:19:3: error: events[0].tittle: unknown key (did you mean 'title'?); expected one of: "
-        "time, title, text, kind, at, actors, control, flows, sources, confidence (or an 'x-' key)",
+        "time, title, text, kind, at, actors, control, flows, sources, confidence, notes, view, until, precision, deaths (or an 'x-' key)",
         "s.yaml:20:3: error: events[0].time: duplicate key (first given at line 12)",
     ]
 

@@ -7,7 +7,8 @@ import heapq
 from rich.text import Text
 
 from sitboard.app.widgets.text_panel import StatePanel
-from sitboard.timeline import BoardState, Tally, figure
+from sitboard.control_text import group_words
+from sitboard.timeline import BoardState, DestinationKey, Tally, figure
 
 
 class DisplacementPanel(StatePanel):
@@ -37,12 +38,14 @@ class DisplacementPanel(StatePanel):
         out.rstrip()
         return out
 
-    def _table(self, out: Text, heading: str, tallies: dict[str, Tally]) -> None:
+    def _table(self, out: Text, heading: str, tallies: dict[str, Tally] | dict[DestinationKey, Tally]) -> None:
         out.append(f"{heading}:\n", style="bold")
         # The eight largest, without sorting every place a long timeline has touched.
-        ranked = heapq.nsmallest(8, tallies.items(), key=lambda kv: (-kv[1].people, -kv[1].unquantified, kv[0]))
-        for town_id, tally in ranked:
-            out.append(f"  {self.look.town_name(town_id)}: {self.look.text(tally.describe())}\n")
+        # A key is a town id, or the towns that share one flow's figure (a tuple).
+        ranked = heapq.nsmallest(8, tallies.items(), key=lambda kv: (-kv[1].people, -kv[1].unquantified, str(kv[0])))
+        for key, tally in ranked:
+            name = self.look.town_name(key) if isinstance(key, str) else group_words(key, self.look.town_name)
+            out.append(f"  {name}: {self.look.text(tally.describe())}\n")
         if len(tallies) > 8:
             more = len(tallies) - 8
             out.append(f"  ... and {more} more\n" if self.look.ascii_only else f"  … and {more} more\n", style="dim")
