@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple, overload
 
-from sitboard.model import Event, EventTime, Faction, Flow, Scenario
+from sitboard.scenario.model import Event, EventTime, Faction, Flow, Scenario
 
 CHECKPOINT = 32
 _PRINTABLE_BITS = 14_000  # ints below 2**14000 have at most 4,215 digits: Python prints up to 4,300

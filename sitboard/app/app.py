@@ -40,9 +40,9 @@ from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
 from sitboard.geo.text import clean
-from sitboard.model import Event, Scenario
+from sitboard.scenario.model import Event, Scenario
 from sitboard.timeline import BoardState, Timeline
-from sitboard.watch import Change, FileWatcher
+from sitboard.scenario.watch import Change, FileWatcher
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
@@ -555,7 +555,7 @@ class SitboardApp(App[int]):
             return None
         if self.is_web:
             return super().deliver_screenshot(filename, path, time_format)
-        from sitboard.userfile import write_file  # whole or not at all, like every file sitboard writes
+        from sitboard.scenario.userfile import write_file  # whole or not at all, like every file sitboard writes
 
         name = filename or f"{Path(self.scenario.path).stem or 'sitboard'}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
         try:

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from sitboard.errors import ScenarioError
-from sitboard.model import Scenario
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.model import Scenario
 from sitboard.timeline import Timeline
 
 

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
 
-from sitboard.model import CONTESTED, UNKNOWN, Scenario
+from sitboard.scenario.model import CONTESTED, UNKNOWN, Scenario
 from sitboard.geo.scene import KIND_GLYPH, KIND_GLYPH_ASCII
-from sitboard.palette import CONTESTED_COLOR, CONTESTED_MARK, OKABE_ITO, UNKNOWN_COLOR, UNKNOWN_MARK
+from sitboard.scenario.palette import CONTESTED_COLOR, CONTESTED_MARK, OKABE_ITO, UNKNOWN_COLOR, UNKNOWN_MARK
 
 
 ASCII_ELLIPSIS = "..."

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sitboard import __version__
-from sitboard.bundled import default_scenario
-from sitboard.cleantext import escape_in_quotes, for_terminal
-from sitboard.errors import ScenarioError
-from sitboard.loader import load_scenario, read_scenario
-from sitboard.model import Scenario
-from sitboard.userfile import WriteFailed, reason, same_file, write_file
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.cleantext import escape_in_quotes, for_terminal
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import load_scenario, read_scenario
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.userfile import WriteFailed, reason, same_file, write_file
 
 if TYPE_CHECKING:
     from sitboard.app import SitboardApp
@@ -236,7 +236,7 @@ def _number_in(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 def _public_url_arg(value: str) -> str:
-    from sitboard.serve_rules import origin_of
+    from sitboard.serve.rules import origin_of
 
     if origin_of(value) is None:
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// address with a host, got {value!r}")
@@ -244,7 +244,7 @@ def _public_url_arg(value: str) -> str:
 
 
 def serve_parser() -> argparse.ArgumentParser:
-    from sitboard.serve_rules import DEFAULT_MAX_SESSIONS
+    from sitboard.serve.rules import DEFAULT_MAX_SESSIONS
 
     p = Parser(
         prog="sitboard serve",
@@ -294,7 +294,7 @@ def import_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sitboard.acled import import_acled
+    from sitboard.feeds.acled import import_acled
 
     text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
     if args.output:
@@ -305,7 +305,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def locate_parser() -> argparse.ArgumentParser:
-    from sitboard.gazetteer import ATTRIBUTION  # reads no data on import
+    from sitboard.scenario.gazetteer import ATTRIBUTION  # reads no data on import
 
     p = Parser(
         prog="sitboard locate",
@@ -320,7 +320,7 @@ def locate_parser() -> argparse.ArgumentParser:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
-    from sitboard import gazetteer
+    from sitboard.scenario import gazetteer
 
     try:
         places = gazetteer.locate(args.name, args.country)
@@ -338,7 +338,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sitboard.serve import ServeError, serve
+    from sitboard.serve.start import ServeError, serve
 
     extra = (["--theme", args.theme] if args.theme else []) + (["--ascii"] if args.ascii else []) + (
         ["--no-watch"] if args.no_watch else []
@@ -363,7 +363,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         say(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
         if s.resolved:
-            from sitboard.gazetteer import ATTRIBUTION
+            from sitboard.scenario.gazetteer import ATTRIBUTION
 
             say(f"{file}: {len(s.resolved)} town(s) placed from the gazetteer ({ATTRIBUTION.rstrip('.')}):")
             for town_id, match in s.resolved:
@@ -391,21 +391,21 @@ def render_export(fmt: str, timeline, step: int, *, size=(160, 50), theme=None, 
     if fmt == "json":
         import json
 
-        from sitboard.export import state_to_json
+        from sitboard.exports.json_state import state_to_json
 
         return escape_in_quotes(json.dumps(state_to_json(timeline.state_at(step)), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "md":
-        from sitboard.briefing import briefing_markdown
+        from sitboard.exports.briefing import briefing_markdown
 
         return briefing_markdown(timeline, step)
     if fmt == "geojson":
         import json
 
-        from sitboard.geojson import feature_collection
+        from sitboard.exports.geojson import feature_collection
 
         collection = feature_collection(timeline, step, color_hex=rich_color_hex)
         return escape_in_quotes(json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1)) + "\n"
-    from sitboard.app.picture import board_picture  # svg, txt: the board itself, headless
+    from sitboard.exports.picture import board_picture  # svg, txt: the board itself, headless
 
     return board_picture(timeline.scenario, timeline, step=step, size=size, fmt=fmt, theme=theme,
                          ascii_only=ascii_only)
@@ -457,13 +457,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] == "schema":
             import json
 
-            from sitboard.schema import scenario_schema
+            from sitboard.scenario.schema import scenario_schema
 
             Parser(prog="sitboard schema", description="Print the JSON Schema of the scenario format.").parse_args(argv[1:])
             emit((json.dumps(scenario_schema(), indent=2) + "\n").encode("utf-8"))
             return EXIT_OK
         if argv and argv[0] == "bench":
-            from sitboard.bench import main as bench_main
+            from sitboard.cli.bench import main as bench_main
 
             return bench_main(argv[1:])
         args = board_parser().parse_args(argv)

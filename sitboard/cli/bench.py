@@ -109,7 +109,7 @@ def _stats(samples: list[float]) -> dict[str, float]:
 def bench_load(path: Path, repeat: int) -> dict[str, Any]:
     """Read and validate: cold (no cache) and warm (the file unchanged since the last run)."""
     from sitboard.cli import rich_color_ok
-    from sitboard.loader import load_scenario
+    from sitboard.scenario.loader import load_scenario
 
     cold, warm = [], []
     load_scenario(path, color_ok=rich_color_ok, cache=True)  # prime the cache
@@ -130,8 +130,8 @@ def bench_reject(path: Path, repeat: int) -> dict[str, Any]:
     checker works out "did you mean" only for the problems it shows.
     """
     from sitboard.cli import rich_color_ok
-    from sitboard.errors import ScenarioError
-    from sitboard.loader import load_scenario
+    from sitboard.scenario.errors import ScenarioError
+    from sitboard.scenario.loader import load_scenario
 
     bad = path.with_name(f"hopeless_{path.name}")
     bad.write_text(path.read_text(encoding="utf-8").replace("    at: t", "    at: x"), encoding="utf-8")
@@ -239,7 +239,7 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
 
 def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
     from sitboard.geo.scene import MapScene
-    from sitboard.loader import parse_scenario
+    from sitboard.scenario.loader import parse_scenario
     from sitboard.timeline import Timeline
 
     scenario = parse_scenario(generate(towns, 200), "<bench>")
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="towns x events to generate, comma separated; the last is also run as a board")
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     args = p.parse_args(argv)
-    from sitboard.bundled import default_scenario
+    from sitboard.scenario.bundled import default_scenario
 
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
     _print(results)
     if args.json:
-        from sitboard.userfile import write_file
+        from sitboard.scenario.userfile import write_file
 
         write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
     return 0

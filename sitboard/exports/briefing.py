@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sitboard.cleantext import clean_lines as _clean
-from sitboard.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
-from sitboard.palette import CONTESTED_MARK, UNKNOWN_MARK
+from sitboard.scenario.cleantext import clean_lines as _clean
+from sitboard.scenario.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
+from sitboard.scenario.palette import CONTESTED_MARK, UNKNOWN_MARK
 from sitboard.timeline import BoardState, Tally, Timeline
 
 NONE = "—"  # an empty table cell / a value not given

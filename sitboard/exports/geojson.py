@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sitboard.model import CONTESTED, UNKNOWN, Scenario
-from sitboard.palette import CONTESTED_COLOR, UNKNOWN_COLOR
+from sitboard.scenario.model import CONTESTED, UNKNOWN, Scenario
+from sitboard.scenario.palette import CONTESTED_COLOR, UNKNOWN_COLOR
 from sitboard.timeline import Timeline
 
 ColorHex = Callable[[str], str | None]

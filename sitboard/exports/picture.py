@@ -13,7 +13,7 @@ import io
 from rich.console import Console
 
 from sitboard.app.app import SitboardApp
-from sitboard.model import Scenario
+from sitboard.scenario.model import Scenario
 from sitboard.timeline import Timeline
 
 

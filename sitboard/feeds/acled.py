@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sitboard import __version__
-from sitboard.cleantext import BIDI_CONTROLS
-from sitboard.errors import Problem, ScenarioError
-from sitboard.userfile import read_bytes
+from sitboard.scenario.cleantext import BIDI_CONTROLS
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.userfile import read_bytes
 
 MAX_INPUT_BYTES = 128 * 1024 * 1024
-MAX_OUTPUT_BYTES = 32 * 1024 * 1024  # sitboard.loader.MAX_BYTES: what `check` will read
+MAX_OUTPUT_BYTES = 32 * 1024 * 1024  # sitboard.scenario.loader.MAX_BYTES: what `check` will read
 MAX_PROBLEMS = 50
 
 REQUIRED = ("event_date", "event_type", "actor1", "location", "latitude", "longitude")

@@ -21,7 +21,7 @@ from sitboard.geo.canvas import Cell, Grid, arrow, new_canvas, overlay, put, tex
 from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
-from sitboard.model import Scenario
+from sitboard.scenario.model import Scenario
 from sitboard.timeline import BoardState, figure
 
 PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,

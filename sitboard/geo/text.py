@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from sitboard.cleantext import clean
+from sitboard.scenario.cleantext import clean
 
 
 _ZWJ = "\u200d"

@@ -10,10 +10,11 @@ DEFAULT = "central_syria.yaml"
 def bundled_dir() -> Path:
     # A wheel carries them in the package; an editable install or a checkout
     # has them beside the package, at the top of the repository.
-    packaged = Path(__file__).resolve().parent / "scenarios"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "scenarios"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return package.parent / "scenarios"
 
 
 def default_scenario() -> Path:

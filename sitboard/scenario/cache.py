@@ -55,7 +55,7 @@ except ImportError:  # an interpreter without the built-in module
     from hashlib import blake2b
 from _operator import _compare_digest as same_digest  # hmac.compare_digest, without importing hmac (and OpenSSL)
 
-from sitboard.model import (
+from sitboard.scenario.model import (
     CONFIDENCES,
     LINE_KINDS,
     MAX_PEOPLE,
@@ -74,8 +74,8 @@ from sitboard.model import (
     Source,
     Town,
 )
-from sitboard.palette import color_valid
-from sitboard.userfile import NotRegular, read_regular, write_file
+from sitboard.scenario.palette import color_valid
+from sitboard.scenario.userfile import NotRegular, read_regular, write_file
 
 ENTRY_FORMAT = 3
 KEEP = 24  # entries kept; a live board writes one per saved edit

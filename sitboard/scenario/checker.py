@@ -12,10 +12,10 @@ import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sitboard import palette
-from sitboard.errors import Problem, ScenarioError
-from sitboard.loader import ColorCheck
-from sitboard.model import (
+from sitboard.scenario import palette
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import ColorCheck
+from sitboard.scenario.model import (
     CONFIDENCES,
     LINE_KINDS,
     MAX_PEOPLE,
@@ -35,7 +35,7 @@ from sitboard.model import (
     Source,
     Town,
 )
-from sitboard.yamldoc import BOOL, FLOAT, INT, NULL, Map, Node, Scalar, Seq, YamlProblem, compose, resolve_merges
+from sitboard.scenario.yamldoc import BOOL, FLOAT, INT, NULL, Map, Node, Scalar, Seq, YamlProblem, compose, resolve_merges
 
 
 MAX_PROBLEMS = 50
@@ -429,7 +429,7 @@ class _Checker:
         value = self.text(node, path)
         if value is None:
             return None
-        from sitboard import gazetteer  # only for files that use the extension
+        from sitboard.scenario import gazetteer  # only for files that use the extension
 
         try:
             code = gazetteer.country_code(value)
@@ -442,7 +442,7 @@ class _Checker:
 
     def gazetteer_place(self, entry: Node, path: str, tid: str | None, name: str,
                         country: str | None) -> tuple[float | None, float | None]:
-        from sitboard import gazetteer  # read only when a town has no coordinates
+        from sitboard.scenario import gazetteer  # read only when a town has no coordinates
 
         try:
             found = gazetteer.resolve(name, country)

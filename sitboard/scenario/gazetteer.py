@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DATA_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.tsv.gz"
+DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv.gz"
 MAGIC = "#sitboard-gazetteer 1"
 FOLD_VERSION = 1  # bump when `fold` changes: the stored keys were folded by it
 ATTRIBUTION = "Place data: GeoNames (https://www.geonames.org/), licensed CC BY 4.0."

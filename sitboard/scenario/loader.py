@@ -13,9 +13,9 @@ import gc
 from collections.abc import Callable
 from pathlib import Path
 
-from sitboard.errors import Problem, ScenarioError
-from sitboard.model import Scenario
-from sitboard.userfile import read_bytes
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.userfile import read_bytes
 
 MAX_BYTES = 32 * 1024 * 1024
 
@@ -58,7 +58,7 @@ def read_scenario(
             [Problem(shown, line, col, "", f"byte 0x{data[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]
         ) from None
     if cache:
-        from sitboard import cache as scenario_cache
+        from sitboard.scenario import cache as scenario_cache
 
         cached = scenario_cache.load(data, shown, color_ok)
         if cached is not None:
@@ -76,7 +76,7 @@ def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        from sitboard.checker import check  # PyYAML is imported only when a file must be parsed
+        from sitboard.scenario.checker import check  # PyYAML is imported only when a file must be parsed
 
         return check(text, file, color_ok)
     finally:

@@ -14,7 +14,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from sitboard.model import CONFIDENCES, LINE_KINDS, MAX_PEOPLE, RESERVED_HOLDERS, TOWN_KINDS
+from sitboard.scenario.model import CONFIDENCES, LINE_KINDS, MAX_PEOPLE, RESERVED_HOLDERS, TOWN_KINDS
 
 SCHEMA_ID = "https://sitboard.invalid/schema/scenario-1.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

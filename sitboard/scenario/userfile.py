@@ -26,7 +26,7 @@ import os
 import stat
 from pathlib import Path
 
-from sitboard.errors import Problem, ScenarioError
+from sitboard.scenario.errors import Problem, ScenarioError
 
 _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
 

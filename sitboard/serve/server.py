@@ -35,7 +35,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from sitboard.geo.text import clean
-from sitboard.serve_rules import (
+from sitboard.serve.rules import (
     MAX_MESSAGE_BYTES,
     Door,
     Focus,

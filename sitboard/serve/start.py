@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from sitboard.cli import read
-from sitboard.serve_rules import (
+from sitboard.serve.rules import (
     DEFAULT_MAX_SESSIONS,
     WILDCARD_HOSTS,
     Door,
@@ -111,7 +111,7 @@ def serve(
         raise ServeError(
             "the browser board needs textual-serve, which is not installed: pip install 'sitboard[serve]'"
         ) from None
-    from sitboard.serve_server import BoardServer
+    from sitboard.serve.server import BoardServer
 
     if not 1 <= port <= 65535:  # not 0: the page must name the real port
         raise ServeError(f"port must be from 1 to 65535, got {port}")

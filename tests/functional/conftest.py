@@ -25,8 +25,8 @@ from rich.text import Text
 from textual.pilot import Pilot
 
 from sitboard.cli import read
-from sitboard.loader import parse_scenario
-from sitboard.model import Scenario
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import Scenario
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 

@@ -919,7 +919,7 @@ def test_ascii_mode_command_palette(syria, ui):
 
 def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeypatch, ui):
     """`sitboard FILE` shows the board first and writes the cache entry behind it."""
-    from sitboard.bundled import default_scenario
+    from sitboard.scenario.bundled import default_scenario
     from sitboard.cli import open_board
 
     cache_dir = tmp_path / "cache"
@@ -941,7 +941,7 @@ def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeyp
     def no_parsing(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
+    monkeypatch.setattr("sitboard.scenario.loader.parse_scenario", no_parsing)
     assert open_board(str(path)).scenario.title == app.scenario.title  # the next open reads the entry
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitboard import bundled
+from sitboard.scenario import bundled
 
 BUNDLED = bundled.default_scenario()
 # the console script installed next to this interpreter (as in the README's venv), else the one on PATH
@@ -361,7 +361,7 @@ def test_version_and_help(tmp_path):
 def test_bundled_scenario_is_found_from_another_directory(tmp_path):
     assert BUNDLED.is_file() and BUNDLED.name == "central_syria.yaml"
     probe = subprocess.run(
-        [sys.executable, "-c", "from sitboard.bundled import default_scenario; print(default_scenario())"],
+        [sys.executable, "-c", "from sitboard.scenario.bundled import default_scenario; print(default_scenario())"],
         cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=60, check=True,
     )
     found = Path(probe.stdout.strip())

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from sitboard.acled import TERRITORIAL, import_acled
-from sitboard.errors import ScenarioError
-from sitboard.gazetteer import Place, locate, resolve
-from sitboard.loader import parse_scenario
-from sitboard.model import RESERVED_HOLDERS, Scenario
+from sitboard.feeds.acled import TERRITORIAL, import_acled
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.gazetteer import Place, locate, resolve
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import RESERVED_HOLDERS, Scenario
 
 COLUMNS = ("event_id_cnty, event_date, year, time_precision, disorder_type, event_type, sub_event_type, actor1, "
            "assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, civilian_targeting, iso, region, "

@@ -334,8 +334,8 @@ def test_strips_kept_between_frames_are_what_a_fresh_build_gives(which, syria, u
     # back to the end builds none. A kept strip must be exactly the one the row
     # would get now, through theme changes, areas, zoom and size changes; and
     # every row that looks different must be repainted.
-    from sitboard.bench import generate
-    from sitboard.loader import parse_scenario
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
 
     scenario = syria if which == "syria" else parse_scenario(generate(300, 600), "<generated>")
     app = SitboardApp(scenario)
@@ -381,8 +381,8 @@ def test_the_last_step_is_drawn_unseen_once_the_board_is_idle(ui):
     # slowest key press. A moment after start-up the map draws the last step
     # unseen, so End then builds no strip, and shows what a board opened at
     # the end shows.
-    from sitboard.bench import generate
-    from sitboard.loader import parse_scenario
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
 
     scenario = parse_scenario(generate(300, 600), "<generated>")
     app = SitboardApp(scenario)

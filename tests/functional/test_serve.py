@@ -23,9 +23,9 @@ pytest.importorskip("aiohttp", reason="aiohttp (a dependency of textual-serve) i
 
 from serving import HOST, TITLE, Tab, free_port, open_tab, start_server  # noqa: E402
 
-from sitboard import bundled  # noqa: E402
-from sitboard.errors import ScenarioError  # noqa: E402
-from sitboard.serve import ServeError, board_command, serve  # noqa: E402
+from sitboard.scenario import bundled  # noqa: E402
+from sitboard.scenario.errors import ScenarioError  # noqa: E402
+from sitboard.serve.start import ServeError, board_command, serve  # noqa: E402
 
 BUNDLED = bundled.default_scenario()
 
@@ -40,7 +40,7 @@ def awkward_copy(tmp_path: Path) -> Path:
 
 def test_browser_tabs_each_get_a_board(awkward_copy: Path, tmp_path: Path) -> None:
     port = free_port()
-    code = "import sys; from sitboard.serve import serve; serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))"
+    code = "import sys; from sitboard.serve.start import serve; serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))"
     server = start_server([sys.executable, "-c", code, str(awkward_copy), HOST, str(port)], tmp_path, port=port)
     try:
         with urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=10) as response:

@@ -33,8 +33,8 @@ from textual.widgets import Input
 from sitboard.app import SitboardApp, screens
 from sitboard.app.screens import GotoScreen, TownScreen
 from sitboard.app.widgets.control_panel import TownList
-from sitboard.errors import ScenarioError
-from sitboard.loader import parse_scenario
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
 from sitboard.timeline import Timeline
 
 # -- Go to --------------------------------------------------------------------------

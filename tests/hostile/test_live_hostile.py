@@ -21,7 +21,7 @@ from functional.test_live import atomic_write, until
 
 import sitboard.cli
 from sitboard.app import SitboardApp
-from sitboard.errors import Problem, ScenarioError
+from sitboard.scenario.errors import Problem, ScenarioError
 from sitboard.timeline import Timeline
 
 real_read = sitboard.cli.read

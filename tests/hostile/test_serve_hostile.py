@@ -37,8 +37,8 @@ from serving import (  # noqa: E402
     start_server,
 )
 
-from sitboard import bundled  # noqa: E402
-from sitboard.serve_rules import MAX_HEIGHT, MAX_MESSAGE_BYTES, MAX_WIDTH  # noqa: E402
+from sitboard.scenario import bundled  # noqa: E402
+from sitboard.serve.rules import MAX_HEIGHT, MAX_MESSAGE_BYTES, MAX_WIDTH  # noqa: E402
 
 BUNDLED = bundled.default_scenario()
 # One line per event: "2026-01-31 12:00:00 127.0.0.1 refused ...: why".

@@ -16,10 +16,10 @@ import pytest
 
 import sitboard
 
-CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
-        "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
-        "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
-        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context", "sitboard.cleantext",
+CORE = ["sitboard.scenario.loader", "sitboard.timeline", "sitboard.scenario.model", "sitboard.exports.json_state", "sitboard.scenario.errors",
+        "sitboard.scenario.yamldoc", "sitboard.scenario.palette", "sitboard.scenario.bundled",
+        "sitboard.exports.briefing", "sitboard.exports.geojson", "sitboard.scenario.schema", "sitboard.scenario.checker", "sitboard.scenario.cache",
+        "sitboard.scenario.userfile", "sitboard.scenario.watch", "sitboard.geo.context", "sitboard.scenario.cleantext",
         "sitboard.room", "sitboard.room.address", "sitboard.room.wire", "sitboard.room.token_store",
         "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower", "sitboard.room.bench"]
 
@@ -89,11 +89,11 @@ def test_opening_an_unchanged_file_does_not_import_the_yaml_parser(tmp_path):
 
     env = dict(os.environ, SITBOARD_CACHE_DIR=str(tmp_path / "cache"))
     probe = (
-        "import sys; from sitboard.cli import read; from sitboard.bundled import default_scenario; "
+        "import sys; from sitboard.cli import read; from sitboard.scenario.bundled import default_scenario; "
         "read(default_scenario()); "
-        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.') or m == 'sitboard.checker'))"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.') or m == 'sitboard.scenario.checker'))"
     )
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert "'yaml'" in cold.stdout and "sitboard.checker" in cold.stdout
+    assert "'yaml'" in cold.stdout and "sitboard.scenario.checker" in cold.stdout
     assert warm.stdout.strip() == "[]"

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import event as count_as
 from hypothesis import strategies as st
 
-from sitboard.bundled import default_scenario
-from sitboard.errors import Problem, ScenarioError
-from sitboard.export import state_to_json
-from sitboard.loader import load_scenario, parse_scenario
-from sitboard.model import Scenario
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.exports.json_state import state_to_json
+from sitboard.scenario.loader import load_scenario, parse_scenario
+from sitboard.scenario.model import Scenario
 from sitboard.timeline import Timeline
 
 FUZZ = settings(max_examples=200, deadline=None, database=None,

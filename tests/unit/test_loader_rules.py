@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import sitboard.loader
+import sitboard.scenario.loader
 from sitboard.cli import rich_color_ok
-from sitboard.errors import ScenarioError
-from sitboard.loader import load_scenario, parse_scenario
-from sitboard.model import Place
-from sitboard.palette import OKABE_ITO
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import load_scenario, parse_scenario
+from sitboard.scenario.model import Place
+from sitboard.scenario.palette import OKABE_ITO
 
 FILE = "s.yaml"
 
@@ -845,13 +845,13 @@ def test_unreadable_file(tmp_path):
 
 def test_file_over_the_size_limit(tmp_path, monkeypatch):
     path = write(tmp_path, HEAD.encode())
-    monkeypatch.setattr(sitboard.loader, "MAX_BYTES", 64)
+    monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", 64)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     (problem,) = info.value.problems
     assert (problem.file, problem.line, problem.column, problem.path) == (str(path), 1, 1, "")
     assert "limit" in problem.message
-    monkeypatch.setattr(sitboard.loader, "MAX_BYTES", len(HEAD.encode()))
+    monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", len(HEAD.encode()))
     assert load_scenario(path).title == "Test board"  # exactly at the limit is fine
 
 

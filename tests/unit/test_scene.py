@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitboard.geo.scene import MapScene
-from sitboard.loader import load_scenario
+from sitboard.scenario.loader import load_scenario
 from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"

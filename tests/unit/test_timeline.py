@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitboard.timeline
-from sitboard.loader import parse_scenario
-from sitboard.model import Event, EventTime, Faction, Flow, Scenario, Town
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import Event, EventTime, Faction, Flow, Scenario, Town
 from sitboard.timeline import CHECKPOINT, ControlChange, FlowAt, Tally, Timeline
 
 # Three factions, five towns, eight events: a capture through `contested`, a

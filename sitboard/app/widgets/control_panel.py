@@ -15,7 +15,7 @@ from textual.widget import Widget
 from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
 from sitboard.app.widgets.text_panel import StatePanel
-from sitboard.model import CONTESTED, UNKNOWN
+from sitboard.scenario.model import CONTESTED, UNKNOWN
 from sitboard.timeline import BoardState, figure
 
 

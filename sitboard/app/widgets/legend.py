@@ -7,7 +7,7 @@ from textual.geometry import Size
 
 from sitboard.app.style import Look
 from sitboard.app.widgets.text_panel import TextPanel
-from sitboard.model import CONTESTED, TOWN_KINDS, UNKNOWN
+from sitboard.scenario.model import CONTESTED, TOWN_KINDS, UNKNOWN
 
 GAP = "  "  # between two entries on a line
 

@@ -1,0 +1,1 @@
+"""What the board writes for other tools: one registry of formats (see the registry below)."""
