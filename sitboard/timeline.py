@@ -103,8 +103,8 @@ class FlowsSoFar(Sequence[FlowAt]):
             yield self._all[j]
 
 
-class BoardState(NamedTuple):
-    """Everything the board shows at one step."""
+class Situation(NamedTuple):
+    """What the scenario says at one step: holders, changes, flows, displacement (see `sitboard.state` for what the board shows)."""
 
     scenario: Scenario
     step: int
@@ -207,10 +207,10 @@ class Timeline:
             dest[flow.destination] = dest.get(flow.destination, Tally()).plus(flow)
         return Displacement(self._total[step], origin, dest)
 
-    def state_at(self, step: int) -> BoardState:
+    def state_at(self, step: int) -> Situation:
         step = self._check(step)
         event = self.scenario.events[step - 1] if step else None
-        return BoardState(
+        return Situation(
             scenario=self.scenario,
             step=step,
             steps=self.steps,

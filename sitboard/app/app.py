@@ -41,7 +41,7 @@ from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
 from sitboard.geo.text import clean
 from sitboard.scenario.model import Event, Scenario
-from sitboard.timeline import BoardState, Timeline
+from sitboard.timeline import Situation, Timeline
 from sitboard.scenario.watch import Change, FileWatcher
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
@@ -337,7 +337,7 @@ class SitboardApp(App[int]):
     # -- the current step ------------------------------------------------------
 
     @property
-    def state(self) -> BoardState:
+    def state(self) -> Situation:
         return self.timeline.state_at(self.step)
 
     def watch_step(self, old: int, step: int) -> None:
@@ -373,7 +373,7 @@ class SitboardApp(App[int]):
             self._stepped_at = None
             gc.collect()
 
-    def _show(self, state: BoardState) -> None:
+    def _show(self, state: Situation) -> None:
         for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, BottomBar, MapView):
             self.query_one(widget).state = state
         for headline in self.query("#headline"):  # mounted once presentation mode is first used

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sitboard.scenario.cleantext import clean_lines as _clean
 from sitboard.scenario.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
 from sitboard.scenario.palette import CONTESTED_MARK, UNKNOWN_MARK
-from sitboard.timeline import BoardState, Tally, Timeline
+from sitboard.timeline import Situation, Tally, Timeline
 
 NONE = "—"  # an empty table cell / a value not given
 ARROW = "→"
@@ -118,7 +118,7 @@ def _event(s: Scenario, event: Event, holders: dict[str, str]) -> list[str]:
     return out
 
 
-def _control_tables(state: BoardState) -> list[str]:
+def _control_tables(state: Situation) -> list[str]:
     s = state.scenario
     rows = [["Faction", "Mark", "Towns held", "Population held"]]
     for faction in s.factions:
@@ -134,7 +134,7 @@ def _control_tables(state: BoardState) -> list[str]:
     return out + _table(towns, right=(2,)) + [""]
 
 
-def _held(state: BoardState, holder: str) -> list[str]:
+def _held(state: Situation, holder: str) -> list[str]:
     towns, population, unknown = state.held(holder)
     if towns == unknown:  # nothing held, or no held town has a population
         shown = NONE
@@ -145,7 +145,7 @@ def _held(state: BoardState, holder: str) -> list[str]:
     return [str(towns), shown]
 
 
-def _displacement(state: BoardState) -> list[str]:
+def _displacement(state: Situation) -> list[str]:
     d = state.displaced
     if not len(state.flows):
         return ["No displacement recorded so far.", ""]
@@ -168,7 +168,7 @@ def _by_town(s: Scenario, what: str, tallies: dict[str, Tally]) -> list[str]:
 # -- pieces -----------------------------------------------------------------
 
 
-def _when(state: BoardState) -> str:
+def _when(state: Situation) -> str:
     return "before the first event" if state.event is None else _inline(state.event.time.text)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitboard.timeline import BoardState, Tally
+from sitboard.timeline import Situation, Tally
 
 
 def _tally(t: Tally) -> dict[str, Any]:
     return {"people": t.people, "unquantified": t.unquantified, "text": t.describe()}
 
 
-def state_to_json(state: BoardState) -> dict[str, Any]:
+def state_to_json(state: Situation) -> dict[str, Any]:
     s = state.scenario
     event = state.event
     return {

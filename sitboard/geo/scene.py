@@ -22,7 +22,7 @@ from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
 from sitboard.scenario.model import Scenario
-from sitboard.timeline import BoardState, figure
+from sitboard.timeline import Situation, figure
 
 PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,
             "line:river": 3, "line:other": 3, "coast": 2}
@@ -167,7 +167,7 @@ class MapScene:
 
     def draw(
         self,
-        state: BoardState,
+        state: Situation,
         view: View,
         cols: int,
         rows: int,

@@ -22,7 +22,7 @@ from textual.widget import Widget
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.messages import StepRequested
 from sitboard.app.style import Look
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 STRIP_ROWS = 2
 MARGIN = 1  # columns kept clear at each end of the strip
@@ -43,7 +43,7 @@ class BottomBar(Widget):
     """
     COMPONENT_CLASSES = {"bottom-bar--keys", "bottom-bar--key", "bottom-bar--disabled"}
 
-    state: reactive[BoardState | None] = reactive(None)
+    state: reactive[Situation | None] = reactive(None)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)

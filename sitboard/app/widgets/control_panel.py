@@ -16,7 +16,7 @@ from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look
 from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.scenario.model import CONTESTED, UNKNOWN
-from sitboard.timeline import BoardState, figure
+from sitboard.timeline import Situation, figure
 
 
 class ControlPanel(StatePanel):
@@ -29,7 +29,7 @@ class ControlPanel(StatePanel):
 
     TITLE = "Control"
 
-    def describe(self, state: BoardState) -> Text:
+    def describe(self, state: Situation) -> Text:
         look = self.look
         out = Text()
         out.append("Towns held:\n", style="bold")
@@ -96,7 +96,7 @@ class TownList(Widget, can_focus=True):
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     # repaint=False: `show` repaints the rows that changed, and only those.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
+    state: reactive[Situation | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
@@ -111,7 +111,7 @@ class TownList(Widget, can_focus=True):
 
     # -- state ------------------------------------------------------------------
 
-    def watch_state(self, state: BoardState | None) -> None:
+    def watch_state(self, state: Situation | None) -> None:
         if state is not None and self.is_mounted:
             self.show(state)
 
@@ -119,7 +119,7 @@ class TownList(Widget, can_focus=True):
         if self.state is not None:
             self.show(self.state)
 
-    def show(self, state: BoardState) -> None:
+    def show(self, state: Situation) -> None:
         changed = {self.look.scenario.town_index[c.town] for c in state.changed}
         old = self._holders
         self._holders, previous_changed, self._changed = state.holders, self._changed, changed

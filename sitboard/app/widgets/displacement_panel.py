@@ -7,13 +7,13 @@ import heapq
 from rich.text import Text
 
 from sitboard.app.widgets.text_panel import StatePanel
-from sitboard.timeline import BoardState, Tally, figure
+from sitboard.timeline import Situation, Tally, figure
 
 
 class DisplacementPanel(StatePanel):
     TITLE = "Displacement"
 
-    def describe(self, state: BoardState) -> Text:
+    def describe(self, state: Situation) -> Text:
         look = self.look
         d = state.displaced
         out = Text()

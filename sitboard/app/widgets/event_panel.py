@@ -6,13 +6,13 @@ from rich.text import Text
 
 from sitboard.app.widgets.text_panel import StatePanel
 from sitboard.app.style import CONFIDENCE_STYLE
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 
 class EventPanel(StatePanel):
     TITLE = "Event"
 
-    def describe(self, state: BoardState) -> Text:
+    def describe(self, state: Situation) -> Text:
         look = self.look
         s = look.scenario
         event = state.event

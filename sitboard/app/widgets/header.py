@@ -8,7 +8,7 @@ from textual.renderables.digits import Digits
 
 from sitboard.app.style import Look
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 POSITION_WIDTH = 17  # "step 20000 / 20000" less one cell
 
@@ -24,7 +24,7 @@ class BoardHeader(ColumnsWidget):
     COMPONENT_CLASSES = {"board-header--subtitle", "board-header--date"}
 
     # repaint=False: the watchers redraw (and so repaint) the columns.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
+    state: reactive[Situation | None] = reactive(None, repaint=False)
     live: reactive[str] = reactive("", repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]

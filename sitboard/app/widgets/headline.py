@@ -12,11 +12,11 @@ from textual.renderables.digits import Digits
 
 from sitboard.app.style import CONFIDENCE_STYLE, Look
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 
 class Headline(ColumnsWidget):
-    state: reactive[BoardState | None] = reactive(None, repaint=False)  # the watcher redraws
+    state: reactive[Situation | None] = reactive(None, repaint=False)  # the watcher redraws
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ascii_only=look.ascii_only, **kwargs)

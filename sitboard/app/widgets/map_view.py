@@ -23,7 +23,7 @@ from sitboard.app.style import Look
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
 from sitboard.geo.scene import Frame, MapScene
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 # Base colours per theme family; faction colours come from the scenario.
 BASE = {
@@ -45,7 +45,7 @@ class MapView(Widget, can_focus=True):
 
     # repaint=False: `_redraw` refreshes just the rows that changed; a repainting
     # reactive would refresh the whole widget on every step as well.
-    state: reactive[BoardState | None] = reactive(None, always_update=True, repaint=False)
+    state: reactive[Situation | None] = reactive(None, always_update=True, repaint=False)
     areas: reactive[bool] = reactive(False, repaint=False)
     selected: reactive[str | None] = reactive(None, repaint=False)
 
@@ -103,7 +103,7 @@ class MapView(Widget, can_focus=True):
         self.view = self.scene.home
         self._redraw()
 
-    def prepare(self, state: BoardState) -> None:
+    def prepare(self, state: Situation) -> None:
         """Draw `state` at the current view and size without showing it, so that showing it later is quick.
 
         The scene keeps what it drew (layers, labels) and the rows' strips are
@@ -114,7 +114,7 @@ class MapView(Widget, can_focus=True):
             for y, row in enumerate(frame.grid):
                 self._kept_strip(row, frame.shade[y] if frame.shade is not None else None, self.size.width)
 
-    def _draw(self, state: BoardState | None) -> Frame | None:
+    def _draw(self, state: Situation | None) -> Frame | None:
         """The frame for `state` at this view, size and options; None when there is nothing to draw."""
         width, height = self.size
         if state is None or width < 1 or height < 1:

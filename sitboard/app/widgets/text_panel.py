@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from sitboard.app.style import Look
-from sitboard.timeline import BoardState
+from sitboard.timeline import Situation
 
 
 class TextPanel(Widget, can_focus=True):
@@ -128,19 +128,19 @@ class StatePanel(TextPanel):
 
     TITLE = ""
     # repaint=False: `show` repaints when the text changed, and only then.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
+    state: reactive[Situation | None] = reactive(None, repaint=False)
 
     def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ascii_only=look.ascii_only, **kwargs)
         self.look = look
         self.border_title = self.TITLE
 
-    def watch_state(self, state: BoardState | None) -> None:
+    def watch_state(self, state: Situation | None) -> None:
         if state is not None:
             self.show(self.describe(state))
 
     def on_mount(self) -> None:
         self.watch_state(self.state)
 
-    def describe(self, state: BoardState) -> Text:
+    def describe(self, state: Situation) -> Text:
         raise NotImplementedError
