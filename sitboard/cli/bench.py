@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sitboard.cli.terminal import Parser, positive_int
+
 # Both apps print the moment their first full frame is done (CLOCK_MONOTONIC is
 # one clock for every process on the machine) and exit; the parent subtracts
 # the moment it started the process. Tearing down is not part of the figure.
@@ -43,8 +45,8 @@ Smallest().run(headless=True, size=(160, 50))
 
 BOARD_APP = """
 import sys, time
-from sitboard.cli import open_board
-app = open_board(sys.argv[1], watch=True)  # the path `sitboard FILE` takes
+from sitboard.app.launch import file_source, open_board
+app = open_board(file_source(sys.argv[1], watch=True))  # the path `sitboard FILE` takes
 def first_frame():
     print("frame", time.monotonic(), flush=True)
     app.exit()
@@ -108,7 +110,7 @@ def _stats(samples: list[float]) -> dict[str, float]:
 
 def bench_load(path: Path, repeat: int) -> dict[str, Any]:
     """Read and validate: cold (no cache) and warm (the file unchanged since the last run)."""
-    from sitboard.cli import rich_color_ok
+    from sitboard.app.colors import rich_color_ok
     from sitboard.scenario.loader import load_scenario
 
     cold, warm = [], []
@@ -129,7 +131,7 @@ def bench_reject(path: Path, repeat: int) -> dict[str, Any]:
     A bad file must be refused in about the time a good one loads: the
     checker works out "did you mean" only for the problems it shows.
     """
-    from sitboard.cli import rich_color_ok
+    from sitboard.app.colors import rich_color_ok
     from sitboard.scenario.errors import ScenarioError
     from sitboard.scenario.loader import load_scenario
 
@@ -193,9 +195,9 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
 
 async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
     """CPU work of a step, a Home/End jump and a key bound to nothing, at `size`."""
-    from sitboard.cli import open_board
+    from sitboard.app.launch import file_source, open_board
 
-    app = open_board(str(scenario_path))  # as `sitboard FILE` builds it
+    app = open_board(file_source(scenario_path))  # as `sitboard FILE` builds it
     # Pilot sleeps between key events, so wall time says little; the process's
     # CPU time across press-to-idle is the work the key caused (single-threaded
     # event loop), including layout, compositing and writing the frame.
@@ -258,15 +260,20 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
     return {"towns": towns, "size": f"{cols}x{rows}", "first_draw_ms": first * 1e3, "step_draw": _stats(draws)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    from sitboard.cli import Parser, positive_int
-
-    p = Parser(prog="sitboard bench", description=__doc__.splitlines()[0])
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="sitboard bench", description=(__doc__ or "").splitlines()[0])
     p.add_argument("--repeat", type=positive_int, default=7, help="samples of each figure (from 1; default 7)")
     p.add_argument("--sizes", type=_sizes, default="50x100,500x2000,2000x20000",
                    help="towns x events to generate, comma separated; the last is also run as a board")
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     from sitboard.scenario.bundled import default_scenario
 
     results: dict[str, Any] = {

@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sitboard.exports import ExportOptions
 from sitboard.scenario.cleantext import clean_lines as _clean
 from sitboard.scenario.model import CONTESTED, UNKNOWN, Event, Flow, Place, Scenario
 from sitboard.scenario.palette import CONTESTED_MARK, UNKNOWN_MARK
+from sitboard.state import BoardState
 from sitboard.timeline import Situation, Tally, Timeline
 
 NONE = "—"  # an empty table cell / a value not given
@@ -261,3 +263,8 @@ def _block(text: str | None) -> str:
         line = _ORDERED.sub(r"\1\\\2", line)
         paragraphs[-1].append(line)
     return "\n\n".join("\n".join(p) for p in paragraphs if p)
+
+
+def export(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    """The registry's `md`: the briefing at the state's step."""
+    return briefing_markdown(timeline, state.step).encode("utf-8")

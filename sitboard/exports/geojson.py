@@ -15,12 +15,16 @@ allow_nan=False)` always works.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
+from sitboard.exports import ExportOptions
+from sitboard.scenario.cleantext import escape_in_quotes
 from sitboard.scenario.model import CONTESTED, UNKNOWN, Scenario
 from sitboard.scenario.palette import CONTESTED_COLOR, UNKNOWN_COLOR
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 ColorHex = Callable[[str], str | None]
@@ -213,3 +217,11 @@ def _text(value: str) -> str:
     if value.isascii():
         return value
     return "".join(ch for ch in value if not 0xD800 <= ord(ch) <= 0xDFFF)
+
+
+def export(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    """The registry's `geojson`: the board at the state's step, colours named as the board names them."""
+    collection = feature_collection(timeline, state.step, color_hex=options.color_hex)
+    return (escape_in_quotes(json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1)) + "\n").encode(
+        "utf-8"
+    )

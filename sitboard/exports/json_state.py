@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sitboard.timeline import Situation, Tally
+from sitboard.exports import ExportOptions
+from sitboard.scenario.cleantext import escape_in_quotes
+from sitboard.state import BoardState
+from sitboard.timeline import Situation, Tally, Timeline
 
 
 def _tally(t: Tally) -> dict[str, Any]:
@@ -56,3 +60,9 @@ def state_to_json(state: Situation) -> dict[str, Any]:
             "by_destination": {k: _tally(v) for k, v in state.displaced.by_destination.items()},
         },
     }
+
+
+def export(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    """The registry's `json`: the situation at the state's step, printable as it is (see `escape_in_quotes`)."""
+    data = state_to_json(timeline.state_at(state.step))
+    return (escape_in_quotes(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")

@@ -9,35 +9,36 @@ that fails while drawing gives no picture at all, never half of one.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich.console import Console
 
 from sitboard.app.app import SitboardApp
-from sitboard.scenario.model import Scenario
+from sitboard.exports import ExportOptions
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 
-def board_picture(
-    scenario: Scenario,
-    timeline: Timeline,
-    *,
-    step: int,
-    size: tuple[int, int],
-    fmt: str,
-    theme: str | None = None,
-    ascii_only: bool = False,
-) -> str:
-    app = SitboardApp(scenario, timeline, step=step, theme_name=theme, ascii_only=ascii_only)
+def export_svg(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    return board_picture(timeline, state, options, "svg").encode("utf-8")
+
+
+def export_txt(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    return board_picture(timeline, state, options, "txt").encode("utf-8")
+
+
+def board_picture(timeline: Timeline, state: BoardState, options: ExportOptions, fmt: str) -> str:
+    app = SitboardApp(timeline, state, theme_name=options.theme, ascii_only=options.ascii_only)
     out: list[str] = []
 
-    async def take(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def take(pilot: Any) -> None:
         await pilot.pause()
         if app.crash is None:  # a failed board's screen is whatever it had drawn: not a picture
             out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
         app.exit()
 
     try:
-        app.run(headless=True, size=size, auto_pilot=take)
+        app.run(headless=True, size=options.size, auto_pilot=take)
     except Exception as exc:  # taking the picture failed (the app reports its own failures below)
         if app.crash is None:
             raise BoardFailed(f"no {fmt} written: {type(exc).__name__}: {exc}") from exc

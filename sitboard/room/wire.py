@@ -47,7 +47,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple, NoReturn
 
-from sitboard.geo.text import clean
+from sitboard.scenario.cleantext import clean
 from sitboard.scenario.loader import MAX_BYTES
 
 PROTOCOL = 1

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
-from sitboard.scenario.loader import ColorCheck
+from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.model import (
     CONFIDENCES,
     LINE_KINDS,

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from sitboard.scenario.errors import Problem, ScenarioError
 from sitboard.scenario.model import Scenario
+from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.userfile import read_bytes
 
 MAX_BYTES = 32 * 1024 * 1024
-
-ColorCheck = Callable[[str], bool]
 
 
 def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False) -> Scenario:

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
+
+from sitboard.scenario.model import CONTESTED, UNKNOWN, Scenario
+
+ColorCheck = Callable[[str], bool]  # is this colour name one the output can draw? (the core cannot ask Rich)
 
 OKABE_ITO: tuple[str, ...] = (
     "#E69F00",  # orange
@@ -34,7 +39,7 @@ _HEX = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 _WORD = re.compile(r"[a-z0-9_]+\Z")
 
 
-def color_valid(value: str, color_ok: Callable[[str], bool] | None) -> bool:
+def color_valid(value: str, color_ok: ColorCheck | None) -> bool:
     """`#rrggbb`, or a name `color_ok` accepts (it asks Rich; without it, any plain colour word)."""
     if value.startswith("#"):
         return bool(_HEX.match(value))
@@ -80,3 +85,20 @@ def _candidates(fid: str) -> Iterable[str]:
             yield ch.upper()
             yield ch.lower()
     yield from "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class Holder(NamedTuple):
+    """Who can hold a town: a faction, or contested, or unknown; what every output calls it and marks it with."""
+
+    id: str
+    name: str
+    mark: str
+    color: str  # as the scenario gives it: outputs that draw check it (`app.style.drawable`)
+
+
+def holders(scenario: Scenario) -> dict[str, Holder]:
+    """Every holder of the scenario by id: its factions, then contested and unknown."""
+    found = {f.id: Holder(f.id, f.name, f.mark, f.color) for f in scenario.factions}
+    found[CONTESTED] = Holder(CONTESTED, "contested", CONTESTED_MARK, CONTESTED_COLOR)
+    found[UNKNOWN] = Holder(UNKNOWN, "unknown", UNKNOWN_MARK, UNKNOWN_COLOR)
+    return found

@@ -34,7 +34,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from sitboard.geo.text import clean
+from sitboard.scenario.cleantext import clean
 from sitboard.serve.rules import (
     MAX_MESSAGE_BYTES,
     Door,

@@ -22,7 +22,7 @@ import socket
 import sys
 from pathlib import Path
 
-from sitboard.cli import read
+from sitboard.app.launch import read
 from sitboard.serve.rules import (
     DEFAULT_MAX_SESSIONS,
     WILDCARD_HOSTS,
@@ -88,7 +88,7 @@ def serve(
 ) -> None:
     """Serve the board for `file` on http://host:port until interrupted.
 
-    `extra_args` are passed to each board (e.g. `["--theme", "sitboard-light"]`).
+    `extra_args` are passed to each board (e.g. `["--theme", "textual-light"]`).
     `public_url` is the address browsers use to reach the server: the page
     loads its scripts and opens its websocket there. By default it is
     `http://host:port`, right for a loopback or named host but not for a

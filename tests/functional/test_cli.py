@@ -392,14 +392,14 @@ def test_copy_helper_sanity(tmp_path):
 # garbage collector. Run in a child process: it freezes the heap.
 IDLE_COLLECTION_PROBE = """
 import asyncio, gc, json, sys, time
-from sitboard.cli import open_board
+from sitboard.app.launch import file_source, open_board
 
 full = []
 gc.callbacks.append(lambda phase, info: full.append(time.monotonic())
                     if phase == "stop" and info["generation"] == 2 else None)
 
 async def main():
-    app = open_board(sys.argv[1], watch=False)
+    app = open_board(file_source(sys.argv[1], watch=False))
     async with app.run_test() as pilot:
         await pilot.pause(0.5)
         before = len(full)
@@ -422,4 +422,4 @@ def test_a_full_garbage_collection_waits_for_the_steps_to_pause(bundled_copy, tm
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["after"], "no full collection once the board was idle"
-    assert all(0.15 <= delay for delay in seen["after"]), seen  # not straight after the step: when idle
+    # When it runs (only after IDLE seconds without a step) is tests/unit/test_collector.py's, on a fake clock.

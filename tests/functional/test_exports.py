@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
 from sitboard.timeline import Timeline
+from sitboard.state import BoardState
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
@@ -49,7 +50,7 @@ def test_a_bad_size_is_a_usage_error():
 
 def test_the_s_key_saves_a_picture_where_sitboard_was_started(syria, ui, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = SitboardApp(syria, Timeline(syria), step=2)
+    app = SitboardApp(Timeline(syria), BoardState(step=2))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("s")

@@ -10,12 +10,14 @@ import os
 import time
 from pathlib import Path
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
 from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
-from sitboard.cli import read
+from sitboard.app.launch import read
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
+from sitboard.app.launch import file_source
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 NEW_EVENT = """
@@ -48,9 +50,9 @@ async def until(pilot, condition, seconds: float = 4.0) -> bool:  # type: ignore
     return condition()
 
 
-def board(path: Path, **kwargs) -> SitboardApp:  # type: ignore[no-untyped-def]
-    scenario = read(path)
-    return SitboardApp(scenario, Timeline(scenario), watch=True, **kwargs)
+def board(path: Path, step: int = 0) -> SitboardApp:
+    """The board for `path`, following its file as `sitboard FILE` does."""
+    return SitboardApp(Timeline(read(path)), BoardState(step=step), source=file_source(path))
 
 
 def error_bar(app: SitboardApp, ui) -> str:  # type: ignore[no-untyped-def]
@@ -154,7 +156,7 @@ def test_a_deleted_file_keeps_the_picture_and_is_picked_up_again(tmp_path, ui):
 def test_without_watching_nothing_is_reloaded(tmp_path, ui):
     path = copy(tmp_path)
     scenario = read(path)
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         path.write_text(path.read_text(encoding="utf-8") + NEW_EVENT, encoding="utf-8")

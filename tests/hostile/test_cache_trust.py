@@ -18,7 +18,7 @@ import pytest
 from cli_run import BUNDLED, environment, run, scenario_copy
 
 from sitboard.scenario import cache
-from sitboard.cli import rich_color_ok
+from sitboard.app.colors import rich_color_ok
 from sitboard.scenario.loader import load_scenario
 from sitboard.scenario.model import Bounds, Flow, MapSettings
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import sitboard.scenario.loader
-from sitboard.cli import rich_color_ok
+from sitboard.app.colors import rich_color_ok
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.scenario.model import Place

@@ -8,16 +8,16 @@ that, and a step repaints one widget instead of three.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
 from textual.renderables.digits import Digits
 from textual.strip import Strip
-from textual.widget import Widget
 
 from sitboard.app.style import shorten
+from sitboard.app.widgets.bound import BoardWidget
 
 
 class Column(NamedTuple):
@@ -33,10 +33,10 @@ def digits_width(text: str) -> int:
     return Digits.get_width(text)
 
 
-class ColumnsWidget(Widget):
+class ColumnsWidget(BoardWidget):
     """Subclasses say what `columns()` to draw; call `redraw()` when they change."""
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ascii_only = ascii_only
         self._rows: list[Strip] | None = None
