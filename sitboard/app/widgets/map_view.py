@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
@@ -60,7 +61,7 @@ class MapView(BoardWidget, can_focus=True):
         self._rows: list[list[Cell]] = []
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
-        self._kept: dict[tuple[object, ...], Strip] = {}  # recent rows' strips by content, oldest made first
+        self._kept: LRUCache[tuple[object, ...], Strip] = LRUCache(KEPT_FRAMES * 60)  # recent rows' strips by content
         self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, BoardState] | None = None
@@ -182,13 +183,13 @@ class MapView(BoardWidget, can_focus=True):
         kept = self._kept
         strip = kept.get(key)
         if strip is None:
-            strip = kept[key] = self._new_strip(row, shade, width)
-            if len(kept) > KEPT_FRAMES * max(1, len(self._rows)):
-                del kept[next(iter(kept))]  # the oldest made
+            kept.maxsize = KEPT_FRAMES * max(1, len(self._rows))  # a few frames of rows at the current height
+            strip = self._new_strip(row, shade, width)
+            kept.set(key, strip)
         return strip
 
     def _new_strip(self, row: list[Cell], shade: list[str | None] | None, width: int) -> Strip:
-        segments = []
+        segments: list[Segment] = []
         style = self._style
         if shade is None:
             # Runs of one style become one segment (a plain loop: this is per row, per
