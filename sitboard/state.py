@@ -22,6 +22,11 @@ from typing import Literal, NamedTuple
 
 from sitboard.timeline import Timeline
 
+# How far from (0, 0) a centre may be, in degrees: far past any map (panning
+# there takes a million key presses), and near enough that a view's bounds
+# stay distinct numbers.
+MAX_CENTER = 1e6
+
 
 class BoardState(NamedTuple):
     """The step (0 = the start state, k = after the k-th event) and the view."""
@@ -57,8 +62,9 @@ class BoardState(NamedTuple):
             raise ValueError(f"a board state's step is a whole number from 0, not {_shown(step)}")
         center = data.get("center")
         if center is not None:
-            if not (isinstance(center, list) and len(center) == 2 and all(_finite(v) for v in center)):
-                raise ValueError(f"a board state's center is [lat, lon] in finite numbers, not {_shown(center)}")
+            if not (isinstance(center, list) and len(center) == 2
+                    and all(_finite(v) and abs(v) <= MAX_CENTER for v in center)):
+                raise ValueError(f"a board state's center is [lat, lon] within ±{MAX_CENTER:g}, not {_shown(center)}")
             center = (float(center[0]), float(center[1]))
         zoom = data.get("zoom", 1.0)
         if not (_finite(zoom) and zoom > 0):

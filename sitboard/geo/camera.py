@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sitboard.geo.projection import View
 from sitboard.scenario.model import Scenario
-from sitboard.state import BoardState
+from sitboard.state import MAX_CENTER, BoardState
 
 # The narrowest and widest spans a view may have, in degrees: closer than
 # about 10 m the map says nothing more; wider than the world it wraps.
@@ -66,7 +66,11 @@ def pan(state: BoardState, home: View, dx: float, dy: float) -> BoardState:
     """The view shifted by fractions of its size (+dx east, +dy north)."""
     view = view_of(state, home)
     lat, lon = view.center
-    return state._replace(center=(lat + dy * view.height, lon + dx * view.width))
+    return state._replace(center=(_held(lat + dy * view.height), _held(lon + dx * view.width)))
+
+
+def _held(degrees: float) -> float:
+    return max(-MAX_CENTER, min(MAX_CENTER, degrees))
 
 
 def _widest(home: View) -> float:

@@ -11,13 +11,12 @@ import time
 from pathlib import Path
 
 from sitboard.app.app import SitboardApp
+from sitboard.app.launch import file_source, read
 from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
-from sitboard.app.launch import read
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
-from sitboard.app.launch import file_source
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 NEW_EVENT = """
@@ -179,3 +178,31 @@ def test_a_reload_is_announced_by_a_message(tmp_path, ui):
         assert [m.steps for m in seen if isinstance(m, ScenarioReloaded)] == [10]
 
     ui.drive(app, body, message_hook=seen.append)
+
+
+def test_a_reload_keeps_the_same_widgets_and_draws_what_a_fresh_board_draws(tmp_path, ui):
+    """A reload swaps the scenario under the widgets (bound to the app's timeline) rather than rebuilding the screen."""
+    path = copy(tmp_path)
+    app = board(path, step=3)
+    edited = (path.read_text(encoding="utf-8").replace("name: Homs", "name: Homs (edited)")
+              .replace("    mark: H\n", "    mark: H\n    color: '#0072B2'\n") + NEW_EVENT)
+    pictures: list[str] = []
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        before = [(widget, widget.id) for widget in app.screen.walk_children()]
+        atomic_write(path, edited)
+        assert await until(pilot, lambda: app.reloads == 1)
+        await pilot.pause()
+        assert [(widget, widget.id) for widget in app.screen.walk_children()] == before  # the very same objects
+        assert any("Homs (edited)" in line for line in ui.screen_lines(app))
+        pictures.append(app.export_screenshot())
+
+    ui.drive(app, body)
+    assert app.timeline.steps == 10
+    fresh = board(path, step=app.step)
+
+    async def look(pilot):  # type: ignore[no-untyped-def]
+        pictures.append(fresh.export_screenshot())
+
+    ui.drive(fresh, look)
+    assert pictures[0] == pictures[1]
