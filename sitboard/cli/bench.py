@@ -201,11 +201,13 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
     # Pilot sleeps between key events, so wall time says little; the process's
     # CPU time across press-to-idle is the work the key caused (single-threaded
     # event loop), including layout, compositing and writing the frame.
-    steps, noops, jumps = [], [], []
+    steps: list[float] = []
+    noops: list[float] = []
+    jumps: list[float] = []
     clock = time.process_time
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        for i in range(repeat):
+        for _i in range(repeat):
             key = "right" if app.step < min(app.timeline.steps, 2 * repeat + 1) else "home"
             if key == "home":  # a short timeline's end: a jump, measured as the jumps below are
                 await pilot.pause(0.3)
@@ -231,7 +233,7 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
         late = []
         await pilot.press("end")
         await pilot.pause()
-        for i in range(min(repeat, app.timeline.steps)):
+        for _i in range(min(repeat, app.timeline.steps)):
             t0 = clock()
             await pilot.press("left")
             await pilot.pause()
@@ -257,7 +259,23 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
         t0 = time.perf_counter()
         scene.draw(state, scene.home, cols, rows)
         draws.append(time.perf_counter() - t0)
-    return {"towns": towns, "size": f"{cols}x{rows}", "first_draw_ms": first * 1e3, "step_draw": _stats(draws)}
+    return {"towns": towns, "size": f"{cols}x{rows}", "first_draw_ms": first * 1e3, "step_draw": _stats(draws),
+            "far_lines": _stats(_far_lines(repeat, size))}
+
+
+def _far_lines(repeat: int, size: tuple[int, int]) -> list[float]:
+    """Lines whose ends are far off the map (a zoomed-in view of a long front): clipped, not walked dot by dot."""
+    from sitboard.geo.canvas import BrailleCanvas
+
+    samples = []
+    for _ in range(repeat):
+        canvas = BrailleCanvas(*size)
+        t0 = time.perf_counter()
+        canvas.line(-1e12, -3e11, 1e12, 3e11, "front")  # through the middle of the grid
+        canvas.line(-1e12, -1e12, -1e11, 5e11, "front")  # never on it
+        canvas.polyline([(-1e9, 5.0), (1e9, 5.0), (1e9, 1e9)], "border")
+        samples.append(time.perf_counter() - t0)
+    return samples
 
 
 def parser() -> argparse.ArgumentParser:
@@ -344,7 +362,8 @@ def _print(r: dict[str, Any]) -> None:
     mp = r["map_200x60"]
     s = mp["step_draw"]
     print(f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
-          f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms")
+          f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
+          f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms")
 
 
 if __name__ == "__main__":
