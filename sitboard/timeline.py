@@ -257,7 +257,7 @@ class Timeline:
             return
         origin: dict[str, Tally] = {}
         dest: dict[str, Tally] = {}
-        checkpoints = [({}, {})]
+        checkpoints: list[tuple[dict[str, Tally], dict[str, Tally]]] = [({}, {})]
         done = 0
         for base in range(CHECKPOINT, self.steps + 1, CHECKPOINT):
             for j in range(done, self._flow_end[base]):
@@ -266,4 +266,4 @@ class Timeline:
                 dest[flow.destination] = dest.get(flow.destination, Tally()).plus(flow)
             done = self._flow_end[base]
             checkpoints.append((dict(origin), dict(dest)))
-        self._tally_checkpoints = checkpoints  # type: ignore[assignment]
+        self._tally_checkpoints = checkpoints

@@ -16,13 +16,13 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, Provider
+from textual.command import Provider
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -87,10 +87,17 @@ class SidePanel(VerticalScroll, inherit_bindings=False):
     BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
 
 
+class BoardScreen(Screen[None]):
+    """The board's screen. No focus while the first frame is built: focusing a widget restyles the whole
+    board (its :focus and every ancestor's :focus-within), a tenth of start-up; the map takes it once shown."""
+
+    AUTO_FOCUS = ""
+
+
 class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
-    BINDINGS: list[BindingType] = list(actions.bindings())
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
     COMMANDS = App.COMMANDS | {_board_commands}
 
     # repaint=False: a new state repaints what it changes, not the whole screen
@@ -252,13 +259,8 @@ class SitboardApp(App[int]):
         self.set_class(self._problem is not None, "-problem")
         self._apply_size(self.size, message=False)
 
-    def get_default_screen(self) -> Screen:
-        # No focus while the first frame is built: focusing a widget restyles
-        # the whole board (its :focus and every ancestor's :focus-within), which
-        # is a tenth of start-up. The map takes focus once the board is shown.
-        screen = Screen(id="_default")
-        screen.AUTO_FOCUS = ""
-        return screen
+    def get_default_screen(self) -> Screen[None]:
+        return BoardScreen(id="_default")
 
     def _board_is_showing(self) -> bool:
         """The board's own screen is on top: no dialog over it, and not quitting (no screens left)."""
@@ -360,7 +362,7 @@ class SitboardApp(App[int]):
     def action_command_palette(self) -> None:
         if not self.ascii_only:
             super().action_command_palette()
-        elif self.use_command_palette and not CommandPalette.is_open(self):
+        elif self.use_command_palette and not self.screen.has_class("--textual-command-palette"):  # is_open
             from sitboard.app.commands import AsciiCommandPalette
 
             self.push_screen(AsciiCommandPalette(id="--command-palette", placeholder="Search for commands..."))
@@ -386,7 +388,7 @@ class SitboardApp(App[int]):
                 self.refresh_bindings()  # (the key bar repaints with the step)
         if old.present != new.present:
             self.set_class(new.present, "-present")
-            if new.present and self.is_mounted:
+            if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
                 self._hidden_until_needed("headline", self._headline, after="#header")
 
     def _prepare_the_end(self) -> None:

@@ -7,9 +7,10 @@ confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import JustifyMethod, OverflowMethod
+from rich.style import Style
 from rich.text import Text
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
@@ -88,7 +89,7 @@ class Look:
         self,
         spans: Iterable[Span],
         *,
-        extra: dict[str, str] | None = None,
+        extra: Mapping[str, str | Style] | None = None,
         justify: JustifyMethod | None = None,
         overflow: OverflowMethod | None = None,
         no_wrap: bool | None = None,
@@ -157,4 +158,4 @@ class AsciiScrollBarRender(ScrollBarRender):
 def ascii_scrollbars(*widgets: Widget) -> None:
     """Textual's documented per-instance override: `widget.vertical_scrollbar.renderer`."""
     for widget in widgets:
-        widget.vertical_scrollbar.renderer = AsciiScrollBarRender
+        widget.vertical_scrollbar.renderer = AsciiScrollBarRender  # type: ignore[misc]  # the per-instance override Textual documents

@@ -41,5 +41,8 @@ def high_contrast() -> Theme:
     """The high-contrast theme for Textual: white on black, yellow for what matters."""
     from textual.theme import Theme
 
-    return Theme(name=HIGH_CONTRAST_NAME, dark=True, luminosity_spread=0.0, text_alpha=1.0,
-                 variables=HIGH_CONTRAST_VARIABLES, **HIGH_CONTRAST)
+    c = HIGH_CONTRAST
+    return Theme(name=HIGH_CONTRAST_NAME, primary=c["primary"], secondary=c["secondary"], accent=c["accent"],
+                 warning=c["warning"], error=c["error"], success=c["success"], foreground=c["foreground"],
+                 background=c["background"], surface=c["surface"], panel=c["panel"], boost=c["boost"], dark=True,
+                 luminosity_spread=0.0, text_alpha=1.0, variables=HIGH_CONTRAST_VARIABLES)

@@ -116,7 +116,7 @@ def _event(s: Scenario, event: Event, holders: dict[str, str]) -> list[str]:
     if event.confidence:
         facts.append(f"- **Confidence:** {_inline(event.confidence)}")
     if facts:
-        out += facts + [""]
+        out += [*facts, ""]
     return out
 
 
@@ -128,7 +128,7 @@ def _control_tables(state: Situation) -> list[str]:
     for holder, name, mark in ((CONTESTED, "Contested", CONTESTED_MARK), (UNKNOWN, "Unknown", UNKNOWN_MARK)):
         if holder in state.holders:
             rows.append([name, _mark(mark), *_held(state, holder)])
-    out = _table(rows, right=(2, 3)) + [""]
+    out = [*_table(rows, right=(2, 3)), ""]
     towns = [["Town", "Kind", "Population", "Holder"]]
     for town, holder in zip(s.towns, state.holders):
         population = NONE if town.population is None else f"{town.population:,}"

@@ -20,7 +20,8 @@ Views crossing the antimeridian are not supported (west must be < east).
 from __future__ import annotations
 
 import math
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 KM_PER_DEGREE = 111.32  # one degree of latitude (and of longitude at the equator)
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius, for great-circle distances
@@ -124,7 +125,18 @@ class Projection:
     """
 
     __slots__ = (
-        "view", "cols", "rows", "cell_aspect", "extent", "_lat0", "_lon0", "_scale", "_sx", "_sy", "_cx", "_cy"
+        "_cx",
+        "_cy",
+        "_lat0",
+        "_lon0",
+        "_scale",
+        "_sx",
+        "_sy",
+        "cell_aspect",
+        "cols",
+        "extent",
+        "rows",
+        "view"
     )  # fmt: skip
 
     def __init__(self, view: View, cols: int, rows: int, cell_aspect: float = 2.0) -> None:

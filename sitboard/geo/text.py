@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from sitboard.scenario.cleantext import clean
 
-
 _ZWJ = "\u200d"
 _VS16 = "\ufe0f"  # asks for emoji presentation: the base becomes 2 cells wide
 _RTL_CLASSES = frozenset(("R", "AL"))
@@ -115,7 +114,8 @@ def display(text: str, *, ascii: bool = False) -> str:
     if is_rtl(text):
         from bidi import get_display
 
-        return get_display(text)
+        shown: str = get_display(text)
+        return shown
     return text
 
 

@@ -9,9 +9,9 @@ from sitboard.scenario.model import CONTESTED, TOWN_KINDS, UNKNOWN
 
 def legend(words: Words) -> tuple[list[Styled], list[Styled]]:
     """(holders, town kinds): one entry each, for the board to fill into lines of its width."""
-    holders = [
+    holders: list[Styled] = [
         (Span(f" {words.mark(holder)} ", f"badge:{holder}"), Span(f" {words.holder(holder)}"))
         for holder in [f.id for f in words.scenario.factions] + [CONTESTED, UNKNOWN]
     ]
-    kinds = [(Span(f"{words.glyph(kind)} {kind}"),) for kind in TOWN_KINDS]
+    kinds: list[Styled] = [(Span(f"{words.glyph(kind)} {kind}"),) for kind in TOWN_KINDS]
     return holders, kinds

@@ -149,7 +149,7 @@ def load(data: bytes, file: str, color_ok: Any = None) -> Scenario | None:
         if plain.get("format") != ENTRY_FORMAT or plain.get("version") != __version__:
             return None
         return from_plain(plain["scenario"], file, color_ok)
-    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, the file itself is the answer
+    except Exception:
         return None
     finally:
         if enabled:
@@ -401,9 +401,9 @@ def _check(s: Scenario, color_ok: Any = None) -> None:
             raise ValueError("cache entry: unknown actor or source")
         if any(t not in towns or h not in holders for t, h in e.control):
             raise ValueError("cache entry: unknown town or holder")
-        for f in e.flows:
-            if not (f.origin in towns and f.destination in towns and (f.people is None or _people(f.people))
-                    and _maybe_text(f.estimate)):
+        for flow in e.flows:
+            if not (flow.origin in towns and flow.destination in towns
+                    and (flow.people is None or _people(flow.people)) and _maybe_text(flow.estimate)):
                 raise ValueError("cache entry: flow")
         mark = e.mark
         if mark is not None and not (type(mark.line) is int and type(mark.column) is int):

@@ -6,7 +6,6 @@ Split from `loader` so that opening a file whose validation is cached (see
 
 from __future__ import annotations
 
-
 import math
 import re
 from collections.abc import Collection, Iterable
@@ -14,7 +13,6 @@ from datetime import date, datetime
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
-from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.model import (
     CONFIDENCES,
     LINE_KINDS,
@@ -35,8 +33,20 @@ from sitboard.scenario.model import (
     Source,
     Town,
 )
-from sitboard.scenario.yamldoc import BOOL, FLOAT, INT, NULL, Map, Node, Scalar, Seq, YamlProblem, compose, resolve_merges
-
+from sitboard.scenario.palette import ColorCheck
+from sitboard.scenario.yamldoc import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    Map,
+    Node,
+    Scalar,
+    Seq,
+    YamlProblem,
+    compose,
+    resolve_merges,
+)
 
 MAX_PROBLEMS = 50
 FORMAT_VERSION = 1
@@ -249,10 +259,10 @@ class _Checker:
 
     def count(self, node: Node, path: str) -> int | None:
         expected = "a non-negative whole number"
-        if not isinstance(node, Scalar) or node.tag != INT or isinstance(node.value, bool):
+        if not isinstance(node, Scalar) or node.tag != INT or not isinstance(node.value, int) or isinstance(node.value, bool):
             self.error(node, path, f"expected {expected}, found {_describe(node)}")
             return None
-        value = int(node.value)  # type: ignore[arg-type]
+        value = node.value
         if value < 0:
             self.error(node, path, f"{_number_text(node.text)} is negative: expected {expected}")
             return None

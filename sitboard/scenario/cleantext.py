@@ -65,7 +65,7 @@ def clean_lines(text: str) -> str:
 
 def for_terminal(text: str) -> str:
     """What the command line prints: `clean_lines`, with a file name's undecodable bytes shown as `\\xff`."""
-    if "\udc80" <= max(text, default=" "):
+    if max(text, default=" ") >= "\udc80":
         text = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
     return clean_lines(text)
 

@@ -142,7 +142,7 @@ _lock = threading.Lock()
 
 
 def _load() -> _Data:
-    global _data
+    global _data  # noqa: PLW0603 - read once per process, on first use, behind the lock
     if _data is None:
         with _lock:
             if _data is None:

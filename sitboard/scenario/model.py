@@ -13,8 +13,8 @@ plain class, for its cached lookup tables.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from functools import cached_property
-from datetime import date, datetime, timezone
 from typing import Literal, NamedTuple
 
 CONTESTED = "contested"
@@ -94,11 +94,11 @@ class EventTime(NamedTuple):
     def of(cls, text: str, value: date | datetime) -> EventTime:
         """Raises OverflowError for a time whose UTC instant is out of range (0001-01-01T00:00+01:00)."""
         if not isinstance(value, datetime):
-            key = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+            key = datetime(value.year, value.month, value.day, tzinfo=UTC)
         elif value.tzinfo is None:
-            key = value.replace(tzinfo=timezone.utc)
+            key = value.replace(tzinfo=UTC)
         else:
-            key = value.astimezone(timezone.utc)
+            key = value.astimezone(UTC)
         return cls(text, value, key)
 
     @property
@@ -112,7 +112,7 @@ class EventTime(NamedTuple):
 
 
 class Event(NamedTuple):
-    index: int  # 0-based position in the file; event k (1-based step) is index k-1
+    index: int  # type: ignore[assignment]  # 0-based position in the file (step k is index k-1); shadows tuple.index
     time: EventTime
     title: str
     text: str | None = None

@@ -9,8 +9,9 @@ depth and alias expansion (a "billion laughs" file fails in microseconds).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Protocol
 
 import yaml
 
@@ -71,7 +72,7 @@ class Map:
     merges: bool = False  # has a `<<` key, noted while composing so lookups need not scan
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 class YamlProblem(Exception):
@@ -84,11 +85,19 @@ class YamlProblem(Exception):
         self.message = message
 
 
-_resolver = Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# PyYAML's stubs leave the resolver untyped; this is its signature.
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = Resolver().resolve
 
 
-def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
+class _Mark(Protocol):
+    """A place in the text, as both PyYAML's parsers give it."""
+
+    line: int
+    column: int
+
+
+def _pos(mark: _Mark | None) -> tuple[int, int]:
     if mark is None:
         return 1, 1
     return mark.line + 1, mark.column + 1
@@ -110,7 +119,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, col: int) -> Scalar:
         if value_text[:1].isalpha() and value_text.lower() not in _WORDS:
             return Scalar(value_text, STR, value_text, line, col)
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
     elif tag not in _SCALAR_TAGS:
         raise YamlProblem(line, col, f"tag {tag!r} is not allowed: scenarios use plain YAML values")
     value: object
@@ -173,7 +182,7 @@ def _codepoint(character: object) -> str:
     return f"U+{code:04X}"
 
 
-def _compose(get_event) -> Node | None:  # type: ignore[no-untyped-def]
+def _compose(get_event: Callable[[], Any]) -> Node | None:  # noqa: PLR0912, PLR0915 - one loop, kept whole for speed (below)
     """Build the nodes from the parser's events, one event at a time.
 
     This loop runs once per event (half a million for a 4 MB scenario), so it is
@@ -191,12 +200,12 @@ def _compose(get_event) -> Node | None:  # type: ignore[no-untyped-def]
     # values (so that aliases to it can be costed) and its anchor. `stack` saves
     # the same six for each enclosing collection; None at the document level.
     parent: Map | Seq | None = None
-    add = None
+    add: Callable[[Any], None] | None = None
     in_map = False
     key: Scalar | None = None
     size = 0
     anchor: str | None = None
-    stack: list[tuple] = []  # type: ignore[type-arg]
+    stack: list[tuple[Any, ...]] = []
     root: Node | None = None
     documents = 0
     expansion = 0

@@ -95,7 +95,7 @@ class BoardServer(Server):
         app.router.add_get("/ws/{token}", self.handle_websocket, name="websocket-token")
         return app
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         try:
             self.door.check_token(request.query.get("token"))
         except Refused as refusal:
@@ -146,11 +146,14 @@ class BoardServer(Server):
 
     async def _run_board(self, request: web.Request, websocket: web.WebSocketResponse, width: int,
                          height: int) -> None:
+        async def close() -> None:
+            await websocket.close()
+
         app_service = AppService(
             self.command,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=close,
             download_manager=self.download_manager,
             debug=self.debug,
         )
@@ -219,10 +222,7 @@ def refused(request: web.BaseRequest, what: str, why: str) -> None:
 
 def one_line(exc: object) -> str:
     """An exception as a short sentence: its kind and the first line of its text."""
-    if isinstance(exc, HttpProcessingError):
-        text = exc.message
-    else:
-        text = str(exc)
+    text = exc.message if isinstance(exc, HttpProcessingError) else str(exc)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "").rstrip(":")
     name = type(exc).__name__
     summary = f"{name}: {first}" if first else name

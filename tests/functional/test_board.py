@@ -23,8 +23,8 @@ from sitboard.app.widgets.control_panel import TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
-from sitboard.timeline import Timeline
 from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 HAMA_STEP = 3  # "Army withdraws from Hama; insurgents take Syria's fourth-largest city"
 FLOWS_STEP = 8  # "Thousands of pro-Assad Homs residents flee toward Damascus and the coast"

@@ -8,15 +8,15 @@ import sys
 from pathlib import Path
 
 from sitboard.app.app import SitboardApp
-from sitboard.timeline import Timeline
 from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
 
 def sitboard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sitboard", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL)
+                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL, check=False)
 
 
 def test_txt_is_the_board_at_that_step_and_size():

@@ -12,8 +12,8 @@ from textual.widget import Widget
 
 from sitboard.app.app import SitboardApp
 from sitboard.app.widgets.event_panel import EventPanel
-from sitboard.timeline import Timeline
 from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 
 def test_stepping_inside_the_timeline_asks_for_no_layout(syria, ui, monkeypatch):

@@ -30,14 +30,14 @@ from strategies import (
 )
 from textual.widgets import Input
 
-from sitboard.panels import goto
 from sitboard.app.app import SitboardApp
 from sitboard.app.screens import GotoScreen, TownScreen
 from sitboard.app.widgets.control_panel import TownList
+from sitboard.panels import goto
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import parse_scenario
-from sitboard.timeline import Timeline
 from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 # -- Go to --------------------------------------------------------------------------
 

@@ -18,13 +18,12 @@ from strategies import hostile_scenarios, markup_text, yaml_quoted
 from textual.command import CommandList, CommandPalette
 
 from sitboard.app.app import SitboardApp
+from sitboard.app.launch import file_source, read
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.headline import Headline
-from sitboard.app.launch import read
-from sitboard.timeline import Timeline
 from sitboard.state import BoardState
-from sitboard.app.launch import file_source
+from sitboard.timeline import Timeline
 
 TITLES = ("Shelling [/] continues", "Army [sic] withdraws")
 TOWN = "North [@click=app.quit]town"

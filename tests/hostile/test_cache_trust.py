@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from cli_run import BUNDLED, environment, run, scenario_copy
 
-from sitboard.scenario import cache
 from sitboard.app.colors import rich_color_ok
+from sitboard.scenario import cache
 from sitboard.scenario.loader import load_scenario
 from sitboard.scenario.model import Bounds, Flow, MapSettings
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import ACLED_CSV, BUNDLED, run, scenario_copy
+
 from sitboard.state import BoardState
 
 # -- the input is never the output ------------------------------------------------------------

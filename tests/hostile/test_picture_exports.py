@@ -24,7 +24,7 @@ from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 # Characters a terminal or XML would choke on, one in each kind of text the picture shows.
-NASTY = XML_INVALID + ("\x85", "\x9b2J", "\x1b]0;owned\x07", "\u202e", "\x7f")
+NASTY = (*XML_INVALID, "\x85", "\x9b2J", "\x1b]0;owned\x07", "\u202e", "\x7f")
 
 
 def nasty_scenario(tmp_path: Path) -> Path:
@@ -95,7 +95,7 @@ def test_a_board_that_fails_while_drawing_writes_nothing_and_exits_1(tmp_path, f
     path.write_text(SMALL, encoding="utf-8")
     out = tmp_path / f"board.{fmt}"
     run = subprocess.run([sys.executable, "-c", FAILING_PANEL, "export", str(path), "--format", fmt, "-o", str(out)],
-                         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
+                         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 1, (run.returncode, run.stderr)
     assert not out.exists() and run.stdout == ""
     assert "the panel broke [/]" in run.stderr and "Traceback" not in run.stderr

@@ -65,7 +65,7 @@ def test_the_cli_module_imports_rich_only_when_it_checks_a_colour():
 
 @pytest.mark.skipif(not has_geo(), reason="sitboard.geo does not exist yet")
 def test_geo_imports_neither_textual_nor_rich():
-    assert ui_modules_after_importing(CORE + ["sitboard.geo"]) == []
+    assert ui_modules_after_importing([*CORE, "sitboard.geo"]) == []
 
 
 def geo_submodules() -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -114,7 +114,7 @@ def test_missing_top_level_key(key):
         skipping = False
         out.append(line)
     text = "".join(out)
-    first_key = next(l for l in out if not l.startswith("#"))
+    first_key = next(line for line in out if not line.startswith("#"))
     assert errors(text) == [f"{at(text, first_key)}: error: {key}: missing required key"]
 
 
@@ -499,7 +499,7 @@ def test_default_marks_are_unique_and_default_colours_come_from_the_palette():
     assert colors[3] == "#E69F00" and factions[3].color_given
     defaults = [colors[i] for i in (0, 1, 2, 4)]
     assert all(c in OKABE_ITO for c in defaults)
-    assert len(set(defaults + ["#E69F00"])) == 5  # distinct from each other and from the given one
+    assert len(set([*defaults, "#E69F00"])) == 5  # distinct from each other and from the given one
     assert not any(factions[i].color_given for i in (0, 1, 2, 4))
 
 
@@ -521,7 +521,7 @@ EVENT = "events:\n  - time: {time}\n    title: t\n"
         ("2024-12-05T14:30", datetime(2024, 12, 5, 14, 30), "2024-12-05T14:30"),
         ("2024-12-05T14:30:15", datetime(2024, 12, 5, 14, 30, 15), "2024-12-05T14:30:15"),
         ("2024-12-05T14:30+02:00", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=2))), "2024-12-05T14:30+02:00"),
-        ("2024-12-05T14:30:00Z", datetime(2024, 12, 5, 14, 30, tzinfo=timezone.utc), "2024-12-05T14:30:00Z"),
+        ("2024-12-05T14:30:00Z", datetime(2024, 12, 5, 14, 30, tzinfo=UTC), "2024-12-05T14:30:00Z"),
         ("'2024-12-05T14:30-05:00'", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=-5))), "2024-12-05T14:30-05:00"),
     ],
 )
@@ -1016,9 +1016,9 @@ def test_five_distinct_errors_give_five_lines():
     )
     lines = errors(text)
     assert len(lines) == 5
-    rows = [int(l.split(":")[1]) for l in lines]
+    rows = [int(line.split(":")[1]) for line in lines]
     assert rows == sorted(rows)
-    assert [l.split(": error: ")[1].split(":")[0] for l in lines] == [
+    assert [line.split(": error: ")[1].split(":")[0] for line in lines] == [
         "sitboard", "factions[1].id", "towns[1].kind", "events[0].control.hamz", "events[1].time"]
 
 

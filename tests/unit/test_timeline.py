@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -249,8 +249,6 @@ def test_flows_of(timeline):
     assert timeline.flows_of("idlib") == flows[5:]
     assert timeline.flows_of("nowhere") == []
 
-
-UTC = timezone.utc
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual import events

@@ -10,7 +10,7 @@ from sitboard.app.style import Look, look_for
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
 from sitboard.panels import header
 from sitboard.state import BoardState
-from sitboard.timeline import Timeline, Situation
+from sitboard.timeline import Situation, Timeline
 
 POSITION_WIDTH = 17  # "step 20000 / 20000" less one cell
 

@@ -19,9 +19,9 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from sitboard.app.style import look_for
+from sitboard.app.widgets.bound import BoardWidget
 from sitboard.panels.styled import Styled
 from sitboard.panels.words import Words
-from sitboard.app.widgets.bound import BoardWidget
 from sitboard.timeline import Situation, Timeline
 
 
