@@ -89,7 +89,7 @@ class FlowsSoFar(Sequence[FlowAt]):
     def __getitem__(self, i: int) -> FlowAt: ...
     @overload
     def __getitem__(self, i: slice) -> Sequence[FlowAt]: ...
-    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+    def __getitem__(self, i: int | slice) -> FlowAt | Sequence[FlowAt]:
         if isinstance(i, slice):
             return [self._all[j] for j in range(*i.indices(self._n))]
         if i < 0:

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
+from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
 from sitboard.geo.labels import LabelLayout, LabelRequest
-from sitboard.geo.camera import home_view
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
 from sitboard.scenario.model import Scenario
@@ -53,7 +53,7 @@ class _Towns(NamedTuple):
     drawn: dict[str, tuple[int, int, int, str]]  # town id -> (town index, col, row, kind), towns drawn only
 
 
-class _TownLooks(dict):  # type: ignore[type-arg]
+class _TownLooks(dict[tuple[str, str], Cell]):
     """(kind, holder) -> a town's cell, made on first use: a step builds no style strings."""
 
     def __init__(self, char: Callable[[str, str], str], suffix: str) -> None:
@@ -249,7 +249,7 @@ class MapScene:
             entry = self._texts[(text, style)] = (cells, any(char == "" for char, _ in cells))
         cells, wide = entry
         stop = col + len(cells)
-        if 0 <= row < len(grid) and 0 <= col and stop <= len(grid[row]):
+        if 0 <= row < len(grid) and col >= 0 and stop <= len(grid[row]):
             grid[row][col:stop] = cells
         else:
             overlay(grid, col, row, text, style)

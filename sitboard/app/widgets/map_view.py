@@ -14,8 +14,8 @@ from typing import Any
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
 from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
@@ -147,7 +147,7 @@ class MapView(BoardWidget, can_focus=True):
         changed = [
             Region(0, y, width, 1)
             for y, row in enumerate(frame.grid)
-            if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y])  # type: ignore[index]
+            if row != old_rows[y] or (frame.shade is not None and old_shade is not None and frame.shade[y] != old_shade[y])
         ]
         for region in changed:
             self._strips.pop(region.y, None)
