@@ -174,6 +174,7 @@ class Timeline:
             self._total.append(total)
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[str, Tally]]] = []
         self._times = [e.time.sort_key for e in scenario.events]
+        self._last: Situation | None = None  # what `state_at` gave last
 
     @property
     def steps(self) -> int:
@@ -208,9 +209,14 @@ class Timeline:
         return Displacement(self._total[step], origin, dest)
 
     def state_at(self, step: int) -> Situation:
+        """The situation after event `step` (0: the start). The last one asked for is kept: every panel of
+        a board asks for the same step in turn, and a situation is a fixed value."""
+        last = self._last
+        if last is not None and last.step == step:
+            return last
         step = self._check(step)
         event = self.scenario.events[step - 1] if step else None
-        return Situation(
+        last = self._last = Situation(
             scenario=self.scenario,
             step=step,
             steps=self.steps,
@@ -221,6 +227,7 @@ class Timeline:
             step_flows=event.flows if event else (),
             displaced=self.displacement_at(step),
         )
+        return last
 
     def step_at_or_before(self, when: date | datetime) -> int:
         """The last step whose event happened at or before `when` (0 if none).

@@ -976,3 +976,34 @@ def test_a_control_summary_that_does_not_fit_says_so_on_the_box_bottom_edge(syri
         assert "↑ 1 more" in str(edge.border_subtitle) and "↓" not in str(edge.border_subtitle)
 
     ui.drive(app, body, size=(160, 50))
+
+
+def test_a_new_panel_is_a_function_given_to_a_state_panel(syria, ui):
+    """What docs/architecture.md says adding a panel takes: a pure function and one line in compose."""
+    from pathlib import Path
+
+    import sitboard.app.app
+    from sitboard.app.widgets.bound import give
+    from sitboard.app.widgets.text_panel import StatePanel
+    from sitboard.panels.styled import Span
+
+    def changes(situation, words):  # type: ignore[no-untyped-def]
+        return (Span(f"{len(situation.changed)} change(s) at step {situation.step}", "strong"),)
+
+    class Board(SitboardApp):
+        CSS_PATH = str(Path(sitboard.app.app.__file__).with_name("app.tcss"))  # a subclass elsewhere finds it
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield from super().compose()
+            yield give(StatePanel(describe=changes, title="Changes", id="changes"), self.state, self.timeline,
+                       SitboardApp.state, SitboardApp.timeline)
+
+    app = Board(Timeline(syria), BoardState(step=HAMA_STEP))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        panel = app.query_one("#changes", StatePanel)
+        assert ui.content_of(panel) == f"1 change(s) at step {HAMA_STEP}" and panel.border_title == "Changes"
+        await pilot.press("right")
+        assert ui.content_of(panel) == f"0 change(s) at step {HAMA_STEP + 1}"
+
+    ui.drive(app, body)

@@ -9,6 +9,7 @@ more text above or below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.segment import Segment
@@ -126,18 +127,26 @@ class TextPanel(BoardWidget, can_focus=True):
         return Strip([Segment(" " * width, self.rich_style)], width)
 
 
+Describe = Callable[[Situation, Words], Styled]
+
+
 class StatePanel(TextPanel):
     """A titled text panel that says something about each step: `describe` is one of `sitboard.panels`.
 
     Bound to the board's `state` and `timeline`; a new step or a new
-    scenario redraws it, a change of view does not (its text would be the same).
+    scenario redraws it, a change of view does not (its text would be the
+    same). A panel is a subclass that names its function, or this class given
+    one: `StatePanel(describe=casualties, title="Casualties", id="casualties")`.
     """
 
     TITLE = ""
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *, describe: Describe | None = None, title: str | None = None, ascii_only: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(ascii_only=ascii_only, **kwargs)
-        self.border_title = self.TITLE
+        self.border_title = self.TITLE if title is None else title
+        self._describe = describe
         self._described: tuple[Timeline, int] | None = None  # what `content` says
 
     def watch_state(self) -> None:
@@ -162,4 +171,6 @@ class StatePanel(TextPanel):
         self.show(look.rich(self.describe(timeline.state_at(step), look.words)))
 
     def describe(self, situation: Situation, words: Words) -> Styled:
-        raise NotImplementedError
+        if self._describe is None:
+            raise NotImplementedError("a StatePanel is given `describe`, or a subclass defines it")
+        return self._describe(situation, words)
