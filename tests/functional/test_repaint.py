@@ -1,7 +1,7 @@
 """A step between the ends changes what panels say, never the layout.
 
-This is the design that keeps a step within one 60 Hz frame (see the README's
-performance section): fixed-height panels with their own scrolling, and
+This is the design that keeps a step within one 60 Hz frame (see
+docs/performance.md): fixed-height panels with their own scrolling, and
 updates that ask for no layout pass. A layout pass makes Textual repaint the
 whole screen, so a regression here shows up as a slow board, not a wrong one.
 """
