@@ -30,6 +30,22 @@ class BoardWidget(Widget):
     state: reactive[BoardState] = reactive(BoardState(), repaint=False)
     timeline: reactive[Timeline] = reactive(no_timeline_yet, repaint=False)
 
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        self._board_changed()
+
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        self._board_changed()
+
+    def on_mount(self) -> None:
+        self._board_changed()
+
+    def _board_changed(self) -> None:
+        if self.is_mounted:  # the first frame is drawn once mounted, with what the board gave before
+            self.board_changed()
+
+    def board_changed(self) -> None:
+        """Draw what the state and timeline now say (once mounted, and on every change of either)."""
+
 
 W = TypeVar("W", bound=BoardWidget)
 

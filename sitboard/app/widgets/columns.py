@@ -18,6 +18,8 @@ from textual.strip import Strip
 
 from sitboard.app.style import shorten
 from sitboard.app.widgets.bound import BoardWidget
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 
 class Column(NamedTuple):
@@ -44,6 +46,14 @@ class ColumnsWidget(BoardWidget):
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
+
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        if old.step != new.step:  # what the columns say depends on the step, not on the view
+            self.redraw()
+
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        if old is not new:  # (the binding's first call gives the same one)
+            self.redraw()
 
     def redraw(self) -> None:
         self._rows = None

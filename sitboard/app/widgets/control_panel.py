@@ -87,18 +87,7 @@ class TownList(BoardWidget, can_focus=True):
 
     # -- state ------------------------------------------------------------------
 
-    def watch_state(self) -> None:
-        self._update()
-
-    def watch_timeline(self) -> None:
-        self._update()
-
-    def on_mount(self) -> None:
-        self._update()
-
-    def _update(self) -> None:
-        if not self.is_mounted:
-            return
+    def board_changed(self) -> None:
         timeline = self.timeline
         if timeline is not self._listed:  # a reloaded scenario: its own towns, from the top
             self._listed, self._holders, self._changed = timeline, None, set()

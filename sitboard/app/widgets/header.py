@@ -9,8 +9,7 @@ from textual.renderables.digits import Digits
 from sitboard.app.style import Look, look_for
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
 from sitboard.panels import header
-from sitboard.state import BoardState
-from sitboard.timeline import Situation, Timeline
+from sitboard.timeline import Situation
 
 POSITION_WIDTH = 17  # "step 20000 / 20000" less one cell
 
@@ -62,15 +61,6 @@ class BoardHeader(ColumnsWidget):
                           top=1 if self.content_size.height >= 3 else 0)
         return [Column(titles, None, shorten=True), when, Column(Text(""), 1),
                 Column(self.position, POSITION_WIDTH, shorten=True)]
-
-    def watch_state(self, old: BoardState, new: BoardState) -> None:
-        if old.step != new.step:
-            self.redraw()
-
-    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
-        if old is new:  # the binding's first call
-            return
-        self.redraw()
 
     def watch_live(self) -> None:
         self.redraw()

@@ -13,8 +13,6 @@ from textual.renderables.digits import Digits
 from sitboard.app.style import look_for
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
 from sitboard.panels import header
-from sitboard.state import BoardState
-from sitboard.timeline import Timeline
 
 
 class Headline(ColumnsWidget):
@@ -30,12 +28,3 @@ class Headline(ColumnsWidget):
         timeline = self.timeline
         look = look_for(timeline.scenario, ascii_only=self.ascii_only)
         return look.rich(header.headline(timeline.state_at(timeline.clamp(self.state.step)), look.words))
-
-    def watch_state(self, old: BoardState, new: BoardState) -> None:
-        if old.step != new.step:
-            self.redraw()
-
-    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
-        if old is new:  # the binding's first call
-            return
-        self.redraw()

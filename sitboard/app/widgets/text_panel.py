@@ -149,18 +149,7 @@ class StatePanel(TextPanel):
         self._describe = describe
         self._described: tuple[Timeline, int] | None = None  # what `content` says
 
-    def watch_state(self) -> None:
-        self._update()
-
-    def watch_timeline(self) -> None:
-        self._update()
-
-    def on_mount(self) -> None:
-        self._update()
-
-    def _update(self) -> None:
-        if not self.is_mounted:
-            return  # the first frame is described once the panel is mounted
+    def board_changed(self) -> None:
         timeline = self.timeline
         step = timeline.clamp(self.state.step)  # held in range while a reload sets the timeline, then the step
         described = self._described
