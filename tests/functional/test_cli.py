@@ -423,3 +423,13 @@ def test_a_full_garbage_collection_waits_for_the_steps_to_pause(bundled_copy, tm
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["after"], "no full collection once the board was idle"
     # When it runs (only after IDLE seconds without a step) is tests/unit/test_collector.py's, on a fake clock.
+
+
+@pytest.mark.parametrize("command", [[], ["export"], ["serve"]])
+def test_help_offers_only_themes_that_exist(command, tmp_path):
+    """`--help` offered sitboard-dark and sitboard-light, which never existed."""
+    from sitboard.app.themes import THEMES
+
+    shown = " ".join(sitboard(*command, "--help", cwd=tmp_path).stdout.split())
+    named = set(re.findall(r"\b(?:sitboard|textual)-[a-z-]+[a-z]", shown.replace("- ", "-")))
+    assert named and named <= set(THEMES), named

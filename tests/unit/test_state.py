@@ -127,3 +127,11 @@ def test_zoom_stops_at_its_limits_and_any_received_zoom_still_draws():
     for state in (far, near, BoardState(center=(1e6, -1e6), zoom=1e300)):
         view = camera.view_of(state, HOME)  # a follower sent an odd value still gets bounds
         assert all(math.isfinite(v) for v in view) and view.west < view.east
+
+
+def test_the_room_carries_the_state_as_it_is():
+    """What a presenter publishes (room.wire) is the state's JSON; a follower reads the same value back."""
+    from sitboard.room.wire import state_text
+
+    state = BoardState(step=3, center=(34.73, 36.71), zoom=2.0, selected="homs")
+    assert BoardState.from_json(json.loads(state_text(state.to_json()))) == state
