@@ -61,7 +61,8 @@ class MapView(BoardWidget, can_focus=True):
         self._rows: list[list[Cell]] = []
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
-        self._kept: LRUCache[tuple[object, ...], Strip] = LRUCache(KEPT_FRAMES * 60)  # recent rows' strips by content
+        # Recent rows' strips by content: (the row's key, its strip) by the key's hash (see `_kept_strip`).
+        self._kept: LRUCache[int, tuple[tuple[object, ...], Strip]] = LRUCache(KEPT_FRAMES * 60)
         self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, BoardState] | None = None
@@ -179,13 +180,17 @@ class MapView(BoardWidget, can_focus=True):
         # areas off and on. The strips of the last few frames' rows are kept by
         # content (a strip is a function of its row, shading and width), which
         # also spares Textual the garbage of new Strip objects.
+        # Keyed by the key's hash, so that a row of 200 cells is hashed once, not at each of the cache's
+        # lookups (a tuple does not keep its hash); the key itself is kept to tell a collision from a hit.
         key = (width, tuple(row), None if shade is None else tuple(shade))
+        digest = hash(key)
         kept = self._kept
-        strip = kept.get(key)
-        if strip is None:
-            kept.maxsize = KEPT_FRAMES * max(1, len(self._rows))  # a few frames of rows at the current height
-            strip = self._new_strip(row, shade, width)
-            kept.set(key, strip)
+        found = kept.get(digest)
+        if found is not None and found[0] == key:
+            return found[1]
+        kept.maxsize = KEPT_FRAMES * max(1, len(self._rows))  # a few frames of rows at the current height
+        strip = self._new_strip(row, shade, width)
+        kept.set(digest, (key, strip))  # (a collision keeps the first: this row is simply not kept)
         return strip
 
     def _new_strip(self, row: list[Cell], shade: list[str | None] | None, width: int) -> Strip:
