@@ -197,7 +197,7 @@ async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int])
     """CPU work of a step, a Home/End jump and a key bound to nothing, at `size`."""
     from sitboard.app.launch import file_source, open_board
 
-    app = open_board(file_source(scenario_path))  # as `sitboard FILE` builds it
+    app = open_board(file_source(scenario_path, watch=False))  # as `sitboard FILE --no-watch` builds it
     # Pilot sleeps between key events, so wall time says little; the process's
     # CPU time across press-to-idle is the work the key caused (single-threaded
     # event loop), including layout, compositing and writing the frame.
