@@ -1,4 +1,4 @@
-"""`sitboard bench`: the figures behind the README's performance section.
+"""`sitboard bench`: the figures behind docs/performance.md.
 
 Everything is measured in one run on one machine and reported as medians with
 the spread, next to a baseline measured the same way (the smallest Textual
