@@ -15,7 +15,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import NamedTuple, overload
 
-from sitboard.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, plain_control
+from sitboard.scenario.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, plain_control
 
 CHECKPOINT = 32
 MIXED_TOWNS = "(mixed)"  # the key `holdings()` counts mixed towns under: never a faction id
@@ -100,7 +100,7 @@ class FlowsSoFar(Sequence[FlowAt]):
     def __getitem__(self, i: int) -> FlowAt: ...
     @overload
     def __getitem__(self, i: slice) -> Sequence[FlowAt]: ...
-    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+    def __getitem__(self, i: int | slice) -> FlowAt | Sequence[FlowAt]:
         if isinstance(i, slice):
             return [self._all[j] for j in range(*i.indices(self._n))]
         if i < 0:
@@ -159,8 +159,8 @@ class ControlsAt(Sequence[Control]):
 _NO_STATES = ControlsAt((), MappingProxyType({}))
 
 
-class BoardState(NamedTuple):
-    """Everything the board shows at one step."""
+class Situation(NamedTuple):
+    """What the scenario says at one step: holders, changes, flows, displacement (see `sitboard.state` for what the board shows)."""
 
     scenario: Scenario
     step: int
@@ -266,6 +266,7 @@ class Timeline:
             self._total.append(total)
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
         self._times = [e.time.sort_key for e in scenario.events]
+        self._last: Situation | None = None  # what `state_at` gave last
 
     @property
     def steps(self) -> int:
@@ -323,11 +324,16 @@ class Timeline:
             dest[key] = dest.get(key, Tally()).plus(flow)
         return Displacement(self._total[step], origin, dest)
 
-    def state_at(self, step: int) -> BoardState:
+    def state_at(self, step: int) -> Situation:
+        """The situation after event `step` (0: the start). The last one asked for is kept: every panel of
+        a board asks for the same step in turn, and a situation is a fixed value."""
+        last = self._last
+        if last is not None and last.step == step:
+            return last
         step = self._check(step)
         event = self.scenario.events[step - 1] if step else None
         holders = self.holders_at(step)
-        return BoardState(
+        last = self._last = Situation(
             scenario=self.scenario,
             step=step,
             steps=self.steps,
@@ -339,6 +345,7 @@ class Timeline:
             displaced=self.displacement_at(step),
             controls=ControlsAt(holders, self._states_at(step)),
         )
+        return last
 
     def step_at_or_before(self, when: date | datetime) -> int:
         """The last step whose event happened at or before `when` (0 if none).

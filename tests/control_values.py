@@ -46,18 +46,9 @@ def valid(value: dict[str, Any], *, refs: bool = True) -> bool:
     state = value.get("state", "held")
     if state not in STATES:
         return False
-    mixed = state == "mixed"
-    if mixed:
-        holders = value.get("holders")
-        if "holder" in value or holders is None or not 2 <= len(holders) <= 3:
-            return False
-        if len(set(holders)) != len(holders) or (refs and not set(holders) <= set(FACTIONS)):
-            return False
-        owners = set(holders)
-    else:
-        if "holder" not in value or (refs and value["holder"] not in HOLDERS) or "holders" in value:
-            return False
-        owners = {value["holder"]}
+    owners = _owners(value, state, refs=refs)
+    if owners is None:
+        return False
     sieged = state in ("besieged", "encircled")
     if sieged != ("by" in value) or (state == "truce") != ("with" in value):
         return False
@@ -75,6 +66,20 @@ def valid(value: dict[str, Any], *, refs: bool = True) -> bool:
         if refs and (not set(listed) <= set(FACTIONS) or owners & set(listed)):
             return False
     return True
+
+
+def _owners(value: dict[str, Any], state: str, *, refs: bool) -> set[str] | None:
+    """Who holds the town (the mixed holders, or the one holder), or None when that part is not allowed."""
+    if state == "mixed":
+        holders = value.get("holders")
+        if "holder" in value or holders is None or not 2 <= len(holders) <= 3:
+            return None
+        if len(set(holders)) != len(holders) or (refs and not set(holders) <= set(FACTIONS)):
+            return None
+        return set(holders)
+    if "holder" not in value or (refs and value["holder"] not in HOLDERS) or "holders" in value:
+        return None
+    return {value["holder"]}
 
 
 def flow_style(value: dict[str, Any]) -> str:

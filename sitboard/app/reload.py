@@ -1,4 +1,4 @@
-"""Reading the watched file again: one read at a time, off the UI thread.
+"""Reading the scenario again when its file changes: one read at a time, off the UI thread.
 
 A save that arrives while a read is under way does not start another: it
 marks the file as wanted again, and when the board has shown the result of
@@ -11,40 +11,60 @@ The reader is a daemon thread of its own rather than a thread worker: workers
 run in the event loop's executor, whose threads are joined when the board's
 loop closes, so a read that never returns (a FIFO, a hung network share) made
 the board impossible to quit. A daemon thread is simply left behind.
+
+What a read gives is a message to the board: `ScenarioLoaded` with the new
+timeline, which the board swaps in without rebuilding a widget, or
+`ScenarioUnreadable` with a sentence for the error bar.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from sitboard.errors import ScenarioError
-from sitboard.model import Scenario
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.source import ScenarioSource
 from sitboard.timeline import Timeline
 
 
-class FileRead(Message):
-    """A read has finished: the new scenario and its timeline, or a sentence saying what is wrong."""
+class ReadFinished(Message):
+    """A read of the scenario has finished (see the two kinds below)."""
 
-    def __init__(self, result: tuple[Scenario, Timeline] | str) -> None:
+    def can_replace(self, message: Message) -> bool:
+        # A newer result makes an older one that is still queued pointless: the
+        # board shows the file as it is now. (One read runs at a time, so two
+        # results are queued only if the board was too busy to take the first.)
+        return isinstance(message, ReadFinished)
+
+
+class ScenarioLoaded(ReadFinished):
+    """The file was read and is valid: the board shows this timeline now."""
+
+    def __init__(self, timeline: Timeline) -> None:
         super().__init__()
-        self.result = result
+        self.timeline = timeline
+
+
+class ScenarioUnreadable(ReadFinished):
+    """The file could not be used: a sentence with its place, for the error bar (the last good picture stays)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class Reloader:
-    """Starts reads of `path` with `read` and posts each result to `board` as a `FileRead`.
+    """Starts reads of `source` and posts each result to `board` as a `ReadFinished` message.
 
     `request` and `done` are called on the board's thread only, so the two
     flags need no lock: the reader thread touches neither.
     """
 
-    def __init__(self, board: MessagePump, path: str, read: Callable[[str], Scenario]) -> None:
+    def __init__(self, board: MessagePump, source: ScenarioSource) -> None:
         self.board = board
-        self.path = path
-        self.read = read
+        self.source = source
         self.reading = False  # a read is under way, or its result is not shown yet
         self._again = False  # the file changed since that read started
 
@@ -66,19 +86,18 @@ class Reloader:
         threading.Thread(target=self._read, name="sitboard-reload", daemon=True).start()
 
     def _read(self) -> None:
-        result: tuple[Scenario, Timeline] | str
+        result: ReadFinished
         try:
-            scenario = self.read(self.path)
-            result = (scenario, Timeline(scenario))
+            result = ScenarioLoaded(Timeline(self.source.load()))
         except ScenarioError as exc:
             first = exc.problems[0] if exc.problems else None
             more = len(exc.problems) - 1 + exc.truncated
-            result = (str(first) if first else str(exc)) + (
-                f"  (+{exc.in_words(more)} more problems)" if more > 0 else ""
+            result = ScenarioUnreadable(
+                (str(first) if first else str(exc)) + (f"  (+{exc.in_words(more)} more problems)" if more > 0 else "")
             )
         except Exception as exc:  # a failed read must not end the board: say so, keep the last picture
-            result = f"{self.path}: could not be read: {type(exc).__name__}: {exc}"
+            result = ScenarioUnreadable(f"{self.source.path}: could not be read: {type(exc).__name__}: {exc}")
         try:
-            self.board.post_message(FileRead(result))
+            self.board.post_message(result)
         except RuntimeError:  # the board has closed its loop meanwhile: nobody to tell
             pass

@@ -1,9 +1,6 @@
-"""Modal screens: help, jump to a step or date, a town's history."""
+"""Modal screens: help, jump to a step or date (`sitboard.panels.goto`), a town's history (`panels.town_history`)."""
 
 from __future__ import annotations
-
-import unicodedata
-from datetime import date, datetime, time, timezone
 
 from rich.table import Table
 from rich.text import Text
@@ -15,7 +12,9 @@ from textual.widgets import Input, Static
 
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.style import Look, ascii_scrollbars
-from sitboard.timeline import Timeline, figure
+from sitboard.panels.goto import NotAStep, parse_goto
+from sitboard.panels.town_history import town_history
+from sitboard.timeline import Timeline
 
 
 class BoardModal(ModalScreen[ScreenResultType]):
@@ -105,52 +104,6 @@ class GotoScreen(BoardModal[int | None]):
         self.dismiss(step)
 
 
-class NotAStep(ValueError):
-    """What was typed in the Go-to dialog is not a step; the message says why, as a phrase."""
-
-
-def parse_goto(value: str, timeline: Timeline) -> int:
-    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`.
-
-    Digits of any script count (`٣` and `３` are 3), as Python's `int` reads
-    them; a superscript `²` is not a digit. Anything else raises `NotAStep`
-    with a reason, never another exception: a person can type or paste anything.
-    """
-    value = _ascii_digits(value.strip().lower())
-    if value in ("end", "last"):
-        return timeline.steps
-    if value in ("start", "first"):
-        return 0
-    last = timeline.steps
-    if value.isdecimal():
-        digits = value.lstrip("0") or "0"
-        if len(digits) > len(str(last)) or int(digits) > last:  # length first: int() refuses 4,300 digits and more
-            raise NotAStep(f"the last step is {last}")
-        return int(digits)
-    if value[:1] in "+-" and value[1:].isdecimal():
-        raise NotAStep(f"steps go from 0 to {last}")
-    try:
-        if len(value) <= 10:
-            day = date.fromisoformat(value)
-            when = datetime.combine(day, time.max, tzinfo=timezone.utc)
-        else:
-            when = datetime.fromisoformat(value.upper())
-            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise NotAStep("expected a number, 'end', or a date such as 2024-12-05") from None
-    try:
-        return timeline.step_at_or_before(when)
-    except OverflowError:  # 9999-12-31T23:00-23:59 is past the last instant a datetime can hold
-        raise NotAStep("that time is outside the years 1 to 9999") from None
-
-
-def _ascii_digits(value: str) -> str:
-    """`value` with the decimal digits of every script written as 0-9 (dates typed in Arabic-Indic digits)."""
-    if value.isascii():
-        return value
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
-
-
 class TownScreen(BoardModal[None]):
     """A town's holders over time and the flows that touched it."""
 
@@ -165,42 +118,9 @@ class TownScreen(BoardModal[None]):
 
     def compose(self) -> ComposeResult:
         look = self.look
-        town = look.scenario.town(self.town_id)
-        out = Text()
-        out.append(look.text(town.name) + "\n", style="bold")
-        out.append(f"{town.kind}, {town.lat:.4f}, {town.lon:.4f}")
-        if town.population is not None:
-            out.append(f", population {figure(town.population)}")
-        out.append("\n\nHolders over time:\n", style="bold underline")
-        events = look.scenario.events
-        for step, holder in self.timeline.history(self.town_id):
-            h = look.holders[holder]
-            when = "start" if step == 0 else f"step {step}, {events[step - 1].time.text}"
-            out.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-            out.append(f" {look.text(h.name)}  ({when})")
-            out.append("  <- now\n" if step <= self.step and _is_current(self.timeline, self.town_id, step, self.step) else "\n")
-        flows = self.timeline.flows_of(self.town_id)
-        out.append("\nFlows in and out:\n", style="bold underline")
-        if not flows:
-            out.append(" none\n", style="dim")
-        for f in flows:
-            if f.flow.people is not None:
-                size = figure(f.flow.people)
-            else:
-                size = look.text(f.flow.estimate) or "size unknown"
-            future = " (later)" if f.step > self.step else ""
-            out.append(
-                f" step {f.step}: {look.town_name(f.flow.origin)} {look.arrow()} {look.town_name(f.flow.destination)}: {size}{future}\n"
-            )
-        out.append("\nPress Escape to close.", style="dim")
         with VerticalScroll(id="town-body"):
-            yield Static(out)
+            yield Static(look.rich(town_history(self.timeline, self.town_id, self.step, look.words)))
 
     def on_mount(self) -> None:
         if self.look.ascii_only:
             ascii_scrollbars(self.query_one("#town-body"))
-
-
-def _is_current(timeline: Timeline, town_id: str, step: int, now: int) -> bool:
-    history = [s for s, _ in timeline.history(town_id) if s <= now]
-    return bool(history) and history[-1] == step

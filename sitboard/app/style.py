@@ -1,4 +1,4 @@
-"""How holders, confidence and town kinds look, with and without colour.
+"""How the board looks: holders' colours, and the one place where panels' roles become Rich styles.
 
 Every visual distinction has a non-colour twin: factions have mark letters,
 confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
@@ -7,19 +7,18 @@ confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
 
+from rich.console import JustifyMethod, OverflowMethod
+from rich.style import Style
 from rich.text import Text
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
 
-from sitboard.model import CONTESTED, UNKNOWN, Scenario
-from sitboard.geo.scene import KIND_GLYPH, KIND_GLYPH_ASCII
-from sitboard.palette import CONTESTED_COLOR, CONTESTED_MARK, OKABE_ITO, UNKNOWN_COLOR, UNKNOWN_MARK
-
-
-ASCII_ELLIPSIS = "..."
-MAX_SHOWN = 4_000  # characters of one text (a name, a title, an event's text) that the board shows
+from sitboard.panels.styled import Span
+from sitboard.panels.words import ASCII_ELLIPSIS, words_for
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.palette import OKABE_ITO, Holder, holders
 
 CONFIDENCE_STYLE = {
     "confirmed": "bold reverse",
@@ -27,22 +26,23 @@ CONFIDENCE_STYLE = {
     "claimed": "italic",
     "disputed": "bold underline",
 }
+# Roles that look the same whatever the scenario (see `sitboard.panels.styled`).
+ROLE_STYLE = {
+    "strong": "bold",
+    "dim": "dim",
+    "em": "italic",
+    "heading": "bold underline",
+    "hot": "bold reverse",
+    **{f"confidence:{word}": style for word, style in CONFIDENCE_STYLE.items()},
+}
 
 
-class HolderLook(NamedTuple):
-    id: str
-    name: str
-    mark: str
-    color: str
-
-
-def holder_looks(scenario: Scenario) -> dict[str, HolderLook]:
-    looks = {
-        f.id: HolderLook(f.id, f.name, f.mark, drawable(f.color, OKABE_ITO[i % len(OKABE_ITO)]))
-        for i, f in enumerate(scenario.factions)
-    }
-    looks[CONTESTED] = HolderLook(CONTESTED, "contested", CONTESTED_MARK, CONTESTED_COLOR)
-    looks[UNKNOWN] = HolderLook(UNKNOWN, "unknown", UNKNOWN_MARK, UNKNOWN_COLOR)
+def holder_looks(scenario: Scenario) -> dict[str, Holder]:
+    """Every holder with a colour Rich can draw: the scenario's, else its default from the palette."""
+    looks = {}
+    for i, (holder_id, holder) in enumerate(holders(scenario).items()):
+        fallback = OKABE_ITO[i % len(OKABE_ITO)] if i < len(scenario.factions) else holder.color
+        looks[holder_id] = holder._replace(color=drawable(holder.color, fallback))
     return looks
 
 
@@ -62,50 +62,63 @@ def drawable(color: str, fallback: str) -> str:
     return color
 
 
-def kind_glyph(kind: str, ascii_only: bool) -> str:
-    """The glyph the map draws for a town of this kind (one table, so legend and map agree)."""
-    return (KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH).get(kind, "o")
-
-
 class Look:
-    """What every widget needs to draw names and holders consistently."""
+    """What every widget needs to draw a scenario: its words, its holders' colours, the style of each role."""
 
     def __init__(self, scenario: Scenario, *, ascii_only: bool = False) -> None:
-        from sitboard.geo.text import display
-
         self.scenario = scenario
         self.ascii_only = ascii_only
-        self._display = display
+        self.words = words_for(scenario, ascii_only=ascii_only)
         self.holders = holder_looks(scenario)
+        self._styles = dict(ROLE_STYLE)
 
     def text(self, value: str | None) -> str:
-        """User text made safe and readable: no control codes, RTL in reading order, ASCII if asked.
+        """User text made safe and readable (see `Words.text`)."""
+        return self.words.text(value)
 
-        At most `MAX_SHOWN` characters of any one text are shown, and the rest
-        counted: panels wrap their whole text, and a file of 200,000-character
-        names took half a minute to open and seconds per key.
-        """
-        if value is None:
-            return ""
-        if len(value) > MAX_SHOWN:
-            more = len(value) - MAX_SHOWN
-            value = f"{value[:MAX_SHOWN]}{ASCII_ELLIPSIS if self.ascii_only else '…'} ({more:,} more characters)"
-        return self._display(value, ascii=self.ascii_only)
+    def style(self, role: str) -> str:
+        """The Rich style of a role: the fixed ones, and holders' badges and names in their colour."""
+        style = self._styles.get(role)
+        if style is None:
+            kind, _, holder = role.partition(":")
+            color = self.holders[holder].color
+            style = self._styles[role] = f"bold reverse {color}" if kind == "badge" else f"bold {color}"
+        return style
 
-    def holder_name(self, holder: str) -> str:
-        return self.text(self.holders[holder].name)
-
-    def town_name(self, town_id: str) -> str:
-        return self.text(self.scenario.town(town_id).name)
-
-    def arrow(self) -> str:
-        return "->" if self.ascii_only else "→"
+    def rich(
+        self,
+        spans: Iterable[Span],
+        *,
+        extra: Mapping[str, str | Style] | None = None,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        no_wrap: bool | None = None,
+    ) -> Text:
+        """Styled text as Rich `Text`: every role through `style` (or `extra`, a widget's own roles)."""
+        text = Text(justify=justify, overflow=overflow, no_wrap=no_wrap)
+        append = text.append
+        for content, role in spans:
+            if not role:
+                append(content)
+            elif extra is not None and role in extra:
+                append(content, style=extra[role])
+            else:
+                append(content, style=self.style(role))
+        return text
 
     def shorten(self, text: Text, width: int) -> Text:
         return shorten(text, width, ascii_only=self.ascii_only)
 
-    def glyph(self, kind: str) -> str:
-        return kind_glyph(kind, self.ascii_only)
+
+_last: dict[bool, Look] = {}  # by ascii_only: the Look made last
+
+
+def look_for(scenario: Scenario, *, ascii_only: bool = False) -> Look:
+    """The `Look` of this scenario, made once however many widgets of a board ask (compared by identity)."""
+    look = _last.get(ascii_only)
+    if look is None or look.scenario is not scenario:
+        look = _last[ascii_only] = Look(scenario, ascii_only=ascii_only)
+    return look
 
 
 def shorten(text: Text, width: int, *, ascii_only: bool) -> Text:
@@ -145,4 +158,4 @@ class AsciiScrollBarRender(ScrollBarRender):
 def ascii_scrollbars(*widgets: Widget) -> None:
     """Textual's documented per-instance override: `widget.vertical_scrollbar.renderer`."""
     for widget in widgets:
-        widget.vertical_scrollbar.renderer = AsciiScrollBarRender
+        widget.vertical_scrollbar.renderer = AsciiScrollBarRender  # type: ignore[misc]  # the per-instance override Textual documents

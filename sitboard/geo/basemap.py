@@ -31,9 +31,9 @@ from array import array
 from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-__all__ = ["Basemap", "Polyline", "COAST", "BORDER", "DETAILS", "FINE_MAX_SPAN", "load_basemap"]
+__all__ = ["BORDER", "COAST", "DETAILS", "FINE_MAX_SPAN", "Basemap", "Polyline", "load_basemap"]
 
 COAST = "coast"
 BORDER = "border"
@@ -58,7 +58,7 @@ class Polyline(NamedTuple):
     bbox: tuple[float, float, float, float]
 
 
-def _le_array(typecode: str, data: bytes) -> array:
+def _le_array(typecode: str, data: bytes) -> array[int]:
     a = array(typecode)
     a.frombytes(data)
     if _BIG_ENDIAN:
@@ -69,7 +69,7 @@ def _le_array(typecode: str, data: bytes) -> array:
 class _Level:
     """One level of detail: bboxes eagerly, coordinates per chunk on demand."""
 
-    def __init__(self, name: str, info: dict, body: memoryview, scale: int, grid: float, kinds: list[str]):
+    def __init__(self, name: str, info: dict[str, Any], body: memoryview, scale: int, grid: float, kinds: list[str]):
         self.name = name
         self.tolerance = float(info["tolerance_deg"])
         self._scale = scale
@@ -157,7 +157,7 @@ class Basemap:
             raise ValueError("not a sitboard basemap file")
         (hlen,) = struct.unpack_from("<I", data, 8)
         header = json.loads(bytes(data[12: 12 + hlen]).decode("utf-8"))
-        self.header: dict = header
+        self.header: dict[str, Any] = header
         self.provenance: dict[str, str] = {str(k): str(v) for k, v in header["provenance"].items()}
         self._body = memoryview(data)[12 + hlen:]
         # Levels are parsed on first use: a regional board never touches the coarse one.
@@ -174,19 +174,19 @@ class Basemap:
         return level
 
     @classmethod
-    def load(cls) -> "Basemap":
+    def load(cls) -> Basemap:
         """The bundled basemap (loaded once, then cached)."""
         return load_basemap()
 
     @classmethod
-    def from_path(cls, path: str | Path) -> "Basemap":
+    def from_path(cls, path: str | Path) -> Basemap:
         return cls(Path(path).read_bytes())
 
     @property
     def details(self) -> tuple[str, ...]:
         return tuple(self._levels)
 
-    def level_info(self, detail: str) -> dict:
+    def level_info(self, detail: str) -> dict[str, Any]:
         """Tolerance, piece and point counts of one level (from the file header)."""
         return dict(self.header["levels"][detail])
 

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Mapping, Protocol, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from sitboard.geo.text import cell_width, clusters
 
-Cell = tuple[str, Union[str, None]]
+Cell = tuple[str, str | None]
 Grid = list[list[Cell]]
-Run = tuple[str, Union[str, None]]
+Run = tuple[str, str | None]
 
 EMPTY: Cell = (" ", None)
 _LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
@@ -43,7 +44,7 @@ _EDGE = 1e-9  # clip to just inside the far edges: the grid is half-open, [0, co
 
 # Braille dot (dx, dy) inside a cell -> bit, indexed by dy * 2 + dx.
 _DOT_BITS = (0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80)
-_BRAILLE = (" ",) + tuple(chr(0x2800 + bits) for bits in range(1, 256))
+_BRAILLE = (" ", *tuple(chr(10240 + bits) for bits in range(1, 256)))
 _DOTS = re.compile(rb"[^\x00]+")  # a run of cells with dots in a braille canvas's bits
 
 ASCII_LINE_CHARS = "-|/\\"
@@ -64,6 +65,7 @@ class Canvas(Protocol):
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None: ...
     def cells(self) -> Grid: ...
     def rows_out(self) -> list[list[Run]]: ...
+    def copy(self) -> Canvas: ...
 
 
 def clip_segment(
@@ -88,13 +90,11 @@ def clip_segment(
         if p < 0.0:
             if r > t1:
                 return None
-            if r > t0:
-                t0 = r
+            t0 = max(t0, r)
         else:
             if r < t0:
                 return None
-            if r < t1:
-                t1 = r
+            t1 = min(t1, r)
     return x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
 
 
@@ -107,7 +107,7 @@ def _snap(value: float, limit: int) -> int:
 class _Cells:
     """What both canvases share: the grid's size and, per cell, a style and its rank."""
 
-    __slots__ = ("cols", "rows", "cell_aspect", "priority", "_styles", "_ranks")
+    __slots__ = ("_ranks", "_styles", "cell_aspect", "cols", "priority", "rows")
 
     def __init__(
         self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
@@ -246,7 +246,7 @@ class BrailleCanvas(_Cells):
         bits = self._bits
         styles = self._styles
         char_of = _BRAILLE.__getitem__
-        grid = []
+        grid: Grid = []
         for start in range(0, len(bits), cols):
             stop = start + cols
             if bits.count(0, start, stop) * 4 >= cols * 3:
@@ -260,8 +260,8 @@ class BrailleCanvas(_Cells):
                 row = list(zip(map(char_of, bits[start:stop]), styles[start:stop]))
             grid.append(row)
         for index, char in self._glyphs.items():
-            row, col = divmod(index, cols)
-            grid[row][col] = (char, styles[index])
+            y, x = divmod(index, cols)
+            grid[y][x] = (char, styles[index])
         return grid
 
     def rows_out(self) -> list[list[Run]]:

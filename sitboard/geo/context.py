@@ -46,17 +46,28 @@ from __future__ import annotations
 import functools
 import json
 import math
+import mmap
 import struct
 import zlib
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitboard.geo.basemap import FINE_MAX_SPAN, _le_array, _Level, _map_file
 
 __all__ = [
-    "SEA", "LAKE", "Context", "ContextDataError", "Country", "CountryGrid", "Lake", "Place", "River",
-    "RiverLine", "load_context",
+    "LAKE",
+    "SEA",
+    "Context",
+    "ContextDataError",
+    "Country",
+    "CountryGrid",
+    "Lake",
+    "Place",
+    "River",
+    "RiverLine",
+    "load_context",
 ]
 
 #: Grid value of a cell whose centre is in no land region.
@@ -83,7 +94,7 @@ class Country(NamedTuple):
     ``min_label`` mean "label earlier" (Natural Earth's LABELRANK, MIN_LABEL).
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # the data's own word; shadows tuple.index, never called here
     name: str
     iso_a2: str
     iso_a3: str
@@ -105,7 +116,7 @@ class Country(NamedTuple):
 class Lake(NamedTuple):
     """A lake or reservoir: ``kind`` is Natural Earth's class ("Lake", "Reservoir", ...)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the data's own word; shadows tuple.index, never called here
     name: str
     kind: str
     names: dict[str, str]
@@ -121,7 +132,7 @@ class Lake(NamedTuple):
 class River(NamedTuple):
     """One named river record; ``river`` groups a river with its lake centre lines."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the data's own word; shadows tuple.index, never called here
     name: str
     name_alt: str
     kind: str
@@ -159,7 +170,7 @@ class CountryGrid(NamedTuple):
 
     cols: int
     rows: int
-    cells: array
+    cells: array[int]
     detail: str
 
     def at(self, col: int, row: int) -> int:
@@ -169,12 +180,14 @@ class CountryGrid(NamedTuple):
 class _Store:
     """One level of one layer: the basemap's lazily decoded pieces, plus their sides."""
 
-    def __init__(self, level: _Level, sides: array):
+    def __init__(self, level: _Level, sides: array[int]):
         self.level = level
         self.side_a = sides[0::2]
         self.side_b = sides[1::2]
 
-    def pieces_of(self, regions: set[int], west: float, south: float, east: float, north: float):
+    def pieces_of(
+        self, regions: set[int], west: float, south: float, east: float, north: float
+    ) -> Iterator[tuple[tuple[tuple[float, float], ...], int, int]]:
         """(piece points, side a, side b) for pieces of these regions meeting the box."""
         line, sa, sb = self.level.line, self.side_a, self.side_b
         for i in self.level.ids_in(west, south, east, north):
@@ -186,7 +199,7 @@ class _Store:
 class Context:
     """The context layers of one data file; see the module docstring."""
 
-    def __init__(self, data: bytes, source: str = "<bytes>"):
+    def __init__(self, data: bytes | mmap.mmap, source: str = "<bytes>"):
         self.source = source
         if len(data) < 12 or data[:8] != _MAGIC:
             raise ContextDataError(f"{source}: not a sitboard context file (expected it to start with {_MAGIC!r})")
@@ -206,12 +219,12 @@ class Context:
         if len(data) != 12 + hlen + body_length:
             raise ContextDataError(
                 f"{source}: {len(data)} bytes, expected {12 + hlen + body_length} (truncated or padded)")
-        self.header: dict = header
-        self.provenance: dict = header["provenance"]
+        self.header: dict[str, Any] = header
+        self.provenance: dict[str, Any] = header["provenance"]
         self.languages: tuple[str, ...] = tuple(header["languages"])
         self._body = memoryview(data)[12 + hlen:]
         self._stores: dict[tuple[str, str], _Store] = {}
-        self._box_cache: dict[str, tuple[array, array, array, array]] = {}
+        self._box_cache: dict[str, tuple[array[int], array[int], array[int], array[int]]] = {}
 
     @classmethod
     def from_path(cls, path: str | Path) -> Context:
@@ -228,7 +241,7 @@ class Context:
             raise ContextDataError(f"{self.source}: the {what} block is corrupt (CRC mismatch)")
         return blob
 
-    def _table(self, name: str):
+    def _table(self, name: str) -> Any:
         info = self.header["tables"][name]
         blob = self._block(info["offset"], info["length"], info["crc32"], f"{name} table")
         try:
@@ -258,7 +271,7 @@ class Context:
             store = self._stores[(layer, detail)] = _Store(level, sides)
         return store
 
-    def _boxes(self, layer: str) -> tuple[array, array, array, array]:
+    def _boxes(self, layer: str) -> tuple[array[int], array[int], array[int], array[int]]:
         """Per feature of a layer, its fixed-point bbox sides (west, south, east, north).
 
         Geometry queries pick their candidate features by these, without
@@ -433,7 +446,7 @@ class Context:
                     self._fill(cells, cols, rows, "lakes", detail, box, shift, affine, LAKE)
         return CountryGrid(cols, rows, cells, detail)
 
-    def _fill(self, cells: array, cols: int, rows: int, layer: str, detail: str,
+    def _fill(self, cells: array[int], cols: int, rows: int, layer: str, detail: str,
               box: tuple[float, float, float, float], shift: float,
               affine: tuple[float, float, float, float], value: int | None) -> None:
         """Scanline fill by the even-odd rule, one scanline per row of cell centres.
@@ -464,10 +477,8 @@ class Context:
                 qj = ceil(qy)
                 if qj != pj:
                     j0, j1 = (pj, qj) if pj < qj else (qj, pj)
-                    if j0 < 0:
-                        j0 = 0
-                    if j1 > rows:
-                        j1 = rows
+                    j0 = max(j0, 0)
+                    j1 = min(j1, rows)
                     if j0 < j1:
                         px = ax + kx * plon
                         qx = ax + kx * lon

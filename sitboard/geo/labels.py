@@ -27,9 +27,10 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from operator import attrgetter
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from sitboard.geo.text import cell_width, is_rtl, truncate
 
@@ -90,7 +91,7 @@ class LabelLayout:
     anchor.
     """
 
-    __slots__ = ("requests", "base", "cols", "rows", "_anchors", "_by_key", "_base", "_ellipsis", "_shorten")
+    __slots__ = ("_anchors", "_base", "_by_key", "_ellipsis", "_shorten", "base", "cols", "requests", "rows")
 
     def __init__(
         self,

@@ -20,10 +20,10 @@ Views crossing the antimeridian are not supported (west must be < east).
 from __future__ import annotations
 
 import math
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 KM_PER_DEGREE = 111.32  # one degree of latitude (and of longitude at the equator)
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius, for great-circle distances
 MIN_SPAN_DEGREES = 0.2  # a single town still gets a readable neighbourhood
 _MIN_COS = 1e-3  # keeps views touching a pole finite
 
@@ -124,7 +124,18 @@ class Projection:
     """
 
     __slots__ = (
-        "view", "cols", "rows", "cell_aspect", "extent", "_lat0", "_lon0", "_scale", "_sx", "_sy", "_cx", "_cy"
+        "_cx",
+        "_cy",
+        "_lat0",
+        "_lon0",
+        "_scale",
+        "_sx",
+        "_sy",
+        "cell_aspect",
+        "cols",
+        "extent",
+        "rows",
+        "view"
     )  # fmt: skip
 
     def __init__(self, view: View, cols: int, rows: int, cell_aspect: float = 2.0) -> None:
@@ -208,27 +219,3 @@ def _distance_label(mantissa: int, exponent: int) -> str:
     if exponent >= 0:
         return f"{mantissa * 10**exponent} km"
     return f"{mantissa * 10 ** (exponent + 3)} m"
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points on the mean sphere."""
-    lat1, lon1 = math.radians(a[0]), math.radians(a[1])
-    lat2, lon2 = math.radians(b[0]), math.radians(b[1])
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def destination_point(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
-    """The (lat, lon) `km` along the great circle leaving (lat, lon) at `bearing` degrees from north.
-
-    The longitude is brought back into -180..180 and the latitude kept within
-    -90..90, so the point is always a valid position whatever rounding does.
-    """
-    phi1, lam1 = math.radians(lat), math.radians(lon)
-    theta, delta = math.radians(bearing), km / EARTH_RADIUS_KM
-    sin_phi2 = math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta)
-    phi2 = math.asin(max(-1.0, min(1.0, sin_phi2)))
-    lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
-                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))
-    lon2 = (math.degrees(lam2) + 540.0) % 360.0 - 180.0
-    return max(-90.0, min(90.0, math.degrees(phi2))), max(-180.0, min(180.0, lon2))

@@ -14,15 +14,17 @@ town that changed hands, is the event's place, or is selected.
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
-from sitboard.geo.canvas import Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.camera import home_view
+from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
 from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
-from sitboard.model import Scenario
-from sitboard.timeline import BoardState, figure
+from sitboard.scenario.model import Scenario
+from sitboard.timeline import Situation, figure
 
 PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,
             "line:river": 3, "line:other": 3, "coast": 2}
@@ -51,7 +53,7 @@ class _Towns(NamedTuple):
     drawn: dict[str, tuple[int, int, int, str]]  # town id -> (town index, col, row, kind), towns drawn only
 
 
-class _TownLooks(dict):  # type: ignore[type-arg]
+class _TownLooks(dict[tuple[str, str], Cell]):
     """(kind, holder) -> a town's cell, made on first use: a step builds no style strings."""
 
     def __init__(self, char: Callable[[str, str], str], suffix: str) -> None:
@@ -64,28 +66,35 @@ class _TownLooks(dict):  # type: ignore[type-arg]
         return cell
 
 
+class _Layers:
+    """What one view at one size draws the same at every step: made once, the first time a step needs each part."""
+
+    def __init__(self, projection: Projection) -> None:
+        self.projection = projection
+        self.static: Canvas | None = None  # basemap and the scenario's lines
+        self.towns: _Towns | None = None
+        self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
+        self.labels: tuple[LabelLayout, dict[str, int]] | None = None
+        self.bases: dict[tuple[tuple[str, str], ...], Grid] = {}  # with earlier flows, by their pairs; oldest first
+        self.shade: tuple[tuple[str, ...], list[list[str | None]]] | None = None  # for one set of holders
+
+
 class MapScene:
-    """Draws a scenario's map; caches what does not change between steps."""
+    """Draws a scenario's map; keeps what does not change between steps, per view and size.
+
+    A step draws, on a copy of the view's static layer and earlier flows,
+    this step's flows, the towns, the event's place, the scale bar and north
+    arrow, and the labels (the view's, with this step's hot ones placed first).
+    """
+
+    KEPT_VIEWS = 2  # a briefer goes back and forth between two (presentation mode and back)
 
     def __init__(self, scenario: Scenario, *, ascii_only: bool = False, basemap: Basemap | None = None) -> None:
         self.scenario = scenario
         self.ascii_only = ascii_only
         self._basemap = basemap
-        b = scenario.map.bounds
-        self.home = (
-            View(b.west, b.south, b.east, b.north) if b else View.around((t.lat, t.lon) for t in scenario.towns)
-        )
-        self._static_key: tuple[object, ...] | None = None
-        self._static = None
-        self._towns_key: tuple[object, ...] | None = None
-        self._towns: _Towns = _Towns([], {}, [], {})
-        self._shade_key: tuple[object, ...] | None = None
-        self._bases: dict[tuple[object, ...], Grid] = {}  # oldest first
-        self._labels_key: tuple[object, ...] | None = None
-        self._labels: tuple[LabelLayout, dict[str, int]] = (LabelLayout([], 0, 0), {})
-        self._furniture_key: tuple[object, ...] | None = None
-        self._furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] = ([], [])
-        self._shade: list[list[str | None]] | None = None
+        self.home = home_view(scenario)
+        self._views: dict[tuple[View, int, int], _Layers] = {}  # oldest used first
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
         # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
         glyphs = KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH
@@ -108,66 +117,22 @@ class MapScene:
             self._basemap = Basemap.load()
         return self._basemap
 
-    # -- layers drawn once per view ---------------------------------------------
-
-    def _static_canvas(self, projection: Projection):  # type: ignore[no-untyped-def]
-        key = (projection.view, projection.cols, projection.rows)
-        if key != self._static_key:
-            canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
-            e = projection.extent
-            project_all = projection.project_all
-            for line in self.basemap.lines_in(e.west, e.south, e.east, e.north):
-                canvas.polyline(project_all(line.points), line.kind)
-            for line in self.scenario.map.lines:
-                canvas.polyline(project_all(line.points), f"line:{line.kind}")
-            self._static, self._static_key = canvas, key
-        return self._static
-
-    def _base_grid(self, projection: Projection, earlier: list[tuple[str, str]]) -> Grid:
-        """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
-
-        Earlier flows change only when a step adds a new pair, so the layer is
-        kept between steps: most steps copy rows, and the rest redraw at most
-        MAX_OLD_FLOWS dimmed arrows on a copy of the static canvas.
-        """
-        key = (projection.view, projection.cols, projection.rows, tuple(earlier))
-        base = self._bases.get(key)
-        if base is None:
-            canvas = self._static_canvas(projection).copy()
-            towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
-            for origin, dest in earlier:
-                a, b = towns[index[origin]], towns[index[dest]]
-                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                x1, y1 = _short_of(x0, y0, x1, y1)
-                arrow(canvas, x0, y0, x1, y1, "flow-old", self.ascii_only)
-            base = canvas.cells()
-            # A few layers are kept: a briefer jumps between the start and the end, and back.
-            if len(self._bases) >= 4:
-                self._bases.pop(next(iter(self._bases)))
-            self._bases[key] = base
-        return [row[:] for row in base]
-
-    def _visible_towns(self, projection: Projection) -> _Towns:
-        key = (projection.view, projection.cols, projection.rows)
-        if key != self._towns_key:
-            towns, cell = self.scenario.towns, projection.cell
-            listed = [(i, *c) for i, t in enumerate(towns) if (c := cell(t.lat, t.lon)) is not None]
-            # Towns sharing a cell: the last listed is drawn (and clicked), as if each were drawn in turn.
-            last = {(col, row): i for i, col, row in listed}
-            rows: dict[int, list[tuple[int, int, str]]] = {}
-            drawn = {}
-            for (col, row), i in last.items():
-                rows.setdefault(row, []).append((col, i, towns[i].kind))
-                drawn[towns[i].id] = (i, col, row, towns[i].kind)
-            cells = {c: towns[i].id for c, i in last.items()}
-            self._towns, self._towns_key = _Towns(listed, cells, list(rows.items()), drawn), key
-        return self._towns
+    def _layers(self, view: View, cols: int, rows: int) -> _Layers:
+        key = (view, cols, rows)
+        views = self._views
+        layers = views.pop(key, None)
+        if layers is None:
+            layers = _Layers(Projection(view, cols, rows))
+            if len(views) >= self.KEPT_VIEWS:
+                views.pop(next(iter(views)))
+        views[key] = layers  # the most recently used last
+        return layers
 
     # -- the frame for one step --------------------------------------------------
 
     def draw(
         self,
-        state: BoardState,
+        state: Situation,
         view: View,
         cols: int,
         rows: int,
@@ -176,36 +141,39 @@ class MapScene:
         areas: bool = False,
         selected: str | None = None,
     ) -> Frame:
-        projection = Projection(view, cols, rows)
-        towns = self.scenario.towns
-        project = projection.project
-        index = self.scenario.town_index
+        layers = self._layers(view, cols, rows)
+        projection = layers.projection
+        now, earlier, older_not_drawn = _flow_pairs(state)
+        grid = self._base_grid(layers, earlier)
+        size_labels = self._draw_flows(grid, projection, state, now)
+        hot = {c.town for c in state.changed}
+        place = state.event.at if state.event else None
+        if place is not None and place.town:
+            hot.add(place.town)
+        if selected:
+            hot.add(selected)
+        visible = self._visible_towns(layers)
+        self._draw_towns(grid, visible, state.holders, hot, marks)
+        if place is not None and place.town is None:
+            c = projection.cell(place.lat, place.lon)
+            if c is not None:
+                put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
+        wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
+        self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
+        shade = self._shading(layers, state.holders) if areas else None
+        return Frame(grid, shade, projection, visible.cells)
 
-        # Flows: every origin/destination pair once, this step's on top of the
-        # earlier ones; of those, only the most recent MAX_OLD_FLOWS pairs, so a
-        # long timeline's step costs what a short one's does (and stays legible).
-        now = sorted({(f.origin, f.destination) for f in state.step_flows})
-        earlier: list[tuple[str, str]] = []
-        seen = set(now)
-        flows = state.flows
-        older_not_drawn = False
-        for j in range(len(flows) - 1, -1, -1):
-            f = flows[j].flow
-            pair = (f.origin, f.destination)
-            if pair not in seen:
-                if len(earlier) == MAX_OLD_FLOWS:
-                    older_not_drawn = True
-                    break
-                seen.add(pair)
-                earlier.append(pair)
-        earlier.reverse()  # oldest first, so the most recent are drawn on top
-        grid = self._base_grid(projection, earlier)
-        size_labels: list[LabelRequest] = []
+    def _draw_flows(self, grid: Grid, projection: Projection, state: Situation,
+                    now: list[tuple[str, str]]) -> list[LabelRequest]:
+        """This step's flows as arrows; the labels of those with a size, to place first."""
+        towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
+        cols, rows = projection.cols, projection.rows
         for origin, dest in now:
             a, b = towns[index[origin]], towns[index[dest]]
             (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
             x1, y1 = _short_of(x0, y0, x1, y1)
             arrow(grid, x0, y0, x1, y1, "flow", self.ascii_only)
+        size_labels: list[LabelRequest] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
                 a, b = towns[index[f.origin]], towns[index[f.destination]]
@@ -215,21 +183,15 @@ class MapScene:
                     text = (figure(f.people) if f.people is not None
                             else display(f.estimate or "", ascii=self.ascii_only))
                     size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
+        return size_labels
 
-        hot = {c.town for c in state.changed}
-        place = state.event.at if state.event else None
-        if place is not None and place.town:
-            hot.add(place.town)
-        if selected:
-            hot.add(selected)
+    def _draw_towns(self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool) -> None:
+        """Each town's glyph, then the hot ones again: only the town drawn in a cell counts.
 
-        # Each town's glyph, then the hot ones again: only the town drawn in a
-        # cell counts, so this is what drawing every town in turn would give.
-        # Direct writes (not `put`): below the labels the grid holds only
-        # single-width line cells, so there is no wide character to split.
+        Direct writes (not `put`): below the labels the grid holds only
+        single-width line cells, so there is no wide character to split.
+        """
         normal, hot_looks = self._town_looks[bool(marks)]
-        visible = self._visible_towns(projection)
-        holders = state.holders
         for row, spots in visible.rows:
             cells = grid[row]
             for col, i, kind in spots:
@@ -240,31 +202,32 @@ class MapScene:
                 i, col, row, kind = spot
                 grid[row][col] = hot_looks[kind, holders[i]]
 
-        if place is not None and place.town is None:
-            c = projection.cell(place.lat, place.lon)
-            if c is not None:
-                put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
+    def _draw_furniture(self, grid: Grid, layers: _Layers, older_not_drawn: bool) -> tuple[bool, list[tuple[int, int]]]:
+        """The scale bar and north arrow (bottom-left, top-right), and a note when older flows are left out.
 
-        # Scale bar and north arrow sit in the bottom-left and top-right corners.
-        # Text from here on is written by `_write`, which is `overlay` as long
-        # as no wide character is on the grid: none is below the labels, and
-        # after a label writes one, `overlay` itself does the rest.
-        writes, blocked = self._furniture_of(projection)
+        Text from here on is written by `_write`, which is `overlay` as long as
+        no wide character is on the grid: none is below the labels. Returns
+        whether a wide one was written, and the cells labels must keep off.
+        """
+        writes, blocked = self._furniture_of(layers)
         blocked = list(blocked)
         wide = False
         for col, row, text in writes:
             wide |= self._write(grid, col, row, text, "scale")
+        cols, rows = layers.projection.cols, layers.projection.rows
         if older_not_drawn and rows >= 3:
             note = "older flows not drawn"
             start = cols - len(note) - 1
             if start > cols // 2:
                 wide |= self._write(grid, start, rows - 1, note, "scale")
                 blocked += [(c, rows - 1) for c in range(start, cols)]
+        return wide, blocked
+
+    def _draw_labels(self, grid: Grid, layers: _Layers, blocked: list[tuple[int, int]],
+                     size_labels: list[LabelRequest], hot: set[str], selected: str | None, wide: bool) -> None:
+        """Every town's label as placed once per view, with this step's hot labels (and flow sizes) placed first."""
         ellipsis = "." if self.ascii_only else "…"
-        # Every town's label is placed once per view; a step only places its
-        # hot labels (changed, event, selected, flow sizes) ahead of that, in
-        # the order of the towns.
-        layout, order = self._base_labels(projection, blocked, ellipsis)
+        layout, order = self._base_labels(layers, blocked, ellipsis)
         first = list(size_labels)
         for j in sorted(order[key] for key in hot if key in order):
             request = layout.requests[j]
@@ -278,9 +241,6 @@ class MapScene:
             else:
                 wide = self._write(grid, label.col, label.row, label.text, style)
 
-        shade = self._shading(projection, holders) if areas else None
-        return Frame(grid, shade, projection, visible.cells)
-
     def _write(self, grid: Grid, col: int, row: int, text: str, style: str) -> bool:
         """`overlay` on a grid holding no half of a wide character; True if the text has a wide one."""
         entry = self._texts.get((text, style))
@@ -289,34 +249,88 @@ class MapScene:
             entry = self._texts[(text, style)] = (cells, any(char == "" for char, _ in cells))
         cells, wide = entry
         stop = col + len(cells)
-        if 0 <= row < len(grid) and 0 <= col and stop <= len(grid[row]):
+        if 0 <= row < len(grid) and col >= 0 and stop <= len(grid[row]):
             grid[row][col:stop] = cells
         else:
             overlay(grid, col, row, text, style)
         return wide
 
+    # -- what a view draws the same at every step ----------------------------------------
+
+    def _static_canvas(self, layers: _Layers) -> Canvas:
+        if layers.static is None:
+            projection = layers.projection
+            canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
+            e = projection.extent
+            project_all = projection.project_all
+            for piece in self.basemap.lines_in(e.west, e.south, e.east, e.north):
+                canvas.polyline(project_all(piece.points), piece.kind)
+            for line in self.scenario.map.lines:
+                canvas.polyline(project_all(line.points), f"line:{line.kind}")
+            layers.static = canvas
+        return layers.static
+
+    def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
+        """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
+
+        Earlier flows change only when a step adds a new pair, so the layer is
+        kept between steps: most steps copy rows, and the rest redraw at most
+        MAX_OLD_FLOWS dimmed arrows on a copy of the static canvas.
+        """
+        key = tuple(earlier)
+        base = layers.bases.get(key)
+        if base is None:
+            canvas = self._static_canvas(layers).copy()
+            towns, index, project = self.scenario.towns, self.scenario.town_index, layers.projection.project
+            for origin, dest in earlier:
+                a, b = towns[index[origin]], towns[index[dest]]
+                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                x1, y1 = _short_of(x0, y0, x1, y1)
+                arrow(canvas, x0, y0, x1, y1, "flow-old", self.ascii_only)
+            base = canvas.cells()
+            # A few layers are kept: a briefer jumps between the start and the end, and back.
+            if len(layers.bases) >= 4:
+                layers.bases.pop(next(iter(layers.bases)))
+            layers.bases[key] = base
+        return [row[:] for row in base]
+
+    def _visible_towns(self, layers: _Layers) -> _Towns:
+        if layers.towns is None:
+            towns, cell = self.scenario.towns, layers.projection.cell
+            listed = [(i, *c) for i, t in enumerate(towns) if (c := cell(t.lat, t.lon)) is not None]
+            # Towns sharing a cell: the last listed is drawn (and clicked), as if each were drawn in turn.
+            last = {(col, row): i for i, col, row in listed}
+            rows: dict[int, list[tuple[int, int, str]]] = {}
+            drawn = {}
+            for (col, row), i in last.items():
+                rows.setdefault(row, []).append((col, i, towns[i].kind))
+                drawn[towns[i].id] = (i, col, row, towns[i].kind)
+            cells = {c: towns[i].id for c, i in last.items()}
+            layers.towns = _Towns(listed, cells, list(rows.items()), drawn)
+        return layers.towns
+
     def _base_labels(
-        self, projection: Projection, blocked: list[tuple[int, int]], ellipsis: str
+        self, layers: _Layers, blocked: list[tuple[int, int]], ellipsis: str
     ) -> tuple[LabelLayout, dict[str, int]]:
         """Every visible town's label placed, and each town's place in the requests."""
-        key = (projection.view, projection.cols, projection.rows)
-        if key != self._labels_key:
+        if layers.labels is None:
             towns = self.scenario.towns
             requests = []
-            for i, col, row in self._visible_towns(projection).listed:
+            for i, col, row in self._visible_towns(layers).listed:
                 t = towns[i]
                 priority = KIND_WEIGHT.get(t.kind, 2.0) + (math.log10(t.population + 1) / 2 if t.population else 0.0)
                 requests.append(LabelRequest(t.id, col, row, self._names[i], priority))
+            projection = layers.projection
             layout = LabelLayout(requests, projection.cols, projection.rows, blocked, ellipsis=ellipsis)
             order = {request.key: j for j, request in enumerate(requests)}
-            self._labels, self._labels_key = (layout, order), key
-        return self._labels
+            layers.labels = (layout, order)
+        return layers.labels
 
-    def _furniture_of(self, projection: Projection) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    def _furniture_of(self, layers: _Layers) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
         """What the scale bar and north arrow write (col, row, text) and the cells they block."""
-        key = (projection.view, projection.cols, projection.rows)
-        if key == self._furniture_key:
-            return self._furniture
+        if layers.furniture is not None:
+            return layers.furniture
+        projection = layers.projection
         cols, rows = projection.cols, projection.rows
         writes: list[tuple[int, int, str]] = []
         blocked: list[tuple[int, int]] = []
@@ -330,21 +344,45 @@ class MapScene:
             north = "N ^" if self.ascii_only else "N ↑"
             writes.append((cols - 4, 0, north))
             blocked += [(c, 0) for c in range(cols - 4, cols)]
-        self._furniture, self._furniture_key = (writes, blocked), key
-        return self._furniture
+        layers.furniture = (writes, blocked)
+        return layers.furniture
 
-    def _shading(self, projection: Projection, holders: tuple[str, ...]) -> list[list[str | None]]:
-        key = (projection.view, projection.cols, projection.rows, holders)
-        if key != self._shade_key:
+    def _shading(self, layers: _Layers, holders: tuple[str, ...]) -> list[list[str | None]]:
+        if layers.shade is None or layers.shade[0] != holders:
+            projection = layers.projection
             towns = self.scenario.towns
             extent_km = projection.km_per_col() * projection.cols
             radius = max(5.0, min(60.0, extent_km / 12))
             sites = [(t.lat, t.lon, holders[i]) for i, t in enumerate(towns)]
             from sitboard.geo.shading import shade_cells  # areas are off until asked for: not loaded at start-up
 
-            self._shade = shade_cells(projection, sites, radius)
-            self._shade_key = key
-        return self._shade  # type: ignore[return-value]
+            layers.shade = (holders, shade_cells(projection, sites, radius))
+        return layers.shade[1]
+
+
+def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
+    """(this step's pairs, earlier pairs oldest first, whether older ones were left out).
+
+    Every origin/destination pair once, this step's on top of the earlier
+    ones; of those, only the most recent MAX_OLD_FLOWS pairs, so a long
+    timeline's step costs what a short one's does (and stays legible).
+    """
+    now = sorted({(f.origin, f.destination) for f in state.step_flows})
+    earlier: list[tuple[str, str]] = []
+    seen = set(now)
+    flows = state.flows
+    older_not_drawn = False
+    for j in range(len(flows) - 1, -1, -1):
+        f = flows[j].flow
+        pair = (f.origin, f.destination)
+        if pair not in seen:
+            if len(earlier) == MAX_OLD_FLOWS:
+                older_not_drawn = True
+                break
+            seen.add(pair)
+            earlier.append(pair)
+    earlier.reverse()  # oldest first, so the most recent are drawn on top
+    return now, earlier, older_not_drawn
 
 
 def _short_of(x0: float, y0: float, x1: float, y1: float, gap: float = 1.6) -> tuple[float, float]:

@@ -26,7 +26,7 @@ recursively instead, which keeps that case near 0.1 s for 2,000 towns.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from sitboard.geo.projection import Projection
 
@@ -188,8 +188,7 @@ def _gather(
                 fx = x - left if x - left > right - x else right - x
                 fy = y - top if y - top > bottom - y else bottom - y
                 far2 = fx * fx + fy * fy
-                if far2 < bound2:
-                    bound2 = far2
+                bound2 = min(bound2, far2)
                 found.append((near2, site))
         if (ring * size) ** 2 > bound2:
             break
@@ -209,7 +208,7 @@ def _ring(bx: int, by: int, ring: int, nbx: int, nby: int) -> list[int]:
     """Bucket indices at Chebyshev distance ``ring`` from (bx, by), inside the grid."""
     if ring == 0:
         return [by * nbx + bx]
-    out = []
+    out: list[int] = []
     x0, x1 = bx - ring, bx + ring
     y0, y1 = by - ring, by + ring
     xa, xb = max(x0, 0), min(x1, nbx - 1)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from sitboard.cleantext import clean
-
+from sitboard.scenario.cleantext import clean
 
 _ZWJ = "\u200d"
 _VS16 = "\ufe0f"  # asks for emoji presentation: the base becomes 2 cells wide
@@ -115,7 +114,8 @@ def display(text: str, *, ascii: bool = False) -> str:
     if is_rtl(text):
         from bidi import get_display
 
-        return get_display(text)
+        shown: str = get_display(text)
+        return shown
     return text
 
 

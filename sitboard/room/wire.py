@@ -47,8 +47,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple, NoReturn
 
-from sitboard.geo.text import clean
-from sitboard.loader import MAX_BYTES
+from sitboard.scenario.cleantext import clean
+from sitboard.scenario.loader import MAX_BYTES
 
 PROTOCOL = 1
 HEARTBEAT = 2.0  # seconds between heartbeats, each way

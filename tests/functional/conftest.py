@@ -24,9 +24,9 @@ import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 
-from sitboard.cli import read
-from sitboard.loader import parse_scenario
-from sitboard.model import Scenario
+from sitboard.app.launch import read
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import Scenario
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
@@ -108,7 +108,7 @@ def syria() -> Scenario:
 
 
 def scenario_from(text: str, name: str = "inline.yaml") -> Scenario:
-    from sitboard.cli import rich_color_ok
+    from sitboard.app.colors import rich_color_ok
 
     return parse_scenario(text, name, color_ok=rich_color_ok)
 

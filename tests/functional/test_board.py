@@ -23,6 +23,7 @@ from sitboard.app.widgets.control_panel import TownList
 from sitboard.app.widgets.displacement_panel import DisplacementPanel
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 HAMA_STEP = 3  # "Army withdraws from Hama; insurgents take Syria's fourth-largest city"
@@ -47,7 +48,7 @@ def footer_shows_disabled(app, action: str) -> bool:
 
 
 def test_step_keys_move_forward_and_back(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         assert app.step == 0
@@ -66,7 +67,7 @@ def test_step_keys_move_forward_and_back(syria, ui):
 
 
 def test_next_is_disabled_at_the_end_and_previous_at_the_start(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         assert app.check_action("previous", ()) is None
@@ -94,7 +95,7 @@ def test_next_is_disabled_at_the_end_and_previous_at_the_start(syria, ui):
 def test_timeline_keys_work_whatever_panel_has_focus(syria, ui):
     """Tab into the side panels: Home/End/arrows still move the timeline (the
     town list keeps Home/End for its own list)."""
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         for widget_id in ("side", "event", "displacement", "map"):
@@ -114,7 +115,7 @@ def test_timeline_keys_work_whatever_panel_has_focus(syria, ui):
 
 
 def test_space_toggles_play_and_restarts_from_the_end(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         app.interval = 60.0  # no tick can land while the test looks
@@ -136,7 +137,7 @@ def test_space_toggles_play_and_restarts_from_the_end(syria, ui):
 
 
 def test_autoplay_steps_by_itself_and_stops_at_the_end(syria, ui):
-    app = SitboardApp(syria, autoplay=0.05)
+    app = SitboardApp(Timeline(syria), autoplay=0.05)
     seen: list[int] = []
 
     async def body(pilot):
@@ -144,7 +145,7 @@ def test_autoplay_steps_by_itself_and_stops_at_the_end(syria, ui):
         # `pilot.pause()`, which may then wait up to a second.
         assert app.interval == 0.05
         seen.append(app.step)
-        app.watch(app, "step", lambda step: seen.append(step), init=False)
+        app.watch(app, "state", lambda old, new: seen.append(new.step) if new.step != old.step else None, init=False)
         for _ in range(200):  # bounded: at most a few seconds, normally ~0.5 s
             if not app.playing:
                 break
@@ -162,7 +163,7 @@ def test_autoplay_steps_by_itself_and_stops_at_the_end(syria, ui):
 
 
 def test_brackets_change_the_interval_within_the_speed_range(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         start = app.interval
@@ -188,7 +189,7 @@ def test_brackets_change_the_interval_within_the_speed_range(syria, ui):
 @pytest.mark.parametrize("key, screen, body_id, width", [("g", GotoScreen, "#goto-input", 60),
                                                          ("question_mark", HelpScreen, "#help-body", 90)])
 def test_dialogs_are_centred_and_no_wider_than_their_design(syria, ui, key, screen, body_id, width):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press(key)
@@ -203,7 +204,7 @@ def test_dialogs_are_centred_and_no_wider_than_their_design(syria, ui, key, scre
 
 
 def test_goto_takes_a_step_a_date_or_end(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     timeline = Timeline(syria)
     last_on_dec_5 = max(i + 1 for i, e in enumerate(syria.events) if e.time.text.startswith("2024-12-05"))
 
@@ -234,7 +235,7 @@ def test_goto_takes_a_step_a_date_or_end(syria, ui):
 
 @pytest.mark.parametrize("typed", ["garbage", "99", "2024-13-45", ""])
 def test_goto_rejects_what_it_cannot_read_and_stays_open(syria, ui, typed):
-    app = SitboardApp(syria, step=2)
+    app = SitboardApp(Timeline(syria), BoardState(step=2))
 
     async def body(pilot):
         await pilot.press("g")
@@ -256,7 +257,7 @@ def test_goto_rejects_what_it_cannot_read_and_stays_open(syria, ui, typed):
 
 
 def test_goto_escape_cancels(syria, ui):
-    app = SitboardApp(syria, step=5)
+    app = SitboardApp(Timeline(syria), BoardState(step=5))
 
     async def body(pilot):
         await pilot.press("g", "1")
@@ -269,7 +270,7 @@ def test_goto_escape_cancels(syria, ui):
 
 
 def test_help_lists_every_action(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         await pilot.press("question_mark")
@@ -296,7 +297,7 @@ def test_help_lists_every_action(syria, ui):
 
 
 def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP))
     title = syria.events[HAMA_STEP - 1].title
 
     async def body(pilot):
@@ -327,7 +328,7 @@ def test_present_mode_hides_the_side_and_shows_the_headline(syria, ui):
 
 
 def test_present_from_the_constructor(syria, ui):
-    app = SitboardApp(syria, present=True)
+    app = SitboardApp(Timeline(syria), BoardState(present=True))
 
     async def body(pilot):
         assert app.has_class("-present")
@@ -338,7 +339,7 @@ def test_present_from_the_constructor(syria, ui):
 
 
 def test_t_cycles_every_theme_including_high_contrast(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         seen = [app.theme]
@@ -353,7 +354,7 @@ def test_t_cycles_every_theme_including_high_contrast(syria, ui):
 
 
 def test_the_map_has_the_keyboard_once_the_board_is_up(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.pause()
@@ -366,7 +367,7 @@ def test_a_theme_change_repaints_every_panel_in_the_new_colours(syria, ui):
     """Panels keep what they drew between steps; a new theme must not leave old colours behind."""
     from sitboard.app.widgets.header import BoardHeader
 
-    app = SitboardApp(syria, step=HAMA_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP))
     panels = (BoardHeader, EventPanel, DisplacementPanel, TownList, MapView)
 
     def backgrounds():  # type: ignore[no-untyped-def]
@@ -389,14 +390,14 @@ def test_a_theme_change_repaints_every_panel_in_the_new_colours(syria, ui):
 
 
 def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
-    app = SitboardApp(syria, theme_name="sitboard-high-contrast")
+    app = SitboardApp(Timeline(syria), theme_name="sitboard-high-contrast")
 
     async def body(pilot):
         assert app.theme == "sitboard-high-contrast"
 
     ui.drive(app, body)
 
-    unknown = SitboardApp(syria, theme_name="no-such-theme")
+    unknown = SitboardApp(Timeline(syria), theme_name="no-such-theme")
 
     async def body2(pilot):
         assert unknown.theme == "textual-dark"
@@ -408,23 +409,23 @@ def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
 
 
 def test_a_toggles_area_shading(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
-        assert not view.areas and view._frame.shade is None
+        assert not view.state.areas and view._frame.shade is None
         await pilot.press("a")
         await settle(pilot)
-        assert view.areas and view._frame.shade is not None
+        assert view.state.areas and view._frame.shade is not None
         await pilot.press("a")
         await settle(pilot)
-        assert not view.areas and view._frame.shade is None
+        assert not view.state.areas and view._frame.shade is None
 
     ui.drive(app, body)
 
 
 def test_q_quits(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         assert app.return_code is None
@@ -439,7 +440,7 @@ def test_timers_that_fire_while_the_board_quits_do_nothing(syria, ui):
     # The map's focus after the first frame and the unseen drawing of the last
     # step run from timers; quitting soon after start-up can leave no screen
     # for them (a random-use run found the drawing raising ScreenStackError).
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         await pilot.press("q")
@@ -455,7 +456,7 @@ def test_timers_that_fire_while_the_board_quits_do_nothing(syria, ui):
 
 
 def test_start_shows_the_scenario_summary(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         event = ui.content_of(app.query_one(EventPanel))
@@ -468,7 +469,7 @@ def test_start_shows_the_scenario_summary(syria, ui):
 
 
 def test_event_panel_at_the_fall_of_hama(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     event = syria.events[HAMA_STEP - 1]
 
     async def body(pilot):
@@ -491,7 +492,7 @@ def test_event_panel_at_the_fall_of_hama(syria, ui):
 
 
 def test_control_panel_at_the_fall_of_hama(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP - 1)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP - 1))
     state = Timeline(syria).state_at(HAMA_STEP)
 
     async def body(pilot):
@@ -522,7 +523,7 @@ def test_control_panel_at_the_fall_of_hama(syria, ui):
 
 
 def test_displacement_is_never_given_a_made_up_number(syria, ui):
-    app = SitboardApp(syria, step=FLOWS_STEP - 1)
+    app = SitboardApp(Timeline(syria), BoardState(step=FLOWS_STEP - 1))
     total = Timeline(syria).state_at(FLOWS_STEP).displaced.total
 
     async def body(pilot):
@@ -544,7 +545,7 @@ def test_displacement_is_never_given_a_made_up_number(syria, ui):
 
 
 def test_displacement_counts_what_the_sources_gave(small, ui):
-    app = SitboardApp(small)
+    app = SitboardApp(Timeline(small))
 
     async def body(pilot):
         await pilot.press("right")
@@ -568,7 +569,7 @@ def _history_lines(screen: TownScreen, ui) -> list[str]:
 
 
 def test_clicking_a_town_on_the_map_posts_town_selected(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP))
     messages: list = []
 
     async def body(pilot):
@@ -588,13 +589,13 @@ def test_clicking_a_town_on_the_map_posts_town_selected(syria, ui):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, TownScreen)
-        assert view.selected == "hama"
+        assert view.state.selected == "hama"
 
     ui.drive(app, body, message_hook=messages.append)
 
 
 def test_clicking_empty_map_selects_nothing(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     messages: list = []
 
     async def body(pilot):
@@ -615,7 +616,7 @@ def test_clicking_empty_map_selects_nothing(syria, ui):
 
 
 def test_selecting_in_the_town_list_posts_town_selected(syria, ui):
-    app = SitboardApp(syria, step=FLOWS_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=FLOWS_STEP))
     messages: list = []
 
     async def body(pilot):
@@ -637,7 +638,7 @@ def test_selecting_in_the_town_list_posts_town_selected(syria, ui):
 
 
 def test_clicking_a_key_in_the_key_bar_runs_it(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         bar = app.query_one(BottomBar)
@@ -654,7 +655,7 @@ def test_clicking_a_key_in_the_key_bar_runs_it(syria, ui):
 
 
 def test_clicking_the_timeline_strip_moves_the_step(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     messages: list = []
 
     async def body(pilot):
@@ -695,7 +696,7 @@ def _plain(prompt) -> str:
 
 
 def test_palette_finds_towns_and_events(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         hits = await _palette_hits(app, pilot, "Hama")
@@ -714,7 +715,7 @@ def test_palette_finds_towns_and_events(syria, ui):
 
 
 def test_palette_town_hit_opens_the_town(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         hits = await _palette_hits(app, pilot, "Hama")
@@ -734,7 +735,7 @@ SIZES = [(80, 24), (60, 16), (200, 60), (250, 70), (1, 1), (20, 5), (59, 16), (6
 
 
 def test_the_board_survives_every_size_and_resizing_between_them(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP))
 
     async def body(pilot):
         for width, height in SIZES + list(reversed(SIZES)):
@@ -772,7 +773,7 @@ def _rows_and_columns(app) -> dict[str, tuple[int, int, int, int]]:
 def test_the_bars_the_map_and_the_side_column_tile_the_screen(syria, ui, size, header_rows, side_width):
     # The screen is flat (bars `split` its edges): the order of the bars, and a
     # map that fills exactly what they leave, is what this layout has to get right.
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     width, height = size
 
     async def body(pilot):
@@ -806,7 +807,7 @@ def test_the_bars_the_map_and_the_side_column_tile_the_screen(syria, ui, size, h
 
 @pytest.mark.parametrize("size", [(1, 1), (20, 5), (59, 30)])
 def test_starting_too_small_shows_the_message(syria, ui, size):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         assert app.has_class("-too-small")
@@ -830,7 +831,7 @@ def _assert_ascii(ui, app, where: str) -> None:
 
 @pytest.mark.parametrize("size", [(160, 50), (80, 24)])
 def test_ascii_mode_draws_only_ascii(syria, ui, size):
-    app = SitboardApp(syria, ascii_only=True)
+    app = SitboardApp(Timeline(syria), ascii_only=True)
 
     async def body(pilot):
         _assert_ascii(ui, app, "step 0")
@@ -862,7 +863,7 @@ def test_ascii_mode_draws_only_ascii(syria, ui, size):
 
 
 def test_ascii_mode_town_screen_and_figures(small, ui):
-    app = SitboardApp(small, ascii_only=True, step=2)
+    app = SitboardApp(Timeline(small), BoardState(step=2), ascii_only=True)
 
     async def body(pilot):
         _assert_ascii(ui, app, "figures and unquantified flows")
@@ -878,7 +879,7 @@ def test_ascii_mode_town_screen_and_figures(small, ui):
 def test_timeline_strip_dates_are_never_garbled(syria, ui, size):
     """The strip's second row carries whole dates only: the current one under
     the marker never overwrites part of the first or last date."""
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
     dates = {e.time.text[:10] for e in syria.events}
 
     async def body(pilot):
@@ -898,7 +899,7 @@ def test_timeline_strip_dates_are_never_garbled(syria, ui, size):
 
 
 def test_ascii_mode_command_palette(syria, ui):
-    app = SitboardApp(syria, ascii_only=True)
+    app = SitboardApp(Timeline(syria), ascii_only=True)
 
     async def body(pilot):
         await pilot.press("ctrl+p")
@@ -919,14 +920,14 @@ def test_ascii_mode_command_palette(syria, ui):
 
 def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeypatch, ui):
     """`sitboard FILE` shows the board first and writes the cache entry behind it."""
-    from sitboard.bundled import default_scenario
-    from sitboard.cli import open_board
+    from sitboard.app.launch import file_source, open_board
+    from sitboard.scenario.bundled import default_scenario
 
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("SITBOARD_CACHE_DIR", str(cache_dir))
     path = tmp_path / "board.yaml"
     path.write_bytes(default_scenario().read_bytes())
-    app = open_board(str(path))
+    app = open_board(file_source(path))
     assert not list(cache_dir.glob("*.json"))  # validated, not yet remembered
 
     async def body(pilot):  # type: ignore[no-untyped-def]
@@ -941,14 +942,14 @@ def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeyp
     def no_parsing(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
-    assert open_board(str(path)).scenario.title == app.scenario.title  # the next open reads the entry
+    monkeypatch.setattr("sitboard.scenario.loader.parse_scenario", no_parsing)
+    assert open_board(file_source(path)).scenario.title == app.scenario.title  # the next open reads the entry
 
 
 def test_the_legend_keeps_each_letter_on_the_line_of_its_meaning(syria, ui):
     from sitboard.app.widgets.legend import Legend
 
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         legend = app.query_one(Legend)
@@ -963,7 +964,7 @@ def test_the_legend_keeps_each_letter_on_the_line_of_its_meaning(syria, ui):
 
 def test_a_control_summary_that_does_not_fit_says_so_on_the_box_bottom_edge(syria, ui):
     """The totals have no bottom edge of their own: their 'more' hint goes on the Control box's, the town list's."""
-    app = SitboardApp(syria, step=HAMA_STEP + 2)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP + 2))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         edge = app.query_one(TownList)
@@ -975,3 +976,34 @@ def test_a_control_summary_that_does_not_fit_says_so_on_the_box_bottom_edge(syri
         assert "↑ 1 more" in str(edge.border_subtitle) and "↓" not in str(edge.border_subtitle)
 
     ui.drive(app, body, size=(160, 50))
+
+
+def test_a_new_panel_is_a_function_given_to_a_state_panel(syria, ui):
+    """What docs/architecture.md says adding a panel takes: a pure function and one line in compose."""
+    from pathlib import Path
+
+    import sitboard.app.app
+    from sitboard.app.widgets.bound import give
+    from sitboard.app.widgets.text_panel import StatePanel
+    from sitboard.panels.styled import Span
+
+    def changes(situation, words):  # type: ignore[no-untyped-def]
+        return (Span(f"{len(situation.changed)} change(s) at step {situation.step}", "strong"),)
+
+    class Board(SitboardApp):
+        CSS_PATH = str(Path(sitboard.app.app.__file__).with_name("app.tcss"))  # a subclass elsewhere finds it
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield from super().compose()
+            yield give(StatePanel(describe=changes, title="Changes", id="changes"), self.state, self.timeline,
+                       SitboardApp.state, SitboardApp.timeline)
+
+    app = Board(Timeline(syria), BoardState(step=HAMA_STEP))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        panel = app.query_one("#changes", StatePanel)
+        assert ui.content_of(panel) == f"1 change(s) at step {HAMA_STEP}" and panel.border_title == "Changes"
+        await pilot.press("right")
+        assert ui.content_of(panel) == f"0 change(s) at step {HAMA_STEP + 1}"
+
+    ui.drive(app, body)

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
@@ -15,7 +16,7 @@ BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yam
 
 def sitboard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sitboard", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL)
+                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL, check=False)
 
 
 def test_txt_is_the_board_at_that_step_and_size():
@@ -49,7 +50,7 @@ def test_a_bad_size_is_a_usage_error():
 
 def test_the_s_key_saves_a_picture_where_sitboard_was_started(syria, ui, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = SitboardApp(syria, Timeline(syria), step=2)
+    app = SitboardApp(Timeline(syria), BoardState(step=2))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("s")

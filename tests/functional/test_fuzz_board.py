@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
 from sitboard.timeline import Timeline
 
 KEYS = ["right", "left", "home", "end", "space", "left_square_bracket", "right_square_bracket", "g", "escape",
@@ -23,7 +23,7 @@ action = st.one_of(
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=st.lists(action, min_size=1, max_size=25), ascii_only=st.booleans())
 def test_random_use_never_crashes(syria, ui, actions, ascii_only):
-    app = SitboardApp(syria, Timeline(syria), ascii_only=ascii_only)
+    app = SitboardApp(Timeline(syria), ascii_only=ascii_only)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         for kind, arg in actions:
@@ -53,7 +53,7 @@ def test_random_use_never_crashes(syria, ui, actions, ascii_only):
 
 def test_the_palette_open_while_the_terminal_shrinks_to_a_few_columns(syria, ui):
     """Found by the test above: Textual's palette list crashed wrapping to a width of zero."""
-    app = SitboardApp(syria, Timeline(syria))
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+p")
@@ -69,7 +69,7 @@ def test_the_palette_open_while_the_terminal_shrinks_to_a_few_columns(syria, ui)
 def test_a_screenshot_asked_for_while_quitting_is_dropped_not_a_crash(syria, ui, tmp_path):
     """Found by the random-use test: the palette's Screenshot runs after the next
     refresh; when the board quit first, Textual raised ScreenStackError."""
-    app = SitboardApp(syria, Timeline(syria))
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.pause()

@@ -14,16 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from sitboard.acled import TERRITORIAL, import_acled
-from sitboard.errors import ScenarioError
-from sitboard.gazetteer import Place, locate, resolve
-from sitboard.loader import parse_scenario
-from sitboard.model import RESERVED_HOLDERS, Scenario
+from sitboard.feeds.acled import TERRITORIAL, import_acled
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.gazetteer import Place, locate, resolve
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import RESERVED_HOLDERS, Scenario
 
-COLUMNS = ("event_id_cnty, event_date, year, time_precision, disorder_type, event_type, sub_event_type, actor1, "
-           "assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, civilian_targeting, iso, region, "
-           "country, admin1, admin2, admin3, location, latitude, longitude, geo_precision, source, source_scale, "
-           "notes, fatalities, tags, timestamp").split(", ")
+COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
 
 GOV = "Military Forces of Syria (2000-2024)"
 HTS = "Hayat Tahrir al-Sham"
@@ -227,7 +224,7 @@ def test_missing_optional_columns_are_tolerated(tmp_path: Path) -> None:
     columns = ["event_date", "event_type", "actor1", "location", "latitude", "longitude"]
     rows = [dict(event_date="2024-12-01", event_type="Battles", actor1="Army", location="Homs", latitude="34.7",
                  longitude="36.7")]
-    text, s = imported(write_csv(tmp_path / "thin.csv", rows, columns))
+    _text, s = imported(write_csv(tmp_path / "thin.csv", rows, columns))
     assert len(s.events) == 1 and s.sources == () and s.events[0].title == "Battles: Army in Homs"
     # dropping any one optional column from a full export still imports
     for dropped in ("source_scale", "sub_event_type", "notes", "fatalities", "actor2", "source", "timestamp"):

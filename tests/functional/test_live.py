@@ -10,11 +10,12 @@ import os
 import time
 from pathlib import Path
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
+from sitboard.app.launch import file_source, read
 from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
-from sitboard.cli import read
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
@@ -48,9 +49,9 @@ async def until(pilot, condition, seconds: float = 4.0) -> bool:  # type: ignore
     return condition()
 
 
-def board(path: Path, **kwargs) -> SitboardApp:  # type: ignore[no-untyped-def]
-    scenario = read(path)
-    return SitboardApp(scenario, Timeline(scenario), watch=True, **kwargs)
+def board(path: Path, step: int = 0) -> SitboardApp:
+    """The board for `path`, following its file as `sitboard FILE` does."""
+    return SitboardApp(Timeline(read(path)), BoardState(step=step), source=file_source(path))
 
 
 def error_bar(app: SitboardApp, ui) -> str:  # type: ignore[no-untyped-def]
@@ -154,7 +155,7 @@ def test_a_deleted_file_keeps_the_picture_and_is_picked_up_again(tmp_path, ui):
 def test_without_watching_nothing_is_reloaded(tmp_path, ui):
     path = copy(tmp_path)
     scenario = read(path)
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         path.write_text(path.read_text(encoding="utf-8") + NEW_EVENT, encoding="utf-8")
@@ -177,3 +178,31 @@ def test_a_reload_is_announced_by_a_message(tmp_path, ui):
         assert [m.steps for m in seen if isinstance(m, ScenarioReloaded)] == [10]
 
     ui.drive(app, body, message_hook=seen.append)
+
+
+def test_a_reload_keeps_the_same_widgets_and_draws_what_a_fresh_board_draws(tmp_path, ui):
+    """A reload swaps the scenario under the widgets (bound to the app's timeline) rather than rebuilding the screen."""
+    path = copy(tmp_path)
+    app = board(path, step=3)
+    edited = (path.read_text(encoding="utf-8").replace("name: Homs", "name: Homs (edited)")
+              .replace("    mark: H\n", "    mark: H\n    color: '#0072B2'\n") + NEW_EVENT)
+    pictures: list[str] = []
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        before = [(widget, widget.id) for widget in app.screen.walk_children()]
+        atomic_write(path, edited)
+        assert await until(pilot, lambda: app.reloads == 1)
+        await pilot.pause()
+        assert [(widget, widget.id) for widget in app.screen.walk_children()] == before  # the very same objects
+        assert any("Homs (edited)" in line for line in ui.screen_lines(app))
+        pictures.append(app.export_screenshot())
+
+    ui.drive(app, body)
+    assert app.timeline.steps == 10
+    fresh = board(path, step=app.step)
+
+    async def look(pilot):  # type: ignore[no-untyped-def]
+        pictures.append(fresh.export_screenshot())
+
+    ui.drive(fresh, look)
+    assert pictures[0] == pictures[1]

@@ -10,6 +10,8 @@ from textual.geometry import Region
 from sitboard.app.app import SitboardApp
 from sitboard.app.widgets.map_view import MapView
 from sitboard.geo.scene import KIND_GLYPH
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 HAMA_STEP = 3  # Hama changes hands (gov -> hts) and is the event's place
 
@@ -40,7 +42,7 @@ def style_at(view: MapView, col: int, row: int):
 
 
 def test_towns_are_drawn_at_their_projected_cells(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -68,7 +70,7 @@ def test_towns_are_drawn_at_their_projected_cells(syria, ui):
 
 
 def test_a_town_that_changed_hands_is_hot(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP - 1)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP - 1))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -90,7 +92,7 @@ def test_a_town_that_changed_hands_is_hot(syria, ui):
 
 
 def test_ascii_map_shows_holder_letters(syria, ui):
-    app = SitboardApp(syria, ascii_only=True, step=1)
+    app = SitboardApp(Timeline(syria), BoardState(step=1), ascii_only=True)
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -107,7 +109,7 @@ def test_ascii_map_shows_holder_letters(syria, ui):
 
 
 def test_zoom_keys_change_the_view_extent(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -136,7 +138,7 @@ def test_zoom_keys_change_the_view_extent(syria, ui):
 
 
 def test_shift_arrows_pan_and_zero_resets(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -174,7 +176,7 @@ def _wheel(view: MapView, up: bool, x: int, y: int) -> None:
 
 
 def test_mouse_wheel_zooms_around_the_pointer(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -202,7 +204,7 @@ def test_mouse_wheel_zooms_around_the_pointer(syria, ui):
 
 
 def test_a_step_repaints_only_the_rows_that_changed(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP - 1)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP - 1))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -241,7 +243,7 @@ def test_a_step_repaints_only_the_rows_that_changed(syria, ui):
 
 
 def test_a_step_with_no_map_change_repaints_nothing(small, ui):
-    app = SitboardApp(small, step=3)  # step 4 is another quiet day: nothing moves
+    app = SitboardApp(Timeline(small), BoardState(step=3))  # step 4 is another quiet day: nothing moves
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -264,7 +266,7 @@ def test_a_step_with_no_map_change_repaints_nothing(small, ui):
 
 
 def test_resizing_redraws_the_map_at_the_new_size(syria, ui):
-    app = SitboardApp(syria, step=HAMA_STEP)
+    app = SitboardApp(Timeline(syria), BoardState(step=HAMA_STEP))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -285,7 +287,7 @@ def test_changing_theme_recolours_the_map(syria, ui):
 
     from sitboard.app.widgets.map_view import BASE, CONTRAST
 
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -305,7 +307,7 @@ def test_changing_theme_recolours_the_map(syria, ui):
 
 
 def test_dragging_pans_the_map(syria, ui):
-    app = SitboardApp(syria)
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -334,11 +336,11 @@ def test_strips_kept_between_frames_are_what_a_fresh_build_gives(which, syria, u
     # back to the end builds none. A kept strip must be exactly the one the row
     # would get now, through theme changes, areas, zoom and size changes; and
     # every row that looks different must be repainted.
-    from sitboard.bench import generate
-    from sitboard.loader import parse_scenario
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
 
     scenario = syria if which == "syria" else parse_scenario(generate(300, 600), "<generated>")
-    app = SitboardApp(scenario)
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):
         view = app.query_one(MapView)
@@ -381,11 +383,11 @@ def test_the_last_step_is_drawn_unseen_once_the_board_is_idle(ui):
     # slowest key press. A moment after start-up the map draws the last step
     # unseen, so End then builds no strip, and shows what a board opened at
     # the end shows.
-    from sitboard.bench import generate
-    from sitboard.loader import parse_scenario
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
 
     scenario = parse_scenario(generate(300, 600), "<generated>")
-    app = SitboardApp(scenario)
+    app = SitboardApp(Timeline(scenario))
     shown: list = []
     built: list = []
 
@@ -407,7 +409,7 @@ def test_the_last_step_is_drawn_unseen_once_the_board_is_idle(ui):
     ui.drive(app, body, size=(120, 36))
     assert shown and built == []
 
-    at_the_end = SitboardApp(scenario, step=len(scenario.events))
+    at_the_end = SitboardApp(Timeline(scenario), BoardState(step=len(scenario.events)))
 
     async def expected(pilot):
         await settle(pilot)

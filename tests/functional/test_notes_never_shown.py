@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from extended_scenario import EXTENDED, NOTE
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
 from sitboard.app.screens import TownScreen
-from sitboard.loader import parse_scenario
+from sitboard.scenario.loader import parse_scenario
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 STEPS = 3  # events in the extended scenario
 
@@ -72,7 +74,7 @@ def test_check_does_not_show_notes(scenario_file):
 @pytest.mark.parametrize("present", [False, True])
 def test_the_board_never_shows_notes(ui, present):
     scenario = parse_scenario(EXTENDED, "extended.yaml")
-    app = SitboardApp(scenario, present=present)
+    app = SitboardApp(Timeline(scenario), BoardState(present=present))
 
     async def body(pilot):
         seen = ["\n".join(ui.screen_lines(app))]
@@ -80,9 +82,9 @@ def test_the_board_never_shows_notes(ui, present):
             await pilot.press("right")
             await pilot.pause()
             seen.append("\n".join(ui.screen_lines(app)))
-        assert app.step == STEPS
+        assert app.state.step == STEPS
         if not present:
-            app.push_screen(TownScreen(app.look, app.timeline, "homs", app.step))
+            app.push_screen(TownScreen(app.look, app.timeline, "homs", app.state.step))
             await pilot.pause()
             seen.append("\n".join(ui.screen_lines(app)))
         assert seen[0] != seen[-1]  # the screen did change: the search looked at every step

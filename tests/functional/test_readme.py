@@ -40,3 +40,12 @@ def test_ci_script_is_executable_and_strict():
     assert os.access(CI, os.X_OK)
     assert text.startswith("#!")
     assert "set -euo pipefail" in text
+
+
+def test_ci_checks_the_layers_the_lint_and_the_types_before_the_tests():
+    lines = [line.strip() for line in CI.read_text(encoding="utf-8").splitlines()]
+    checks = [".venv/bin/lint-imports", ".venv/bin/ruff check .", ".venv/bin/mypy --strict sitboard"]
+    assert all(check in lines for check in checks)
+    tests = next(i for i, line in enumerate(lines) if "pytest" in line)
+    assert max(lines.index(check) for check in checks) < tests
+    assert "pip install -e '.[dev]'" in CI.read_text(encoding="utf-8")  # the tools come from pyproject.toml

@@ -1,7 +1,7 @@
 """A step between the ends changes what panels say, never the layout.
 
-This is the design that keeps a step within one 60 Hz frame (see the README's
-performance section): fixed-height panels with their own scrolling, and
+This is the design that keeps a step within one 60 Hz frame (see
+docs/performance.md): fixed-height panels with their own scrolling, and
 updates that ask for no layout pass. A layout pass makes Textual repaint the
 whole screen, so a regression here shows up as a slow board, not a wrong one.
 """
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
 from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 
 def test_stepping_inside_the_timeline_asks_for_no_layout(syria, ui, monkeypatch):
-    app = SitboardApp(syria, Timeline(syria), step=1)
+    app = SitboardApp(Timeline(syria), BoardState(step=1))
     layouts: list[str] = []
     original = Widget.refresh
 
@@ -37,7 +38,7 @@ def test_stepping_inside_the_timeline_asks_for_no_layout(syria, ui, monkeypatch)
 
 
 def test_long_event_text_scrolls_inside_its_panel(syria, ui):
-    app = SitboardApp(syria, Timeline(syria), step=3)
+    app = SitboardApp(Timeline(syria), BoardState(step=3))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         panel = app.query_one(EventPanel)
@@ -72,7 +73,7 @@ def test_the_first_paint_of_the_map_is_the_map(syria, ui, monkeypatch):
         return strip
 
     monkeypatch.setattr(MapView, "render_line", spy)
-    app = SitboardApp(syria, Timeline(syria))
+    app = SitboardApp(Timeline(syria))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         height = app.query_one(MapView).size.height

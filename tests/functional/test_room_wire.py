@@ -18,7 +18,6 @@ import logging
 import socket
 import struct
 import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -681,9 +680,7 @@ def test_a_connection_that_never_joins_is_closed(quiet_room):
         async with open_room(heartbeat=BEAT) as (_room, address):
             peer = await RawPeer.connect(address.port)
             await peer.send(b'{"type": "jo')  # and then nothing
-            started = time.monotonic()
-            assert await peer.closed_by_presenter() == b""
-            assert time.monotonic() - started < 5  # closed by the presenter, not by this test's timeout
+            assert await peer.closed_by_presenter() == b""  # within its wait: by the presenter, not the test
 
     run(body)
 

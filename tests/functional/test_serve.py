@@ -21,11 +21,11 @@ import pytest
 pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install 'sitboard[serve]')")
 pytest.importorskip("aiohttp", reason="aiohttp (a dependency of textual-serve) is not installed")
 
-from serving import HOST, TITLE, Tab, free_port, open_tab, start_server  # noqa: E402
+from serving import HOST, TITLE, Tab, free_port, open_tab, start_server
 
-from sitboard import bundled  # noqa: E402
-from sitboard.errors import ScenarioError  # noqa: E402
-from sitboard.serve import ServeError, board_command, serve  # noqa: E402
+from sitboard.scenario import bundled
+from sitboard.scenario.errors import ScenarioError
+from sitboard.serve.start import ServeError, board_command, serve
 
 BUNDLED = bundled.default_scenario()
 
@@ -40,7 +40,7 @@ def awkward_copy(tmp_path: Path) -> Path:
 
 def test_browser_tabs_each_get_a_board(awkward_copy: Path, tmp_path: Path) -> None:
     port = free_port()
-    code = "import sys; from sitboard.serve import serve; serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))"
+    code = "import sys; from sitboard.serve.start import serve; serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))"
     server = start_server([sys.executable, "-c", code, str(awkward_copy), HOST, str(port)], tmp_path, port=port)
     try:
         with urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=10) as response:
@@ -118,6 +118,6 @@ def test_the_command_line_refuses_a_bad_file_before_serving(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("sitboard: 1\ntitle: x\nfactions: []\ntowns: []\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "sitboard", "serve", str(bad), "--port", "1"],
-                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 2
     assert f"{bad}:3:" in run.stderr and "Traceback" not in run.stderr

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitboard import bundled
+from sitboard.scenario import bundled
 
 BUNDLED = bundled.default_scenario()
 MEMORY_GUARD = 2 * 2**30  # bytes of address space for a command under test

@@ -67,7 +67,7 @@ def hostile_text(min_size: int = 1, max_size: int = 8) -> st.SearchStrategy[str]
 def markup_text() -> st.SearchStrategy[str]:
     """Only markup and escapes around a word: the cases that crash or lose text when parsed."""
     return st.lists(st.sampled_from(MARKUP + ESCAPES), min_size=1, max_size=4).map(
-        lambda parts: " ".join(parts[:1] + ["Army"] + parts[1:])
+        lambda parts: " ".join([*parts[:1], "Army", *parts[1:]])
     )
 
 

@@ -30,11 +30,13 @@ from strategies import (
 )
 from textual.widgets import Input
 
-from sitboard.app import SitboardApp, screens
+from sitboard.app.app import SitboardApp
 from sitboard.app.screens import GotoScreen, TownScreen
 from sitboard.app.widgets.control_panel import TownList
-from sitboard.errors import ScenarioError
-from sitboard.loader import parse_scenario
+from sitboard.panels import goto
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 # -- Go to --------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def test_goto_answers_anything_it_cannot_use_with_a_sentence(typed):
     (Any other text is `test_goto_reads_any_text_as_a_step_or_a_reason`.)
     """
     scenario = scenario_from(SMALL, "small.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), step=2)
+    app = SitboardApp(Timeline(scenario), BoardState(step=2))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await go_to(pilot, app, typed)
@@ -73,7 +75,7 @@ def test_goto_reads_dates_and_steps_in_the_digits_of_any_script():
     """Arabic-Indic and fullwidth digits are digits (as `int` reads them): a date typed on an
     Arabic keyboard was 'not a date'."""
     scenario = scenario_from(SMALL, "small.yaml")
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         for typed, step in (("٢٠٢٤-٠١-٠٢", 2), ("２０２４-０１-０３", 3), ("٣", 3), ("１", 1), ("𝟒", 4), ("٠", 0)):
@@ -95,8 +97,8 @@ def test_goto_reads_dates_and_steps_in_the_digits_of_any_script():
 def test_goto_reads_any_text_as_a_step_or_a_reason(typed):
     timeline = Timeline(scenario_from(SMALL, "small.yaml"))
     try:
-        step = screens.parse_goto(typed, timeline)
-    except screens.NotAStep as exc:
+        step = goto.parse_goto(typed, timeline)
+    except goto.NotAStep as exc:
         assert str(exc)
     else:
         assert 0 <= step <= timeline.steps
@@ -115,7 +117,7 @@ def long_names() -> str:
 def test_ascii_mode_shows_only_7bit_characters_at_any_size(size):
     """`--ascii` shortened long names with `…`."""
     scenario = scenario_from(long_names(), "long.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), ascii_only=True, step=1)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1), ascii_only=True)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         seen: dict[str, list[tuple[int, int]]] = {}
@@ -141,7 +143,7 @@ def test_a_text_of_any_length_is_shown_cut_and_counted():
     """Names and texts of 200,000 characters took half a minute to open and seconds per key:
     every panel wraps its whole text, at every width."""
     scenario = scenario_from(scenario_yaml(Texts.every("word " * 60_000)), "long.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), step=1)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("f", "f", "end", "home", "ctrl+p", "escape", "right")
@@ -170,7 +172,7 @@ def test_numbers_the_checker_lets_through_never_stop_the_board(yaml):
         scenario = scenario_from(yaml, "numbers.yaml")
     except ScenarioError:
         return  # the checker bounds it: that is an answer too
-    app = SitboardApp(scenario, Timeline(scenario), step=2)
+    app = SitboardApp(Timeline(scenario), BoardState(step=2))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("f", "f", "home", "end")
@@ -186,7 +188,7 @@ def test_a_colour_rich_cannot_draw_is_replaced_not_fatal():
     """`parse_scenario` without Rich's colour check accepts any colour word; the board drew with it and stopped."""
     scenario = parse_scenario(SMALL.replace("{id: red, name: Red side, mark: R}",
                                             "{id: red, name: Red side, mark: R, color: blurple}"), "colour.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), step=1)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("a", "end")
@@ -202,7 +204,7 @@ def test_a_colour_rich_cannot_draw_is_replaced_not_fatal():
 @given(text=hostile_text(), sizes=st.lists(st.tuples(st.integers(1, 300), st.integers(1, 100)), min_size=3, max_size=6))
 def test_hostile_names_survive_a_resize_storm_with_the_palette_open(text, sizes):
     scenario = scenario_from(scenario_yaml(Texts.every(text)), "storm.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), step=1)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+p")

@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from strategies import hostile_scenarios, markup_text, yaml_quoted
 from textual.command import CommandList, CommandPalette
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
+from sitboard.app.launch import file_source, read
 from sitboard.app.screens import GotoScreen, HelpScreen, TownScreen
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.headline import Headline
-from sitboard.cli import read
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 TITLES = ("Shelling [/] continues", "Army [sic] withdraws")
@@ -49,7 +50,7 @@ async def palette_prompts(pilot, app: SitboardApp) -> list[str]:  # type: ignore
 def test_the_palette_lists_event_titles_and_town_names_as_written():
     """Ctrl+P with an event titled `Shelling [/] continues` stopped the board."""
     scenario = scenario_from(with_titles(*TITLES, town=TOWN), "small.yaml")
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+p")
@@ -77,7 +78,7 @@ def test_the_palette_lists_event_titles_and_town_names_as_written():
 def test_an_unknown_theme_is_named_as_written():
     """`--theme '[/]'` stopped the board; a theme name with an escape sequence reached the terminal."""
     scenario = scenario_from(SMALL, "small.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), theme_name="[/] [sic]\x1b]0;owned\x07")
+    app = SitboardApp(Timeline(scenario), theme_name="[/] [sic]\x1b]0;owned\x07")
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.pause()
@@ -96,7 +97,7 @@ def test_a_saved_picture_names_its_folder_as_written(tmp_path, monkeypatch):
     room.mkdir()
     monkeypatch.chdir(room)
     scenario = scenario_from(SMALL, "small.yaml")
-    app = SitboardApp(scenario, Timeline(scenario))
+    app = SitboardApp(Timeline(scenario))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("s")
@@ -127,7 +128,7 @@ def test_hostile_text_on_every_surface_is_shown_as_written(tmp_path_factory, dra
     path = tmp_path_factory.mktemp("board") / "brief [draft].yaml"
     path.write_text(yaml, encoding="utf-8")
     scenario = read(path)
-    app = SitboardApp(scenario, Timeline(scenario), step=1, ascii_only=ascii_only, watch=True)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1), ascii_only=ascii_only, source=file_source(path))
     title = literally(app, texts.events[0])
 
     async def body(pilot):  # type: ignore[no-untyped-def]

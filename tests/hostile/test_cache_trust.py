@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from cli_run import BUNDLED, environment, run, scenario_copy
 
-from sitboard import cache
-from sitboard.cli import rich_color_ok
-from sitboard.loader import load_scenario
-from sitboard.model import Bounds, Flow, MapSettings
+from sitboard.app.colors import rich_color_ok
+from sitboard.scenario import cache
+from sitboard.scenario.loader import load_scenario
+from sitboard.scenario.model import Bounds, Flow, MapSettings
 
 FORGED_TITLE = "Forged title"
 

@@ -97,9 +97,9 @@ def test_did_you_mean_is_worked_out_only_for_the_problems_shown(monkeypatch):
     """
     import difflib
 
-    from sitboard.checker import MAX_PROBLEMS
-    from sitboard.errors import ScenarioError
-    from sitboard.loader import parse_scenario
+    from sitboard.scenario.checker import MAX_PROBLEMS
+    from sitboard.scenario.errors import ScenarioError
+    from sitboard.scenario.loader import parse_scenario
 
     towns = "".join(f"  - {{id: town{i}, name: Town {i}, lat: 35, lon: 36}}\n" for i in range(300))
     events = "".join(f"  - {{time: 2024-01-01, title: E, at: twn{i}, control: {{town{i}: gvo}}}}\n"

@@ -164,7 +164,7 @@ def test_a_closed_standard_output_is_a_sentence(tmp_path):
 
 def test_a_reader_that_stops_early_is_a_sentence(tmp_path):
     """`sitboard export big.yaml --format md | head -c1`: the pipe closes under the writer."""
-    from sitboard.bench import generate
+    from sitboard.cli.bench import generate
 
     big = tmp_path / "big.yaml"
     big.write_text(generate(50, 2000), encoding="utf-8")  # a briefing of some megabytes: more than a pipe holds

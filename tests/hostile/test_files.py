@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from cli_run import ACLED_CSV, BUNDLED, run, scenario_copy
 
+from sitboard.state import BoardState
+
 # -- the input is never the output ------------------------------------------------------------
 
 
@@ -80,13 +82,13 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_whole_and_no_debris(tmp
 
 def test_the_boards_picture_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     """`s` on the board: when the picture cannot be written, no half picture is left behind."""
-    from sitboard.app import SitboardApp
-    from sitboard.cli import read
+    from sitboard.app.app import SitboardApp
+    from sitboard.app.launch import read
     from sitboard.timeline import Timeline
 
     monkeypatch.chdir(tmp_path)
     scenario = read(BUNDLED)
-    app = SitboardApp(scenario, Timeline(scenario), step=2)
+    app = SitboardApp(Timeline(scenario), BoardState(step=2))
     notes: list[str] = []
     app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
 

@@ -5,8 +5,9 @@ be read, made unreadable and readable again, replaced by something whose read
 never returns, or edited into an error that quotes markup), the board keeps
 running, reads at most once at a time, and can always be quit.
 
-Reads are replaced in-process where the test needs to hold one open (a read
-that blocks, as a FIFO's would); the file itself is always real.
+The board is given a source whose reads the test controls where it needs to
+hold one open (a read that blocks, as a FIFO's would); the file itself is
+always real.
 """
 
 from __future__ import annotations
@@ -14,26 +15,30 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from functional.conftest import SMALL, drive, screen_lines
 from functional.test_live import atomic_write, until
 
-import sitboard.cli
-from sitboard.app import SitboardApp
-from sitboard.errors import Problem, ScenarioError
+from sitboard.app.app import SitboardApp
+from sitboard.app.launch import read
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.source import ScenarioSource
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
-real_read = sitboard.cli.read
+real_read = read
 
 
 def event(n: int, title: str = "Report") -> str:
     return f"  - time: 2024-02-{n:02d}\n    title: {title} {n}\n    sources: [wire]\n"
 
 
-def board(path: Path, **kwargs) -> SitboardApp:  # type: ignore[no-untyped-def]
-    scenario = real_read(path)
-    return SitboardApp(scenario, Timeline(scenario), watch=True, **kwargs)
+def board(path: Path, reread: Callable[[str], Scenario], step: int = 0) -> SitboardApp:
+    """The board for `path`, reading it again with `reread` when it changes (a stand-in that holds or fails reads)."""
+    return SitboardApp(Timeline(real_read(path)), BoardState(step=step), source=ScenarioSource(path, reader=reread))
 
 
 def error_bar(app: SitboardApp) -> str:
@@ -42,11 +47,10 @@ def error_bar(app: SitboardApp) -> str:
     return app.query_one("#error-bar").render().plain  # type: ignore[union-attr]
 
 
-def test_saves_during_a_slow_read_start_one_more_read_not_one_each(tmp_path, monkeypatch):
+def test_saves_during_a_slow_read_start_one_more_read_not_one_each(tmp_path):
     """A 27 MB file saved every half second ran nine parses at once (1 GB to 3.5 GB)."""
     path = tmp_path / "brief.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path)
     gate = threading.Event()
     lock = threading.Lock()
     reading, most, reads = 0, 0, 0
@@ -63,7 +67,7 @@ def test_saves_during_a_slow_read_start_one_more_read_not_one_each(tmp_path, mon
             with lock:
                 reading -= 1
 
-    monkeypatch.setattr(sitboard.cli, "read", slow_read)
+    app = board(path, slow_read)
     saves = 5
 
     async def body(pilot):  # type: ignore[no-untyped-def]
@@ -89,11 +93,10 @@ def test_saves_during_a_slow_read_start_one_more_read_not_one_each(tmp_path, mon
     assert app.crash is None
 
 
-def test_a_file_made_readable_again_is_read_again_without_an_edit(tmp_path, monkeypatch):
+def test_a_file_made_readable_again_is_read_again_without_an_edit(tmp_path):
     """After `chmod 000`, a save, and `chmod 644`, the error bar stayed until the next edit."""
     path = tmp_path / "brief.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path)
 
     def read_as_a_user(file):  # type: ignore[no-untyped-def]
         # Root reads a file whatever its mode: refuse as any other user would be refused.
@@ -101,7 +104,7 @@ def test_a_file_made_readable_again_is_read_again_without_an_edit(tmp_path, monk
             raise ScenarioError([Problem(str(file), 1, 1, "", "permission denied while reading the file")])
         return real_read(file)
 
-    monkeypatch.setattr(sitboard.cli, "read", read_as_a_user)
+    app = board(path, read_as_a_user)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         os.chmod(path, 0)
@@ -118,11 +121,10 @@ def test_a_file_made_readable_again_is_read_again_without_an_edit(tmp_path, monk
         os.chmod(path, 0o644)
 
 
-def test_a_read_that_never_returns_does_not_keep_the_board_from_quitting(tmp_path, monkeypatch):
+def test_a_read_that_never_returns_does_not_keep_the_board_from_quitting(tmp_path):
     """A watched file replaced by a FIFO made the board unquittable: `q` waited for the read."""
     path = tmp_path / "brief.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path)
     entered, released, returned = threading.Event(), threading.Event(), threading.Event()
 
     def stuck_read(file):  # type: ignore[no-untyped-def]
@@ -131,7 +133,7 @@ def test_a_read_that_never_returns_does_not_keep_the_board_from_quitting(tmp_pat
         returned.set()
         return real_read(file)
 
-    monkeypatch.setattr(sitboard.cli, "read", stuck_read)
+    app = board(path, stuck_read)
     # A board that waits for the read would wait forever: this lets it go, late, so the test fails instead.
     valve = threading.Timer(15, released.set)
     valve.start()
@@ -150,16 +152,14 @@ def test_a_read_that_never_returns_does_not_keep_the_board_from_quitting(tmp_pat
         valve.cancel()
 
 
-def test_a_read_that_fails_unexpectedly_is_shown_and_the_board_keeps_its_picture(tmp_path, monkeypatch):
+def test_a_read_that_fails_unexpectedly_is_shown_and_the_board_keeps_its_picture(tmp_path):
     """Only ScenarioError was expected from a read; anything else stopped the board."""
     path = tmp_path / "brief.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path, step=1)
-
     def broken_read(file):  # type: ignore[no-untyped-def]
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion [/]")
 
-    monkeypatch.setattr(sitboard.cli, "read", broken_read)
+    app = board(path, broken_read, step=1)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         atomic_write(path, SMALL + event(1))
@@ -178,7 +178,7 @@ def test_an_error_that_quotes_markup_is_shown_in_the_error_bar(tmp_path):
     and `brief [draft].yaml` was shown as `brief .yaml`."""
     path = tmp_path / "brief [draft].yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path)
+    app = board(path, real_read)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         atomic_write(path, SMALL.replace("control: {north: blue}", 'control: {north: "[/] side [sic]"}'))
@@ -196,7 +196,7 @@ def test_an_error_that_quotes_markup_is_shown_in_the_error_bar(tmp_path):
 def test_the_reload_toast_names_the_file_as_written(tmp_path):
     path = tmp_path / "brief [draft] [@click=app.quit].yaml"
     path.write_text(SMALL, encoding="utf-8")
-    app = board(path)
+    app = board(path, real_read)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         atomic_write(path, SMALL + event(1))

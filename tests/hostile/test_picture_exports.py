@@ -19,11 +19,12 @@ from functional.test_exports import sitboard
 from functional.test_live import until
 from strategies import XML_INVALID, Texts, scenario_yaml
 
-from sitboard.app import SitboardApp
+from sitboard.app.app import SitboardApp
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 # Characters a terminal or XML would choke on, one in each kind of text the picture shows.
-NASTY = XML_INVALID + ("\x85", "\x9b2J", "\x1b]0;owned\x07", "\u202e", "\x7f")
+NASTY = (*XML_INVALID, "\x85", "\x9b2J", "\x1b]0;owned\x07", "\u202e", "\x7f")
 
 
 def nasty_scenario(tmp_path: Path) -> Path:
@@ -52,7 +53,7 @@ def test_svg_export_is_xml_whatever_the_names_hold(tmp_path, extra):
 def test_the_s_key_saves_xml_whatever_the_names_hold(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     scenario = scenario_from(nasty_scenario(tmp_path).read_text(encoding="utf-8"), "nasty.yaml")
-    app = SitboardApp(scenario, Timeline(scenario), step=1)
+    app = SitboardApp(Timeline(scenario), BoardState(step=1))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("s")
@@ -79,7 +80,7 @@ def test_an_unknown_theme_is_a_warning_in_the_picture_not_a_failure(tmp_path):
 FAILING_PANEL = """\
 import sys
 from sitboard.app.widgets.control_panel import ControlPanel
-def describe(self, state):
+def describe(self, *situation_and_words):
     raise RuntimeError("the panel broke [/]")
 ControlPanel.describe = describe
 from sitboard.cli import main
@@ -94,7 +95,7 @@ def test_a_board_that_fails_while_drawing_writes_nothing_and_exits_1(tmp_path, f
     path.write_text(SMALL, encoding="utf-8")
     out = tmp_path / f"board.{fmt}"
     run = subprocess.run([sys.executable, "-c", FAILING_PANEL, "export", str(path), "--format", fmt, "-o", str(out)],
-                         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
+                         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 1, (run.returncode, run.stderr)
     assert not out.exists() and run.stdout == ""
     assert "the panel broke [/]" in run.stderr and "Traceback" not in run.stderr

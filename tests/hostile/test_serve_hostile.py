@@ -37,8 +37,8 @@ from serving import (  # noqa: E402
     start_server,
 )
 
-from sitboard import bundled  # noqa: E402
-from sitboard.serve_rules import MAX_HEIGHT, MAX_MESSAGE_BYTES, MAX_WIDTH  # noqa: E402
+from sitboard.scenario import bundled  # noqa: E402
+from sitboard.serve.rules import MAX_HEIGHT, MAX_MESSAGE_BYTES, MAX_WIDTH  # noqa: E402
 
 BUNDLED = bundled.default_scenario()
 # One line per event: "2026-01-31 12:00:00 127.0.0.1 refused ...: why".
@@ -170,17 +170,16 @@ def test_tabs_past_the_limit_are_asked_to_wait(serve) -> None:
     page, ws_url = f"http://{HOST}:{server.port}/", f"ws://{HOST}:{server.port}/ws"
 
     async def second_tab_while_the_first_is_open() -> tuple[str, int, str, int]:
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"{ws_url}?width=80&height=24") as first:
-                await first.send_str(json.dumps(["ping", "1"]))
-                tab = await read_board(first, ping="1")
-                status, text = await asyncio.to_thread(get, page)
-                try:
-                    async with session.ws_connect(f"{ws_url}?width=80&height=24"):
-                        second = 101
-                except aiohttp.WSServerHandshakeError as refused:
-                    second = refused.status
-                return tab.stream, status, text, second
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}?width=80&height=24") as first:
+            await first.send_str(json.dumps(["ping", "1"]))
+            tab = await read_board(first, ping="1")
+            status, text = await asyncio.to_thread(get, page)
+            try:
+                async with session.ws_connect(f"{ws_url}?width=80&height=24"):
+                    second = 101
+            except aiohttp.WSServerHandshakeError as refused:
+                second = refused.status
+            return tab.stream, status, text, second
 
     stream, status, text, second = asyncio.run(second_tab_while_the_first_is_open())
     assert TITLE in stream
@@ -217,18 +216,17 @@ def test_garbage_on_the_websocket_is_one_log_line_and_no_traceback(serve) -> Non
 
     async def send(garbage: str | bytes) -> aiohttp.WSMessage | None:
         """What ends the connection after `garbage` (None: the server kept it open)."""
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"{ws_url}?width=80&height=24") as ws:
-                await (ws.send_bytes(garbage) if isinstance(garbage, bytes) else ws.send_str(garbage))
-                deadline = time.monotonic() + 30
-                while (left := deadline - time.monotonic()) > 0:
-                    try:
-                        msg = await asyncio.wait_for(ws.receive(), left)  # see serving.read_board
-                    except asyncio.TimeoutError:
-                        break
-                    if msg.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
-                        return msg
-                return None
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}?width=80&height=24") as ws:
+            await (ws.send_bytes(garbage) if isinstance(garbage, bytes) else ws.send_str(garbage))
+            deadline = time.monotonic() + 30
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    msg = await asyncio.wait_for(ws.receive(), left)  # see serving.read_board
+                except TimeoutError:
+                    break
+                if msg.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+                    return msg
+            return None
 
     endings = []
     for garbage in GARBAGE_MESSAGES:
@@ -321,7 +319,7 @@ def test_beyond_loopback_the_address_needs_a_token_unless_the_operator_opts_out(
 ])
 def test_bad_serve_options_are_usage_errors(args: list[str], said: str) -> None:
     run = subprocess.run([sys.executable, "-m", "sitboard", "serve", str(BUNDLED), *args], capture_output=True,
-                         text=True, timeout=60, stdin=subprocess.DEVNULL)
+                         text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode == 2, run.stderr
     assert said in run.stderr and "usage: sitboard serve" in run.stderr
     assert "Traceback" not in run.stderr
@@ -344,26 +342,25 @@ def test_a_picture_saved_in_a_browser_goes_to_the_browser_not_the_server_folder(
     server = serve(cwd=folder)
 
     async def press_s() -> list[object]:
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"ws://{HOST}:{server.port}/ws?width=160&height=50",
-                                          origin=f"http://{HOST}:{server.port}", max_msg_size=0) as ws:
-                await ws.send_str(json.dumps(["resize", {"width": 160, "height": 50}]))
-                tab = await read_board(ws)
-                assert TITLE in tab.stream, server.printed()
-                await ws.send_str(json.dumps(["stdin", "s"]))
-                said: list[object] = []
-                deadline = time.monotonic() + 20
-                while time.monotonic() < deadline and not any(
-                        isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said):
-                    try:
-                        msg = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
-                    except asyncio.TimeoutError:
-                        break
-                    if msg.type == aiohttp.WSMsgType.TEXT:
-                        said.append(json.loads(msg.data))
-                    elif msg.type != aiohttp.WSMsgType.BINARY:
-                        break
-                return said
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"ws://{HOST}:{server.port}/ws?width=160&height=50",
+                                      origin=f"http://{HOST}:{server.port}", max_msg_size=0) as ws:
+            await ws.send_str(json.dumps(["resize", {"width": 160, "height": 50}]))
+            tab = await read_board(ws)
+            assert TITLE in tab.stream, server.printed()
+            await ws.send_str(json.dumps(["stdin", "s"]))
+            said: list[object] = []
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any(
+                    isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said):
+                try:
+                    msg = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
+                except TimeoutError:
+                    break
+                if msg.type == aiohttp.WSMsgType.TEXT:
+                    said.append(json.loads(msg.data))
+                elif msg.type != aiohttp.WSMsgType.BINARY:
+                    break
+            return said
 
     said = asyncio.run(press_s())
     assert any(isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said), (said, server.printed())

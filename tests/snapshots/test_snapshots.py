@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from sitboard.app.app import SitboardApp
-from sitboard.cli import read
+from sitboard.app.launch import read
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
@@ -35,12 +37,12 @@ def _stable_env(monkeypatch):
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 @pytest.mark.parametrize("steps", [0, 5], ids=["start", "step5"])
 def test_board(snap_compare, syria, theme, size, steps):
-    app = SitboardApp(syria, theme_name=theme)
+    app = SitboardApp(Timeline(syria), theme_name=theme)
     assert snap_compare(app, terminal_size=size, press=["right"] * steps)
 
 
 def test_ascii_map(snap_compare, syria):
-    app = SitboardApp(syria, ascii_only=True)
+    app = SitboardApp(Timeline(syria), ascii_only=True)
     assert snap_compare(app, terminal_size=(120, 40), press=["right"] * 3)
 
 
@@ -49,7 +51,7 @@ def test_presentation(snap_compare, syria):
         pilot.app.go_to(3)
         await pilot.pause()
 
-    app = SitboardApp(syria, present=True)
+    app = SitboardApp(Timeline(syria), BoardState(present=True))
     assert snap_compare(app, terminal_size=(160, 50), run_before=fall_of_hama)
 
 
@@ -62,5 +64,5 @@ def test_map_with_flows(snap_compare, syria, size, ascii_only):
         pilot.app.go_to(8)
         await pilot.pause()
 
-    app = SitboardApp(syria, present=True, ascii_only=ascii_only)
+    app = SitboardApp(Timeline(syria), BoardState(present=True), ascii_only=ascii_only)
     assert snap_compare(app, terminal_size=size, run_before=flight_from_homs)

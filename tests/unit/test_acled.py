@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitboard import acled
-from sitboard.acled import acled_to_yaml, q, slug
-from sitboard.errors import Problem, ScenarioError
-from sitboard.loader import parse_scenario
+from sitboard.feeds import acled
+from sitboard.feeds.acled import acled_to_yaml, q, slug
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import parse_scenario
 
 FUZZ = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -254,7 +254,7 @@ def test_good_rows_with_any_names_always_make_a_valid_scenario(rows: list[dict[s
 
 
 def test_the_importer_imports_neither_textual_nor_rich() -> None:
-    probe = ("import sys, sitboard.acled, sitboard.gazetteer; "
+    probe = ("import sys, sitboard.feeds.acled, sitboard.scenario.gazetteer; "
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'yaml')))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from sitboard.briefing import briefing_markdown
-from sitboard.bundled import default_scenario
-from sitboard.loader import load_scenario, parse_scenario
+from sitboard.exports.briefing import briefing_markdown
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.timeline import Timeline
 
 # Numeric and unquantified flows, populations on some towns only, a contested

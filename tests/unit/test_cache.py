@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sitboard import cache
-from sitboard.errors import ScenarioError
-from sitboard.loader import load_scenario
+from sitboard.scenario import cache
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import load_scenario
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
@@ -35,7 +35,7 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, c
     def no_parsing(*_a, **_k):  # the warm load must not parse at all
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
+    monkeypatch.setattr("sitboard.scenario.loader.parse_scenario", no_parsing)
     warm = load_scenario(path, cache=True)
     assert warm == cold
     assert [e.time.sort_key for e in warm.events] == [e.time.sort_key for e in cold.events]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from extended_scenario import EXTENDED
 
-from sitboard import cache
-from sitboard.loader import load_scenario, parse_scenario
-from sitboard.model import Bounds, Camera, Control, Deaths, EventTime, Flow, MapSettings, Offset, Scenario
+from sitboard.scenario import cache
+from sitboard.scenario.loader import load_scenario, parse_scenario
+from sitboard.scenario.model import Bounds, Camera, Control, Deaths, EventTime, Flow, MapSettings, Offset, Scenario
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 
@@ -56,7 +56,7 @@ def test_a_cached_load_of_the_extended_scenario_is_the_same(tmp_path, cache_dir,
     def no_parsing(*_a, **_k):
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr("sitboard.loader.parse_scenario", no_parsing)
+    monkeypatch.setattr("sitboard.scenario.loader.parse_scenario", no_parsing)
     assert load_scenario(path, cache=True) == cold
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -95,13 +94,12 @@ def test_vertical_line_fills_the_left_dot_column() -> None:
     assert text_rows(canvas) == [" ⡇ ", " ⡇ "]
 
 
-def test_line_far_outside_is_clipped_and_fast() -> None:
+def test_line_far_outside_is_clipped() -> None:
+    # (How long it takes, clipped rather than walked dot by dot, is `sitboard bench`'s far_lines figure.)
     canvas = BrailleCanvas(200, 60)
-    started = time.perf_counter()
     canvas.line(-1e12, -3e11, 1e12, 3e11, "front")  # passes through the grid centre
     canvas.line(-1e12, -1e12, -1e11, 5e11, "front")  # never enters the grid
     canvas.polyline([(-1e9, 5.0), (1e9, 5.0), (1e9, 1e9)], "border")
-    assert time.perf_counter() - started < 0.05
     rows = text_rows(canvas)
     assert rows[30].strip() and rows[5].strip()
     assert all(len(row) == 200 for row in rows)

@@ -16,10 +16,16 @@ import pytest
 
 import sitboard
 
-CORE = ["sitboard.loader", "sitboard.timeline", "sitboard.model", "sitboard.export", "sitboard.errors",
-        "sitboard.yamldoc", "sitboard.palette", "sitboard.bundled",
-        "sitboard.briefing", "sitboard.geojson", "sitboard.schema", "sitboard.checker", "sitboard.cache",
-        "sitboard.userfile", "sitboard.watch", "sitboard.geo.context", "sitboard.cleantext",
+CORE = ["sitboard.scenario", "sitboard.scenario.loader", "sitboard.scenario.model", "sitboard.scenario.errors",
+        "sitboard.scenario.yamldoc", "sitboard.scenario.palette", "sitboard.scenario.bundled",
+        "sitboard.scenario.schema", "sitboard.scenario.checker", "sitboard.scenario.cache",
+        "sitboard.scenario.userfile", "sitboard.scenario.watch", "sitboard.scenario.source",
+        "sitboard.scenario.cleantext", "sitboard.scenario.gazetteer", "sitboard.timeline", "sitboard.state",
+        "sitboard.feeds.acled", "sitboard.geo.context", "sitboard.geo.camera",
+        "sitboard.panels.event", "sitboard.panels.control", "sitboard.panels.displacement",
+        "sitboard.panels.header", "sitboard.panels.legend", "sitboard.panels.town_history",
+        "sitboard.panels.goto", "sitboard.panels.ticks",
+        "sitboard.exports", "sitboard.exports.json_state", "sitboard.exports.briefing", "sitboard.exports.geojson",
         "sitboard.room", "sitboard.room.address", "sitboard.room.wire", "sitboard.room.token_store",
         "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower", "sitboard.room.bench"]
 
@@ -54,12 +60,12 @@ def test_core_imports_neither_textual_nor_rich():
 
 
 def test_the_cli_module_imports_rich_only_when_it_checks_a_colour():
-    assert ui_modules_after_importing(["sitboard.cli"]) == []
+    assert ui_modules_after_importing(["sitboard.cli", "sitboard.cli.commands", "sitboard.app.launch"]) == []
 
 
 @pytest.mark.skipif(not has_geo(), reason="sitboard.geo does not exist yet")
 def test_geo_imports_neither_textual_nor_rich():
-    assert ui_modules_after_importing(CORE + ["sitboard.geo"]) == []
+    assert ui_modules_after_importing([*CORE, "sitboard.geo"]) == []
 
 
 def geo_submodules() -> list[str]:
@@ -89,11 +95,11 @@ def test_opening_an_unchanged_file_does_not_import_the_yaml_parser(tmp_path):
 
     env = dict(os.environ, SITBOARD_CACHE_DIR=str(tmp_path / "cache"))
     probe = (
-        "import sys; from sitboard.cli import read; from sitboard.bundled import default_scenario; "
+        "import sys; from sitboard.app.launch import read; from sitboard.scenario.bundled import default_scenario; "
         "read(default_scenario()); "
-        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.') or m == 'sitboard.checker'))"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.') or m == 'sitboard.scenario.checker'))"
     )
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert "'yaml'" in cold.stdout and "sitboard.checker" in cold.stdout
+    assert "'yaml'" in cold.stdout and "sitboard.scenario.checker" in cold.stdout
     assert warm.stdout.strip() == "[]"

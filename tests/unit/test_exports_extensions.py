@@ -8,11 +8,11 @@ import textwrap
 import pytest
 from extended_scenario import EXTENDED, NOTE
 
-from sitboard.briefing import briefing_markdown
-from sitboard.bundled import default_scenario
-from sitboard.export import state_to_json
-from sitboard.geojson import feature_collection
-from sitboard.loader import load_scenario, parse_scenario
+from sitboard.exports.briefing import briefing_markdown
+from sitboard.exports.geojson import feature_collection
+from sitboard.exports.json_state import state_to_json
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.timeline import Timeline
 
 

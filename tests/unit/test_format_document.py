@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitboard.loader import parse_scenario
+from sitboard.scenario.loader import parse_scenario
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
 

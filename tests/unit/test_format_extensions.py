@@ -14,10 +14,9 @@ import pytest
 from extended_scenario import EXTENDED, HEAD, NOTE
 from positions import at
 
-from sitboard.errors import ScenarioError
-from sitboard.geo.projection import haversine_km
-from sitboard.loader import parse_scenario
-from sitboard.model import (
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import (
     Bounds,
     Camera,
     Control,
@@ -29,6 +28,7 @@ from sitboard.model import (
     Scenario,
     plain_control,
 )
+from sitboard.scenario.sphere import haversine_km
 
 FILE = "s.yaml"
 WORDS = "N, NE, E, SE, S, SW, W, NW, north, north-east, east, south-east, south, south-west, west, north-west"

@@ -17,10 +17,10 @@ from hostile.strategies import hostile_text, yaml_quoted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitboard.errors import ScenarioError
-from sitboard.geo.projection import haversine_km
-from sitboard.loader import parse_scenario
-from sitboard.model import COMPASS, COMPASS_WORDS, Control, Deaths, Scenario
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import COMPASS, COMPASS_WORDS, Control, Deaths, Scenario
+from sitboard.scenario.sphere import haversine_km
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import yaml
@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import event as count_as
 from hypothesis import strategies as st
 
-from sitboard.bundled import default_scenario
-from sitboard.errors import Problem, ScenarioError
-from sitboard.export import state_to_json
-from sitboard.loader import load_scenario, parse_scenario
-from sitboard.model import Scenario
+from sitboard.exports.json_state import state_to_json
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import load_scenario, parse_scenario
+from sitboard.scenario.model import Scenario
 from sitboard.timeline import Timeline
 
 FUZZ = settings(max_examples=200, deadline=None, database=None,
@@ -113,12 +113,12 @@ def test_mutated_bundled_scenario(data):
 
 FACTION_IDS = ["gov", "hts", "sna"]
 TOWN_IDS = ["hama", "homs", "aleppo", "x-ray"]
-HOLDERS = FACTION_IDS + ["contested", "unknown"]
+HOLDERS = [*FACTION_IDS, "contested", "unknown"]
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12), st.dates(),
-    st.datetimes(timezones=st.none() | st.just(timezone.utc) | st.timezones()),
+    st.datetimes(timezones=st.none() | st.just(UTC) | st.timezones()),
 )
 junk = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
                     max_leaves=6)
@@ -147,7 +147,7 @@ def mapping(required: dict, optional: dict):  # type: ignore[no-untyped-def]
 
 
 ident = st.one_of(st.sampled_from(FACTION_IDS + TOWN_IDS + ["sohr", "a b", "contested", ""]), st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True))
-town_ref = st.sampled_from(TOWN_IDS + ["hamz"])
+town_ref = st.sampled_from([*TOWN_IDS, "hamz"])
 lat = st.one_of(st.floats(-95, 95), st.integers(-95, 95))
 lon = st.one_of(st.floats(-185, 185), st.integers(-185, 185))
 times = st.one_of(st.dates(), st.datetimes(timezones=st.none() | st.timezones()), st.dates().map(str),
@@ -161,7 +161,7 @@ faction = mapping(
 town = mapping(
     {"id": st.sampled_from(TOWN_IDS) | ident, "name": st.text(max_size=10), "lat": lat, "lon": lon},
     {"kind": st.sampled_from(["city", "town", "village", "region", "cty"]), "population": st.integers(-5, 10**7),
-     "control": st.sampled_from(HOLDERS + ["gvo"])},
+     "control": st.sampled_from([*HOLDERS, "gvo"])},
 )
 flow = mapping(
     {"from": town_ref, "to": town_ref},
@@ -171,8 +171,8 @@ event = mapping(
     {"time": times, "title": st.text(max_size=10)},
     {"text": st.text(max_size=10), "kind": st.text(max_size=6),
      "at": town_ref | st.fixed_dictionaries({"lat": lat, "lon": lon}),
-     "actors": st.lists(st.sampled_from(FACTION_IDS + ["gvo"]), max_size=3),
-     "control": st.dictionaries(town_ref, st.sampled_from(HOLDERS + ["gvo"]), max_size=3),
+     "actors": st.lists(st.sampled_from([*FACTION_IDS, "gvo"]), max_size=3),
+     "control": st.dictionaries(town_ref, st.sampled_from([*HOLDERS, "gvo"]), max_size=3),
      "flows": st.lists(flow, max_size=3),
      "sources": st.lists(st.sampled_from(["sohr", "sorh"]), max_size=2),
      "confidence": st.sampled_from(["confirmed", "reported", "claimed", "disputed", "maybe"])},

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitboard import gazetteer
-from sitboard.gazetteer import GazetteerError, Place, UnknownCountry, fold, locate, resolve
+from sitboard.scenario import gazetteer
+from sitboard.scenario.gazetteer import GazetteerError, Place, UnknownCountry, fold, locate, resolve
 
 
 @pytest.mark.parametrize("a, b", [
@@ -114,7 +114,7 @@ def test_every_row_is_well_formed_and_its_keys_were_folded_by_this_fold() -> Non
 
 
 def test_nothing_is_read_until_the_first_lookup() -> None:
-    probe = "import sitboard.gazetteer as g; print(g._data is None); g.locate('Homs'); print(g._data is None)"
+    probe = "import sitboard.scenario.gazetteer as g; print(g._data is None); g.locate('Homs'); print(g._data is None)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.split() == ["True", "False"]
 

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from sitboard.bundled import default_scenario
-from sitboard.geojson import ANSI_COLORS, color_to_hex, feature_collection
-from sitboard.loader import load_scenario, parse_scenario
+from sitboard.exports.geojson import ANSI_COLORS, color_to_hex, feature_collection
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.timeline import Timeline
 
 HEX = re.compile(r"#[0-9a-f]{6}\Z")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel, _blocked_grid, _keep_or_move, _place, place_labels
+from sitboard.geo.labels import (
+    LabelLayout,
+    LabelRequest,
+    PlacedLabel,
+    _blocked_grid,
+    _keep_or_move,
+    _place,
+    place_labels,
+)
 from sitboard.geo.text import cell_width
 
 
@@ -118,7 +128,7 @@ def test_random_requests_never_overlap_or_leave_the_grid(
         by_row.setdefault(label.row, []).append((label.col, label.col + cell_width(label.text)))
     for spans in by_row.values():
         spans.sort()
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert start >= end + 1, "labels on one row need a blank cell between them"
 
 

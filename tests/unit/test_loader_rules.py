@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import os
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from positions import at
 
-import sitboard.loader
-from sitboard.cli import rich_color_ok
-from sitboard.errors import ScenarioError
-from sitboard.loader import load_scenario, parse_scenario
-from sitboard.model import Place
-from sitboard.palette import OKABE_ITO
+import sitboard.scenario.loader
+from sitboard.app.colors import rich_color_ok
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import load_scenario, parse_scenario
+from sitboard.scenario.model import Place
+from sitboard.scenario.palette import OKABE_ITO
 
 FILE = "s.yaml"
 
@@ -98,7 +98,7 @@ def test_missing_top_level_key(key):
         skipping = False
         out.append(line)
     text = "".join(out)
-    first_key = next(l for l in out if not l.startswith("#"))
+    first_key = next(line for line in out if not line.startswith("#"))
     assert errors(text) == [f"{at(text, first_key)}: error: {key}: missing required key"]
 
 
@@ -483,7 +483,7 @@ def test_default_marks_are_unique_and_default_colours_come_from_the_palette():
     assert colors[3] == "#E69F00" and factions[3].color_given
     defaults = [colors[i] for i in (0, 1, 2, 4)]
     assert all(c in OKABE_ITO for c in defaults)
-    assert len(set(defaults + ["#E69F00"])) == 5  # distinct from each other and from the given one
+    assert len(set([*defaults, "#E69F00"])) == 5  # distinct from each other and from the given one
     assert not any(factions[i].color_given for i in (0, 1, 2, 4))
 
 
@@ -505,7 +505,7 @@ EVENT = "events:\n  - time: {time}\n    title: t\n"
         ("2024-12-05T14:30", datetime(2024, 12, 5, 14, 30), "2024-12-05T14:30"),
         ("2024-12-05T14:30:15", datetime(2024, 12, 5, 14, 30, 15), "2024-12-05T14:30:15"),
         ("2024-12-05T14:30+02:00", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=2))), "2024-12-05T14:30+02:00"),
-        ("2024-12-05T14:30:00Z", datetime(2024, 12, 5, 14, 30, tzinfo=timezone.utc), "2024-12-05T14:30:00Z"),
+        ("2024-12-05T14:30:00Z", datetime(2024, 12, 5, 14, 30, tzinfo=UTC), "2024-12-05T14:30:00Z"),
         ("'2024-12-05T14:30-05:00'", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=-5))), "2024-12-05T14:30-05:00"),
     ],
 )
@@ -829,13 +829,13 @@ def test_unreadable_file(tmp_path):
 
 def test_file_over_the_size_limit(tmp_path, monkeypatch):
     path = write(tmp_path, HEAD.encode())
-    monkeypatch.setattr(sitboard.loader, "MAX_BYTES", 64)
+    monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", 64)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     (problem,) = info.value.problems
     assert (problem.file, problem.line, problem.column, problem.path) == (str(path), 1, 1, "")
     assert "limit" in problem.message
-    monkeypatch.setattr(sitboard.loader, "MAX_BYTES", len(HEAD.encode()))
+    monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", len(HEAD.encode()))
     assert load_scenario(path).title == "Test board"  # exactly at the limit is fine
 
 
@@ -1000,9 +1000,9 @@ def test_five_distinct_errors_give_five_lines():
     )
     lines = errors(text)
     assert len(lines) == 5
-    rows = [int(l.split(":")[1]) for l in lines]
+    rows = [int(line.split(":")[1]) for line in lines]
     assert rows == sorted(rows)
-    assert [l.split(": error: ")[1].split(":")[0] for l in lines] == [
+    assert [line.split(": error: ")[1].split(":")[0] for line in lines] == [
         "sitboard", "factions[1].id", "towns[1].kind", "events[0].control.hamz", "events[1].time"]
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from sitboard.bench import generate
+from sitboard.cli.bench import generate
 from sitboard.geo.canvas import overlay
 from sitboard.geo.projection import Projection
 from sitboard.geo.scene import KIND_GLYPH, KIND_GLYPH_ASCII, PLACE_GLYPH, PLACE_GLYPH_ASCII, MapScene
-from sitboard.loader import load_scenario, parse_scenario
+from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"

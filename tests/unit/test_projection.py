@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitboard.geo.projection import KM_PER_DEGREE, Projection, View, haversine_km, scale_bar
+from sitboard.geo.projection import KM_PER_DEGREE, Projection, View, scale_bar
+from sitboard.scenario.sphere import haversine_km
 
 # 10 x 10 degrees centred on the equator, so cos(latitude of the centre) is exactly 1.
 EQUATOR = View(west=0.0, south=-5.0, east=10.0, north=5.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitboard.geo.scene import MapScene
-from sitboard.loader import load_scenario
+from sitboard.scenario.loader import load_scenario
 from sitboard.timeline import Timeline
 
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
@@ -26,7 +26,7 @@ def test_towns_sit_in_their_projected_cells_with_their_holder():
     for town, holder in zip(scenario.towns, timeline.state_at(3).holders):
         cell = frame.projection.cell(town.lat, town.lon)
         assert cell is not None
-        ch, style = frame.grid[cell[1]][cell[0]]
+        _ch, style = frame.grid[cell[1]][cell[0]]
         assert style is not None and style.split(":")[2] == holder
         assert frame.town_cells[cell] == town.id
     hama = frame.projection.cell(35.1318, 36.7578)

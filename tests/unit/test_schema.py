@@ -19,10 +19,10 @@ import yaml
 
 jsonschema = pytest.importorskip("jsonschema")
 
-from sitboard.errors import ScenarioError  # noqa: E402
-from sitboard.loader import parse_scenario  # noqa: E402
-from sitboard.model import CONFIDENCES, LINE_KINDS, TOWN_KINDS  # noqa: E402
-from sitboard.schema import scenario_schema  # noqa: E402
+from sitboard.scenario.errors import ScenarioError  # noqa: E402
+from sitboard.scenario.loader import parse_scenario  # noqa: E402
+from sitboard.scenario.model import CONFIDENCES, LINE_KINDS, TOWN_KINDS  # noqa: E402
+from sitboard.scenario.schema import scenario_schema  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
 

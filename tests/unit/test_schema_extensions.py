@@ -18,10 +18,10 @@ from extended_scenario import EXTENDED
 from extended_scenario import HEAD as BASE
 from hypothesis import HealthCheck, given, settings
 
-from sitboard.errors import ScenarioError
-from sitboard.loader import parse_scenario
-from sitboard.model import CONTROL_STATES, PRECISIONS
-from sitboard.schema import scenario_schema
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import CONTROL_STATES, PRECISIONS
+from sitboard.scenario.schema import scenario_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitboard.serve_rules import (
+from sitboard.serve.rules import (
     MAX_HEIGHT,
     MAX_WIDTH,
     Door,

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitboard.geo import shading
-from sitboard.geo.projection import Projection, View, haversine_km
+from sitboard.geo.projection import Projection, View
 from sitboard.geo.shading import shade_cells
+from sitboard.scenario.sphere import haversine_km
 
 # 10 x 10 degrees around the equator on 20 x 10 cells: 55.66 km per column and,
 # with cells twice as tall, 111.32 km per row.

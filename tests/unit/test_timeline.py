@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import random
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from functional.conftest import SMALL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitboard.timeline
-from sitboard.loader import parse_scenario
-from sitboard.model import Event, EventTime, Faction, Flow, Scenario, Town
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import Event, EventTime, Faction, Flow, Scenario, Town
 from sitboard.timeline import CHECKPOINT, ControlChange, FlowAt, Tally, Timeline
 
 # Three factions, five towns, eight events: a capture through `contested`, a
@@ -250,8 +251,6 @@ def test_flows_of(timeline):
     assert timeline.flows_of("nowhere") == []
 
 
-UTC = timezone.utc
-
 
 @pytest.mark.parametrize(
     ("when", "step"),
@@ -455,3 +454,11 @@ def test_restating_the_current_holder_is_not_a_change():
     assert timeline.state_at(1).changed == ()
     assert [(c.before, c.after) for c in timeline.state_at(2).changed] == [("gov", "hts")]
     assert timeline.history("hama") == [(0, "gov"), (2, "hts")]
+
+
+def test_the_situation_asked_for_last_is_kept_not_made_again():
+    """Every panel of a board asks for the step it shows: one situation is made per step, not one per panel."""
+    timeline = Timeline(parse_scenario(SMALL, "small.yaml"))
+    first = timeline.state_at(2)
+    assert timeline.state_at(2) is first
+    assert timeline.state_at(3) is not first and timeline.state_at(3).step == 3

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitboard.timeline
-from sitboard.loader import parse_scenario
-from sitboard.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, Town, plain_control
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, Town, plain_control
 from sitboard.timeline import CHECKPOINT, MIXED_TOWNS, ControlChange, Tally, Timeline
 
 BESIEGED = Control("gov", "besieged", by=("hts",))

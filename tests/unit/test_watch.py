@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sitboard.watch import Change, FileWatcher, signature
+from sitboard.scenario.watch import Change, FileWatcher, signature
 
 
 class FakeFile:

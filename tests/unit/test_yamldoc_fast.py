@@ -14,10 +14,10 @@ import textwrap
 
 import pytest
 
-from sitboard.errors import ScenarioError
-from sitboard.loader import parse_scenario
-from sitboard.model import Place
-from sitboard.yamldoc import (
+from sitboard.scenario.errors import ScenarioError
+from sitboard.scenario.loader import parse_scenario
+from sitboard.scenario.model import Place
+from sitboard.scenario.yamldoc import (
     BOOL,
     INT,
     MAX_DEPTH,

@@ -12,23 +12,23 @@ node on the screen costs start-up time.
 
 from __future__ import annotations
 
-import bisect
+from typing import Any
 
 from rich.text import Text
 from textual import events
-from textual.reactive import reactive
-from textual.widget import Widget
 
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.messages import StepRequested
-from sitboard.app.style import Look
-from sitboard.timeline import BoardState
+from sitboard.app.widgets.bound import BoardWidget
+from sitboard.panels import ticks as strip
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 STRIP_ROWS = 2
 MARGIN = 1  # columns kept clear at each end of the strip
 
 
-class BottomBar(Widget):
+class BottomBar(BoardWidget):
     """Ticks, dates, keys.
 
     The current event's tick is drawn as a reverse-video marker and events
@@ -43,20 +43,23 @@ class BottomBar(Widget):
     """
     COMPONENT_CLASSES = {"bottom-bar--keys", "bottom-bar--key", "bottom-bar--disabled"}
 
-    state: reactive[BoardState | None] = reactive(None)
-
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.look = look
-        keys = [e.time.sort_key.timestamp() for e in look.scenario.events]
-        span = (keys[-1] - keys[0]) if keys else 0.0
-        self._fractions = (
-            [(k - keys[0]) / span for k in keys] if span > 0 else [i / max(1, len(keys) - 1) for i in range(len(keys))]
-        )
-        self._cols: list[int] = []
-        self._cols_width = -1
-        self._ticks = ""  # the row of ticks at that width
+        self.ascii_only = ascii_only
+        self._placed: Timeline | None = None  # the timeline `_fractions` are of
+        self._fractions: list[float] = []
+        self._ticks = strip.Ticks([], "")
+        self._ticks_width = -1
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each key on the key row
+
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        if old.step != new.step:  # a change of view changes nothing here
+            self.refresh()
+
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        if old is new:  # the binding's first call
+            return
+        self.refresh()
 
     def render(self) -> Text:
         width = self.size.width
@@ -67,49 +70,29 @@ class BottomBar(Widget):
     # -- the timeline strip ------------------------------------------------------------
 
     def columns(self, width: int) -> list[int]:
-        """Each event's column at this strip width (non-decreasing); computed once per width."""
-        if self._cols_width != width:
-            self._cols = [round(f * (max(1, width) - 1)) for f in self._fractions]
-            self._cols_width = width
-            cells = [" "] * max(0, width)
-            tick = "|" if self.look.ascii_only else "│"
-            for col in set(self._cols):
-                if 0 <= col < width:
-                    cells[col] = tick
-            self._ticks = "".join(cells)
-        return self._cols
+        """Each event's column at this strip width (non-decreasing); computed once per width and scenario."""
+        timeline = self.timeline
+        if timeline is not self._placed:
+            self._placed, self._fractions, self._ticks_width = timeline, strip.fractions(timeline.scenario), -1
+        if self._ticks_width != width:
+            self._ticks = strip.ticks(self._fractions, width, ascii_only=self.ascii_only)
+            self._ticks_width = width
+        return self._ticks.columns
 
     def strip_rows(self, width: int) -> tuple[Text, Text]:
-        """The ticks and the dates at this width.
-
-        O(width) per frame, whatever the number of events: a year of ACLED data
-        is 20,000 ticks on one line, laid out once per width.
-        """
-        events_ = self.look.scenario.events
-        if not events_ or width < 1:
+        """The ticks and the dates at this width (see `sitboard.panels.ticks`)."""
+        timeline = self.timeline
+        if not timeline.steps or width < 1:
             return Text("no events", style="dim"), Text()
-        ascii_only = self.look.ascii_only
-        current = self.state.step if self.state else 0
-        cols = self.columns(width)
-        ticks = Text(self._ticks, style="dim")
-        dates = [" "] * width
-        first, last = events_[0].time.text[:10], events_[-1].time.text[:10]
-        if current:
-            col = cols[current - 1]
+        step = timeline.clamp(self.state.step)
+        columns = self.columns(width)
+        ticks = Text(self._ticks.row, style="dim")
+        dates = strip.dates(timeline.scenario, step, columns, width)
+        if dates.current is not None:
+            col = dates.current
             ticks.stylize("bold", 0, col)  # columns are in time order: everything left of now has played
-            ticks = ticks[:col] + Text("^" if ascii_only else "▲", style="bold reverse") + ticks[col + 1 :]
-            label = f" {events_[current - 1].time.text[:10]} "
-            at = max(0, min(width - len(label), col - len(label) // 2))
-        else:
-            label, at = " START ", max(0, width // 2 - 3)
-        # The first and last dates only where the current label leaves room:
-        # writing one over the other would leave a cut date such as "24-12-06".
-        if len(first) <= at:
-            _write(dates, 0, first)
-        if width - len(last) >= at + len(label):
-            _write(dates, width - len(last), last)
-        _write(dates, at, label)
-        return ticks, Text("".join(dates)[:width], style="bold")
+            ticks = ticks[:col] + Text("^" if self.ascii_only else "▲", style="bold reverse") + ticks[col + 1 :]
+        return ticks, Text(dates.row, style="bold")
 
     # -- the key bar -----------------------------------------------------------------------
 
@@ -126,7 +109,7 @@ class BottomBar(Widget):
             if not a.footer:
                 continue
             start = line.cell_len
-            key = key_text(a, ascii_only=self.look.ascii_only).split(" / ")[0]
+            key = key_text(a, ascii_only=self.ascii_only).split(" / ")[0]
             on = self.enabled(a.action)
             line.append(f" {key} ", style=key_style if on else off_style)
             line.append(f"{a.label} ", style="" if on else off_style)
@@ -151,21 +134,6 @@ class BottomBar(Widget):
                     self.app.call_later(self.app.run_action, action)
                     return
             return
-        cols = self.columns(max(0, self.size.width - 2 * MARGIN))
-        if not cols:
-            return
-        x = event.x - MARGIN
-        # The nearest tick; of several events in one column, the last of them.
-        after = bisect.bisect_right(cols, x)  # events [0, after) are at or left of x
-        left, right = after - 1, after
-        if right < len(cols) and (left < 0 or cols[right] - x < x - cols[left]):
-            nearest = bisect.bisect_right(cols, cols[right]) - 1
-        else:
-            nearest = left
-        self.post_message(StepRequested(nearest + 1))
-
-
-def _write(cells: list[str], start: int, text: str) -> None:
-    for i, ch in enumerate(text):
-        if 0 <= start + i < len(cells):
-            cells[start + i] = ch
+        columns = self.columns(max(0, self.size.width - 2 * MARGIN))
+        if columns:
+            self.post_message(StepRequested(strip.step_at(columns, event.x - MARGIN)))

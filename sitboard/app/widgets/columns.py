@@ -8,16 +8,18 @@ that, and a step repaints one widget instead of three.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
 from textual.renderables.digits import Digits
 from textual.strip import Strip
-from textual.widget import Widget
 
 from sitboard.app.style import shorten
+from sitboard.app.widgets.bound import BoardWidget
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
 
 
 class Column(NamedTuple):
@@ -33,10 +35,10 @@ def digits_width(text: str) -> int:
     return Digits.get_width(text)
 
 
-class ColumnsWidget(Widget):
+class ColumnsWidget(BoardWidget):
     """Subclasses say what `columns()` to draw; call `redraw()` when they change."""
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ascii_only = ascii_only
         self._rows: list[Strip] | None = None
@@ -44,6 +46,14 @@ class ColumnsWidget(Widget):
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
+
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        if old.step != new.step:  # what the columns say depends on the step, not on the view
+            self.redraw()
+
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        if old is not new:  # (the binding's first call gives the same one)
+            self.redraw()
 
     def redraw(self) -> None:
         self._rows = None

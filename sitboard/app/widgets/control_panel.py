@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -10,13 +10,15 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from sitboard.app.messages import TownSelected
-from sitboard.app.style import Look
+from sitboard.app.style import Look, look_for
+from sitboard.app.widgets.bound import BoardWidget
 from sitboard.app.widgets.text_panel import StatePanel
-from sitboard.model import CONTESTED, UNKNOWN
-from sitboard.timeline import BoardState, figure
+from sitboard.panels.control import control, town_row
+from sitboard.panels.styled import Styled
+from sitboard.panels.words import Words
+from sitboard.timeline import Situation, Timeline
 
 
 class ControlPanel(StatePanel):
@@ -29,36 +31,8 @@ class ControlPanel(StatePanel):
 
     TITLE = "Control"
 
-    def describe(self, state: BoardState) -> Text:
-        look = self.look
-        out = Text()
-        out.append("Towns held:\n", style="bold")
-        holdings = state.holdings()
-        for fid in [f.id for f in look.scenario.factions] + [CONTESTED, UNKNOWN]:
-            towns, pop, unknown_pop = holdings.get(fid, (0, 0, 0))
-            if not towns and fid in (CONTESTED, UNKNOWN):
-                continue
-            h = look.holders[fid]
-            out.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-            out.append(f" {towns:>3} ", style="bold")
-            out.append(look.text(h.name))
-            if pop:
-                # Population held counts only towns whose population is given.
-                out.append(f"  pop. {figure(pop)}" + (" + unknown" if unknown_pop else ""), style="dim")
-            out.append("\n")
-        if state.changed:
-            out.append("Changed at this step:\n", style="bold")
-            for c in state.changed:
-                after = look.holders[c.after]
-                out.append(f" {after.mark} ", style=f"bold reverse {after.color}")
-                out.append(
-                    f" {look.town_name(c.town)}: {look.holder_name(c.before)} {look.arrow()} {look.holder_name(c.after)}\n",
-                    style="bold",
-                )
-        else:
-            out.append("No control changes at this step.\n", style="dim")
-        out.rstrip()
-        return out
+    def describe(self, situation: Situation, words: Words) -> Styled:
+        return control(situation, words)
 
     def scroll_hint(self, hint: str) -> None:
         below = self.parent.query_children(TownList) if self.parent is not None else None
@@ -73,7 +47,7 @@ class TownRow(NamedTuple):
     prompt: Text
 
 
-class TownList(Widget, can_focus=True):
+class TownList(BoardWidget, can_focus=True):
     """Every town with its holder; Enter or a click shows the town's history.
 
     A Line API list rather than an OptionList: with 2,000 towns, replacing one
@@ -95,33 +69,39 @@ class TownList(Widget, can_focus=True):
     """
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
-    # repaint=False: `show` repaints the rows that changed, and only those.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
 
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.look = look
-        self._ids = [t.id for t in look.scenario.towns]
-        self._kinds = [t.kind for t in look.scenario.towns]
+        self.ascii_only = ascii_only
+        self._listed: Timeline | None = None  # the timeline whose towns are listed
+        self._ids: list[str] = []
         self._holders: tuple[str, ...] | None = None
         self._changed: set[int] = set()
         self._prompts: dict[int, Text] = {}
         self._strips: dict[int, Strip] = {}
         self._top = 0
 
+    @property
+    def look(self) -> Look:
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+
     # -- state ------------------------------------------------------------------
 
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is not None and self.is_mounted:
-            self.show(state)
+    def board_changed(self) -> None:
+        timeline = self.timeline
+        if timeline is not self._listed:  # a reloaded scenario: its own towns, from the top
+            self._listed, self._holders, self._changed = timeline, None, set()
+            self._ids = [t.id for t in timeline.scenario.towns]
+            self._top = 0
+            self.highlighted = None
+        self.show(timeline.state_at(timeline.clamp(self.state.step)))
 
-    def on_mount(self) -> None:
-        if self.state is not None:
-            self.show(self.state)
-
-    def show(self, state: BoardState) -> None:
-        changed = {self.look.scenario.town_index[c.town] for c in state.changed}
+    def show(self, state: Situation) -> None:
+        town_index = self.timeline.scenario.town_index
+        changed = {town_index[c.town] for c in state.changed}
         old = self._holders
+        if old is state.holders or (old == state.holders and changed == self._changed):
+            return  # a change of view, or a step that changed no hands
         self._holders, previous_changed, self._changed = state.holders, self._changed, changed
         if old is None or len(old) != len(state.holders):
             self._prompts.clear()
@@ -157,14 +137,8 @@ class TownList(Widget, can_focus=True):
         return prompt if prompt is not None else Text()
 
     def _prompt(self, index: int, holder: str, changed: bool) -> Text:
-        h = self.look.holders[holder]
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-        name = self.look.town_name(self._ids[index])
-        text.append(f" {self.look.glyph(self._kinds[index])} {name}", style="bold" if changed else "")
-        if changed:
-            text.append("  changed", style="bold reverse")
-        return text
+        look = self.look
+        return look.rich(town_row(look.words, index, holder, changed), no_wrap=True, overflow="ellipsis")
 
     # -- cursor and scrolling ------------------------------------------------------
 

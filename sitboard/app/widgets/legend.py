@@ -1,13 +1,16 @@
-"""What the colours, letters and shapes on the map mean."""
+"""What the colours, letters and shapes on the map mean (see `sitboard.panels.legend`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual.geometry import Size
 
-from sitboard.app.style import Look
+from sitboard.app.style import look_for
 from sitboard.app.widgets.text_panel import TextPanel
-from sitboard.model import CONTESTED, TOWN_KINDS, UNKNOWN
+from sitboard.panels.legend import legend
+from sitboard.timeline import Timeline
 
 GAP = "  "  # between two entries on a line
 
@@ -20,26 +23,25 @@ class Legend(TextPanel, can_focus=False):
     reads a letter at the end of one line and its meaning on the next.
     """
 
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ascii_only=look.ascii_only, **kwargs)
-        self.look = look
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(ascii_only=ascii_only, **kwargs)
         self.border_title = "Legend"
-        self._text = self.describe()
         self._laid_out_at = -1  # the width `_text` was laid out for
-        self._height = len(self._text.split())  # lines, until laid out at a width
+        self._height = -1  # lines, until laid out at a width
+
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        """A reloaded scenario has its own factions: laid out again at the next paint, and its height may change."""
+        if old is new:  # the binding's first call
+            return
+        self._laid_out_at = -1
+        self._wrapped_at = -1
+        self.refresh(layout=True)
 
     def entries(self) -> tuple[list[Text], list[Text]]:
         """(factions, town kinds): one Text per entry."""
-        look = self.look
-        holders = []
-        for fid in [f.id for f in look.scenario.factions] + [CONTESTED, UNKNOWN]:
-            h = look.holders[fid]
-            entry = Text()
-            entry.append(f" {h.mark} ", style=f"bold reverse {h.color}")
-            entry.append(f" {look.text(h.name)}")
-            holders.append(entry)
-        kinds = [Text(f"{look.glyph(kind)} {kind}") for kind in TOWN_KINDS]
-        return holders, kinds
+        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        holders, kinds = legend(look.words)
+        return [look.rich(entry) for entry in holders], [look.rich(entry) for entry in kinds]
 
     def describe(self, width: int | None = None) -> Text:
         """The legend, entries filled into lines of `width` cells (one line per group if None)."""
@@ -70,4 +72,7 @@ class Legend(TextPanel, can_focus=False):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._lay_out(width)  # Textual asks on every layout pass
+        if self._height < 0:  # no width yet: a line per group
+            self._text = self.describe()
+            self._height = len(self._text.split())
         return self._height

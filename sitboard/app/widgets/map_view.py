@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import os
 from itertools import groupby
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from sitboard.app.messages import TownSelected
-from sitboard.app.style import Look
+from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
+from sitboard.app.style import Look, look_for
+from sitboard.app.themes import HIGH_CONTRAST_NAME
+from sitboard.app.widgets.bound import BoardWidget
+from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
 from sitboard.geo.scene import Frame, MapScene
-from sitboard.timeline import BoardState
+from sitboard.state import BoardState
+from sitboard.timeline import Situation, Timeline
 
 # Base colours per theme family; faction colours come from the scenario.
 BASE = {
@@ -40,41 +44,59 @@ KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
 _new_segment = tuple.__new__  # see `_new_strip`
 
 
-class MapView(Widget, can_focus=True):
-    """North-up map of the scenario; click a town to see its history."""
+class MapView(BoardWidget, can_focus=True):
+    """North-up map of the scenario; click a town to see its history.
 
-    # repaint=False: `_redraw` refreshes just the rows that changed; a repainting
-    # reactive would refresh the whole widget on every step as well.
-    state: reactive[BoardState | None] = reactive(None, always_update=True, repaint=False)
-    areas: reactive[bool] = reactive(False, repaint=False)
-    selected: reactive[str | None] = reactive(None, repaint=False)
+    It draws the board state's step and view (centre and zoom, areas,
+    selected town) and owns none of them: the wheel and a drag post
+    `ViewChanged` with the view they ask for, and the board sets the state.
+    """
 
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.look = look
-        self.scene = MapScene(look.scenario, ascii_only=look.ascii_only)
-        self.view: View = self.scene.home
-        self.marks = look.ascii_only or bool(os.environ.get("NO_COLOR"))
+        self.ascii_only = ascii_only
+        self.marks = ascii_only or bool(os.environ.get("NO_COLOR"))
+        self._scene: MapScene | None = None
         self._frame: Frame | None = None
         self._rows: list[list[Cell]] = []
         self._shade: list[list[str | None]] | None = None
         self._strips: dict[int, Strip] = {}
-        self._kept: dict[tuple[object, ...], Strip] = {}  # recent rows' strips by content, oldest made first
+        # Recent rows' strips by content: (the row's key, its strip) by the key's hash (see `_kept_strip`).
+        self._kept: LRUCache[int, tuple[tuple[object, ...], Strip]] = LRUCache(KEPT_FRAMES * 60)
         self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
-        self._drag: tuple[int, int, View] | None = None
+        self._drag: tuple[int, int, BoardState] | None = None
         self._drawn_size = Size(0, 0)
+
+    @property
+    def scene(self) -> MapScene:
+        """The scenario's map, drawn step by step (made again for a reloaded scenario)."""
+        scenario = self.timeline.scenario
+        if self._scene is None or self._scene.scenario is not scenario:
+            self._scene = MapScene(scenario, ascii_only=self.ascii_only)
+        return self._scene
+
+    @property
+    def look(self) -> Look:
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+
+    @property
+    def view(self) -> View:
+        """The bounds the state looks at (see `sitboard.geo.camera`)."""
+        return camera.view_of(self.state, self.scene.home)
 
     # -- state in, frames out -------------------------------------------------
 
-    def watch_state(self) -> None:
-        self._redraw()
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        if old != new:  # not the binding's first call
+            self._redraw()
 
-    def watch_areas(self) -> None:
-        self._redraw()
-
-    def watch_selected(self) -> None:
-        self._redraw()
+    def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        if old is not new:  # a reloaded scenario: new towns, labels and colours, every row again
+            self._styles.clear()
+            self._blank_plain.clear()
+            self._kept.clear()
+            self._redraw(full=True)
 
     def on_resize(self) -> None:
         if self._drawn_size != self.size:  # the first frame may have drawn at this size already
@@ -89,41 +111,29 @@ class MapView(Widget, can_focus=True):
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
 
-    def zoom(self, factor: float, center: tuple[float, float] | None = None) -> None:
-        view = self.view.zoomed(factor, center)
-        if 1e-4 < view.east - view.west < 360 and 1e-4 < view.north - view.south < 180:
-            self.view = view
-            self._redraw()
-
-    def pan(self, dx: float, dy: float) -> None:
-        self.view = self.view.panned(dx, dy)
-        self._redraw()
-
-    def reset_view(self) -> None:
-        self.view = self.scene.home
-        self._redraw()
-
-    def prepare(self, state: BoardState) -> None:
-        """Draw `state` at the current view and size without showing it, so that showing it later is quick.
+    def prepare(self, situation: Situation) -> None:
+        """Draw `situation` at the current view and size without showing it, so that showing it later is quick.
 
         The scene keeps what it drew (layers, labels) and the rows' strips are
         kept by content, so the step's first showing finds them ready.
         """
-        frame = self._draw(state)
+        frame = self._draw(situation)
         if frame is not None:
             for y, row in enumerate(frame.grid):
                 self._kept_strip(row, frame.shade[y] if frame.shade is not None else None, self.size.width)
 
-    def _draw(self, state: BoardState | None) -> Frame | None:
-        """The frame for `state` at this view, size and options; None when there is nothing to draw."""
+    def _draw(self, situation: Situation) -> Frame | None:
+        """The frame for `situation` at this view, size and options; None when there is nothing to draw."""
         width, height = self.size
-        if state is None or width < 1 or height < 1:
+        if width < 1 or height < 1:
             return None
-        return self.scene.draw(state, self.view, width, height, marks=self.marks, areas=self.areas,
-                               selected=self.selected)
+        state = self.state
+        return self.scene.draw(situation, self.view, width, height, marks=self.marks, areas=state.areas,
+                               selected=state.selected)
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
-        frame = self._draw(self.state)
+        timeline = self.timeline
+        frame = self._draw(timeline.state_at(timeline.clamp(self.state.step)))
         if frame is None:
             return
         width = self.size.width
@@ -138,7 +148,7 @@ class MapView(Widget, can_focus=True):
         changed = [
             Region(0, y, width, 1)
             for y, row in enumerate(frame.grid)
-            if row != old_rows[y] or (frame.shade is not None and frame.shade[y] != old_shade[y])  # type: ignore[index]
+            if row != old_rows[y] or (frame.shade is not None and old_shade is not None and frame.shade[y] != old_shade[y])
         ]
         for region in changed:
             self._strips.pop(region.y, None)
@@ -170,17 +180,21 @@ class MapView(Widget, can_focus=True):
         # areas off and on. The strips of the last few frames' rows are kept by
         # content (a strip is a function of its row, shading and width), which
         # also spares Textual the garbage of new Strip objects.
+        # Keyed by the key's hash, so that a row of 200 cells is hashed once, not at each of the cache's
+        # lookups (a tuple does not keep its hash); the key itself is kept to tell a collision from a hit.
         key = (width, tuple(row), None if shade is None else tuple(shade))
+        digest = hash(key)
         kept = self._kept
-        strip = kept.get(key)
-        if strip is None:
-            strip = kept[key] = self._new_strip(row, shade, width)
-            if len(kept) > KEPT_FRAMES * max(1, len(self._rows)):
-                del kept[next(iter(kept))]  # the oldest made
+        found = kept.get(digest)
+        if found is not None and found[0] == key:
+            return found[1]
+        kept.maxsize = KEPT_FRAMES * max(1, len(self._rows))  # a few frames of rows at the current height
+        strip = self._new_strip(row, shade, width)
+        kept.set(digest, (key, strip))  # (a collision keeps the first: this row is simply not kept)
         return strip
 
     def _new_strip(self, row: list[Cell], shade: list[str | None] | None, width: int) -> Strip:
-        segments = []
+        segments: list[Segment] = []
         style = self._style
         if shade is None:
             # Runs of one style become one segment (a plain loop: this is per row, per
@@ -236,7 +250,7 @@ class MapView(Widget, can_focus=True):
     def _make_style(self, key: str | None) -> Style:
         theme = self.app.current_theme
         base = dict(BASE["dark" if theme.dark else "light"])
-        if theme.name == "sitboard-high-contrast":
+        if theme.name == HIGH_CONTRAST_NAME:
             base.update(CONTRAST)
         background = self.rich_style.bgcolor
         if key is None:
@@ -284,20 +298,10 @@ class MapView(Widget, can_focus=True):
         self._zoom_at(1 / 1.25, event.x, event.y)
 
     def _zoom_at(self, factor: float, x: int, y: int) -> None:
-        """Zoom keeping the place under the pointer under the pointer.
-
-        `View.zoomed` centres the new view on the point it is given; centring
-        on the pointer itself would make the map jump at every wheel notch.
-        """
-        point = self._latlon(x, y)
-        if point is None:
-            self.zoom(factor)
-            return
-        (lat, lon), (clat, clon) = point, self.view.center
-        self.zoom(factor, (lat + (clat - lat) / factor, lon + (clon - lon) / factor))
+        self.post_message(ZoomRequested(factor, self._latlon(x, y)))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        self._drag = (event.x, event.y, self.view)
+        self._drag = (event.x, event.y, self.state)
         self.capture_mouse()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
@@ -307,11 +311,15 @@ class MapView(Widget, can_focus=True):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._drag is None or not event.button:
             return
-        x0, y0, view = self._drag
+        x0, y0, state = self._drag
         width, height = self.size
         if width and height and (event.x, event.y) != (x0, y0):
-            self.view = view.panned(-(event.x - x0) / width, (event.y - y0) / height)
-            self._redraw()
+            self._ask(camera.pan(state, self.scene.home, -(event.x - x0) / width, (event.y - y0) / height))
+
+    def _ask(self, wanted: BoardState) -> None:
+        """Ask the board for the view of `wanted` (the state is the board's: it sets it, and this redraws)."""
+        if (wanted.center, wanted.zoom) != (self.state.center, self.state.zoom):
+            self.post_message(ViewChanged(wanted.center, wanted.zoom))
 
     def _latlon(self, x: int, y: int) -> tuple[float, float] | None:
         return self._frame.projection.unproject(x + 0.5, y + 0.5) if self._frame else None

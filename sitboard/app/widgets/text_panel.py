@@ -9,20 +9,24 @@ more text above or below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from sitboard.app.style import Look
-from sitboard.timeline import BoardState
+from sitboard.app.style import look_for
+from sitboard.app.widgets.bound import BoardWidget
+from sitboard.panels.styled import Styled
+from sitboard.panels.words import Words
+from sitboard.timeline import Situation, Timeline
 
 
-class TextPanel(Widget, can_focus=True):
+class TextPanel(BoardWidget, can_focus=True):
     """Scrolls with Up/Down, Page keys and the wheel; ←/→ and Home/End stay the timeline's."""
 
     BINDINGS = [
@@ -32,7 +36,7 @@ class TextPanel(Widget, can_focus=True):
         Binding("pagedown", "scroll_pages(1)", "Page down", show=False),
     ]
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ascii_only = ascii_only
         self._text = Text()
@@ -123,24 +127,39 @@ class TextPanel(Widget, can_focus=True):
         return Strip([Segment(" " * width, self.rich_style)], width)
 
 
+Describe = Callable[[Situation, Words], Styled]
+
+
 class StatePanel(TextPanel):
-    """A titled text panel that says something about each step (see `describe`)."""
+    """A titled text panel that says something about each step: `describe` is one of `sitboard.panels`.
+
+    Bound to the board's `state` and `timeline`; a new step or a new
+    scenario redraws it, a change of view does not (its text would be the
+    same). A panel is a subclass that names its function, or this class given
+    one: `StatePanel(describe=casualties, title="Casualties", id="casualties")`.
+    """
 
     TITLE = ""
-    # repaint=False: `show` repaints when the text changed, and only then.
-    state: reactive[BoardState | None] = reactive(None, repaint=False)
 
-    def __init__(self, look: Look, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ascii_only=look.ascii_only, **kwargs)
-        self.look = look
-        self.border_title = self.TITLE
+    def __init__(
+        self, *, describe: Describe | None = None, title: str | None = None, ascii_only: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(ascii_only=ascii_only, **kwargs)
+        self.border_title = self.TITLE if title is None else title
+        self._describe = describe
+        self._described: tuple[Timeline, int] | None = None  # what `content` says
 
-    def watch_state(self, state: BoardState | None) -> None:
-        if state is not None:
-            self.show(self.describe(state))
+    def board_changed(self) -> None:
+        timeline = self.timeline
+        step = timeline.clamp(self.state.step)  # held in range while a reload sets the timeline, then the step
+        described = self._described
+        if described is not None and described[0] is timeline and described[1] == step:
+            return
+        self._described = (timeline, step)
+        look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        self.show(look.rich(self.describe(timeline.state_at(step), look.words)))
 
-    def on_mount(self) -> None:
-        self.watch_state(self.state)
-
-    def describe(self, state: BoardState) -> Text:
-        raise NotImplementedError
+    def describe(self, situation: Situation, words: Words) -> Styled:
+        if self._describe is None:
+            raise NotImplementedError("a StatePanel is given `describe`, or a subclass defines it")
+        return self._describe(situation, words)

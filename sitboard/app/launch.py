@@ -1,0 +1,54 @@
+"""Reading a scenario file the way the board understands it, and a board for one process.
+
+The command line, the benchmark and the browser server all open files and
+boards through here, so they read with the same colour check and cache, and
+a board opened for a person is the one the benchmark measures. Textual is
+imported only by `open_board`, once the file is known to be good.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sitboard.app.colors import rich_color_ok
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.source import ScenarioSource
+from sitboard.state import BoardState, resolve_step
+from sitboard.timeline import Timeline
+
+if TYPE_CHECKING:
+    from sitboard.app.app import SitboardApp
+
+
+def file_source(path: str | Path, *, watch: bool = True) -> ScenarioSource:
+    """The scenario file at `path`, checked with the board's colours and through the validation cache."""
+    return ScenarioSource(path, color_ok=rich_color_ok, cache=True, watch=watch)
+
+
+def read(path: str | Path) -> Scenario:
+    """The scenario at `path`, read as every command reads it (`ScenarioError` if it is not valid)."""
+    return file_source(path, watch=False).load()
+
+
+def open_board(
+    source: ScenarioSource, *, step: int | Literal["end"] = 0, present: bool = False, **options: Any
+) -> SitboardApp:
+    """The board for `source`, ready to run, owning this process's garbage collector (`options` go to SitboardApp).
+
+    Raises `ScenarioError` for a bad file and `StepOutOfRange` for a step
+    past the end. A freshly checked file's cache entry is written after the
+    first frame, in a thread, so that the first open of a large file is not
+    made slower by preparing the next one.
+    """
+    scenario = source.load(remember_later=True)
+    timeline = Timeline(scenario)
+    state = BoardState(step=resolve_step(step, timeline.steps), present=present)
+    from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
+
+    app = SitboardApp(timeline, state, source=source, owns_gc=True, **options)  # one board per process
+    if source.remembering:
+        app.call_later(app.call_after_refresh,
+                       lambda: threading.Thread(target=source.remember, name="sitboard-cache").start())
+    return app

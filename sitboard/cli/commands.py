@@ -1,0 +1,280 @@
+"""The commands: each one a parser and a handler that calls the layers below (the table is in `sitboard.cli`).
+
+Handlers hold no logic another layer needs: reading is `sitboard.app.launch`,
+writing a format is `sitboard.exports`, a step is resolved by `sitboard.state`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Literal
+
+from sitboard import __version__
+from sitboard.app.launch import file_source, open_board, read
+from sitboard.app.themes import DEFAULT_THEME, THEMES
+from sitboard.cli.terminal import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_OK,
+    Parser,
+    Usage,
+    complain,
+    emit,
+    number_in,
+    refuse_input,
+    say,
+    size_arg,
+    step_arg,
+    write_output,
+)
+from sitboard.exports import ExportOptions, exporter, formats
+from sitboard.scenario.bundled import default_scenario
+from sitboard.scenario.errors import ScenarioError
+from sitboard.state import BoardState, StepOutOfRange, resolve_step
+from sitboard.timeline import Timeline
+
+THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
+
+
+def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
+    """`--step` for a scenario of `steps` events, or a usage error that names the file."""
+    try:
+        return resolve_step(step, steps)
+    except StepOutOfRange as exc:
+        raise Usage(f"{file}: --{exc}") from None
+
+
+# -- the board -----------------------------------------------------------------------
+
+
+def board_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog="sitboard",
+        description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
+        "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
+        "'sitboard bench'. See 'sitboard COMMAND --help'.",
+    )
+    p.add_argument("file", nargs="?", help="scenario file (YAML)")
+    p.add_argument("--step", type=step_arg, default=0, help="open at this step (0 = start, 'end' = last)")
+    p.add_argument("--autoplay", type=float, metavar="SECONDS", help="start playing, one event every SECONDS")
+    p.add_argument("--theme", help=THEME_HELP)
+    p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
+    p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
+    p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    p.add_argument("--version", action="version", version=f"sitboard {__version__}")
+    return p
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    if args.autoplay is not None and not args.autoplay > 0:
+        raise Usage("--autoplay takes a positive number of seconds")
+    file = args.file or str(default_scenario())
+    try:
+        app = open_board(file_source(file, watch=not args.no_watch), step=args.step, present=args.present,
+                         autoplay=args.autoplay, theme_name=args.theme, ascii_only=args.ascii)
+    except StepOutOfRange as exc:  # the file is read first: only then is its last step known
+        raise Usage(f"{file}: --{exc}") from None
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+# -- check, export, schema -----------------------------------------------------------------
+
+
+def check_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="sitboard check", description="Validate scenario files.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    return p
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for file in args.files:
+        try:
+            s = read(file)
+        except ScenarioError as exc:
+            complain(str(exc))
+            status = EXIT_INVALID
+            continue
+        say(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+        if s.resolved:
+            from sitboard.scenario.gazetteer import ATTRIBUTION
+
+            say(f"{file}: {len(s.resolved)} town(s) placed from the gazetteer ({ATTRIBUTION.rstrip('.')}):")
+            for town_id, match in s.resolved:
+                say(f"  {town_id}: {match}")
+    return status
+
+
+def export_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog="sitboard export",
+        description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
+        "svg (the board as it looks), txt (the same as text).",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=formats(), default="json")
+    p.add_argument("--step", type=step_arg, default="end", help="step number or 'end' (default: end)")
+    p.add_argument("--size", type=size_arg, default=(160, 50), metavar="WxH",
+                   help="terminal size for svg and txt (default: 160x50)")
+    p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
+    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
+    p.add_argument("--notes", action="store_true",
+                   help="md only: include the briefer's speaker notes (no other output ever shows them)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    return p
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sitboard.app.colors import rich_color_hex
+
+    if args.notes and args.format != "md":
+        raise Usage("--notes goes with --format md: speaker notes are never part of any other output")
+    scenario = read(args.file)
+    if args.output:
+        refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
+    timeline = Timeline(scenario)
+    state = BoardState(step=_step_of(args.step, timeline.steps, args.file))
+    options = ExportOptions(size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex,
+                            notes=args.notes)
+    data = exporter(args.format)(timeline, state, options)
+    if args.output:
+        write_output(args.output, args.file, "the scenario", data)
+    else:
+        emit(data)
+    return EXIT_OK
+
+
+def schema_parser() -> argparse.ArgumentParser:
+    return Parser(prog="sitboard schema", description="Print the JSON Schema of the scenario format.")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sitboard.scenario.schema import scenario_schema
+
+    emit((json.dumps(scenario_schema(), indent=2) + "\n").encode("utf-8"))
+    return EXIT_OK
+
+
+# -- serve, import, locate ------------------------------------------------------------------
+
+
+def _public_url_arg(value: str) -> str:
+    from sitboard.serve.rules import origin_of
+
+    if origin_of(value) is None:
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// address with a host, got {value!r}")
+    return value
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    from sitboard.serve.rules import DEFAULT_MAX_SESSIONS
+
+    p = Parser(
+        prog="sitboard serve",
+        description="Serve the board to web browsers; each tab gets its own board. "
+        "Needs the serve extra: pip install 'sitboard[serve]'.",
+        epilog="Only pages of the server's own address may open a board. On an address other than loopback "
+        "the page's address carries a random token, printed at start; share it only with the room.",
+    )
+    p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (YAML; default: the bundled scenario)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
+                   "interface, with a token in the address)")
+    # Not port 0: the page must name the real port.
+    p.add_argument("--port", type=number_in(1, 65535, "port"), default=8000, help="port to listen on, 1-65535 (default: 8000)")
+    p.add_argument("--public-url", metavar="URL", type=_public_url_arg,
+                   help="address browsers use to reach the server (needed with --host 0.0.0.0)")
+    p.add_argument("--max-sessions", type=number_in(1, 1000, "the number of boards"), default=DEFAULT_MAX_SESSIONS, metavar="N",
+                   help=f"boards running at once, one per tab; past it a tab is asked to wait "
+                   f"(default: {DEFAULT_MAX_SESSIONS})")
+    door = p.add_mutually_exclusive_group()
+    door.add_argument("--token", dest="token", action="store_const", const=True, default=None,
+                      help="ask for a random token in the address even on loopback")
+    door.add_argument("--no-token", dest="token", action="store_const", const=False,
+                      help="no token, even beyond loopback: anyone who can reach the port can open and drive "
+                      "the board (and make it save pictures in this folder)")
+    p.add_argument("--theme", help=f"theme for every board; {THEME_HELP}")
+    p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
+    p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    return p
+
+
+def import_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="sitboard import", description="Make a scenario from another tool's data.")
+    sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    a = sources.add_parser(
+        "acled", prog="sitboard import acled", help="an ACLED export (CSV)",
+        description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
+        "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
+        "control (to actor1); every town starts 'unknown'.",
+        epilog="Limits: the CSV may be up to 128 MiB, and one field up to 131,072 characters (128 KiB, "
+        "Python's csv limit); a longer field is an error, with its line. "
+        "ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
+    )
+    a.add_argument("csv", metavar="CSV", help="the export, as downloaded (UTF-8)")
+    a.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
+    return p
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sitboard.feeds.acled import import_acled
+
+    text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+    if args.output:
+        write_output(args.output, args.csv, "the CSV", text.encode("utf-8"))
+    else:
+        emit(text.encode("utf-8"))
+    return EXIT_OK
+
+
+def locate_parser() -> argparse.ArgumentParser:
+    from sitboard.scenario.gazetteer import ATTRIBUTION  # reads no data on import
+
+    p = Parser(
+        prog="sitboard locate",
+        description="Find places by name, offline: coordinates, population and country of every GeoNames place "
+        "of 15,000+ people called NAME (own names first, then alternate names; case, diacritics and "
+        "apostrophes do not matter).",
+        epilog=ATTRIBUTION,
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--country", metavar="CC", help="only places in this country: ISO code (SY, SYR) or name")
+    return p
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from sitboard.scenario import gazetteer
+
+    try:
+        places = gazetteer.locate(args.name, args.country)
+    except gazetteer.UnknownCountry as exc:
+        raise Usage(str(exc)) from None
+    except gazetteer.GazetteerError as exc:
+        complain(f"sitboard locate: error: {exc}")
+        return EXIT_FAILED
+    if not places:
+        where = f" in {args.country}" if args.country else ""
+        complain(f"sitboard locate: no place called {args.name!r}{where} in the gazetteer")
+        return EXIT_INVALID
+    say("\n".join(gazetteer.describe(p) for p in places))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sitboard.serve.start import ServeError, serve
+
+    extra = (["--theme", args.theme] if args.theme else []) + (["--ascii"] if args.ascii else []) + (
+        ["--no-watch"] if args.no_watch else []
+    )
+    try:
+        serve(args.file or str(default_scenario()), args.host, args.port, extra_args=extra,
+              public_url=args.public_url, max_sessions=args.max_sessions, token=args.token)
+    except ServeError as exc:
+        complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal
+        return EXIT_FAILED
+    return EXIT_OK
+
+

@@ -1,0 +1,66 @@
+"""The board as a picture, without a terminal: for `sitboard export --format svg|txt`.
+
+The board runs headless at the requested size, opens at the requested step,
+and the first settled frame is exported: an SVG exactly as a terminal would
+show it (Textual's screenshot), or the same characters as plain text. A board
+that fails while drawing gives no picture at all, never half of one.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+
+from sitboard.app.app import SitboardApp
+from sitboard.exports import ExportOptions
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
+
+
+def export_svg(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    return board_picture(timeline, state, options, "svg").encode("utf-8")
+
+
+def export_txt(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
+    return board_picture(timeline, state, options, "txt").encode("utf-8")
+
+
+def board_picture(timeline: Timeline, state: BoardState, options: ExportOptions, fmt: str) -> str:
+    app = SitboardApp(timeline, state, theme_name=options.theme, ascii_only=options.ascii_only)
+    out: list[str] = []
+
+    async def take(pilot: Any) -> None:
+        await pilot.pause()
+        if app.crash is None:  # a failed board's screen is whatever it had drawn: not a picture
+            out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
+        app.exit()
+
+    try:
+        app.run(headless=True, size=options.size, auto_pilot=take)
+    except Exception as exc:  # taking the picture failed (the app reports its own failures below)
+        if app.crash is None:
+            raise BoardFailed(f"no {fmt} written: {type(exc).__name__}: {exc}") from exc
+    # A failure after the picture was taken (a panel drawn late) spoils it as well.
+    if app.crash is not None:
+        raise BoardFailed(f"no {fmt} written: the board failed while drawing it") from app.crash
+    if not out:
+        raise BoardFailed(f"no {fmt} written: the board stopped before it drew a frame")
+    return out[0]
+
+
+class BoardFailed(Exception):
+    """The headless board failed: there is no picture (the command line exits 1 with this sentence)."""
+
+
+def screen_text(app: SitboardApp) -> str:
+    """What is on screen as plain text, one line per row, trailing spaces removed.
+
+    Same route as Textual's `export_screenshot`, recorded as text instead of SVG.
+    """
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"

@@ -1,0 +1,54 @@
+"""What a person types in the Go-to dialog, read as a step: total, whatever is typed or pasted."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, date, datetime, time
+
+from sitboard.timeline import Timeline
+
+
+class NotAStep(ValueError):
+    """What was typed in the Go-to dialog is not a step; the message says why, as a phrase."""
+
+
+def parse_goto(value: str, timeline: Timeline) -> int:
+    """A step from what a person types: `12`, `end`, `start`, `2024-12-05`, `2024-12-05T14:00`.
+
+    Digits of any script count (`٣` and `３` are 3), as Python's `int` reads
+    them; a superscript `²` is not a digit. Anything else raises `NotAStep`
+    with a reason, never another exception: a person can type or paste anything.
+    """
+    value = _ascii_digits(value.strip().lower())
+    if value in ("end", "last"):
+        return timeline.steps
+    if value in ("start", "first"):
+        return 0
+    last = timeline.steps
+    if value.isdecimal():
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(last)) or int(digits) > last:  # length first: int() refuses 4,300 digits and more
+            raise NotAStep(f"the last step is {last}")
+        return int(digits)
+    if value[:1] in "+-" and value[1:].isdecimal():
+        raise NotAStep(f"steps go from 0 to {last}")
+    try:
+        if len(value) <= 10:
+            day = date.fromisoformat(value)
+            when = datetime.combine(day, time.max, tzinfo=UTC)
+        else:
+            when = datetime.fromisoformat(value.upper())
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    except ValueError:
+        raise NotAStep("expected a number, 'end', or a date such as 2024-12-05") from None
+    try:
+        return timeline.step_at_or_before(when)
+    except OverflowError:  # 9999-12-31T23:00-23:59 is past the last instant a datetime can hold
+        raise NotAStep("that time is outside the years 1 to 9999") from None
+
+
+def _ascii_digits(value: str) -> str:
+    """`value` with the decimal digits of every script written as 0-9 (dates typed in Arabic-Indic digits)."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)

@@ -1,0 +1,84 @@
+"""The timeline strip's layout: every event as a tick placed by time, the dates under them, where a click lands.
+
+O(width) per frame whatever the number of events: a year of ACLED data is
+20,000 ticks on one line, whose columns and row are laid out once per width.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import NamedTuple
+
+from sitboard.scenario.model import Scenario
+
+
+def fractions(scenario: Scenario) -> list[float]:
+    """Where each event sits along the strip, 0 to 1, by time (quiet weeks look quiet); evenly if no time passes."""
+    keys = [e.time.sort_key.timestamp() for e in scenario.events]
+    span = (keys[-1] - keys[0]) if keys else 0.0
+    if span > 0:
+        return [(k - keys[0]) / span for k in keys]
+    return [i / max(1, len(keys) - 1) for i in range(len(keys))]
+
+
+class Ticks(NamedTuple):
+    """The strip at one width: each event's column (non-decreasing) and the row of ticks."""
+
+    columns: list[int]
+    row: str
+
+
+def ticks(places: list[float], width: int, *, ascii_only: bool) -> Ticks:
+    columns = [round(f * (max(1, width) - 1)) for f in places]
+    cells = [" "] * max(0, width)
+    tick = "|" if ascii_only else "│"
+    for col in set(columns):
+        if 0 <= col < width:
+            cells[col] = tick
+    return Ticks(columns, "".join(cells))
+
+
+class Dates(NamedTuple):
+    """The row under the ticks, and the current event's column (None at the start)."""
+
+    row: str
+    current: int | None
+
+
+def dates(scenario: Scenario, step: int, columns: list[int], width: int) -> Dates:
+    """The first and last dates at the ends, the current one (or START) under its tick, none written over another."""
+    events = scenario.events
+    cells = [" "] * width
+    first, last = events[0].time.text[:10], events[-1].time.text[:10]
+    current: int | None = None
+    if step:
+        current = columns[step - 1]
+        label = f" {events[step - 1].time.text[:10]} "
+        at = max(0, min(width - len(label), current - len(label) // 2))
+    else:
+        label, at = " START ", max(0, width // 2 - 3)
+    # The first and last dates only where the current label leaves room:
+    # writing one over the other would leave a cut date such as "24-12-06".
+    if len(first) <= at:
+        _write(cells, 0, first)
+    if width - len(last) >= at + len(label):
+        _write(cells, width - len(last), last)
+    _write(cells, at, label)
+    return Dates("".join(cells)[:width], current)
+
+
+def step_at(columns: list[int], x: int) -> int:
+    """The step of the tick nearest column `x`; of several events in one column, the last of them."""
+    after = bisect.bisect_right(columns, x)  # events [0, after) are at or left of x
+    left, right = after - 1, after
+    if right < len(columns) and (left < 0 or columns[right] - x < x - columns[left]):
+        nearest = bisect.bisect_right(columns, columns[right]) - 1
+    else:
+        nearest = left
+    return nearest + 1
+
+
+def _write(cells: list[str], start: int, text: str) -> None:
+    for i, ch in enumerate(text):
+        if 0 <= start + i < len(cells):
+            cells[start + i] = ch

@@ -1,0 +1,83 @@
+"""Read a scenario file written to the format contract (SCENARIO_FORMAT.md, v1).
+
+The loader is the only door into sitboard for user data. It never trusts the
+file: sizes and encodings are checked before parsing, YAML is composed without
+constructing objects (`yamldoc`), and every rule of the contract is checked with
+the position of the offending key or value (`checker`), so the author can fix
+all problems in one pass. The only exception that escapes is `ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from pathlib import Path
+
+from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.palette import ColorCheck
+from sitboard.scenario.userfile import read_bytes
+
+MAX_BYTES = 32 * 1024 * 1024
+
+
+def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False) -> Scenario:
+    """Read and validate the scenario at `path`.
+
+    `color_ok` judges colour names (the core cannot ask Rich itself); without it
+    any plain colour word is accepted and `#rrggbb` is checked here. With
+    `cache`, an earlier validation of the very same bytes is reused (`cache.py`).
+    """
+    scenario, remember = read_scenario(path, color_ok=color_ok, cache=cache)
+    if remember is not None:
+        remember()
+    return scenario
+
+
+def read_scenario(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False
+) -> tuple[Scenario, Callable[[], None] | None]:
+    """`load_scenario`, with the cache entry left to write: (scenario, remember).
+
+    `remember()` stores a freshly validated scenario in the cache; it is None
+    when there is nothing to store (read from the cache, or no cache). Writing
+    a large entry takes a fifth of a second, so the board calls it after its
+    first frame, off the UI thread; it is safe to call from any thread, or not
+    at all.
+    """
+    shown = str(path)
+    data = read_bytes(path, limit=MAX_BYTES, expected="a scenario file (.yaml)",
+                      too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(shown, line, col, "", f"byte 0x{data[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]
+        ) from None
+    if cache:
+        from sitboard.scenario import cache as scenario_cache
+
+        cached = scenario_cache.load(data, shown, color_ok)
+        if cached is not None:
+            return cached, None
+        scenario = parse_scenario(text, shown, color_ok=color_ok)
+        return scenario, lambda: scenario_cache.store(data, scenario)
+    return parse_scenario(text, shown, color_ok=color_ok), None
+
+
+def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None) -> Scenario:
+    """Validate scenario text; `file` is the name used in error messages."""
+    # Reading builds hundreds of thousands of small objects and frees none of
+    # them: the cyclic collector's passes over that growing heap are pure cost
+    # (a fifth of the time on a 2 MB file), so it is paused while we read.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from sitboard.scenario.checker import check  # PyYAML is imported only when a file must be parsed
+
+        return check(text, file, color_ok)
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,87 @@
+"""Where a board's scenario comes from: a file, read and checked whole, and watched for saves.
+
+The command line makes one and hands it to the board with the scenario it
+read first; the board asks it whether the file changed (`poll`) and reads it
+again off its UI thread (`load`). Nothing on the board reads files itself,
+and a test hands the board a source whose reads it controls (`reader`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from sitboard.scenario.loader import read_scenario
+from sitboard.scenario.model import Scenario
+from sitboard.scenario.palette import ColorCheck
+from sitboard.scenario.watch import Change, FileWatcher
+
+Reader = Callable[[str], Scenario]
+
+
+class ScenarioSource:
+    """The scenario file at `path`: `load` reads it (through the validation cache if `cache`), `poll` notices saves.
+
+    `color_ok` judges colour names (the board's, through Rich); `reader`, if
+    given, replaces the whole read (a test's stand-in). `watch=False` makes a
+    source that never reports a change (`--no-watch`).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        color_ok: ColorCheck | None = None,
+        cache: bool = False,
+        watch: bool = True,
+        reader: Reader | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.color_ok = color_ok
+        self.cache = cache
+        self.reader = reader
+        # The file's signature is taken before the first read: a save between
+        # the two is then a change that `poll` reports, never one it misses.
+        self._watcher = FileWatcher(Path(path)) if watch else None
+        self._remember: Callable[[], None] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def watching(self) -> bool:
+        return self._watcher is not None
+
+    @property
+    def remembering(self) -> bool:
+        """A checked file waits to be stored in the cache (see `load`)."""
+        return self._remember is not None
+
+    def load(self, *, remember_later: bool = False) -> Scenario:
+        """Read and check the file (`ScenarioError` with every problem if it is not valid). Any thread.
+
+        A freshly checked file is stored in the cache at once, or, with
+        `remember_later`, when `remember` is called: writing a large entry
+        takes a fifth of a second, which the board spends after its first
+        frame rather than before it.
+        """
+        if self.reader is not None:
+            return self.reader(self.path)
+        scenario, remember = read_scenario(self.path, color_ok=self.color_ok, cache=self.cache)
+        if remember is not None:
+            if remember_later:
+                with self._lock:
+                    self._remember = remember
+            else:
+                remember()
+        return scenario
+
+    def remember(self) -> None:
+        """Store the last file `load` checked in the cache, if it left that for later. Any thread, at most once."""
+        with self._lock:
+            remember, self._remember = self._remember, None
+        if remember is not None:
+            remember()
+
+    def poll(self, now: float) -> Change | None:
+        """Whether the file changed (settled on new contents) or is gone, as of `now` (a monotonic clock)."""
+        return self._watcher.poll(now) if self._watcher is not None else None

@@ -1,0 +1,1 @@
+"""`sitboard serve`: the board in web browsers, one board process per tab (see `start`)."""
