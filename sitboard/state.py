@@ -62,8 +62,11 @@ class BoardState(NamedTuple):
             raise ValueError(f"a board state's step is a whole number from 0, not {_shown(step)}")
         center = data.get("center")
         if center is not None:
-            if not (isinstance(center, list) and len(center) == 2
-                    and all(_finite(v) and abs(v) <= MAX_CENTER for v in center)):
+            if not (
+                isinstance(center, list)
+                and len(center) == 2
+                and all(_finite(v) and abs(v) <= MAX_CENTER for v in center)
+            ):
                 raise ValueError(f"a board state's center is [lat, lon] within ±{MAX_CENTER:g}, not {_shown(center)}")
             center = (float(center[0]), float(center[1]))
         zoom = data.get("zoom", 1.0)

@@ -306,8 +306,13 @@ class Timeline:
         step = self._check(step)
         towns = self.scenario.towns
         return tuple(
-            ControlChange(step, towns[i].id, before.holder, after.holder,
-                          *((None, None) if before.is_plain and after.is_plain else (before, after)))
+            ControlChange(
+                step,
+                towns[i].id,
+                before.holder,
+                after.holder,
+                *((None, None) if before.is_plain and after.is_plain else (before, after)),
+            )
             for i, before, after in self._deltas[step]
         )
 

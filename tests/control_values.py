@@ -14,9 +14,24 @@ from hypothesis import strategies as st
 FACTIONS = ("gov", "hts", "sdf", "sna", "isis")
 HOLDERS = (*FACTIONS, "contested", "unknown")
 STATES = ("held", "besieged", "encircled", "mixed", "truce")
-COMPASS = {"N": 0, "NE": 1, "E": 2, "SE": 3, "S": 4, "SW": 5, "W": 6, "NW": 7,
-           "north": 0, "north-east": 1, "east": 2, "south-east": 3, "south": 4, "south-west": 5, "west": 6,
-           "north-west": 7}
+COMPASS = {
+    "N": 0,
+    "NE": 1,
+    "E": 2,
+    "SE": 3,
+    "S": 4,
+    "SW": 5,
+    "W": 6,
+    "NW": 7,
+    "north": 0,
+    "north-east": 1,
+    "east": 2,
+    "south-east": 3,
+    "south": 4,
+    "south-west": 5,
+    "west": 6,
+    "north-west": 7,
+}
 
 _factions = st.lists(st.sampled_from((*FACTIONS, "unknown", "nobody")), max_size=4)
 

@@ -112,9 +112,16 @@ class Served:
             self.proc.wait(timeout=5)
 
 
-def start_server(command: Sequence[str], tmp_path: Path, *, host: str = HOST, port: int | None = None,
-                 preexec_fn: Callable[[], None] | None = None, wait: bool = True,
-                 cwd: Path | None = None) -> Served:
+def start_server(
+    command: Sequence[str],
+    tmp_path: Path,
+    *,
+    host: str = HOST,
+    port: int | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+    wait: bool = True,
+    cwd: Path | None = None,
+) -> Served:
     """Start `command` (it must listen on `port`) in its own process group, output to files.
 
     Its own group, so the boards it starts are ended with it.
@@ -122,8 +129,15 @@ def start_server(command: Sequence[str], tmp_path: Path, *, host: str = HOST, po
     port = port or free_port(host)
     out, err = tmp_path / f"server-{port}.out", tmp_path / f"server-{port}.err"
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen([*command], stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                start_new_session=True, preexec_fn=preexec_fn, cwd=cwd)  # noqa: PLW1509 - the test's own child, before any thread of it
+        proc = subprocess.Popen(
+            [*command],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 - the test's own child, before any thread of it
+            cwd=cwd,
+        )
     served = Served(proc, host, port, out, err)
     if wait:
         served.wait_listening()
@@ -142,8 +156,9 @@ class Tab:
     ended: bool  # the server closed the websocket
 
 
-async def read_board(ws: aiohttp.ClientWebSocketResponse, *, title: str = TITLE, ping: str | None = None,
-                     timeout: float = BOARD_TIMEOUT) -> Tab:
+async def read_board(
+    ws: aiohttp.ClientWebSocketResponse, *, title: str = TITLE, ping: str | None = None, timeout: float = BOARD_TIMEOUT
+) -> Tab:
     """Read until `title` is drawn (and the ping answered), the socket closes, or time runs out."""
     stream = bytearray()
     ponged = ping is None
@@ -167,16 +182,24 @@ async def read_board(ws: aiohttp.ClientWebSocketResponse, *, title: str = TITLE,
     return Tab(stream.decode("utf-8", "replace"), ponged, ended=False)
 
 
-async def open_tab(ws_url: str, *, size: tuple[int, int] = SIZE, origin: str | None = None,
-                   title: str = TITLE, timeout: float = BOARD_TIMEOUT) -> Tab:
+async def open_tab(
+    ws_url: str,
+    *,
+    size: tuple[int, int] = SIZE,
+    origin: str | None = None,
+    title: str = TITLE,
+    timeout: float = BOARD_TIMEOUT,
+) -> Tab:
     """One browser tab, as the page opens it: connect, size the terminal, ping, read the board.
 
     A refused handshake raises aiohttp's `WSServerHandshakeError` (its `status` is the answer).
     """
     width, height = size
     ping = str(int(time.time() * 1000))
-    async with aiohttp.ClientSession() as session, session.ws_connect(f"{ws_url}?width={width}&height={height}", origin=origin,
-                                  max_msg_size=0) as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{ws_url}?width={width}&height={height}", origin=origin, max_msg_size=0) as ws,
+    ):
         await ws.send_str(json.dumps(["resize", {"width": width, "height": height}]))
         await ws.send_str(json.dumps(["ping", ping]))
         return await read_board(ws, title=title, ping=ping, timeout=timeout)

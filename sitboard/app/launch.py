@@ -49,6 +49,7 @@ def open_board(
 
     app = SitboardApp(timeline, state, source=source, owns_gc=True, **options)  # one board per process
     if source.remembering:
-        app.call_later(app.call_after_refresh,
-                       lambda: threading.Thread(target=source.remember, name="sitboard-cache").start())
+        app.call_later(
+            app.call_after_refresh, lambda: threading.Thread(target=source.remember, name="sitboard-cache").start()
+        )
     return app

@@ -85,9 +85,7 @@ class GotoScreen(BoardModal[int | None]):
         self.timeline = timeline
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text(f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)"), id="goto-prompt"
-        )
+        yield Static(Text(f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)"), id="goto-prompt")
         yield Input(placeholder="step, end or date", id="goto-input")
         yield Static(Text(""), id="goto-error")
 
@@ -97,9 +95,7 @@ class GotoScreen(BoardModal[int | None]):
         except NotAStep as exc:
             typed = self.look.text(event.value)  # shown, never obeyed: pasted text can hold anything
             typed = typed if len(typed) <= 40 else typed[:37] + "..."
-            self.query_one("#goto-error", Static).update(
-                Text(f"Not a step: {typed!r}; {exc}", style="bold")
-            )
+            self.query_one("#goto-error", Static).update(Text(f"Not a step: {typed!r}; {exc}", style="bold"))
             return
         self.dismiss(step)
 

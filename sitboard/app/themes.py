@@ -42,7 +42,21 @@ def high_contrast() -> Theme:
     from textual.theme import Theme
 
     c = HIGH_CONTRAST
-    return Theme(name=HIGH_CONTRAST_NAME, primary=c["primary"], secondary=c["secondary"], accent=c["accent"],
-                 warning=c["warning"], error=c["error"], success=c["success"], foreground=c["foreground"],
-                 background=c["background"], surface=c["surface"], panel=c["panel"], boost=c["boost"], dark=True,
-                 luminosity_spread=0.0, text_alpha=1.0, variables=HIGH_CONTRAST_VARIABLES)
+    return Theme(
+        name=HIGH_CONTRAST_NAME,
+        primary=c["primary"],
+        secondary=c["secondary"],
+        accent=c["accent"],
+        warning=c["warning"],
+        error=c["error"],
+        success=c["success"],
+        foreground=c["foreground"],
+        background=c["background"],
+        surface=c["surface"],
+        panel=c["panel"],
+        boost=c["boost"],
+        dark=True,
+        luminosity_spread=0.0,
+        text_alpha=1.0,
+        variables=HIGH_CONTRAST_VARIABLES,
+    )

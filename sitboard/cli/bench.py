@@ -78,8 +78,10 @@ def generate(towns: int, events: int, seed: int = 1) -> str:
     for i in range(towns):
         lat, lon = 32 + rng.random() * 5, 35.5 + rng.random() * 6.5
         kind = rng.choice(["city", "town", "town", "village", "village"])
-        lines.append(f"  - {{id: t{i}, name: Town {i}, lat: {lat:.4f}, lon: {lon:.4f}, kind: {kind}, "
-                     f"population: {rng.randint(500, 900000)}, control: {rng.choice(factions)}}}")
+        lines.append(
+            f"  - {{id: t{i}, name: Town {i}, lat: {lat:.4f}, lon: {lon:.4f}, kind: {kind}, "
+            f"population: {rng.randint(500, 900000)}, control: {rng.choice(factions)}}}"
+        )
     lines.append("events:")
     for e in range(events):
         when = date(2024, 1, 1) + timedelta(days=e * 365 // max(1, events))
@@ -104,8 +106,13 @@ def generate(towns: int, events: int, seed: int = 1) -> str:
 def _stats(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": statistics.median(samples) * 1e3, "min_ms": ordered[0] * 1e3,
-            "max_ms": ordered[-1] * 1e3, "p95_ms": p95 * 1e3, "n": len(samples)}
+    return {
+        "median_ms": statistics.median(samples) * 1e3,
+        "min_ms": ordered[0] * 1e3,
+        "max_ms": ordered[-1] * 1e3,
+        "p95_ms": p95 * 1e3,
+        "n": len(samples),
+    }
 
 
 def bench_load(path: Path, repeat: int) -> dict[str, Any]:
@@ -189,8 +196,12 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
         warm.append(elapsed)
         peak = max(peak, rss)
     keys = asyncio.run(_step_latency(path, repeat * 4, (200, 60)))
-    return {"first_frame_cold": _stats(cold), "first_frame_warm": _stats(warm), "peak_rss_mb": peak / 1024,
-            "keys_200x60": keys}
+    return {
+        "first_frame_cold": _stats(cold),
+        "first_frame_warm": _stats(warm),
+        "peak_rss_mb": peak / 1024,
+        "keys_200x60": keys,
+    }
 
 
 async def _step_latency(scenario_path: Path, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
@@ -259,8 +270,13 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
         t0 = time.perf_counter()
         scene.draw(state, scene.home, cols, rows)
         draws.append(time.perf_counter() - t0)
-    return {"towns": towns, "size": f"{cols}x{rows}", "first_draw_ms": first * 1e3, "step_draw": _stats(draws),
-            "far_lines": _stats(_far_lines(repeat, size))}
+    return {
+        "towns": towns,
+        "size": f"{cols}x{rows}",
+        "first_draw_ms": first * 1e3,
+        "step_draw": _stats(draws),
+        "far_lines": _stats(_far_lines(repeat, size)),
+    }
 
 
 def _far_lines(repeat: int, size: tuple[int, int]) -> list[float]:
@@ -281,8 +297,12 @@ def _far_lines(repeat: int, size: tuple[int, int]) -> list[float]:
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="sitboard bench", description=(__doc__ or "").splitlines()[0])
     p.add_argument("--repeat", type=positive_int, default=7, help="samples of each figure (from 1; default 7)")
-    p.add_argument("--sizes", type=_sizes, default="50x100,500x2000,2000x20000",
-                   help="towns x events to generate, comma separated; the last is also run as a board")
+    p.add_argument(
+        "--sizes",
+        type=_sizes,
+        default="50x100,500x2000,2000x20000",
+        help="towns x events to generate, comma separated; the last is also run as a board",
+    )
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     return p
 
@@ -295,8 +315,7 @@ def run(args: argparse.Namespace) -> int:
     from sitboard.scenario.bundled import default_scenario
 
     results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
     }
     bundled = default_scenario()
     with tempfile.TemporaryDirectory() as tmp:
@@ -341,29 +360,37 @@ def _print(r: dict[str, Any]) -> None:
     m = r["machine"]
     print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
     for size, s in r["load"].items():
-        print(f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
-              f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms, "
-              f"rejected with every place misspelled {s['reject']['median_ms']:.0f} ms "
-              f"({s['reject_ratio']:.2f} x cold)")
+        print(
+            f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
+            f"[{s['cold']['min_ms']:.0f}-{s['cold']['max_ms']:.0f}], warm {s['warm']['median_ms']:.0f} ms, "
+            f"rejected with every place misspelled {s['reject']['median_ms']:.0f} ms "
+            f"({s['reject_ratio']:.2f} x cold)"
+        )
     sc = r["scale"]
-    print(f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
-          f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB")
+    print(
+        f"{sc['size']} as a board at 200x60: first frame cold cache {sc['first_frame_cold']['median_ms']:.0f} ms, "
+        f"warm {sc['first_frame_warm']['median_ms']:.0f} ms, peak memory {sc['peak_rss_mb']:.0f} MB"
+    )
     for name in ("step", "step_late", "jump", "no_op_key"):
         s = sc["keys_200x60"][name]
         print(f"  key to frame at 200x60 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
     ff = r["first_frame"]
-    print(f"first full frame: board {ff['board']['median_ms']:.0f} ms [{ff['board']['min_ms']:.0f}-"
-          f"{ff['board']['max_ms']:.0f}], smallest Textual app {ff['smallest_textual_app']['median_ms']:.0f} ms, "
-          f"ratio {ff['ratio']:.2f}")
+    print(
+        f"first full frame: board {ff['board']['median_ms']:.0f} ms [{ff['board']['min_ms']:.0f}-"
+        f"{ff['board']['max_ms']:.0f}], smallest Textual app {ff['smallest_textual_app']['median_ms']:.0f} ms, "
+        f"ratio {ff['ratio']:.2f}"
+    )
     k = r["keys_160x50"]
     for name in ("step", "step_late", "jump", "no_op_key"):
         s = k[name]
         print(f"key to frame at 160x50 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
     mp = r["map_200x60"]
     s = mp["step_draw"]
-    print(f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
-          f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
-          f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms")
+    print(
+        f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
+        f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
+        f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,14 @@ def cmd_board(args: argparse.Namespace) -> int:
         raise Usage("--autoplay takes a positive number of seconds")
     file = args.file or str(default_scenario())
     try:
-        app = open_board(file_source(file, watch=not args.no_watch), step=args.step, present=args.present,
-                         autoplay=args.autoplay, theme_name=args.theme, ascii_only=args.ascii)
+        app = open_board(
+            file_source(file, watch=not args.no_watch),
+            step=args.step,
+            present=args.present,
+            autoplay=args.autoplay,
+            theme_name=args.theme,
+            ascii_only=args.ascii,
+        )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
     app.run()
@@ -117,12 +123,20 @@ def export_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=formats(), default="json")
     p.add_argument("--step", type=step_arg, default="end", help="step number or 'end' (default: end)")
-    p.add_argument("--size", type=size_arg, default=(160, 50), metavar="WxH",
-                   help="terminal size for svg and txt (default: 160x50)")
+    p.add_argument(
+        "--size",
+        type=size_arg,
+        default=(160, 50),
+        metavar="WxH",
+        help="terminal size for svg and txt (default: 160x50)",
+    )
     p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
-    p.add_argument("--notes", action="store_true",
-                   help="md only: include the briefer's speaker notes (no other output ever shows them)")
+    p.add_argument(
+        "--notes",
+        action="store_true",
+        help="md only: include the briefer's speaker notes (no other output ever shows them)",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
     return p
 
@@ -137,8 +151,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
     state = BoardState(step=_step_of(args.step, timeline.steps, args.file))
-    options = ExportOptions(size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex,
-                            notes=args.notes)
+    options = ExportOptions(
+        size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex, notes=args.notes
+    )
     data = exporter(args.format)(timeline, state, options)
     if args.output:
         write_output(args.output, args.file, "the scenario", data)
@@ -180,22 +195,46 @@ def serve_parser() -> argparse.ArgumentParser:
         "the page's address carries a random token, printed at start; share it only with the room.",
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (YAML; default: the bundled scenario)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
-                   "interface, with a token in the address)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 = every "
+        "interface, with a token in the address)",
+    )
     # Not port 0: the page must name the real port.
-    p.add_argument("--port", type=number_in(1, 65535, "port"), default=8000, help="port to listen on, 1-65535 (default: 8000)")
-    p.add_argument("--public-url", metavar="URL", type=_public_url_arg,
-                   help="address browsers use to reach the server (needed with --host 0.0.0.0)")
-    p.add_argument("--max-sessions", type=number_in(1, 1000, "the number of boards"), default=DEFAULT_MAX_SESSIONS, metavar="N",
-                   help=f"boards running at once, one per tab; past it a tab is asked to wait "
-                   f"(default: {DEFAULT_MAX_SESSIONS})")
+    p.add_argument(
+        "--port", type=number_in(1, 65535, "port"), default=8000, help="port to listen on, 1-65535 (default: 8000)"
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        type=_public_url_arg,
+        help="address browsers use to reach the server (needed with --host 0.0.0.0)",
+    )
+    p.add_argument(
+        "--max-sessions",
+        type=number_in(1, 1000, "the number of boards"),
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"boards running at once, one per tab; past it a tab is asked to wait (default: {DEFAULT_MAX_SESSIONS})",
+    )
     door = p.add_mutually_exclusive_group()
-    door.add_argument("--token", dest="token", action="store_const", const=True, default=None,
-                      help="ask for a random token in the address even on loopback")
-    door.add_argument("--no-token", dest="token", action="store_const", const=False,
-                      help="no token, even beyond loopback: anyone who can reach the port can open and drive "
-                      "the board (and make it save pictures in this folder)")
+    door.add_argument(
+        "--token",
+        dest="token",
+        action="store_const",
+        const=True,
+        default=None,
+        help="ask for a random token in the address even on loopback",
+    )
+    door.add_argument(
+        "--no-token",
+        dest="token",
+        action="store_const",
+        const=False,
+        help="no token, even beyond loopback: anyone who can reach the port can open and drive "
+        "the board (and make it save pictures in this folder)",
+    )
     p.add_argument("--theme", help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -206,7 +245,9 @@ def import_parser() -> argparse.ArgumentParser:
     p = Parser(prog="sitboard import", description="Make a scenario from another tool's data.")
     sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
     a = sources.add_parser(
-        "acled", prog="sitboard import acled", help="an ACLED export (CSV)",
+        "acled",
+        prog="sitboard import acled",
+        help="an ACLED export (CSV)",
         description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
         "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
         "control (to actor1); every town starts 'unknown'.",
@@ -266,15 +307,22 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve.start import ServeError, serve
 
-    extra = (["--theme", args.theme] if args.theme else []) + (["--ascii"] if args.ascii else []) + (
-        ["--no-watch"] if args.no_watch else []
+    extra = (
+        (["--theme", args.theme] if args.theme else [])
+        + (["--ascii"] if args.ascii else [])
+        + (["--no-watch"] if args.no_watch else [])
     )
     try:
-        serve(args.file or str(default_scenario()), args.host, args.port, extra_args=extra,
-              public_url=args.public_url, max_sessions=args.max_sessions, token=args.token)
+        serve(
+            args.file or str(default_scenario()),
+            args.host,
+            args.port,
+            extra_args=extra,
+            public_url=args.public_url,
+            max_sessions=args.max_sessions,
+            token=args.token,
+        )
     except ServeError as exc:
         complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal
         return EXIT_FAILED
     return EXIT_OK
-
-

@@ -69,8 +69,9 @@ def emit(data: bytes) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         except (OSError, ValueError):
             pass
-        raise OutputFailed("standard output was closed before everything was written "
-                           "(the program reading it stopped)") from None
+        raise OutputFailed(
+            "standard output was closed before everything was written (the program reading it stopped)"
+        ) from None
     except OSError as exc:
         raise OutputFailed(f"cannot write to standard output: {reason(exc)}") from None
 
@@ -91,8 +92,10 @@ def refuse_input(out: str, source: str, what: str) -> None:
     """`Usage` if the output file `out` is the input `source` under any name (a hard link, a symlink)."""
     if same_file(out, source):
         other_name = os.path.abspath(out) != os.path.abspath(source)
-        raise Usage(f"{out}: refusing to overwrite {what} itself"
-                    + (" (it is the same file under another name: a link)" if other_name else ""))
+        raise Usage(
+            f"{out}: refusing to overwrite {what} itself"
+            + (" (it is the same file under another name: a link)" if other_name else "")
+        )
 
 
 def write_output(out: str, source: str, what: str, data: bytes) -> None:

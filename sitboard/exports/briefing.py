@@ -263,8 +263,11 @@ def _control(s: Scenario, c: Control) -> str:
 
 
 def _flow(s: Scenario, flow: Flow) -> str:
-    to = (_town_name(s, flow.destination) if not flow.also_to
-          else group_words(flow.destinations, lambda t: _town_name(s, t)))
+    to = (
+        _town_name(s, flow.destination)
+        if not flow.also_to
+        else group_words(flow.destinations, lambda t: _town_name(s, t))
+    )
     route = f"{_town_name(s, flow.origin)} {ARROW} {to}"
     words = _inline(flow.estimate) if flow.estimate else ""
     if flow.people is not None:

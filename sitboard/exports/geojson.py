@@ -196,8 +196,13 @@ def _control_properties(s: Scenario, c: Control) -> dict[str, Any]:
         props["control"] = None
         props["control_name"] = control_words(c, lambda h: _holder_name(s, h))
     props["control_state"] = c.state
-    for key, value in (("by", c.by), ("from", c.from_), ("holders", c.holders), ("with", c.with_),
-                       ("present", c.present)):
+    for key, value in (
+        ("by", c.by),
+        ("from", c.from_),
+        ("holders", c.holders),
+        ("with", c.with_),
+        ("present", c.present),
+    ):
         if value:
             props[f"control_{key}"] = list(value)
     props["control_text"] = _text(control_words(c, lambda h: _holder_name(s, h)))

@@ -44,11 +44,18 @@ def _tally(t: Tally, w: _Words | None) -> dict[str, Any]:
         text = counted or "none recorded"
     else:
         flows = "unquantified" if t.unquantified == 1 else f"unquantified, {t.unquantified} flows"
-        rest = f"{'; '.join(w.words)} ({flows})" if w.words else (
-            "unquantified" if t.unquantified == 1 else f"unquantified ({t.unquantified} flows)")
+        rest = (
+            f"{'; '.join(w.words)} ({flows})"
+            if w.words
+            else ("unquantified" if t.unquantified == 1 else f"unquantified ({t.unquantified} flows)")
+        )
         text = f"≥ {counted} + {rest}" if counted else rest
-    return {"people": t.people if w.figures else None, "unquantified": t.unquantified,
-            "estimates": list(w.words), "text": text}
+    return {
+        "people": t.people if w.figures else None,
+        "unquantified": t.unquantified,
+        "estimates": list(w.words),
+        "text": text,
+    }
 
 
 def _key(key: DestinationKey) -> str:
@@ -61,8 +68,13 @@ def control_value(c: Control) -> str | dict[str, Any]:
         return c.holder
     out: dict[str, Any] = {} if c.is_mixed else {"holder": c.holder}
     out["state"] = c.state
-    for key, value in (("by", c.by), ("from", c.from_), ("holders", c.holders), ("with", c.with_),
-                       ("present", c.present)):
+    for key, value in (
+        ("by", c.by),
+        ("from", c.from_),
+        ("holders", c.holders),
+        ("with", c.with_),
+        ("present", c.present),
+    ):
         if value:
             out[key] = list(value)
     return out
@@ -107,15 +119,23 @@ def state_to_json(state: Situation) -> dict[str, Any]:
         "steps": state.steps,
         "time": event.time.text if event else None,
         "title": event.title if event else None,
-        "event": None if event is None else {
+        "event": None
+        if event is None
+        else {
             "text": event.text,
             "kind": event.kind,
             "at": None if event.at is None else _place(event.at),
             "actors": list(event.actors),
             "sources": [
-                {"id": src.id, "name": src.name, "kind": src.kind, "url": src.url,
-                 **({} if src.affiliation is None else {"affiliation": src.affiliation})}
-                for sid in event.sources if (src := s.source_by_id.get(sid)) is not None
+                {
+                    "id": src.id,
+                    "name": src.name,
+                    "kind": src.kind,
+                    "url": src.url,
+                    **({} if src.affiliation is None else {"affiliation": src.affiliation}),
+                }
+                for sid in event.sources
+                if (src := s.source_by_id.get(sid)) is not None
             ],
             "confidence": event.confidence,
             **({} if event.until is None else {"until": event.until.text}),
@@ -124,35 +144,55 @@ def state_to_json(state: Situation) -> dict[str, Any]:
             **({} if event.view is None else {"view": _camera(event.view)}),
         },
         "factions": [
-            {"id": f.id, "name": f.name, "color": f.color, "mark": f.mark,
-             # Population held is null, not 0, when no held town has a population given.
-             "towns": (held := state.held(f))[0], "population": held[1] if held[0] > held[2] else None}
+            {
+                "id": f.id,
+                "name": f.name,
+                "color": f.color,
+                "mark": f.mark,
+                # Population held is null, not 0, when no held town has a population given.
+                "towns": (held := state.held(f))[0],
+                "population": held[1] if held[0] > held[2] else None,
+            }
             for f in s.factions
         ],
         **mixed,
         "towns": [
-            {"id": t.id, "name": t.name, "lat": t.lat, "lon": t.lon, "kind": t.kind,
-             "population": t.population,
-             "control": holder if (record := states.get(i)) is None else control_value(record),
-             **({} if t.pcode is None else {"pcode": t.pcode})}
+            {
+                "id": t.id,
+                "name": t.name,
+                "lat": t.lat,
+                "lon": t.lon,
+                "kind": t.kind,
+                "population": t.population,
+                "control": holder if (record := states.get(i)) is None else control_value(record),
+                **({} if t.pcode is None else {"pcode": t.pcode}),
+            }
             for i, (t, holder) in enumerate(zip(s.towns, state.holders))
         ],
         "changed": [
-            {"town": c.town,
-             "from": c.before if c.before_state is None else control_value(c.before_state),
-             "to": c.after if c.after_state is None else control_value(c.after_state)}
+            {
+                "town": c.town,
+                "from": c.before if c.before_state is None else control_value(c.before_state),
+                "to": c.after if c.after_state is None else control_value(c.after_state),
+            }
             for c in state.changed
         ],
         "flows": [
-            {"from": f.flow.origin, "to": f.flow.destination if not f.flow.also_to else list(f.flow.destinations),
-             "people": f.flow.people, "estimate": f.flow.estimate, "step": f.step}
+            {
+                "from": f.flow.origin,
+                "to": f.flow.destination if not f.flow.also_to else list(f.flow.destinations),
+                "people": f.flow.people,
+                "estimate": f.flow.estimate,
+                "step": f.step,
+            }
             for f in state.flows
         ],
         "displaced": {
             **_tally(state.displaced.total, total),
             "by_origin": {k: _tally(v, by_origin.get(k)) for k, v in state.displaced.by_origin.items()},
-            "by_destination": {_key(k): _tally(v, by_destination.get(k))
-                               for k, v in state.displaced.by_destination.items()},
+            "by_destination": {
+                _key(k): _tally(v, by_destination.get(k)) for k, v in state.displaced.by_destination.items()
+            },
         },
     }
 

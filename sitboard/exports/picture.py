@@ -60,7 +60,15 @@ def screen_text(app: SitboardApp) -> str:
     Same route as Textual's `export_screenshot`, recorded as text instead of SVG.
     """
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))
     return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"

@@ -45,45 +45,116 @@ MAX_OUTPUT_BYTES = 32 * 1024 * 1024  # sitboard.scenario.loader.MAX_BYTES: what 
 MAX_PROBLEMS = 50
 
 REQUIRED = ("event_date", "event_type", "actor1", "location", "latitude", "longitude")
-OPTIONAL = ("event_id_cnty", "year", "time_precision", "disorder_type", "sub_event_type", "assoc_actor_1",
-            "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region",
-            "country", "admin1", "admin2", "admin3", "geo_precision", "source", "source_scale", "notes",
-            "fatalities", "tags", "timestamp")
+OPTIONAL = (
+    "event_id_cnty",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "sub_event_type",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
 # Older exports: upper-case headers (handled by folding case) and other names.
 ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 
-TERRITORIAL = ("Non-state actor overtakes territory", "Government regains territory",
-               "Non-violent transfer of territory")
+TERRITORIAL = (
+    "Non-state actor overtakes territory",
+    "Government regains territory",
+    "Non-violent transfer of territory",
+)
 
 # Numeric actor types of exports before 2023 (ACLED codebook).
-INTER_CODES = {"0": "", "1": "State forces", "2": "Rebel group", "3": "Political militia", "4": "Identity militia",
-               "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces"}
+INTER_CODES = {
+    "0": "",
+    "1": "State forces",
+    "2": "Rebel group",
+    "3": "Political militia",
+    "4": "Identity militia",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
+}
 
 # One word for the board's event kind; anything else is the sub-event type in lower case.
 KINDS = {
-    "armed clash": "clash", "government regains territory": "capture",
-    "non-state actor overtakes territory": "capture", "non-violent transfer of territory": "transfer",
-    "air/drone strike": "airstrike", "shelling/artillery/missile attack": "shelling",
-    "remote explosive/landmine/ied": "explosive", "suicide bomb": "bombing", "grenade": "grenade",
-    "chemical weapon": "chemical", "attack": "attack", "abduction/forced disappearance": "abduction",
-    "sexual violence": "sexual-violence", "peaceful protest": "protest", "protest with intervention": "protest",
-    "excessive force against protesters": "protest", "violent demonstration": "riot", "mob violence": "riot",
-    "agreement": "agreement", "arrests": "arrest", "change to group/activity": "change",
-    "disrupted weapons use": "disrupted-weapons", "headquarters or base established": "base",
-    "looting/property destruction": "looting", "other": "other",
+    "armed clash": "clash",
+    "government regains territory": "capture",
+    "non-state actor overtakes territory": "capture",
+    "non-violent transfer of territory": "transfer",
+    "air/drone strike": "airstrike",
+    "shelling/artillery/missile attack": "shelling",
+    "remote explosive/landmine/ied": "explosive",
+    "suicide bomb": "bombing",
+    "grenade": "grenade",
+    "chemical weapon": "chemical",
+    "attack": "attack",
+    "abduction/forced disappearance": "abduction",
+    "sexual violence": "sexual-violence",
+    "peaceful protest": "protest",
+    "protest with intervention": "protest",
+    "excessive force against protesters": "protest",
+    "violent demonstration": "riot",
+    "mob violence": "riot",
+    "agreement": "agreement",
+    "arrests": "arrest",
+    "change to group/activity": "change",
+    "disrupted weapons use": "disrupted-weapons",
+    "headquarters or base established": "base",
+    "looting/property destruction": "looting",
+    "other": "other",
     # event types of exports before 2019, which had no sub-event type
-    "battle-no change of territory": "clash", "remote violence": "remote-violence", "riots/protests": "protest",
-    "violence against civilians": "attack", "strategic development": "development",
+    "battle-no change of territory": "clash",
+    "remote violence": "remote-violence",
+    "riots/protests": "protest",
+    "violence against civilians": "attack",
+    "strategic development": "development",
 }
 TIME_PRECISION = {"2": "The date is approximate (within a week).", "3": "The date is approximate (within a month)."}
 GEO_PRECISION = {"2": "approximate: at or near this place", "3": "approximate: only the wider region is known"}
-ACLED_CREDIT = ("Data: Armed Conflict Location & Event Data (ACLED), https://acleddata.com; "
-                "ACLED's terms of use apply to the data.")
+ACLED_CREDIT = (
+    "Data: Armed Conflict Location & Event Data (ACLED), https://acleddata.com; ACLED's terms of use apply to the data."
+)
 
-_MONTHS = {m: i for i, ms in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], start=1) for m in ms}
+_MONTHS = {
+    m: i
+    for i, ms in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in ms
+}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?\Z")
 _DMY_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})\Z")
 _NAMED_DATE = re.compile(r"(\d{1,2})[- ]([A-Za-z]+)\.?[- ,]+(\d{4})\Z")
@@ -100,8 +171,12 @@ def import_acled(path: str | Path) -> str:
     """Read the ACLED export at `path` and return the scenario as YAML text."""
     shown = str(path)
     p = Path(path)
-    data = read_bytes(path, limit=MAX_INPUT_BYTES, expected="an ACLED export (.csv)",
-                      too_big=f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first")
+    data = read_bytes(
+        path,
+        limit=MAX_INPUT_BYTES,
+        expected="an ACLED export (.csv)",
+        too_big=f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first",
+    )
     return acled_to_yaml(data, shown, name=p.name)
 
 
@@ -116,8 +191,11 @@ def acled_to_yaml(data: bytes, file: str = "<acled>", *, name: str | None = None
     text = _write(export, shown, hashlib.sha256(data).hexdigest())
     size = len(text.encode("utf-8"))
     if size > MAX_OUTPUT_BYTES:
-        _fail(file, f"the scenario would be {size / 1e6:.1f} MB, over the {MAX_OUTPUT_BYTES // 2**20} MiB "
-                    "that sitboard reads: filter the export (by country or dates) first")
+        _fail(
+            file,
+            f"the scenario would be {size / 1e6:.1f} MB, over the {MAX_OUTPUT_BYTES // 2**20} MiB "
+            "that sitboard reads: filter the export (by country or dates) first",
+        )
     return text
 
 
@@ -165,10 +243,13 @@ class _Reader:
                 return
             except csv.Error as exc:
                 if "field limit" in str(exc):  # Python's csv module: 131,072 characters per field
-                    self.error(reader.line_num or line, 1,
-                               f"a field is longer than {csv.field_size_limit():,} characters (128 KiB), the most "
-                               "one field may hold (ACLED's longest, the notes, are far shorter): is this an ACLED "
-                               "export, with its quotes balanced?")
+                    self.error(
+                        reader.line_num or line,
+                        1,
+                        f"a field is longer than {csv.field_size_limit():,} characters (128 KiB), the most "
+                        "one field may hold (ACLED's longest, the notes, are far shorter): is this an ACLED "
+                        "export, with its quotes balanced?",
+                    )
                 else:
                     self.error(reader.line_num or line, 1, f"not a readable CSV file: {exc}")
                 raise self.stop() from None
@@ -205,13 +286,19 @@ class _Reader:
             self.check_encoding(line, record)
             if len(record) != len(header):
                 if len(record) < len(header):
-                    self.error(line, len(record) + 1,
-                               f"this row has {len(record)} fields but the header has {len(header)}: "
-                               f"'{header[len(record)].strip()}' and the fields after it are missing")
+                    self.error(
+                        line,
+                        len(record) + 1,
+                        f"this row has {len(record)} fields but the header has {len(header)}: "
+                        f"'{header[len(record)].strip()}' and the fields after it are missing",
+                    )
                 else:
-                    self.error(line, len(header) + 1,
-                               f"this row has {len(record)} fields but the header has {len(header)} "
-                               "(a comma inside a field that is not quoted?)")
+                    self.error(
+                        line,
+                        len(header) + 1,
+                        f"this row has {len(record)} fields but the header has {len(header)} "
+                        "(a comma inside a field that is not quoted?)",
+                    )
                 continue
             row = self.row(line, record, columns)
             if row is not None:
@@ -226,8 +313,9 @@ class _Reader:
         for i, value in enumerate(record):
             bad = next((c for c in value if "\udc80" <= c <= "\udcff"), None)
             if bad is not None:
-                self.error(line, i + 1, f"byte 0x{ord(bad) - 0xDC00:02x} is not valid UTF-8: "
-                                        "export or save the file as UTF-8")
+                self.error(
+                    line, i + 1, f"byte 0x{ord(bad) - 0xDC00:02x} is not valid UTF-8: export or save the file as UTF-8"
+                )
                 raise self.stop()
 
     def columns(self, line: int, header: list[str]) -> dict[str, int]:
@@ -245,8 +333,9 @@ class _Reader:
         missing = [name for name in REQUIRED if name not in columns]
         if missing:
             found = ", ".join(h.strip() for h in header[:12]) + (", ..." if len(header) > 12 else "")
-            self.error(line, 1, f"not an ACLED export: missing the column(s) {', '.join(missing)} "
-                                f"(the header has: {found})")
+            self.error(
+                line, 1, f"not an ACLED export: missing the column(s) {', '.join(missing)} (the header has: {found})"
+            )
         if self.problems:
             raise self.stop()
         return columns
@@ -269,8 +358,7 @@ class _Reader:
             bad("latitude", f"{fields['latitude']!r} is not a latitude: expected decimal degrees from -90 to 90")
         lon = self.coordinate(fields["longitude"], 180)
         if lon is None:
-            bad("longitude",
-                f"{fields['longitude']!r} is not a longitude: expected decimal degrees from -180 to 180")
+            bad("longitude", f"{fields['longitude']!r} is not a longitude: expected decimal degrees from -180 to 180")
         if not fields["location"]:
             bad("location", "is empty: every event needs the name of its place")
         if not fields["actor1"]:
@@ -458,8 +546,14 @@ class _HasId(Protocol):
 _T = TypeVar("_T", bound=_HasId)
 
 
-def _assign_ids(items: Sequence[_T], key: Callable[[_T], str], prefix: str, *, reserved: Collection[str] = (),
-                name: Callable[[_T], str] | None = None) -> None:
+def _assign_ids(
+    items: Sequence[_T],
+    key: Callable[[_T], str],
+    prefix: str,
+    *,
+    reserved: Collection[str] = (),
+    name: Callable[[_T], str] | None = None,
+) -> None:
     """Ids from names: the same name always gives the same id.
 
     A name with no Latin letters or digits becomes `prefix-<hash>`; names that
@@ -520,9 +614,15 @@ def _title(event: _Event) -> str:
         who = f"{names[0]} in {f['location']}" + (f", from {names[1]}" if len(names) == 2 else "")
         return f"{what}: {who}"
     if len(names) == 2:
-        joiner = " vs " if etype.startswith("battle") else (
-            " against " if etype in ("violence against civilians", "explosions/remote violence", "remote violence")
-            else " and ")
+        joiner = (
+            " vs "
+            if etype.startswith("battle")
+            else (
+                " against "
+                if etype in ("violence against civilians", "explosions/remote violence", "remote violence")
+                else " and "
+            )
+        )
         who = joiner.join(names)
     else:
         who = names[0] if names else ""
@@ -542,8 +642,9 @@ def _text(event: _Event) -> str:
         facts.append(f"Associated actors: {'; '.join(dict.fromkeys(assoc))}.")
     if f.get("civilian_targeting"):
         facts.append("Civilians were targeted.")
-    place = ", ".join(dict.fromkeys(x for x in (f["location"], f.get("admin2", ""), f.get("admin1", ""),
-                                                f.get("country", "")) if x))
+    place = ", ".join(
+        dict.fromkeys(x for x in (f["location"], f.get("admin2", ""), f.get("admin1", ""), f.get("country", "")) if x)
+    )
     note = GEO_PRECISION.get(f.get("geo_precision", ""))
     facts.append(f"Place: {place}" + (f" ({note})." if note else "."))
     if f.get("time_precision") in TIME_PRECISION:
@@ -578,8 +679,7 @@ def _summary(export: _Export, name: str) -> str:
         f"{len(export.events)} events{where} from {first.isoformat()} to {last.isoformat()}, "
         f"at {len(export.towns)} places, with {len(export.factions)} actors and {len(export.sources)} sources. "
         f"Control changes only with ACLED's territorial sub-events ({'; '.join(TERRITORIAL)}: {changes} in this "
-        "export), going to the event's first actor; until then a place's holder is unknown. "
-        + ACLED_CREDIT
+        "export), going to the event's first actor; until then a place's holder is unknown. " + ACLED_CREDIT
     )
 
 

@@ -73,17 +73,17 @@ class _Level:
         self.name = name
         self.tolerance = float(info["tolerance_deg"])
         self._scale = scale
-        meta = zlib.decompress(body[info["meta_offset"]: info["meta_offset"] + info["meta_length"]])
+        meta = zlib.decompress(body[info["meta_offset"] : info["meta_offset"] + info["meta_length"]])
         n, n_chunks = struct.unpack_from("<II", meta, 0)
         pos = 8
         self._kind_names = kinds
-        self._kind_codes = meta[pos: pos + n]  # looked up as pieces are decoded
+        self._kind_codes = meta[pos : pos + n]  # looked up as pieces are decoded
         pos += n
-        self._npts = _le_array("I", meta[pos: pos + 4 * n])
+        self._npts = _le_array("I", meta[pos : pos + 4 * n])
         pos += 4 * n
-        bb = _le_array("i", meta[pos: pos + 16 * n])
+        bb = _le_array("i", meta[pos : pos + 16 * n])
         pos += 16 * n
-        chunks = _le_array("I", meta[pos: pos + 16 * n_chunks])
+        chunks = _le_array("I", meta[pos : pos + 16 * n_chunks])
         # Bounding boxes stay as the file's scaled integers, one array per side:
         # slicing is done in C, and a query is scaled once instead of every box
         # being divided at load (the board's first frame waits for this).
@@ -91,7 +91,7 @@ class _Level:
         self._chunks = chunks  # (first piece, count, offset, length) per chunk
         self._chunk_firsts = chunks[0::4]  # chunks cover the pieces in order
         start = info["coords_offset"]
-        self._coords = body[start: start + info["coords_length"]]
+        self._coords = body[start : start + info["coords_length"]]
         self._lines: list[Polyline | None] = [None] * n
         self.points = int(info.get("points", sum(self._npts)))
 
@@ -115,7 +115,8 @@ class _Level:
         s = self._scale
         w, so, e, n = west * s, south * s, east * s, north * s
         return [
-            i for i, (bw, bs, be, bn) in enumerate(zip(self._west, self._south, self._east, self._north))
+            i
+            for i, (bw, bs, be, bn) in enumerate(zip(self._west, self._south, self._east, self._north))
             if bw <= e and be >= w and bs <= n and bn >= so
         ]
 
@@ -130,12 +131,12 @@ class _Level:
         return line
 
     def _decode_chunk(self, c: int) -> None:
-        first, count, offset, length = self._chunks[4 * c: 4 * c + 4]
-        raw = zlib.decompress(self._coords[offset: offset + length])
+        first, count, offset, length = self._chunks[4 * c : 4 * c + 4]
+        raw = zlib.decompress(self._coords[offset : offset + length])
         n = len(raw) // 4
         buf = bytearray(len(raw))
         for b in range(4):  # undo the byte shuffle
-            buf[b::4] = raw[b * n: (b + 1) * n]
+            buf[b::4] = raw[b * n : (b + 1) * n]
         values = _le_array("i", bytes(buf))
         deltas = [(u >> 1) ^ -(u & 1) for u in values]  # undo zigzag
         s = self._scale
@@ -143,7 +144,7 @@ class _Level:
         for i in range(first, first + count):
             end = pos + 2 * self._npts[i]
             lats = [v / s for v in accumulate(deltas[pos:end:2])]
-            lons = [v / s for v in accumulate(deltas[pos + 1:end:2])]
+            lons = [v / s for v in accumulate(deltas[pos + 1 : end : 2])]
             kind = self._kind_names[self._kind_codes[i]]
             self._lines[i] = Polyline(kind, tuple(zip(lats, lons)), self._bbox(i))
             pos = end
@@ -156,10 +157,10 @@ class Basemap:
         if data[:8] != _MAGIC:
             raise ValueError("not a sitboard basemap file")
         (hlen,) = struct.unpack_from("<I", data, 8)
-        header = json.loads(bytes(data[12: 12 + hlen]).decode("utf-8"))
+        header = json.loads(bytes(data[12 : 12 + hlen]).decode("utf-8"))
         self.header: dict[str, Any] = header
         self.provenance: dict[str, str] = {str(k): str(v) for k, v in header["provenance"].items()}
-        self._body = memoryview(data)[12 + hlen:]
+        self._body = memoryview(data)[12 + hlen :]
         # Levels are parsed on first use: a regional board never touches the coarse one.
         self._levels: dict[str, _Level | None] = dict.fromkeys(header["levels"])
 

@@ -205,7 +205,7 @@ class Context:
             raise ContextDataError(f"{source}: not a sitboard context file (expected it to start with {_MAGIC!r})")
         (hlen,) = struct.unpack_from("<I", data, 8)
         try:
-            header = json.loads(bytes(data[12: 12 + hlen]).decode("utf-8"))
+            header = json.loads(bytes(data[12 : 12 + hlen]).decode("utf-8"))
             body_length = int(header["body_length"])
             fmt = header["format"]
             needed = ("provenance", "languages", "tables", "stores", "scale", "grid_deg")
@@ -218,11 +218,12 @@ class Context:
             raise ContextDataError(f"{source}: context format {fmt!r}, expected {_FORMAT}; rebuild it")
         if len(data) != 12 + hlen + body_length:
             raise ContextDataError(
-                f"{source}: {len(data)} bytes, expected {12 + hlen + body_length} (truncated or padded)")
+                f"{source}: {len(data)} bytes, expected {12 + hlen + body_length} (truncated or padded)"
+            )
         self.header: dict[str, Any] = header
         self.provenance: dict[str, Any] = header["provenance"]
         self.languages: tuple[str, ...] = tuple(header["languages"])
-        self._body = memoryview(data)[12 + hlen:]
+        self._body = memoryview(data)[12 + hlen :]
         self._stores: dict[tuple[str, str], _Store] = {}
         self._box_cache: dict[str, tuple[array[int], array[int], array[int], array[int]]] = {}
 
@@ -236,7 +237,7 @@ class Context:
     # -- blocks -------------------------------------------------------------------
 
     def _block(self, offset: int, length: int, crc: int, what: str) -> memoryview:
-        blob = self._body[offset: offset + length]
+        blob = self._body[offset : offset + length]
         if len(blob) != length or zlib.crc32(blob) != crc:
             raise ContextDataError(f"{self.source}: the {what} block is corrupt (CRC mismatch)")
         return blob
@@ -260,12 +261,14 @@ class Context:
             self._block(info["coords_offset"], info["coords_length"], crcs[1], f"{layer} {detail} coordinates")
             sides_blob = self._block(info["sides_offset"], info["sides_length"], crcs[2], f"{layer} {detail} sides")
             try:
-                level = _Level(detail, info, self._body, int(self.header["scale"]), float(self.header["grid_deg"]),
-                               ["piece"])
+                level = _Level(
+                    detail, info, self._body, int(self.header["scale"]), float(self.header["grid_deg"]), ["piece"]
+                )
                 sides = _le_array("h", zlib.decompress(sides_blob))
             except (zlib.error, struct.error, ValueError, KeyError) as exc:
                 raise ContextDataError(
-                    f"{self.source}: the {layer} {detail} geometry does not decode ({exc})") from None
+                    f"{self.source}: the {layer} {detail} geometry does not decode ({exc})"
+                ) from None
             if len(sides) != 2 * len(level):
                 raise ContextDataError(f"{self.source}: the {layer} {detail} sides do not match its pieces")
             store = self._stores[(layer, detail)] = _Store(level, sides)
@@ -301,9 +304,21 @@ class Context:
         """Every land region: the countries, then the land gaps."""
         boxes = self._degree_boxes("countries")
         return tuple(
-            Country(i, r["name"], r["iso_a2"], r["iso_a3"], r["adm0_a3"], r["type"], r["names"],
-                    None if r["label"] is None else tuple(r["label"]), r["label_rank"], r["min_label"],
-                    r["max_label"], boxes[i], tuple(r.get("neighbours", ())))
+            Country(
+                i,
+                r["name"],
+                r["iso_a2"],
+                r["iso_a3"],
+                r["adm0_a3"],
+                r["type"],
+                r["names"],
+                None if r["label"] is None else tuple(r["label"]),
+                r["label_rank"],
+                r["min_label"],
+                r["max_label"],
+                boxes[i],
+                tuple(r.get("neighbours", ())),
+            )
             for i, r in enumerate(self._table("countries"))
         )
 
@@ -327,31 +342,61 @@ class Context:
     @functools.cached_property
     def lakes(self) -> tuple[Lake, ...]:
         boxes = self._degree_boxes("lakes")
-        return tuple(Lake(i, r["name"], r["kind"], r["names"], tuple(r["label"]), r["rank"], r["min_label"], boxes[i])
-                     for i, r in enumerate(self._table("lakes")))
+        return tuple(
+            Lake(i, r["name"], r["kind"], r["names"], tuple(r["label"]), r["rank"], r["min_label"], boxes[i])
+            for i, r in enumerate(self._table("lakes"))
+        )
 
     @functools.cached_property
     def rivers(self) -> tuple[River, ...]:
-        return tuple(River(i, r["name"], r["name_alt"], r["kind"], r["rank"], r["river"])
-                     for i, r in enumerate(self._table("rivers")))
+        return tuple(
+            River(i, r["name"], r["name_alt"], r["kind"], r["rank"], r["river"])
+            for i, r in enumerate(self._table("rivers"))
+        )
 
     @functools.cached_property
     def places(self) -> tuple[Place, ...]:
         """Natural Earth's populated places, most prominent first (rank, then population)."""
         t = self._table("places")  # sorted so by the build
-        return tuple(map(Place._make, zip(t["name"], t["ascii_name"], t["lat"], t["lon"], t["population"], t["rank"],
-                                          t["label_rank"], t["country"], t["capital"])))
+        return tuple(
+            map(
+                Place._make,
+                zip(
+                    t["name"],
+                    t["ascii_name"],
+                    t["lat"],
+                    t["lon"],
+                    t["population"],
+                    t["rank"],
+                    t["label_rank"],
+                    t["country"],
+                    t["capital"],
+                ),
+            )
+        )
 
-    def places_in(self, west: float, south: float, east: float, north: float,
-                  *, max_rank: int | None = None) -> list[Place]:
+    def places_in(
+        self, west: float, south: float, east: float, north: float, *, max_rank: int | None = None
+    ) -> list[Place]:
         """Places inside the box, most prominent first."""
-        return [p for p in self.places
-                if south <= p.lat <= north and west <= p.lon <= east and (max_rank is None or p.rank <= max_rank)]
+        return [
+            p
+            for p in self.places
+            if south <= p.lat <= north and west <= p.lon <= east and (max_rank is None or p.rank <= max_rank)
+        ]
 
     # -- lines ------------------------------------------------------------------
 
-    def river_lines_in(self, west: float, south: float, east: float, north: float,
-                       *, detail: str | None = None, max_rank: int | None = None) -> list[RiverLine]:
+    def river_lines_in(
+        self,
+        west: float,
+        south: float,
+        east: float,
+        north: float,
+        *,
+        detail: str | None = None,
+        max_rank: int | None = None,
+    ) -> list[RiverLine]:
         """River pieces whose bbox meets the box (``detail`` as in ``country_grid``)."""
         store = self._store("rivers", detail or _detail_for(west, east))
         rivers = self.rivers
@@ -363,13 +408,15 @@ class Context:
                 out.append(RiverLine(river, line.points, line.bbox))
         return out
 
-    def lake_outlines_in(self, west: float, south: float, east: float, north: float,
-                         *, detail: str | None = None) -> list[tuple[Lake, tuple[tuple[float, float], ...]]]:
+    def lake_outlines_in(
+        self, west: float, south: float, east: float, north: float, *, detail: str | None = None
+    ) -> list[tuple[Lake, tuple[tuple[float, float], ...]]]:
         """(lake, (lat, lon) points) for each piece of lake shore meeting the box."""
         store = self._store("lakes", detail or _detail_for(west, east))
         lakes = self.lakes
-        return [(lakes[store.side_a[i]], store.level.line(i).points)
-                for i in store.level.ids_in(west, south, east, north)]
+        return [
+            (lakes[store.side_a[i]], store.level.line(i).points) for i in store.level.ids_in(west, south, east, north)
+        ]
 
     # -- land, countries and lakes -------------------------------------------------
 
@@ -409,8 +456,9 @@ class Context:
         inside = [r for r, p in parity.items() if p]
         return min(inside) if inside else None
 
-    def country_grid(self, projection: Any, *, subdivide: tuple[int, int] = (1, 1), lakes: bool = True,
-                     detail: str | None = None) -> CountryGrid:
+    def country_grid(
+        self, projection: Any, *, subdivide: tuple[int, int] = (1, 1), lakes: bool = True, detail: str | None = None
+    ) -> CountryGrid:
         """The region at the centre of every cell of the projection's grid.
 
         ``subdivide=(2, 4)`` gives one value per braille dot, matching
@@ -446,9 +494,18 @@ class Context:
                     self._fill(cells, cols, rows, "lakes", detail, box, shift, affine, LAKE)
         return CountryGrid(cols, rows, cells, detail)
 
-    def _fill(self, cells: array[int], cols: int, rows: int, layer: str, detail: str,
-              box: tuple[float, float, float, float], shift: float,
-              affine: tuple[float, float, float, float], value: int | None) -> None:
+    def _fill(
+        self,
+        cells: array[int],
+        cols: int,
+        rows: int,
+        layer: str,
+        detail: str,
+        box: tuple[float, float, float, float],
+        shift: float,
+        affine: tuple[float, float, float, float],
+        value: int | None,
+    ) -> None:
         """Scanline fill by the even-odd rule, one scanline per row of cell centres.
 
         A feature covers cell i of row j when an odd number of its boundary
@@ -519,11 +576,11 @@ class Context:
                 inside, pos = inside_west, 0
                 for t in sorted(row_stops or ()):
                     if inside and t > pos:
-                        cells[base + pos: base + t] = fill * (t - pos)
+                        cells[base + pos : base + t] = fill * (t - pos)
                     inside ^= 1
                     pos = t
                 if inside and pos < cols:
-                    cells[base + pos: base + cols] = fill * (cols - pos)
+                    cells[base + pos : base + cols] = fill * (cols - pos)
 
 
 def _detail_for(west: float, east: float) -> str:

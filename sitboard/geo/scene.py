@@ -26,8 +26,17 @@ from sitboard.geo.text import cell_width, display
 from sitboard.scenario.model import Scenario
 from sitboard.timeline import Situation, figure
 
-PRIORITY = {"line:front": 9, "flow": 8, "flow-old": 5, "border": 4, "line:border": 4, "line:road": 3,
-            "line:river": 3, "line:other": 3, "coast": 2}
+PRIORITY = {
+    "line:front": 9,
+    "flow": 8,
+    "flow-old": 5,
+    "border": 4,
+    "line:border": 4,
+    "line:road": 3,
+    "line:river": 3,
+    "line:other": 3,
+    "coast": 2,
+}
 KIND_GLYPH = {"city": "■", "town": "●", "village": "•", "region": "◆"}
 KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
 MAX_OLD_FLOWS = 120  # earlier flows drawn (dimmed); all of them count in totals and exports
@@ -106,8 +115,9 @@ class MapScene:
         def glyph(kind: str, holder: str) -> str:
             return glyphs.get(kind, "o")
 
-        self._town_looks = {marks: (_TownLooks(char, ""), _TownLooks(char, ":hot"))
-                            for marks, char in ((True, mark), (False, glyph))}
+        self._town_looks = {
+            marks: (_TownLooks(char, ""), _TownLooks(char, ":hot")) for marks, char in ((True, mark), (False, glyph))
+        }
         # (text, style) -> its cells and whether one is wide: labels are written at every step.
         self._texts: dict[tuple[str, str], tuple[tuple[Cell, ...], bool]] = {}
 
@@ -163,8 +173,9 @@ class MapScene:
         shade = self._shading(layers, state.holders) if areas else None
         return Frame(grid, shade, projection, visible.cells)
 
-    def _draw_flows(self, grid: Grid, projection: Projection, state: Situation,
-                    now: list[tuple[str, str]]) -> list[LabelRequest]:
+    def _draw_flows(
+        self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
+    ) -> list[LabelRequest]:
         """This step's flows as arrows; the labels of those with a size, to place first."""
         towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
         cols, rows = projection.cols, projection.rows
@@ -180,8 +191,9 @@ class MapScene:
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
                 mx, my = (x0 + x1) / 2, (y0 + y1) / 2
                 if 0 <= mx < cols and 0 <= my < rows:
-                    text = (figure(f.people) if f.people is not None
-                            else display(f.estimate or "", ascii=self.ascii_only))
+                    text = (
+                        figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
+                    )
                     size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
         return size_labels
 
@@ -223,8 +235,16 @@ class MapScene:
                 blocked += [(c, rows - 1) for c in range(start, cols)]
         return wide, blocked
 
-    def _draw_labels(self, grid: Grid, layers: _Layers, blocked: list[tuple[int, int]],
-                     size_labels: list[LabelRequest], hot: set[str], selected: str | None, wide: bool) -> None:
+    def _draw_labels(
+        self,
+        grid: Grid,
+        layers: _Layers,
+        blocked: list[tuple[int, int]],
+        size_labels: list[LabelRequest],
+        hot: set[str],
+        selected: str | None,
+        wide: bool,
+    ) -> None:
         """Every town's label as placed once per view, with this step's hot labels (and flow sizes) placed first."""
         ellipsis = "." if self.ascii_only else "…"
         layout, order = self._base_labels(layers, blocked, ellipsis)
@@ -337,7 +357,11 @@ class MapScene:
         if rows >= 3 and cols >= 16:
             length, label = scale_bar(projection, max(1, min(cols // 4, 30)))
             if length:
-                bar = ("|" + "-" * max(0, length - 2) + "|") if self.ascii_only else ("├" + "─" * max(0, length - 2) + "┤")
+                bar = (
+                    ("|" + "-" * max(0, length - 2) + "|")
+                    if self.ascii_only
+                    else ("├" + "─" * max(0, length - 2) + "┤")
+                )
                 text = f"{bar[:length]} {label}"
                 writes.append((1, rows - 1, text))
                 blocked += [(c, rows - 1) for c in range(1, 1 + cell_width(text))]

@@ -273,9 +273,7 @@ def _fill(
                 i += 1
 
 
-def _prune(
-    candidates: list[Site], left: float, right: float, top: float, bottom: float, reach2: float
-) -> list[Site]:
+def _prune(candidates: list[Site], left: float, right: float, top: float, bottom: float, reach2: float) -> list[Site]:
     """The candidates that can be nearest (and within reach) somewhere in the rectangle.
 
     Two tests, both exact: a town farther from the whole rectangle than some

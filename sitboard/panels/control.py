@@ -16,8 +16,11 @@ def control(situation: Situation, words: Words) -> Styled:
         towns, population, unknown_population = holdings.get(holder, (0, 0, 0))
         if not towns and holder in (CONTESTED, UNKNOWN):
             continue
-        out += [Span(f" {words.mark(holder)} ", f"badge:{holder}"), Span(f" {towns:>3} ", "strong"),
-                Span(words.holder(holder))]
+        out += [
+            Span(f" {words.mark(holder)} ", f"badge:{holder}"),
+            Span(f" {towns:>3} ", "strong"),
+            Span(words.holder(holder)),
+        ]
         if population:
             # Population held counts only towns whose population is given.
             out.append(Span(f"  pop. {figure(population)}" + (" + unknown" if unknown_population else ""), "dim"))
@@ -27,8 +30,11 @@ def control(situation: Situation, words: Words) -> Styled:
         for change in situation.changed:
             out += [
                 Span(f" {words.mark(change.after)} ", f"badge:{change.after}"),
-                Span(f" {words.town(change.town)}: {words.holder(change.before)} {words.arrow} "
-                     f"{words.holder(change.after)}\n", "strong"),
+                Span(
+                    f" {words.town(change.town)}: {words.holder(change.before)} {words.arrow} "
+                    f"{words.holder(change.after)}\n",
+                    "strong",
+                ),
             ]
     else:
         out.append(Span("No control changes at this step.\n", "dim"))

@@ -19,8 +19,11 @@ def town_history(timeline: Timeline, town_id: str, step: int, words: Words) -> S
     now = max((s for s, _ in history if s <= step), default=None)
     for changed_at, holder in history:
         when = "start" if changed_at == 0 else f"step {changed_at}, {scenario.events[changed_at - 1].time.text}"
-        out += [Span(f" {words.mark(holder)} ", f"badge:{holder}"), Span(f" {words.holder(holder)}  ({when})"),
-                Span("  <- now\n" if changed_at == now else "\n")]
+        out += [
+            Span(f" {words.mark(holder)} ", f"badge:{holder}"),
+            Span(f" {words.holder(holder)}  ({when})"),
+            Span("  <- now\n" if changed_at == now else "\n"),
+        ]
     out.append(Span("\nFlows in and out:\n", "heading"))
     flows = timeline.flows_of(town_id)
     if not flows:

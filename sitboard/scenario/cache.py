@@ -178,16 +178,23 @@ def store(data: bytes, scenario: Scenario) -> None:
     if directory is None:
         return
     try:
-        payload = json.dumps({"format": ENTRY_FORMAT, "version": __version__, "scenario": to_plain(scenario)},
-                             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = json.dumps(
+            {"format": ENTRY_FORMAT, "version": __version__, "scenario": to_plain(scenario)},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = _key(directory, create=True)
         if key is None:
             return
         digest = _digest(data)
         # written whole and renamed: readers see the old entry or the new one, never half of one
-        write_file(directory / f"{PREFIX}{digest.hex()}.json", _seal(key, digest, payload) + b"\n" + payload,
-                   mode=0o600, durable=False)
+        write_file(
+            directory / f"{PREFIX}{digest.hex()}.json",
+            _seal(key, digest, payload) + b"\n" + payload,
+            mode=0o600,
+            durable=False,
+        )
         _prune(directory)
     except (OSError, ValueError, TypeError):
         return
@@ -306,21 +313,36 @@ def to_plain(s: Scenario) -> dict[str, Any]:
     """The scenario as JSON-ready lists; a record's optional keys beyond format v1 follow it only when given."""
     b = s.map.bounds
     plain: dict[str, Any] = {
-        "title": s.title, "subtitle": s.subtitle, "summary": s.summary,
+        "title": s.title,
+        "subtitle": s.subtitle,
+        "summary": s.summary,
         "resolved": [list(r) for r in s.resolved],
         "factions": [[f.id, f.name, f.color, f.mark, f.color_given] for f in s.factions],
-        "towns": [[t.id, t.name, t.lat, t.lon, t.kind, t.population, t.control]
-                  + ([] if t.pcode is None and t.control_state is None else [t.pcode, _control_plain(t.control_state)])
-                  for t in s.towns],
-        "sources": [[x.id, x.name, x.kind, x.url] + ([] if x.affiliation is None else [x.affiliation])
-                    for x in s.sources],
+        "towns": [
+            [t.id, t.name, t.lat, t.lon, t.kind, t.population, t.control]
+            + ([] if t.pcode is None and t.control_state is None else [t.pcode, _control_plain(t.control_state)])
+            for t in s.towns
+        ],
+        "sources": [
+            [x.id, x.name, x.kind, x.url] + ([] if x.affiliation is None else [x.affiliation]) for x in s.sources
+        ],
         "bounds": None if b is None else [b.west, b.south, b.east, b.north],
         "lines": [[ln.name, ln.kind, [list(p) for p in ln.points], list(ln.via)] for ln in s.map.lines],
         "events": [
-            [e.time.text, e.title, e.text, e.kind, _at_plain(e.at), list(e.actors), [list(c) for c in e.control],
-             [_flow_plain(f) for f in e.flows],
-             list(e.sources), e.confidence, None if e.mark is None else [e.mark.line, e.mark.column],
-             *_event_extensions(e)]
+            [
+                e.time.text,
+                e.title,
+                e.text,
+                e.kind,
+                _at_plain(e.at),
+                list(e.actors),
+                [list(c) for c in e.control],
+                [_flow_plain(f) for f in e.flows],
+                list(e.sources),
+                e.confidence,
+                None if e.mark is None else [e.mark.line, e.mark.column],
+                *_event_extensions(e),
+            ]
             for e in s.events
         ],
     }
@@ -369,27 +391,50 @@ def from_plain(d: dict[str, Any], file: str, color_ok: Any = None) -> Scenario:
     times: dict[str, EventTime] = {}
     events = tuple(
         Event(
-            index=i, time=times.get(t) or times.setdefault(t, _time(t)), title=title, text=text, kind=kind,
+            index=i,
+            time=times.get(t) or times.setdefault(t, _time(t)),
+            title=title,
+            text=text,
+            kind=kind,
             at=None if at is None else _place(*at),
-            actors=tuple(actors), control=tuple((c[0], c[1]) for c in control),
+            actors=tuple(actors),
+            control=tuple((c[0], c[1]) for c in control),
             flows=tuple(_flow(*f) for f in flows),
-            sources=tuple(srcs), confidence=conf, mark=None if mark is None else Mark(mark[0], mark[1]),
+            sources=tuple(srcs),
+            confidence=conf,
+            mark=None if mark is None else Mark(mark[0], mark[1]),
             **(_extensions(extra[0], times) if extra else {}),
         )
         for i, (t, title, text, kind, at, actors, control, flows, srcs, conf, mark, *extra) in enumerate(d["events"])
     )
     areas = d.get("areas", False)
     scenario = Scenario(
-        path=file, title=d["title"], subtitle=d["subtitle"], summary=d["summary"], factions=factions,
-        towns=towns, sources=sources, map=MapSettings(None if b is None else Bounds(*b), lines, areas),
-        events=events, resolved=tuple((tid, text) for tid, text in d["resolved"]),
+        path=file,
+        title=d["title"],
+        subtitle=d["subtitle"],
+        summary=d["summary"],
+        factions=factions,
+        towns=towns,
+        sources=sources,
+        map=MapSettings(None if b is None else Bounds(*b), lines, areas),
+        events=events,
+        resolved=tuple((tid, text) for tid, text in d["resolved"]),
     )
     _check(scenario, color_ok)
     return scenario
 
 
-def _town(i: str, n: str, la: float, lo: float, k: str, p: int | None, c: str, pcode: str | None = None,
-          state: list[Any] | None = None) -> Town:
+def _town(
+    i: str,
+    n: str,
+    la: float,
+    lo: float,
+    k: str,
+    p: int | None,
+    c: str,
+    pcode: str | None = None,
+    state: list[Any] | None = None,
+) -> Town:
     return Town(i, n, la, lo, k, p, c, pcode, _control(state))
 
 
@@ -406,8 +451,9 @@ def _place(lat: float, lon: float, town: str | None, offset: list[Any] | None = 
     return Place(lat, lon, town, None if offset is None else Offset(*offset))
 
 
-def _flow(origin: str, destination: str, people: int | None, estimate: str | None,
-          also_to: list[str] | None = None) -> Flow:
+def _flow(
+    origin: str, destination: str, people: int | None, estimate: str | None, also_to: list[str] | None = None
+) -> Flow:
     return Flow(origin, destination, people, estimate, () if also_to is None else tuple(also_to))
 
 
@@ -448,8 +494,12 @@ def _people(value: object) -> bool:
 
 def _ids(value: object, known: Any, low: int, high: int) -> bool:
     """A tuple of `low` to `high` distinct ids, each in `known`."""
-    return (type(value) is tuple and low <= len(value) <= high and len(set(value)) == len(value)
-            and all(type(v) is str and v in known for v in value))
+    return (
+        type(value) is tuple
+        and low <= len(value) <= high
+        and len(set(value)) == len(value)
+        and all(type(v) is str and v in known for v in value)
+    )
 
 
 def _control_ok(c: object, holder: str, factions: Any, holders: Any, *, plain_ok: bool) -> bool:
@@ -465,14 +515,16 @@ def _control_ok(c: object, holder: str, factions: Any, holders: Any, *, plain_ok
     elif c.holders or holder not in holders:
         return False
     order = list(factions)  # the checker lists these in the file's order of factions
-    return ((_ids(c.by, factions, 1, MAX_PARTIES) if besieging else c.by == ())
-            and (_ids(c.from_, COMPASS, 0, len(COMPASS)) if c.state == "besieged" else c.from_ == ())
-            and (_ids(c.with_, factions, 1, MAX_PARTIES) if c.state == "truce" else c.with_ == ())
-            and _ids(c.present, factions, 0, MAX_PARTIES)
-            and all(list(v) == sorted(v, key=order.index) for v in (c.by, c.with_, c.present))
-            and list(c.from_) == sorted(c.from_, key=COMPASS.index)
-            and not any(o in c.by or o in c.with_ or o in c.present for o in owners)
-            and (plain_ok or not c.is_plain))
+    return (
+        (_ids(c.by, factions, 1, MAX_PARTIES) if besieging else c.by == ())
+        and (_ids(c.from_, COMPASS, 0, len(COMPASS)) if c.state == "besieged" else c.from_ == ())
+        and (_ids(c.with_, factions, 1, MAX_PARTIES) if c.state == "truce" else c.with_ == ())
+        and _ids(c.present, factions, 0, MAX_PARTIES)
+        and all(list(v) == sorted(v, key=order.index) for v in (c.by, c.with_, c.present))
+        and list(c.from_) == sorted(c.from_, key=COMPASS.index)
+        and not any(o in c.by or o in c.with_ or o in c.present for o in owners)
+        and (plain_ok or not c.is_plain)
+    )
 
 
 def _camera_ok(v: object, towns: Any) -> bool:
@@ -480,13 +532,24 @@ def _camera_ok(v: object, towns: Any) -> bool:
         return False
     if v.bounds is not None:
         return v.focus == () and v.margin_km == Camera().margin_km and _bounds_ok(v.bounds)
-    return (_ids(v.focus, towns, 1, MAX_FOCUS) and type(v.margin_km) in (float, int)
-            and math.isfinite(v.margin_km) and 0 <= v.margin_km <= MAX_KM)
+    return (
+        _ids(v.focus, towns, 1, MAX_FOCUS)
+        and type(v.margin_km) in (float, int)
+        and math.isfinite(v.margin_km)
+        and 0 <= v.margin_km <= MAX_KM
+    )
 
 
 def _bounds_ok(b: object) -> bool:
-    return (type(b) is Bounds and _coordinate(b.west, 180) and _coordinate(b.east, 180) and _coordinate(b.south, 90)
-            and _coordinate(b.north, 90) and b.south < b.north and b.west < b.east)
+    return (
+        type(b) is Bounds
+        and _coordinate(b.west, 180)
+        and _coordinate(b.east, 180)
+        and _coordinate(b.south, 90)
+        and _coordinate(b.north, 90)
+        and b.south < b.north
+        and b.west < b.east
+    )
 
 
 def _deaths_ok(d: object) -> bool:
@@ -516,23 +579,45 @@ def _check(s: Scenario, color_ok: Any = None) -> None:
     if not s.factions or not s.towns or len(towns) != len(s.towns) or len(factions) != len(s.factions):
         raise ValueError("cache entry: ids missing or repeated")
     for f in s.factions:
-        if not (_text(f.id) and _text(f.name) and _text(f.color) and color_valid(f.color, color_ok)
-                and _text(f.mark) and len(f.mark) == 1 and " " <= f.mark <= "~" and type(f.color_given) is bool):
+        if not (
+            _text(f.id)
+            and _text(f.name)
+            and _text(f.color)
+            and color_valid(f.color, color_ok)
+            and _text(f.mark)
+            and len(f.mark) == 1
+            and " " <= f.mark <= "~"
+            and type(f.color_given) is bool
+        ):
             raise ValueError("cache entry: faction")
     for t in s.towns:
-        if not (_text(t.id) and _text(t.name) and _coordinate(t.lat, 90) and _coordinate(t.lon, 180)
-                and t.kind in TOWN_KINDS and (t.population is None or _people(t.population))
-                and t.control in holders):
+        if not (
+            _text(t.id)
+            and _text(t.name)
+            and _coordinate(t.lat, 90)
+            and _coordinate(t.lon, 180)
+            and t.kind in TOWN_KINDS
+            and (t.population is None or _people(t.population))
+            and t.control in holders
+        ):
             raise ValueError("cache entry: town")
-        if t.control_state is not None and not _control_ok(t.control_state, t.control, factions, holders,
-                                                           plain_ok=False):
+        if t.control_state is not None and not _control_ok(
+            t.control_state, t.control, factions, holders, plain_ok=False
+        ):
             raise ValueError("cache entry: town control state")
     pcodes = [t.pcode for t in s.towns if t.pcode is not None]
-    if len(set(pcodes)) != len(pcodes) or not all(_text(p) and p.isascii() and p.isalnum() and len(p) <= MAX_PCODE
-                                                  for p in pcodes):
+    if len(set(pcodes)) != len(pcodes) or not all(
+        _text(p) and p.isascii() and p.isalnum() and len(p) <= MAX_PCODE for p in pcodes
+    ):
         raise ValueError("cache entry: place codes")
-    if not all(_text(x.id) and _text(x.name) and _maybe_text(x.kind) and _maybe_text(x.url)
-               and (x.affiliation is None or x.affiliation in factions) for x in s.sources):
+    if not all(
+        _text(x.id)
+        and _text(x.name)
+        and _maybe_text(x.kind)
+        and _maybe_text(x.url)
+        and (x.affiliation is None or x.affiliation in factions)
+        for x in s.sources
+    ):
         raise ValueError("cache entry: source")
     if len(sources) != len(s.sources):
         raise ValueError("cache entry: source ids repeated")
@@ -542,9 +627,13 @@ def _check(s: Scenario, color_ok: Any = None) -> None:
     if type(s.map.areas) is not bool:
         raise ValueError("cache entry: areas")
     for ln in s.map.lines:
-        if not (_text(ln.name) and ln.kind in LINE_KINDS and len(ln.points) >= 2
-                and all(_coordinate(la, 90) and _coordinate(lo, 180) for la, lo in ln.points)
-                and all(v in towns for v in ln.via)):
+        if not (
+            _text(ln.name)
+            and ln.kind in LINE_KINDS
+            and len(ln.points) >= 2
+            and all(_coordinate(la, 90) and _coordinate(lo, 180) for la, lo in ln.points)
+            and all(v in towns for v in ln.via)
+        ):
             raise ValueError("cache entry: line")
     if not all(type(r) is tuple and len(r) == 2 and r[0] in towns and _text(r[1]) for r in s.resolved):
         raise ValueError("cache entry: resolved towns")
@@ -563,14 +652,21 @@ def _check_events(s: Scenario, holders: set[str]) -> None:
         if previous is not None and key < previous:
             raise ValueError("cache entry: time goes backwards")
         previous = key
-        if not (_text(e.title) and _maybe_text(e.text) and _maybe_text(e.kind)
-                and (e.confidence is None or e.confidence in CONFIDENCES)):
+        if not (
+            _text(e.title)
+            and _maybe_text(e.text)
+            and _maybe_text(e.kind)
+            and (e.confidence is None or e.confidence in CONFIDENCES)
+        ):
             raise ValueError("cache entry: event text")
         at = e.at
         if at is not None and at not in places:
-            if not (_coordinate(at.lat, 90) and _coordinate(at.lon, 180)
-                    and (at.town is None or (at.town in towns and s.towns[towns[at.town]][2:4] == (at.lat, at.lon)))
-                    and (at.offset is None or _offset_ok(at, s))):
+            if not (
+                _coordinate(at.lat, 90)
+                and _coordinate(at.lon, 180)
+                and (at.town is None or (at.town in towns and s.towns[towns[at.town]][2:4] == (at.lat, at.lon)))
+                and (at.offset is None or _offset_ok(at, s))
+            ):
                 raise ValueError("cache entry: place")
             places.add(at)
         if any(a not in factions for a in e.actors) or any(x not in sources for x in e.sources):
@@ -578,14 +674,25 @@ def _check_events(s: Scenario, holders: set[str]) -> None:
         if any(t not in towns or h not in holders for t, h in e.control):
             raise ValueError("cache entry: unknown town or holder")
         for flow in e.flows:
-            if not (flow.origin in towns and flow.destination in towns
-                    and (flow.people is None or _people(flow.people)) and _maybe_text(flow.estimate)):
+            if not (
+                flow.origin in towns
+                and flow.destination in towns
+                and (flow.people is None or _people(flow.people))
+                and _maybe_text(flow.estimate)
+            ):
                 raise ValueError("cache entry: flow")
-            if flow.also_to and not (_ids(flow.destinations, towns, 2, MAX_DESTINATIONS)
-                                     and flow.origin not in flow.destinations):
+            if flow.also_to and not (
+                _ids(flow.destinations, towns, 2, MAX_DESTINATIONS) and flow.origin not in flow.destinations
+            ):
                 raise ValueError("cache entry: flow destinations")
-        if not (e.notes is None and e.view is None and e.until is None and e.deaths is None
-                and e.precision == "exact" and not e.control_states):
+        if not (
+            e.notes is None
+            and e.view is None
+            and e.until is None
+            and e.deaths is None
+            and e.precision == "exact"
+            and not e.control_states
+        ):
             _check_extensions(e, s, factions, holders)
         mark = e.mark
         if mark is not None and not (type(mark.line) is int and type(mark.column) is int):
@@ -603,6 +710,8 @@ def _check_extensions(e: Event, s: Scenario, factions: Any, holders: Any) -> Non
     if e.deaths is not None and not _deaths_ok(e.deaths):
         raise ValueError("cache entry: deaths")
     states = e.control_states
-    if states and not (len(states) == len(e.control) and all(
-            _control_ok(c, h, factions, holders, plain_ok=True) for c, (_, h) in zip(states, e.control))):
+    if states and not (
+        len(states) == len(e.control)
+        and all(_control_ok(c, h, factions, holders, plain_ok=True) for c, (_, h) in zip(states, e.control))
+    ):
         raise ValueError("cache entry: control states")

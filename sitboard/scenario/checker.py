@@ -73,17 +73,49 @@ _ID = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 # Keys of each mapping: name -> required.
-_TOP = {"sitboard": True, "title": True, "subtitle": False, "summary": False, "map": False,
-        "factions": True, "towns": True, "sources": False, "events": False}
+_TOP = {
+    "sitboard": True,
+    "title": True,
+    "subtitle": False,
+    "summary": False,
+    "map": False,
+    "factions": True,
+    "towns": True,
+    "sources": False,
+    "events": False,
+}
 _FACTION = {"id": True, "name": True, "color": False, "mark": False}
 # `lat`/`lon` are required unless both are missing and the gazetteer places the
 # town by `name` (and the optional `country`, an extension of the format).
-_TOWN = {"id": True, "name": True, "lat": False, "lon": False, "kind": False, "population": False, "control": False,
-         "country": False, "pcode": False}
+_TOWN = {
+    "id": True,
+    "name": True,
+    "lat": False,
+    "lon": False,
+    "kind": False,
+    "population": False,
+    "control": False,
+    "country": False,
+    "pcode": False,
+}
 _SOURCE = {"id": True, "name": True, "kind": False, "url": False, "affiliation": False}
-_EVENT = {"time": True, "title": True, "text": False, "kind": False, "at": False, "actors": False,
-          "control": False, "flows": False, "sources": False, "confidence": False,
-          "notes": False, "view": False, "until": False, "precision": False, "deaths": False}
+_EVENT = {
+    "time": True,
+    "title": True,
+    "text": False,
+    "kind": False,
+    "at": False,
+    "actors": False,
+    "control": False,
+    "flows": False,
+    "sources": False,
+    "confidence": False,
+    "notes": False,
+    "view": False,
+    "until": False,
+    "precision": False,
+    "deaths": False,
+}
 _FLOW = {"from": True, "to": True, "people": False, "estimate": False}
 _MAP = {"bounds": False, "lines": False, "areas": False}
 _BOUNDS = {"west": True, "south": True, "east": True, "north": True}
@@ -91,8 +123,15 @@ _LINE = {"name": True, "kind": False, "via": False, "points": False}
 _LATLON = {"lat": True, "lon": True}
 # Extensions of format v1 (docs/scenario-format.md).
 _NEAR = {"town": True, "km": True, "toward": True}
-_CONTROL = {"holder": False, "state": False, "by": False, "from": False, "holders": False, "with": False,
-            "present": False}
+_CONTROL = {
+    "holder": False,
+    "state": False,
+    "by": False,
+    "from": False,
+    "holders": False,
+    "with": False,
+    "present": False,
+}
 _VIEW = {"focus": False, "margin_km": False, "bounds": False}
 _DEATHS = {"best": True, "low": False, "high": False}
 _PCODE = re.compile(r"[A-Za-z0-9]+\Z")
@@ -108,7 +147,9 @@ def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
     except RecursionError:  # pragma: no cover - our composer is iterative; belt and braces
         raise ScenarioError([Problem(file, 1, 1, "", "document nested too deeply")]) from None
     if root is None:
-        raise ScenarioError([Problem(file, 1, 1, "", "the file is empty: expected a scenario (a mapping with 'sitboard: 1')")])
+        raise ScenarioError(
+            [Problem(file, 1, 1, "", "the file is empty: expected a scenario (a mapping with 'sitboard: 1')")]
+        )
     checker = _Checker(file, color_ok)
     stopped = False  # counting stopped: the number of problems left out is a floor
     try:
@@ -122,8 +163,9 @@ def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
         # The checker walks section by section; the author reads top to bottom.
         checker.problems.sort(key=lambda p: (p.line, p.column))
         shown = [checker.with_hint(p) for p in checker.problems[:MAX_PROBLEMS]]
-        raise ScenarioError(shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped,
-                            counting_stopped=stopped)
+        raise ScenarioError(
+            shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped, counting_stopped=stopped
+        )
     return scenario
 
 
@@ -142,7 +184,7 @@ def _quoted(text: str, limit: int = 60) -> str:
     """`text` as a message quotes it: a 3,600-digit number or a page of text is not repeated whole."""
     if len(text) <= limit:
         return repr(text)
-    return f"{text[:limit // 2]!r}... ({len(text):,} characters)"
+    return f"{text[: limit // 2]!r}... ({len(text):,} characters)"
 
 
 def _number_text(text: str) -> str:
@@ -197,8 +239,15 @@ class _Checker:
 
     # -- reporting -----------------------------------------------------------
 
-    def error(self, node: Node | Scalar, path: str, message: str, *,
-              near: tuple[str, Collection[str]] | None = None, then: str = "") -> None:
+    def error(
+        self,
+        node: Node | Scalar,
+        path: str,
+        message: str,
+        *,
+        near: tuple[str, Collection[str]] | None = None,
+        then: str = "",
+    ) -> None:
         """Report a problem; `near` = (word, choices) adds a did-you-mean between `message` and `then`."""
         if len(self.problems) >= MAX_PROBLEMS * 4:
             self.dropped += 1
@@ -242,8 +291,9 @@ class _Checker:
                 self.error(key, kpath, f"duplicate key (first given at line {first.line})")
             else:
                 allowed = ", ".join(spec)
-                self.error(key, kpath, "unknown key", near=(name, spec),
-                           then=f"; expected one of: {allowed} (or an 'x-' key)")
+                self.error(
+                    key, kpath, "unknown key", near=(name, spec), then=f"; expected one of: {allowed} (or an 'x-' key)"
+                )
         for name, required in spec.items():
             if required and name not in found:
                 self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
@@ -294,13 +344,20 @@ class _Checker:
         except OverflowError:  # an integer too large for a float is out of any range
             value = math.inf
         if not math.isfinite(value) or not low <= value <= high:
-            self.error(node, path, f"{_number_text(node.text)} is out of range: expected a number from {low:g} to {high:g}")
+            self.error(
+                node, path, f"{_number_text(node.text)} is out of range: expected a number from {low:g} to {high:g}"
+            )
             return None
         return value
 
     def count(self, node: Node, path: str) -> int | None:
         expected = "a non-negative whole number"
-        if not isinstance(node, Scalar) or node.tag != INT or not isinstance(node.value, int) or isinstance(node.value, bool):
+        if (
+            not isinstance(node, Scalar)
+            or node.tag != INT
+            or not isinstance(node.value, int)
+            or isinstance(node.value, bool)
+        ):
             self.error(node, path, f"expected {expected}, found {_describe(node)}")
             return None
         value = node.value
@@ -317,8 +374,13 @@ class _Checker:
         if value is None:
             return None
         if value not in options:
-            self.error(node, path, f"{_quoted(value)} is not allowed", near=(value, options),
-                       then=f"; expected one of: {', '.join(options)}")
+            self.error(
+                node,
+                path,
+                f"{_quoted(value)} is not allowed",
+                near=(value, options),
+                then=f"; expected one of: {', '.join(options)}",
+            )
             return None
         return value
 
@@ -355,9 +417,7 @@ class _Checker:
         sources = self.sources(top["sources"][1]) if "sources" in top else []
         source_ids = [s.id for s in sources]
         map_settings = self.map(top["map"][1], town_ids) if "map" in top else MapSettings()
-        events = (
-            self.events(top["events"][1], town_ids, faction_ids, holders, source_ids) if "events" in top else []
-        )
+        events = self.events(top["events"][1], town_ids, faction_ids, holders, source_ids) if "events" in top else []
         if self.problems or title is None:
             return None
         return Scenario(
@@ -394,7 +454,9 @@ class _Checker:
                     self.error(id_node, f"{path}.id", f"{_quoted(fid)} is reserved and cannot be a faction id")
                     fid = None
                 elif fid in seen:
-                    self.error(id_node, f"{path}.id", f"duplicate faction id {_quoted(fid)} (first at line {seen[fid].line})")
+                    self.error(
+                        id_node, f"{path}.id", f"duplicate faction id {_quoted(fid)} (first at line {seen[fid].line})"
+                    )
                     fid = None
                 else:
                     seen[fid] = id_node  # type: ignore[assignment]
@@ -412,7 +474,11 @@ class _Checker:
         if value is None:
             return None
         if not palette.color_valid(value, self.color_ok):
-            self.error(node, path, f"{_quoted(value)} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'")
+            self.error(
+                node,
+                path,
+                f"{_quoted(value)} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'",
+            )
             return None
         return value
 
@@ -430,16 +496,25 @@ class _Checker:
         if value is None:
             return None
         if value not in holders:
-            self.error(node, path, f"unknown holder {_quoted(value)}", near=(value, holders),
-                       then=": expected a faction id, 'contested' or 'unknown'")
+            self.error(
+                node,
+                path,
+                f"unknown holder {_quoted(value)}",
+                near=(value, holders),
+                then=": expected a faction id, 'contested' or 'unknown'",
+            )
             return None
         return value
 
     def control_value(self, node: Node, path: str, holders: list[str]) -> tuple[str, Control | None] | None:
         """A town's holder, as v1 writes it or in the mapping form: (holder id, full record or None if plain)."""
         if isinstance(node, Seq):
-            self.error(node, path, "expected a holder (a faction id, 'contested' or 'unknown') or a mapping "
-                                   "with 'holder' and 'state', found a list")
+            self.error(
+                node,
+                path,
+                "expected a holder (a faction id, 'contested' or 'unknown') or a mapping "
+                "with 'holder' and 'state', found a list",
+            )
             return None
         if not isinstance(node, Map):
             holder = self.holder(node, path, holders)
@@ -455,15 +530,21 @@ class _Checker:
         holder = None
         if "holder" in f:
             if mixed:
-                self.error(f["holder"][0], f"{path}.holder", "a mixed town has no single holder: list them in 'holders'")
+                self.error(
+                    f["holder"][0], f"{path}.holder", "a mixed town has no single holder: list them in 'holders'"
+                )
             else:
                 holder = self.holder(f["holder"][1], f"{path}.holder", holders)
         elif not mixed:
             self.error(node, path, f"missing required key 'holder' (only a mixed town has none; this one is {state})")
         rules = (  # key, required in this state, allowed in this state, what the key is for
             ("holders", mixed, mixed, "'holders' is only for a town under mixed control (state: mixed)"),
-            ("by", state in ("besieged", "encircled"), state in ("besieged", "encircled"),
-             "'by' is only for a besieged or encircled town"),
+            (
+                "by",
+                state in ("besieged", "encircled"),
+                state in ("besieged", "encircled"),
+                "'by' is only for a besieged or encircled town",
+            ),
             ("from", False, state == "besieged", "'from' is only for a besieged town"),
             ("with", state == "truce", state == "truce", "'with' is only for a town under a truce"),
         )
@@ -477,9 +558,13 @@ class _Checker:
         fitting = {key for key, _, fits, _ in rules if fits} | {"present"}
         by, with_, present = (
             self.factions_listed(f, key, path, 1, MAX_PARTIES, owners, why, canonical=True)
-            if key in f and key in fitting else ()
-            for key, why in (("by", "it cannot besiege itself"), ("with", "it is already a party to the truce"),
-                             ("present", "a holder is more than present"))
+            if key in f and key in fitting
+            else ()
+            for key, why in (
+                ("by", "it cannot besiege itself"),
+                ("with", "it is already a party to the truce"),
+                ("present", "a holder is more than present"),
+            )
         )
         from_ = self.directions(f["from"][1], f"{path}.from") if "from" in f and state == "besieged" else ()
         if len(self.problems) + self.dropped != before:
@@ -491,8 +576,18 @@ class _Checker:
             return holder, None  # `{holder: gov}` is `gov`
         return holder, Control(holder, state, by, from_, (), with_, present)
 
-    def factions_listed(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, low: int, high: int,
-                        owners: tuple[str, ...] = (), why: str = "", *, canonical: bool = False) -> tuple[str, ...]:
+    def factions_listed(
+        self,
+        f: dict[str, tuple[Scalar, Node]],
+        key: str,
+        path: str,
+        low: int,
+        high: int,
+        owners: tuple[str, ...] = (),
+        why: str = "",
+        *,
+        canonical: bool = False,
+    ) -> tuple[str, ...]:
         """A list of `low` to `high` distinct faction ids, none of them in `owners` (the town's holders).
 
         In file order, or with `canonical` in the order the file lists its factions.
@@ -553,7 +648,9 @@ class _Checker:
             tid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
             if tid is not None:
                 if tid in seen:
-                    self.error(f["id"][1], f"{path}.id", f"duplicate town id {_quoted(tid)} (first at line {seen[tid].line})")
+                    self.error(
+                        f["id"][1], f"{path}.id", f"duplicate town id {_quoted(tid)} (first at line {seen[tid].line})"
+                    )
                     tid = None
                 else:
                     seen[tid] = f["id"][1]  # type: ignore[assignment]
@@ -572,7 +669,9 @@ class _Checker:
                 lat = lon = None
             kind = self.choice(f["kind"][1], f"{path}.kind", TOWN_KINDS) if "kind" in f else "town"
             population = self.count(f["population"][1], f"{path}.population") if "population" in f else None
-            start = self.control_value(f["control"][1], f"{path}.control", holders) if "control" in f else (UNKNOWN, None)
+            start = (
+                self.control_value(f["control"][1], f"{path}.control", holders) if "control" in f else (UNKNOWN, None)
+            )
             control, state = start if start is not None else (None, None)
             pcode = self.pcode(f["pcode"][1], f"{path}.pcode") if "pcode" in f else None
             if None not in (tid, name, lat, lon, kind, control) and ("pcode" not in f or pcode is not None):
@@ -587,8 +686,12 @@ class _Checker:
         if value is None:
             return None
         if not _PCODE.match(value) or len(value) > MAX_PCODE:
-            self.error(node, path, f"{_quoted(value)} is not a place code: expected up to {MAX_PCODE} letters "
-                                   "and digits, such as 'SY0200'")
+            self.error(
+                node,
+                path,
+                f"{_quoted(value)} is not a place code: expected up to {MAX_PCODE} letters "
+                "and digits, such as 'SY0200'",
+            )
             return None
         if value in self.pcodes:
             self.error(node, path, f"duplicate place code {_quoted(value)} (first at line {self.pcodes[value]})")
@@ -608,11 +711,14 @@ class _Checker:
             self.error(node, path, str(exc))
             return None
         if code is None:
-            self.error(node, path, f"unknown country {_quoted(value)}: expected an ISO 3166 code (SY, SYR) or a country name")
+            self.error(
+                node, path, f"unknown country {_quoted(value)}: expected an ISO 3166 code (SY, SYR) or a country name"
+            )
         return code
 
-    def gazetteer_place(self, entry: Node, path: str, tid: str | None, name: str,
-                        country: str | None) -> tuple[float | None, float | None]:
+    def gazetteer_place(
+        self, entry: Node, path: str, tid: str | None, name: str, country: str | None
+    ) -> tuple[float | None, float | None]:
         from sitboard.scenario import gazetteer  # read only when a town has no coordinates
 
         try:
@@ -638,15 +744,20 @@ class _Checker:
             sid = self.ident(f["id"][1], f"{path}.id") if "id" in f else None
             if sid is not None:
                 if sid in seen:
-                    self.error(f["id"][1], f"{path}.id", f"duplicate source id {_quoted(sid)} (first at line {seen[sid].line})")
+                    self.error(
+                        f["id"][1], f"{path}.id", f"duplicate source id {_quoted(sid)} (first at line {seen[sid].line})"
+                    )
                     sid = None
                 else:
                     seen[sid] = f["id"][1]  # type: ignore[assignment]
             name = self.text(f["name"][1], f"{path}.name") if "name" in f else None
             kind = self.text(f["kind"][1], f"{path}.kind") if "kind" in f else None
             url = self.text(f["url"][1], f"{path}.url") if "url" in f else None
-            affiliation = (self.ref(f["affiliation"][1], f"{path}.affiliation", self.seen_factions, "faction")
-                           if "affiliation" in f else None)
+            affiliation = (
+                self.ref(f["affiliation"][1], f"{path}.affiliation", self.seen_factions, "faction")
+                if "affiliation" in f
+                else None
+            )
             if sid is not None and name is not None and ("affiliation" not in f or affiliation is not None):
                 sources.append(Source(sid, name, kind, url, affiliation))
         return sources
@@ -685,8 +796,11 @@ class _Checker:
             self.error(f["south"][1], f"{path}.south", "south must be less than north")
             return None
         if west >= east:  # type: ignore[operator]
-            self.error(f["west"][1], f"{path}.west",
-                       "west must be less than east (maps across the 180th meridian are not supported)")
+            self.error(
+                f["west"][1],
+                f"{path}.west",
+                "west must be less than east (maps across the 180th meridian are not supported)",
+            )
             return None
         return Bounds(west, south, east, north)  # type: ignore[arg-type]
 
@@ -716,7 +830,9 @@ class _Checker:
                     points.append(point)
             count_node = f["points"][1]
         if isinstance(count_node, Seq) and len(count_node.items) < 2:
-            self.error(count_node, f"{path}.{'via' if via or 'via' in f else 'points'}", "a line needs at least two points")
+            self.error(
+                count_node, f"{path}.{'via' if via or 'via' in f else 'points'}", "a line needs at least two points"
+            )
             return None
         if name is None or kind is None or len(points) < 2:
             return None
@@ -749,7 +865,8 @@ class _Checker:
             if when is not None:
                 if previous is not None and when.sort_key < previous[0].sort_key:
                     self.error(
-                        f["time"][1], f"{path}.time",
+                        f["time"][1],
+                        f"{path}.time",
                         f"{when.text} is earlier than the event before it ({previous[0].text}, line {previous[1]}): "
                         "events play in file order, so times must not go backwards",
                     )
@@ -760,12 +877,19 @@ class _Checker:
             at = self.place(f["at"][1], f"{path}.at", towns) if "at" in f else None
             actors = self.refs(f, "actors", path, factions, "faction")
             control = self.control(f["control"][1], f"{path}.control", towns, holders) if "control" in f else ()
-            flows = tuple(
-                flow for j, item in enumerate(self.items(f["flows"][1], f"{path}.flows", "flows"))
-                if (flow := self.flow(item, f"{path}.flows[{j}]", towns)) is not None
-            ) if "flows" in f else ()
+            flows = (
+                tuple(
+                    flow
+                    for j, item in enumerate(self.items(f["flows"][1], f"{path}.flows", "flows"))
+                    if (flow := self.flow(item, f"{path}.flows[{j}]", towns)) is not None
+                )
+                if "flows" in f
+                else ()
+            )
             srcs = self.refs(f, "sources", path, sources, "source")
-            confidence = self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
+            confidence = (
+                self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
+            )
             extra = _NO_EXTENSIONS if _EXTENSION_KEYS.isdisjoint(f) else self.event_extensions(f, path, towns, when)
             if when is None or title is None or extra is None:
                 continue
@@ -776,26 +900,45 @@ class _Checker:
                 if any(st is not None for _, st in control):
                     states = tuple(full_control(h, st) for (_, h), st in control)
             event = Event(
-                index=len(events), time=when, title=title, text=text, kind=kind, at=at, actors=actors,
-                control=pairs, flows=flows, sources=srcs, confidence=confidence,
+                index=len(events),
+                time=when,
+                title=title,
+                text=text,
+                kind=kind,
+                at=at,
+                actors=actors,
+                control=pairs,
+                flows=flows,
+                sources=srcs,
+                confidence=confidence,
                 mark=Mark(entry.line, entry.column),
             )
             if extra is not _NO_EXTENSIONS or states:  # most events use none of the extensions
-                event = event._replace(notes=extra.notes, view=extra.view, until=extra.until,
-                                       precision=extra.precision, deaths=extra.deaths, control_states=states)
+                event = event._replace(
+                    notes=extra.notes,
+                    view=extra.view,
+                    until=extra.until,
+                    precision=extra.precision,
+                    deaths=extra.deaths,
+                    control_states=states,
+                )
             events.append(event)
         return events
 
-    def event_extensions(self, f: dict[str, tuple[Scalar, Node]], path: str, towns: dict[str, Town | None],
-                         when: EventTime | None) -> _Extensions | None:
+    def event_extensions(
+        self, f: dict[str, tuple[Scalar, Node]], path: str, towns: dict[str, Town | None], when: EventTime | None
+    ) -> _Extensions | None:
         """An event's optional keys beyond v1; None if any of them is wrong."""
         before = len(self.problems) + self.dropped
         notes = self.optional_text(f, "notes", path)
         view = self.camera(f["view"][1], f"{path}.view", towns) if "view" in f else None
         until = self.time(f["until"][1], f"{path}.until") if "until" in f else None
         if until is not None and when is not None and until.ends_before(when):
-            self.error(f["until"][1], f"{path}.until",
-                       f"{until.text} is before the event's time ({when.text}): a range must not end before it starts")
+            self.error(
+                f["until"][1],
+                f"{path}.until",
+                f"{until.text} is before the event's time ({when.text}): a range must not end before it starts",
+            )
         precision = "exact"
         if "precision" in f:
             precision = self.choice(f["precision"][1], f"{path}.precision", PRECISIONS) or "exact"
@@ -844,8 +987,11 @@ class _Checker:
             if isinstance(node, Scalar) and node.tag == INT and not isinstance(node.value, bool):
                 best = self.count(node, path)
                 return None if best is None else Deaths(best)
-            self.error(node, path, "expected a non-negative whole number, or {best: .., low: .., high: ..}, "
-                                   f"found {_describe(node)}")
+            self.error(
+                node,
+                path,
+                f"expected a non-negative whole number, or {{best: .., low: .., high: ..}}, found {_describe(node)}",
+            )
             return None
         f = self.fields(node, path, _DEATHS, "fatalities ({best: .., low: .., high: ..})")
         if f is None:
@@ -859,14 +1005,22 @@ class _Checker:
         best, low, high = values["best"], values.get("low"), values.get("high")
         assert best is not None
         if low is not None and low > best:
-            self.error(f["low"][1], f"{path}.low", f"low ({low:,}) is more than best ({best:,}): expected low ≤ best ≤ high")
+            self.error(
+                f["low"][1], f"{path}.low", f"low ({low:,}) is more than best ({best:,}): expected low ≤ best ≤ high"
+            )
             return None
         if high is not None and high < best:
-            self.error(f["high"][1], f"{path}.high", f"high ({high:,}) is less than best ({best:,}): expected low ≤ best ≤ high")
+            self.error(
+                f["high"][1],
+                f"{path}.high",
+                f"high ({high:,}) is less than best ({best:,}): expected low ≤ best ≤ high",
+            )
             return None
         return Deaths(best, low, high)
 
-    def refs(self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, known: list[str], what: str) -> tuple[str, ...]:
+    def refs(
+        self, f: dict[str, tuple[Scalar, Node]], key: str, path: str, known: list[str], what: str
+    ) -> tuple[str, ...]:
         if key not in f:
             return ()
         node = f[key][1]
@@ -943,8 +1097,9 @@ class _Checker:
             return None
         return place_near(town.lat, town.lon, Offset(town.id, km, COMPASS_WORDS[word]))
 
-    def control(self, node: Node, path: str, towns: dict[str, Town | None],
-                holders: list[str]) -> tuple[tuple[tuple[str, str], Control | None], ...]:
+    def control(
+        self, node: Node, path: str, towns: dict[str, Town | None], holders: list[str]
+    ) -> tuple[tuple[tuple[str, str], Control | None], ...]:
         if not isinstance(node, Map):
             self.error(node, path, f"expected a mapping of town id to its new holder, found {_describe(node)}")
             return ()
@@ -984,9 +1139,12 @@ class _Checker:
     def destinations(self, node: Seq, path: str, towns: dict[str, Town | None], origin: str | None) -> tuple[str, ...]:
         """`to:` as a list: 2 to 5 distinct towns that share one figure, none of them the origin."""
         if not 2 <= len(node.items) <= MAX_DESTINATIONS:
-            self.error(node, path, f"expected 2 to {MAX_DESTINATIONS} town ids sharing one figure, found "
-                                   f"{len(node.items)}" + (" (one destination is written as its id)"
-                                                           if len(node.items) == 1 else ""))
+            self.error(
+                node,
+                path,
+                f"expected 2 to {MAX_DESTINATIONS} town ids sharing one figure, found "
+                f"{len(node.items)}" + (" (one destination is written as its id)" if len(node.items) == 1 else ""),
+            )
             return ()
         found: list[str] = []
         for j, item in enumerate(node.items):

@@ -64,13 +64,31 @@ class Place:
 # decompose into a base letter plus a mark are mapped by hand.
 _DROP = "'’‘`´ʹʻʼʽʾʿˈ"
 _SPACE = "-‐‑‒–—_.,/"
-_LETTERS = {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
-            "ŀ": "l", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ʉ": "u"}
+_LETTERS = {
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ħ": "h",
+    "ı": "i",
+    "æ": "ae",
+    "œ": "oe",
+    "þ": "th",
+    "ð": "d",
+    "ŀ": "l",
+    "ŧ": "t",
+    "ƀ": "b",
+    "ɨ": "i",
+    "ʉ": "u",
+}
 _ASCII_TABLE = str.maketrans({**{c: "" for c in _DROP if c.isascii()}, **{c: " " for c in _SPACE if c.isascii()}})
-_FULL_TABLE = str.maketrans({
-    **{c: "" for c in _DROP}, **{c: " " for c in _SPACE}, **_LETTERS,
-    **{k.upper(): v for k, v in _LETTERS.items() if k.upper() != k},
-})
+_FULL_TABLE = str.maketrans(
+    {
+        **{c: "" for c in _DROP},
+        **{c: " " for c in _SPACE},
+        **_LETTERS,
+        **{k.upper(): v for k, v in _LETTERS.items() if k.upper() != k},
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 
@@ -120,7 +138,7 @@ class _Data:
             if start in seen:
                 continue
             seen.add(start)
-            row = body[start:body.find(b"\n", m.end())].decode("utf-8").split("\t")
+            row = body[start : body.find(b"\n", m.end())].decode("utf-8").split("\t")
             if len(row) != 9:
                 raise GazetteerError(f"the bundled gazetteer {DATA_PATH} is damaged (reinstall sitboard)")
             gid, name, ascii_name, lat, lon, cc, pop, keys, alts = row
@@ -159,14 +177,14 @@ def _read(path: Path) -> _Data:
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1)
     try:
-        if data[:first].decode("utf-8") != MAGIC or data[first + 1:first + 2] != b"#":
+        if data[:first].decode("utf-8") != MAGIC or data[first + 1 : first + 2] != b"#":
             raise GazetteerError(damaged)
-        header = json.loads(data[first + 2:second].decode("utf-8"))
+        header = json.loads(data[first + 2 : second].decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise GazetteerError(damaged) from None
     if not isinstance(header, dict) or header.get("fold") != FOLD_VERSION:
         raise GazetteerError(f"{damaged}: its names were folded by another version of sitboard (rebuild it)")
-    return _Data(header, data[second + 1:])
+    return _Data(header, data[second + 1 :])
 
 
 def provenance() -> dict[str, Any]:
@@ -243,8 +261,10 @@ def resolve(name: str, country: str | None = None) -> Place | list[Place]:
 def describe(place: Place) -> str:
     """One line for lists and messages: `Tripoli, Lebanon (LB) 34.4335, 35.8442, pop. 229,398, GeoNames 266826`."""
     name = place.name if place.ascii_name in ("", place.name) else f"{place.name} ({place.ascii_name})"
-    return (f"{name}, {place.country_name} ({place.country}) {place.lat:.4f}, {place.lon:.4f}, "
-            f"pop. {place.population:,}, GeoNames {place.geonameid}")
+    return (
+        f"{name}, {place.country_name} ({place.country}) {place.lat:.4f}, {place.lon:.4f}, "
+        f"pop. {place.population:,}, GeoNames {place.geonameid}"
+    )
 
 
 def explain_unresolved(name: str, country: str | None, candidates: list[Place], *, limit: int = 8) -> str:
@@ -256,7 +276,12 @@ def explain_unresolved(name: str, country: str | None, candidates: list[Place], 
         return f"no 'lat'/'lon' given and {name!r} is not in the gazetteer{where}{scope}: give 'lat' and 'lon'"
     shown = "; ".join(describe(p) for p in candidates[:limit])
     more = f"; and {len(candidates) - limit} more" if len(candidates) > limit else ""
-    hint = "give 'lat' and 'lon'" if country else (
-        f"add 'country' (e.g. 'country: {candidates[0].country}') or give 'lat' and 'lon'")
-    return (f"no 'lat'/'lon' given and {name!r} matches {len(candidates)} places in the gazetteer{where}: "
-            f"{shown}{more}; {hint}")
+    hint = (
+        "give 'lat' and 'lon'"
+        if country
+        else (f"add 'country' (e.g. 'country: {candidates[0].country}') or give 'lat' and 'lon'")
+    )
+    return (
+        f"no 'lat'/'lon' given and {name!r} matches {len(candidates)} places in the gazetteer{where}: "
+        f"{shown}{more}; {hint}"
+    )

@@ -46,8 +46,12 @@ def read_scenario(
     at all.
     """
     shown = str(path)
-    data = read_bytes(path, limit=MAX_BYTES, expected="a scenario file (.yaml)",
-                      too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario")
+    data = read_bytes(
+        path,
+        limit=MAX_BYTES,
+        expected="a scenario file (.yaml)",
+        too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario",
+    )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -97,8 +97,11 @@ class Control(NamedTuple):
         """Whether `other` says the same as this record: equal, or the same mixed holders in another order."""
         if self is other or self == other:
             return True
-        return (self.state == MIXED == other.state and sorted(self.holders) == sorted(other.holders)
-                and self._replace(holder="", holders=()) == other._replace(holder="", holders=()))
+        return (
+            self.state == MIXED == other.state
+            and sorted(self.holders) == sorted(other.holders)
+            and self._replace(holder="", holders=()) == other._replace(holder="", holders=())
+        )
 
 
 _PLAIN: dict[str, Control] = {}
@@ -325,8 +328,18 @@ class Scenario:
         events: tuple[Event, ...] = (),
         resolved: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self.__dict__.update(path=path, title=title, factions=factions, towns=towns, subtitle=subtitle,
-                             summary=summary, map=map, sources=sources, events=events, resolved=resolved)
+        self.__dict__.update(
+            path=path,
+            title=title,
+            factions=factions,
+            towns=towns,
+            subtitle=subtitle,
+            summary=summary,
+            map=map,
+            sources=sources,
+            events=events,
+            resolved=resolved,
+        )
 
     _FIELDS = ("path", "title", "factions", "towns", "subtitle", "summary", "map", "sources", "events", "resolved")
 
@@ -350,8 +363,10 @@ class Scenario:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        return (f"Scenario(path={self.path!r}, title={self.title!r}, {len(self.factions)} factions, "
-                f"{len(self.towns)} towns, {len(self.events)} events)")
+        return (
+            f"Scenario(path={self.path!r}, title={self.title!r}, {len(self.factions)} factions, "
+            f"{len(self.towns)} towns, {len(self.events)} events)"
+        )
 
     @cached_property
     def town_index(self) -> dict[str, int]:

@@ -92,8 +92,9 @@ def _ref(name: str, description: str) -> dict[str, Any]:
 
 
 def _ids(description: str, what: str, low: int, high: int) -> dict[str, Any]:
-    return _list(description, {"$ref": "#/$defs/id", "description": what}, minItems=low, maxItems=high,
-                 uniqueItems=True)
+    return _list(
+        description, {"$ref": "#/$defs/id", "description": what}, minItems=low, maxItems=high, uniqueItems=True
+    )
 
 
 def _absent(*keys: str) -> dict[str, Any]:
@@ -192,12 +193,20 @@ _DEFS: dict[str, Any] = {
                 "maximum": MAX_PEOPLE,
                 "description": "Population, a non-negative whole number (at most 10,000,000,000). Leave out if unknown.",
             },
-            "control": _ref("control_value", "Who holds it when the scenario starts: a faction id, 'contested' or "
-                            "'unknown' (default 'unknown'), or a control state."),
-            "country": _text("sitboard extension: the country (ISO code such as 'SY', or its name) used, with "
-                             "'name', to place a town given without 'lat'/'lon' from the bundled gazetteer."),
-            "pcode": _text(EXTENSION + "a humanitarian place code (letters and digits), unique among towns.",
-                           pattern=f"^[A-Za-z0-9]{{1,{MAX_PCODE}}}$", examples=["SY0200"]),
+            "control": _ref(
+                "control_value",
+                "Who holds it when the scenario starts: a faction id, 'contested' or "
+                "'unknown' (default 'unknown'), or a control state.",
+            ),
+            "country": _text(
+                "sitboard extension: the country (ISO code such as 'SY', or its name) used, with "
+                "'name', to place a town given without 'lat'/'lon' from the bundled gazetteer."
+            ),
+            "pcode": _text(
+                EXTENSION + "a humanitarian place code (letters and digits), unique among towns.",
+                pattern=f"^[A-Za-z0-9]{{1,{MAX_PCODE}}}$",
+                examples=["SY0200"],
+            ),
         },
         ["id", "name"],
         # lat and lon go together; leaving both out asks the gazetteer (an extension of format v1).
@@ -216,7 +225,7 @@ _DEFS: dict[str, Any] = {
     ),
     "place": {
         "description": "Where an event happened: a town id, a point {lat: .., lon: ..}, or (extension) "
-                       "{town: .., km: .., toward: ..}.",
+        "{town: .., km: .., toward: ..}.",
         "oneOf": [
             _ref("near", "A point near a town."),
             {"$ref": "#/$defs/id", "description": "A town id."},
@@ -235,19 +244,33 @@ _DEFS: dict[str, Any] = {
         "'holder' is required except for mixed, which lists 2-3 'holders' instead.",
         {
             "holder": _ref("holder", "Who holds the town: a faction id, 'contested' or 'unknown'."),
-            "state": {"enum": list(CONTROL_STATES), "default": "held",
-                      "description": "held (default), besieged, encircled, mixed or truce."},
-            "by": _ids("The factions besieging or encircling the town (besieged and encircled only).",
-                       "A faction id.", 1, MAX_PARTIES),
-            "from": _list("Where the siege comes from (besieged only).", _COMPASS, nullable=True,
-                          minItems=1, maxItems=len(COMPASS_WORDS), uniqueItems=True),
+            "state": {
+                "enum": list(CONTROL_STATES),
+                "default": "held",
+                "description": "held (default), besieged, encircled, mixed or truce.",
+            },
+            "by": _ids(
+                "The factions besieging or encircling the town (besieged and encircled only).",
+                "A faction id.",
+                1,
+                MAX_PARTIES,
+            ),
+            "from": _list(
+                "Where the siege comes from (besieged only).",
+                _COMPASS,
+                nullable=True,
+                minItems=1,
+                maxItems=len(COMPASS_WORDS),
+                uniqueItems=True,
+            ),
             "holders": _ids("The 2-3 factions that share control (mixed only).", "A faction id.", 2, 3),
             "with": _ids("The other parties of the truce (truce only).", "A faction id.", 1, MAX_PARTIES),
             "present": _ids("Factions present without control.", "A faction id.", 1, MAX_PARTIES),
         },
         allOf=[
-            _when_state([MIXED], {"required": ["holders"], **_absent("holder")},
-                        {"required": ["holder"], **_absent("holders")}),
+            _when_state(
+                [MIXED], {"required": ["holders"], **_absent("holder")}, {"required": ["holder"], **_absent("holders")}
+            ),
             _when_state(["besieged", "encircled"], {"required": ["by"]}, _absent("by")),
             _when_state(["besieged"], {}, _absent("from")),
             _when_state(["truce"], {"required": ["with"]}, _absent("with")),
@@ -277,8 +300,12 @@ _DEFS: dict[str, Any] = {
         EXTENSION + "a point a distance from a town in a compass direction (computed on the sphere).",
         {
             "town": _ref("id", "The town id the distance is measured from."),
-            "km": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_KM,
-                   "description": f"The distance in kilometres, above 0 and at most {MAX_KM:,}."},
+            "km": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": MAX_KM,
+                "description": f"The distance in kilometres, above 0 and at most {MAX_KM:,}.",
+            },
             "toward": _COMPASS,
         },
         ["town", "km", "toward"],
@@ -303,8 +330,13 @@ _DEFS: dict[str, Any] = {
         EXTENSION + "the camera for this step: towns to frame ('focus', with 'margin_km') or fixed 'bounds'.",
         {
             "focus": _ids("Town ids to frame.", "A town id.", 1, MAX_FOCUS),
-            "margin_km": {"type": "number", "minimum": 0, "maximum": MAX_KM, "default": 20,
-                          "description": "Margin around the focused towns, in km (default 20)."},
+            "margin_km": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": MAX_KM,
+                "default": 20,
+                "description": "Margin around the focused towns, in km (default 20).",
+            },
             "bounds": _ref("bounds", "The map's edges for this step, as map.bounds."),
         },
         oneOf=[
@@ -318,7 +350,7 @@ _DEFS: dict[str, Any] = {
             "from": _ref("id", "Town id people leave."),
             "to": {
                 "description": "Town id people head for; or (extension) a list of 2-5 town ids that share "
-                               "one figure, counted once.",
+                "one figure, counted once.",
                 "oneOf": [
                     _ref("id", "A town id."),
                     _ids("Towns that share one figure.", "A town id.", 2, MAX_DESTINATIONS),
@@ -350,28 +382,42 @@ _DEFS: dict[str, Any] = {
                 examples=["capture", "withdrawal", "advance", "airstrike", "displacement", "statement"],
             ),
             "at": _ref("place", "Where it happened: a town id, or {lat: .., lon: ..}."),
-            "actors": _list("Factions involved (faction ids).", {"$ref": "#/$defs/id", "description": "A faction id."},
-                            nullable=True),
+            "actors": _list(
+                "Factions involved (faction ids).",
+                {"$ref": "#/$defs/id", "description": "A faction id."},
+                nullable=True,
+            ),
             "control": _ref("control", "Towns that change hands with this event: town id -> new holder."),
-            "flows": _list("Displacement flows of this event.", {"$ref": "#/$defs/flow", "description": "A flow."},
-                           nullable=True),
-            "sources": _list("Sources for this event (source ids).",
-                             {"$ref": "#/$defs/id", "description": "A source id."}, nullable=True),
+            "flows": _list(
+                "Displacement flows of this event.", {"$ref": "#/$defs/flow", "description": "A flow."}, nullable=True
+            ),
+            "sources": _list(
+                "Sources for this event (source ids).",
+                {"$ref": "#/$defs/id", "description": "A source id."},
+                nullable=True,
+            ),
             "confidence": {
                 "enum": list(CONFIDENCES),
                 "description": (
-                    "How sure the report is: 'confirmed', 'reported', 'claimed' (one party's assertion) or "
-                    "'disputed'."
+                    "How sure the report is: 'confirmed', 'reported', 'claimed' (one party's assertion) or 'disputed'."
                 ),
             },
-            "notes": _text(EXTENSION + "the briefer's speaker notes; never shown to the room, and only "
-                           "exported by 'export --format md --notes'."),
+            "notes": _text(
+                EXTENSION + "the briefer's speaker notes; never shown to the room, and only "
+                "exported by 'export --format md --notes'."
+            ),
             "view": _ref("view", "The camera for this step."),
-            "until": _ref("time", EXTENSION + "the end of a time range that starts at 'time' (a date includes "
-                          "its whole day); not before 'time'."),
-            "precision": {"enum": list(PRECISIONS), "default": "exact",
-                          "description": EXTENSION + "how exact 'at' is: exact (default), near, district or "
-                                                     "province. Needs 'at'."},
+            "until": _ref(
+                "time",
+                EXTENSION + "the end of a time range that starts at 'time' (a date includes "
+                "its whole day); not before 'time'.",
+            ),
+            "precision": {
+                "enum": list(PRECISIONS),
+                "default": "exact",
+                "description": EXTENSION + "how exact 'at' is: exact (default), near, district or "
+                "province. Needs 'at'.",
+            },
             "deaths": _ref("deaths", "Fatalities."),
         },
         ["time", "title"],
@@ -397,10 +443,16 @@ _DEFS: dict[str, Any] = {
                 "default": "other",
                 "description": "What the line is: 'road', 'river', 'border', 'front' or 'other' (default).",
             },
-            "via": _list("Town ids the line passes through, in order (at least two).",
-                         {"$ref": "#/$defs/id", "description": "A town id."}, minItems=2),
-            "points": _list("The line's points as [lat, lon] pairs (at least two).",
-                            {"$ref": "#/$defs/latlon", "description": "A [lat, lon] pair."}, minItems=2),
+            "via": _list(
+                "Town ids the line passes through, in order (at least two).",
+                {"$ref": "#/$defs/id", "description": "A town id."},
+                minItems=2,
+            ),
+            "points": _list(
+                "The line's points as [lat, lon] pairs (at least two).",
+                {"$ref": "#/$defs/latlon", "description": "A [lat, lon] pair."},
+                minItems=2,
+            ),
         },
         ["name"],
         oneOf=[
@@ -412,10 +464,14 @@ _DEFS: dict[str, Any] = {
         "Map settings.",
         {
             "bounds": _ref("bounds", "The map's frame: {west: .., south: .., east: .., north: ..} in degrees."),
-            "lines": _list("Overlay lines drawn on the map.", {"$ref": "#/$defs/line", "description": "A line."},
-                           nullable=True),
-            "areas": {"type": "boolean", "default": False,
-                      "description": EXTENSION + "whether areas of control start shown (default false)."},
+            "lines": _list(
+                "Overlay lines drawn on the map.", {"$ref": "#/$defs/line", "description": "A line."}, nullable=True
+            ),
+            "areas": {
+                "type": "boolean",
+                "default": False,
+                "description": EXTENSION + "whether areas of control start shown (default false).",
+            },
         },
     ),
 }
@@ -433,12 +489,15 @@ _SCHEMA: dict[str, Any] = {
             "subtitle": _text("Period, theatre."),
             "summary": _text("The situation before the first event."),
             "map": _ref("map", "Map settings: bounds and overlay lines."),
-            "factions": _list("The sides, at least one.", {"$ref": "#/$defs/faction", "description": "A faction."},
-                              minItems=1),
-            "towns": _list("The places tracked, at least one.", {"$ref": "#/$defs/town", "description": "A town."},
-                           minItems=1),
-            "sources": _list("Named sources events can cite.", {"$ref": "#/$defs/source", "description": "A source."},
-                             nullable=True),
+            "factions": _list(
+                "The sides, at least one.", {"$ref": "#/$defs/faction", "description": "A faction."}, minItems=1
+            ),
+            "towns": _list(
+                "The places tracked, at least one.", {"$ref": "#/$defs/town", "description": "A town."}, minItems=1
+            ),
+            "sources": _list(
+                "Named sources events can cite.", {"$ref": "#/$defs/source", "description": "A source."}, nullable=True
+            ),
             "events": _list(
                 "The timeline, in order; may be empty (the board then shows the start state).",
                 {"$ref": "#/$defs/event", "description": "An event."},

@@ -31,7 +31,8 @@ def destination_point(lat: float, lon: float, km: float, bearing: float) -> tupl
     theta, delta = math.radians(bearing), km / EARTH_RADIUS_KM
     sin_phi2 = math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta)
     phi2 = math.asin(max(-1.0, min(1.0, sin_phi2)))
-    lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
-                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))
+    lam2 = lam1 + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi1), math.cos(delta) - math.sin(phi1) * math.sin(phi2)
+    )
     lon2 = (math.degrees(lam2) + 540.0) % 360.0 - 180.0
     return max(-90.0, min(90.0, math.degrees(phi2))), max(-180.0, min(180.0, lon2))

@@ -196,7 +196,7 @@ def write_file(path: str | Path, data: bytes, *, mode: int = 0o666, durable: boo
                 os.fchmod(fd, stat.S_IMODE(info.st_mode))
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             if durable:
                 os.fsync(fd)
         finally:
@@ -225,7 +225,7 @@ def _write_in_place(path: str | Path, shown: str, data: bytes) -> None:
         os.set_blocking(fd, True)  # a reader is there: wait for it to take the data
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     except OSError as exc:
         raise WriteFailed(shown, reason(exc)) from None
     finally:

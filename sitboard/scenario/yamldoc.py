@@ -163,7 +163,11 @@ def compose(text: str) -> Node | None:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             context = exc.context
-            if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+            if (
+                exc.context_mark is not None
+                and exc.problem_mark is not None
+                and exc.context_mark.line != exc.problem_mark.line
+            ):
                 # e.g. an unclosed quote fails at the end of the file: say where it was opened
                 context += " (started at line {}, column {})".format(*_pos(exc.context_mark))
             what = f"{context}, {exc.problem}"
@@ -172,7 +176,9 @@ def compose(text: str) -> Node | None:
         offset = exc.position if isinstance(exc.position, int) else 0
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise YamlProblem(line, col, f"invalid YAML: character {_codepoint(exc.character)} is not allowed in YAML") from None
+        raise YamlProblem(
+            line, col, f"invalid YAML: character {_codepoint(exc.character)} is not allowed in YAML"
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
         raise YamlProblem(1, 1, f"invalid YAML: {exc}") from None
 

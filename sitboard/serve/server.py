@@ -58,8 +58,9 @@ MAX_LOG_CHARS = 300
 class BoardServer(Server):
     """One board per browser tab, behind `door`, at most `max_sessions` at once."""
 
-    def __init__(self, command: str, *, host: str, port: int, title: str, public_url: str, door: Door,
-                 max_sessions: int) -> None:
+    def __init__(
+        self, command: str, *, host: str, port: int, title: str, public_url: str, door: Door, max_sessions: int
+    ) -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
         self.door = door
         self.max_sessions = max_sessions
@@ -87,8 +88,13 @@ class BoardServer(Server):
         # and a file called `[/].yaml` would stop the server there.
         guarded = "token included, " if self.door.token else ""
         print(clean(self.title), flush=True)
-        print(clean(f"Open {self.page_url} in a browser ({guarded}at most {self.max_sessions} boards at once). "
-                    "Ctrl+C stops the server."), flush=True)
+        print(
+            clean(
+                f"Open {self.page_url} in a browser ({guarded}at most {self.max_sessions} boards at once). "
+                "Ctrl+C stops the server."
+            ),
+            flush=True,
+        )
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -100,8 +106,10 @@ class BoardServer(Server):
             self.door.check_token(request.query.get("token"))
         except Refused as refusal:
             refused(request, "the page", str(refusal))
-            return self._page(403, "This board's address has a token: open the full address printed where "
-                                   "'sitboard serve' was started.")
+            return self._page(
+                403,
+                "This board's address has a token: open the full address printed where 'sitboard serve' was started.",
+            )
         if self.sessions >= self.max_sessions:
             refused(request, "the page", f"all {self.max_sessions} boards are in use")
             return self._full_page()
@@ -126,8 +134,9 @@ class BoardServer(Server):
             return web.Response(status=400, text=f"Bad request: {refusal}\n")
         if self.sessions >= self.max_sessions:
             refused(request, "a board", f"all {self.max_sessions} boards are in use")
-            return web.Response(status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                                text=self._full_sentence() + "\n")
+            return web.Response(
+                status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, text=self._full_sentence() + "\n"
+            )
 
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES)
         self.sessions += 1  # taken before the first await, so two tabs cannot both take the last place
@@ -144,8 +153,7 @@ class BoardServer(Server):
         log.info("%s board ended (%d of %d)", client(request), self.sessions, self.max_sessions)
         return websocket
 
-    async def _run_board(self, request: web.Request, websocket: web.WebSocketResponse, width: int,
-                         height: int) -> None:
+    async def _run_board(self, request: web.Request, websocket: web.WebSocketResponse, width: int, height: int) -> None:
         async def close() -> None:
             await websocket.close()
 
@@ -167,8 +175,7 @@ class BoardServer(Server):
         finally:
             await app_service.stop()
 
-    async def _relay(self, request: web.Request, websocket: web.WebSocketResponse,
-                     app_service: AppService) -> None:
+    async def _relay(self, request: web.Request, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         """Pass the page's messages to the board, checked; the first bad one ends the session.
 
         The page never sends a malformed message, so whatever sends one is not
@@ -196,8 +203,10 @@ class BoardServer(Server):
                 await (app_service.focus() if command.focused else app_service.blur())
 
     def _full_sentence(self) -> str:
-        return (f"All {self.max_sessions} boards this server runs at once are in use. "
-                "Close another tab showing the board, or try again in a minute.")
+        return (
+            f"All {self.max_sessions} boards this server runs at once are in use. "
+            "Close another tab showing the board, or try again in a minute."
+        )
 
     def _full_page(self) -> web.Response:
         response = self._page(503, self._full_sentence())
@@ -206,9 +215,11 @@ class BoardServer(Server):
 
     def _page(self, status: int, sentence: str) -> web.Response:
         title = html.escape(self.title)
-        body = (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n"
-                f"<body style=\"background:#0c181f;color:#eee;font-family:sans-serif;margin:3em\">\n"
-                f"<h1>{title}</h1>\n<p>{html.escape(sentence)}</p>\n</body></html>\n")
+        body = (
+            f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f'<body style="background:#0c181f;color:#eee;font-family:sans-serif;margin:3em">\n'
+            f"<h1>{title}</h1>\n<p>{html.escape(sentence)}</p>\n</body></html>\n"
+        )
         return web.Response(status=status, text=body, content_type="text/html")
 
 

@@ -186,8 +186,10 @@ def test_brackets_change_the_interval_within_the_speed_range(syria, ui):
 # -- go to, help, presentation, themes, areas, quit -------------------------------------------
 
 
-@pytest.mark.parametrize("key, screen, body_id, width", [("g", GotoScreen, "#goto-input", 60),
-                                                         ("question_mark", HelpScreen, "#help-body", 90)])
+@pytest.mark.parametrize(
+    "key, screen, body_id, width",
+    [("g", GotoScreen, "#goto-input", 60), ("question_mark", HelpScreen, "#help-body", 90)],
+)
 def test_dialogs_are_centred_and_no_wider_than_their_design(syria, ui, key, screen, body_id, width):
     app = SitboardApp(Timeline(syria))
 
@@ -995,8 +997,13 @@ def test_a_new_panel_is_a_function_given_to_a_state_panel(syria, ui):
 
         def compose(self):  # type: ignore[no-untyped-def]
             yield from super().compose()
-            yield give(StatePanel(describe=changes, title="Changes", id="changes"), self.state, self.timeline,
-                       SitboardApp.state, SitboardApp.timeline)
+            yield give(
+                StatePanel(describe=changes, title="Changes", id="changes"),
+                self.state,
+                self.timeline,
+                SitboardApp.state,
+                SitboardApp.timeline,
+            )
 
     app = Board(Timeline(syria), BoardState(step=HAMA_STEP))
 

@@ -87,8 +87,15 @@ def sitboard(*args: object, cwd: Path, script: bool = False, timeout: float = 60
         pytest.skip("the `sitboard` console script is not installed")
     cmd = [str(SCRIPT)] if script else [sys.executable, "-m", "sitboard"]
     result = subprocess.run(
-        cmd + [str(a) for a in args], cwd=cwd, env=env(), stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, encoding="utf-8", timeout=timeout, check=False,
+        cmd + [str(a) for a in args],
+        cwd=cwd,
+        env=env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
     assert "internal error" not in result.stderr, result.stderr
@@ -145,8 +152,10 @@ def test_check_the_bundled_scenario(bundled_copy, tmp_path):
     data = raw(bundled_copy)
     r = sitboard("check", bundled_copy.name, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == (f"central_syria.yaml: ok, {len(data['towns'])} towns, {len(data['events'])} events, "
-                        f"{len(data['factions'])} factions\n")
+    assert r.stdout == (
+        f"central_syria.yaml: ok, {len(data['towns'])} towns, {len(data['events'])} events, "
+        f"{len(data['factions'])} factions\n"
+    )
     assert r.stderr == ""
 
 
@@ -173,8 +182,10 @@ def test_check_several_files_one_invalid(files, bundled_copy, tmp_path):
 def test_check_missing_file_and_directory(tmp_path):
     r = sitboard("check", "nope.yaml", tmp_path, cwd=tmp_path)
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr.splitlines() == ["nope.yaml:1:1: error: no such file",
-                                     f"{tmp_path}:1:1: error: is a directory, expected a scenario file (.yaml)"]
+    assert r.stderr.splitlines() == [
+        "nope.yaml:1:1: error: no such file",
+        f"{tmp_path}:1:1: error: is a directory, expected a scenario file (.yaml)",
+    ]
 
 
 def test_check_needs_a_file(tmp_path):
@@ -246,7 +257,8 @@ def test_export_step_three_of_the_bundled_scenario(bundled_copy, tmp_path):
     assert {t["id"]: t["control"] for t in doc["towns"]} == replayed(data, 3)
     raw_flows = [(i + 1, f) for i, e in enumerate(data["events"][:3]) for f in e.get("flows") or []]
     assert [(f["step"], f["from"], f["to"], f["people"]) for f in doc["flows"]] == [
-        (step, f["from"], f["to"], f.get("people")) for step, f in raw_flows]
+        (step, f["from"], f["to"], f.get("people")) for step, f in raw_flows
+    ]
 
 
 def test_export_fixture_by_hand(files, tmp_path):
@@ -255,9 +267,33 @@ def test_export_fixture_by_hand(files, tmp_path):
     assert_spec_keys(doc)
     assert (doc["step"], doc["steps"], doc["time"], doc["title"]) == (2, 3, "2024-12-05", "Hama falls")
     assert doc["towns"] == [
-        {"id": "hama", "name": "Ḩamāh", "lat": 35.13, "lon": 36.76, "kind": "city", "population": 900000, "control": "hts"},
-        {"id": "homs", "name": "Homs", "lat": 34.72, "lon": 36.73, "kind": "town", "population": None, "control": "gov"},
-        {"id": "idlib", "name": "Idlib", "lat": 35.93, "lon": 36.63, "kind": "town", "population": 100000, "control": "hts"},
+        {
+            "id": "hama",
+            "name": "Ḩamāh",
+            "lat": 35.13,
+            "lon": 36.76,
+            "kind": "city",
+            "population": 900000,
+            "control": "hts",
+        },
+        {
+            "id": "homs",
+            "name": "Homs",
+            "lat": 34.72,
+            "lon": 36.73,
+            "kind": "town",
+            "population": None,
+            "control": "gov",
+        },
+        {
+            "id": "idlib",
+            "name": "Idlib",
+            "lat": 35.93,
+            "lon": 36.63,
+            "kind": "town",
+            "population": 100000,
+            "control": "hts",
+        },
     ]
     assert doc["changed"] == [{"town": "hama", "from": "contested", "to": "hts"}]
     assert doc["flows"] == [
@@ -305,12 +341,15 @@ def test_export_step_past_the_end(bundled_copy, tmp_path, step):
     assert n < 10
     r = sitboard("export", bundled_copy.name, "--step", step, cwd=tmp_path)
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr == (f"sitboard: error: {bundled_copy.name}: --step {step} is past the last event "
-                        f"(the scenario has {n} events)\n")
+    assert r.stderr == (
+        f"sitboard: error: {bundled_copy.name}: --step {step} is past the last event (the scenario has {n} events)\n"
+    )
 
 
-@pytest.mark.parametrize(("step", "message"), [("-1", "expected a step number from 0, got -1"),
-                                               ("three", "expected a step number or 'end', got 'three'")])
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [("-1", "expected a step number from 0, got -1"), ("three", "expected a step number or 'end', got 'three'")],
+)
 def test_export_bad_step(bundled_copy, tmp_path, step, message):
     r = sitboard("export", bundled_copy.name, f"--step={step}", cwd=tmp_path)
     assert r.returncode == 2 and r.stdout == ""
@@ -365,7 +404,12 @@ def test_bundled_scenario_is_found_from_another_directory(tmp_path):
     assert BUNDLED.is_file() and BUNDLED.name == "central_syria.yaml"
     probe = subprocess.run(
         [sys.executable, "-c", "from sitboard.scenario.bundled import default_scenario; print(default_scenario())"],
-        cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=60, check=True,
+        cwd=tmp_path,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     found = Path(probe.stdout.strip())
     assert found.is_absolute() and found.is_file()
@@ -420,8 +464,14 @@ asyncio.run(main())
 def test_a_full_garbage_collection_waits_for_the_steps_to_pause(bundled_copy, tmp_path):
     # Textual's strips are cyclic garbage; the collection that frees them is
     # run once stepping pauses, not left to land inside a later key press.
-    run = subprocess.run([sys.executable, "-c", IDLE_COLLECTION_PROBE, str(bundled_copy)], capture_output=True,
-                         text=True, timeout=60, check=False, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", IDLE_COLLECTION_PROBE, str(bundled_copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["after"], "no full collection once the board was idle"

@@ -15,8 +15,16 @@ BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yam
 
 
 def sitboard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sitboard", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, cwd=cwd, stdin=subprocess.DEVNULL, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sitboard", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def test_txt_is_the_board_at_that_step_and_size():
@@ -84,11 +92,17 @@ def test_geojson_opens_in_a_gis():
     assert collection["type"] == "FeatureCollection"
     homs = next(f for f in collection["features"] if f["properties"].get("id") == "homs")
     assert homs["geometry"] == {"type": "Point", "coordinates": [36.7256, 34.7241]}  # [lon, lat]
-    flows = [f for f in collection["features"] if f["geometry"]["type"] == "LineString"
-             and f["properties"].get("layer") == "flow"]
+    flows = [
+        f
+        for f in collection["features"]
+        if f["geometry"]["type"] == "LineString" and f["properties"].get("layer") == "flow"
+    ]
     assert len(flows) == 2 and all(f["properties"]["people"] is None for f in flows)
-    assert all(f["properties"]["marker-color"].startswith("#") for f in collection["features"]
-               if f["properties"].get("layer") == "town")
+    assert all(
+        f["properties"]["marker-color"].startswith("#")
+        for f in collection["features"]
+        if f["properties"].get("layer") == "town"
+    )
 
 
 def test_schema_is_printed_and_accepts_the_bundled_scenario():

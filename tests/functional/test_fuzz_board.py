@@ -8,9 +8,36 @@ from hypothesis import strategies as st
 from sitboard.app.app import SitboardApp
 from sitboard.timeline import Timeline
 
-KEYS = ["right", "left", "home", "end", "space", "left_square_bracket", "right_square_bracket", "g", "escape",
-        "enter", "question_mark", "f", "t", "a", "plus", "minus", "0", "shift+left", "shift+up", "tab",
-        "shift+tab", "up", "down", "pagedown", "ctrl+p", "1", "x", "backspace"]
+KEYS = [
+    "right",
+    "left",
+    "home",
+    "end",
+    "space",
+    "left_square_bracket",
+    "right_square_bracket",
+    "g",
+    "escape",
+    "enter",
+    "question_mark",
+    "f",
+    "t",
+    "a",
+    "plus",
+    "minus",
+    "0",
+    "shift+left",
+    "shift+up",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "pagedown",
+    "ctrl+p",
+    "1",
+    "x",
+    "backspace",
+]
 
 action = st.one_of(
     st.tuples(st.just("key"), st.sampled_from(KEYS)),

@@ -20,7 +20,39 @@ from sitboard.scenario.gazetteer import Place, locate, resolve
 from sitboard.scenario.loader import parse_scenario
 from sitboard.scenario.model import RESERVED_HOLDERS, Scenario
 
-COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
+COLUMNS = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
 
 GOV = "Military Forces of Syria (2000-2024)"
 HTS = "Hayat Tahrir al-Sham"
@@ -29,55 +61,214 @@ SOHR = "Syrian Observatory for Human Rights"
 
 # A modern export, newest first, as ACLED's export tool writes it.
 MODERN = [
-    dict(event_id_cnty="SYR9", event_date="2024-12-05", sub_event_type="Non-state actor overtakes territory",
-         event_type="Strategic developments", actor1=HTS, actor2=GOV, location="Hama", latitude="35.1318",
-         longitude="36.7578", source=SOHR, source_scale="Other-National", notes="HTS-led forces took Hama.",
-         fatalities="0", admin1="Hama"),
-    dict(event_id_cnty="SYR8", event_date="2024-12-05", sub_event_type="Armed clash", event_type="Battles",
-         actor1=HTS, actor2=GOV, location="Hama", latitude="35.1318", longitude="36.7578",
-         source=f"{SOHR}; Enab Baladi", source_scale="National-International", notes="Clashes at the edge of Hama.",
-         fatalities="20"),
-    dict(event_id_cnty="SYR7", event_date="2024-12-02", sub_event_type="Air/drone strike",
-         event_type="Explosions/Remote violence", actor1=RUS, actor2="Civilians (Syria)", inter2="Civilians",
-         location="Idlib", latitude="35.9306", longitude="36.6339", source="Enab Baladi", source_scale="National",
-         notes='Strike on a "market".', fatalities="4", civilian_targeting="Civilian targeting"),
-    dict(event_id_cnty="SYR6", event_date="2024-11-30", sub_event_type="Government regains territory",
-         event_type="Strategic developments", actor1=GOV, actor2=HTS, location="Khan Shaykhun",
-         latitude="35.4417", longitude="36.6508", source=SOHR, source_scale="Other", fatalities="0"),
-    dict(event_id_cnty="SYR5", event_date="2024-11-29", sub_event_type="Non-violent transfer of territory",
-         event_type="Strategic developments", actor1=HTS, location="Aleppo", latitude="36.2012",
-         longitude="37.1612", source="Reuters", source_scale="International", fatalities="0"),
-    dict(event_id_cnty="SYR4", event_date="2024-11-28", sub_event_type="Headquarters or base established",
-         event_type="Strategic developments", actor1=HTS, location="Saraqib", latitude="35.8645",
-         longitude="36.8059", source="Reuters", source_scale="International", fatalities="0"),
-    dict(event_id_cnty="SYR3", event_date="2024-11-27", sub_event_type="Armed clash", event_type="Battles",
-         actor1=HTS, actor2=GOV, location="Urum al-Kubra", latitude="36.1444", longitude="36.9453",
-         source=SOHR, source_scale="Other", notes="The offensive begins;\nheavy clashes.", fatalities="30",
-         assoc_actor_1="Ahrar al-Sham; Faylaq al-Sham", time_precision="2", geo_precision="2"),
+    dict(
+        event_id_cnty="SYR9",
+        event_date="2024-12-05",
+        sub_event_type="Non-state actor overtakes territory",
+        event_type="Strategic developments",
+        actor1=HTS,
+        actor2=GOV,
+        location="Hama",
+        latitude="35.1318",
+        longitude="36.7578",
+        source=SOHR,
+        source_scale="Other-National",
+        notes="HTS-led forces took Hama.",
+        fatalities="0",
+        admin1="Hama",
+    ),
+    dict(
+        event_id_cnty="SYR8",
+        event_date="2024-12-05",
+        sub_event_type="Armed clash",
+        event_type="Battles",
+        actor1=HTS,
+        actor2=GOV,
+        location="Hama",
+        latitude="35.1318",
+        longitude="36.7578",
+        source=f"{SOHR}; Enab Baladi",
+        source_scale="National-International",
+        notes="Clashes at the edge of Hama.",
+        fatalities="20",
+    ),
+    dict(
+        event_id_cnty="SYR7",
+        event_date="2024-12-02",
+        sub_event_type="Air/drone strike",
+        event_type="Explosions/Remote violence",
+        actor1=RUS,
+        actor2="Civilians (Syria)",
+        inter2="Civilians",
+        location="Idlib",
+        latitude="35.9306",
+        longitude="36.6339",
+        source="Enab Baladi",
+        source_scale="National",
+        notes='Strike on a "market".',
+        fatalities="4",
+        civilian_targeting="Civilian targeting",
+    ),
+    dict(
+        event_id_cnty="SYR6",
+        event_date="2024-11-30",
+        sub_event_type="Government regains territory",
+        event_type="Strategic developments",
+        actor1=GOV,
+        actor2=HTS,
+        location="Khan Shaykhun",
+        latitude="35.4417",
+        longitude="36.6508",
+        source=SOHR,
+        source_scale="Other",
+        fatalities="0",
+    ),
+    dict(
+        event_id_cnty="SYR5",
+        event_date="2024-11-29",
+        sub_event_type="Non-violent transfer of territory",
+        event_type="Strategic developments",
+        actor1=HTS,
+        location="Aleppo",
+        latitude="36.2012",
+        longitude="37.1612",
+        source="Reuters",
+        source_scale="International",
+        fatalities="0",
+    ),
+    dict(
+        event_id_cnty="SYR4",
+        event_date="2024-11-28",
+        sub_event_type="Headquarters or base established",
+        event_type="Strategic developments",
+        actor1=HTS,
+        location="Saraqib",
+        latitude="35.8645",
+        longitude="36.8059",
+        source="Reuters",
+        source_scale="International",
+        fatalities="0",
+    ),
+    dict(
+        event_id_cnty="SYR3",
+        event_date="2024-11-27",
+        sub_event_type="Armed clash",
+        event_type="Battles",
+        actor1=HTS,
+        actor2=GOV,
+        location="Urum al-Kubra",
+        latitude="36.1444",
+        longitude="36.9453",
+        source=SOHR,
+        source_scale="Other",
+        notes="The offensive begins;\nheavy clashes.",
+        fatalities="30",
+        assoc_actor_1="Ahrar al-Sham; Faylaq al-Sham",
+        time_precision="2",
+        geo_precision="2",
+    ),
     # another place with the same name elsewhere: a town of its own
-    dict(event_id_cnty="LBY1", event_date="2024-11-27", sub_event_type="Peaceful protest", event_type="Protests",
-         actor1="Protesters (Libya)", location="Tripoli", latitude="32.8874", longitude="13.1873",
-         source="Libya Observer", source_scale="National", fatalities="0", country="Libya"),
-    dict(event_id_cnty="LBN1", event_date="2024-11-27", sub_event_type="Peaceful protest", event_type="Protests",
-         actor1="Protesters (Lebanon)", location="Tripoli", latitude="34.4335", longitude="35.8441",
-         source="L'Orient Today", source_scale="National", fatalities="0", country="Lebanon"),
+    dict(
+        event_id_cnty="LBY1",
+        event_date="2024-11-27",
+        sub_event_type="Peaceful protest",
+        event_type="Protests",
+        actor1="Protesters (Libya)",
+        location="Tripoli",
+        latitude="32.8874",
+        longitude="13.1873",
+        source="Libya Observer",
+        source_scale="National",
+        fatalities="0",
+        country="Libya",
+    ),
+    dict(
+        event_id_cnty="LBN1",
+        event_date="2024-11-27",
+        sub_event_type="Peaceful protest",
+        event_type="Protests",
+        actor1="Protesters (Lebanon)",
+        location="Tripoli",
+        latitude="34.4335",
+        longitude="35.8441",
+        source="L'Orient Today",
+        source_scale="National",
+        fatalities="0",
+        country="Lebanon",
+    ),
 ]
 
 # An export from before 2019: upper-case headers, dd-mm-yyyy dates, numeric
 # actor types, `ALLY_ACTOR_1`, and no sub-event type.
-OLD_COLUMNS = ["GWNO", "EVENT_ID_CNTY", "EVENT_DATE", "YEAR", "TIME_PRECISION", "EVENT_TYPE", "ACTOR1", "ALLY_ACTOR_1",
-               "INTER1", "ACTOR2", "ALLY_ACTOR_2", "INTER2", "INTERACTION", "COUNTRY", "ADMIN1", "LOCATION",
-               "LATITUDE", "LONGITUDE", "GEO_PRECISION", "SOURCE", "NOTES", "FATALITIES"]
+OLD_COLUMNS = [
+    "GWNO",
+    "EVENT_ID_CNTY",
+    "EVENT_DATE",
+    "YEAR",
+    "TIME_PRECISION",
+    "EVENT_TYPE",
+    "ACTOR1",
+    "ALLY_ACTOR_1",
+    "INTER1",
+    "ACTOR2",
+    "ALLY_ACTOR_2",
+    "INTER2",
+    "INTERACTION",
+    "COUNTRY",
+    "ADMIN1",
+    "LOCATION",
+    "LATITUDE",
+    "LONGITUDE",
+    "GEO_PRECISION",
+    "SOURCE",
+    "NOTES",
+    "FATALITIES",
+]
 OLD = [
-    dict(GWNO="652", EVENT_ID_CNTY="SYR2", EVENT_DATE="29-05-2016", YEAR="2016", TIME_PRECISION="1",
-         EVENT_TYPE="Battle-Government regains territory", ACTOR1="Military Forces of Syria (2000-)", INTER1="1",
-         ACTOR2="Jabhat al Nusra", INTER2="2", INTERACTION="12", COUNTRY="Syria", ADMIN1="Hama", LOCATION="Hama",
-         LATITUDE="35.1318", LONGITUDE="36.7578", GEO_PRECISION="1", SOURCE="SANA", NOTES="", FATALITIES="3"),
-    dict(GWNO="652", EVENT_ID_CNTY="SYR1", EVENT_DATE="03-01-2016", YEAR="2016", TIME_PRECISION="1",
-         EVENT_TYPE="Battle-No change of territory", ACTOR1="Jabhat al Nusra", INTER1="2",
-         ACTOR2="Military Forces of Syria (2000-)", INTER2="1", INTERACTION="12", COUNTRY="Syria", ADMIN1="Hama",
-         LOCATION="Hama", LATITUDE="35.1318", LONGITUDE="36.7578", GEO_PRECISION="1", SOURCE="SOHR",
-         NOTES="Clashes.", FATALITIES="5"),
+    dict(
+        GWNO="652",
+        EVENT_ID_CNTY="SYR2",
+        EVENT_DATE="29-05-2016",
+        YEAR="2016",
+        TIME_PRECISION="1",
+        EVENT_TYPE="Battle-Government regains territory",
+        ACTOR1="Military Forces of Syria (2000-)",
+        INTER1="1",
+        ACTOR2="Jabhat al Nusra",
+        INTER2="2",
+        INTERACTION="12",
+        COUNTRY="Syria",
+        ADMIN1="Hama",
+        LOCATION="Hama",
+        LATITUDE="35.1318",
+        LONGITUDE="36.7578",
+        GEO_PRECISION="1",
+        SOURCE="SANA",
+        NOTES="",
+        FATALITIES="3",
+    ),
+    dict(
+        GWNO="652",
+        EVENT_ID_CNTY="SYR1",
+        EVENT_DATE="03-01-2016",
+        YEAR="2016",
+        TIME_PRECISION="1",
+        EVENT_TYPE="Battle-No change of territory",
+        ACTOR1="Jabhat al Nusra",
+        INTER1="2",
+        ACTOR2="Military Forces of Syria (2000-)",
+        INTER2="1",
+        INTERACTION="12",
+        COUNTRY="Syria",
+        ADMIN1="Hama",
+        LOCATION="Hama",
+        LATITUDE="35.1318",
+        LONGITUDE="36.7578",
+        GEO_PRECISION="1",
+        SOURCE="SOHR",
+        NOTES="Clashes.",
+        FATALITIES="5",
+    ),
 ]
 
 
@@ -120,8 +311,17 @@ def test_every_row_becomes_one_event_in_date_order(modern: tuple[str, Scenario])
     times = [e.time.text for e in s.events]
     assert times == sorted(times) and times[0] == "2024-11-27" and times[-1] == "2024-12-05"
     # a newest-first file is read from the bottom, so a day's events keep ACLED's order
-    assert re.findall(r'x-acled-id: "(\w+)"', text) == ["LBN1", "LBY1", "SYR3", "SYR4", "SYR5", "SYR6", "SYR7",
-                                                        "SYR8", "SYR9"]
+    assert re.findall(r'x-acled-id: "(\w+)"', text) == [
+        "LBN1",
+        "LBY1",
+        "SYR3",
+        "SYR4",
+        "SYR5",
+        "SYR6",
+        "SYR7",
+        "SYR8",
+        "SYR9",
+    ]
     assert all(e.confidence == "reported" for e in s.events)
 
 
@@ -168,8 +368,13 @@ def test_actors_become_factions_with_stable_valid_ids(tmp_path: Path, modern: tu
 def test_sources_are_split_and_their_kind_is_the_source_scale(modern: tuple[str, Scenario]) -> None:
     _, s = modern
     kinds = {src.name: src.kind for src in s.sources}
-    assert kinds == {SOHR: "Other", "Enab Baladi": "National", "Reuters": "International",
-                     "Libya Observer": "National", "L'Orient Today": "National"}
+    assert kinds == {
+        SOHR: "Other",
+        "Enab Baladi": "National",
+        "Reuters": "International",
+        "Libya Observer": "National",
+        "L'Orient Today": "National",
+    }
     both = next(e for e in s.events if len(e.sources) == 2)
     assert [next(x.name for x in s.sources if x.id == i) for i in both.sources] == [SOHR, "Enab Baladi"]
 
@@ -179,8 +384,11 @@ def test_only_territorial_sub_events_change_control_to_actor1(modern: tuple[str,
     ids = {f.name: f.id for f in s.factions}
     towns = {t.id: t.name for t in s.towns}
     changes = [(e.time.text, towns[t], h) for e in s.events for t, h in e.control]
-    assert changes == [("2024-11-29", "Aleppo", ids[HTS]), ("2024-11-30", "Khan Shaykhun", ids[GOV]),
-                       ("2024-12-05", "Hama", ids[HTS])]
+    assert changes == [
+        ("2024-11-29", "Aleppo", ids[HTS]),
+        ("2024-11-30", "Khan Shaykhun", ids[GOV]),
+        ("2024-12-05", "Hama", ids[HTS]),
+    ]
     for event in s.events:
         assert bool(event.control) == any(t.startswith(event.title.split(":")[0]) for t in TERRITORIAL)
 
@@ -222,8 +430,16 @@ def test_an_old_export_with_day_first_dates_and_numeric_actor_types(tmp_path: Pa
 
 def test_missing_optional_columns_are_tolerated(tmp_path: Path) -> None:
     columns = ["event_date", "event_type", "actor1", "location", "latitude", "longitude"]
-    rows = [dict(event_date="2024-12-01", event_type="Battles", actor1="Army", location="Homs", latitude="34.7",
-                 longitude="36.7")]
+    rows = [
+        dict(
+            event_date="2024-12-01",
+            event_type="Battles",
+            actor1="Army",
+            location="Homs",
+            latitude="34.7",
+            longitude="36.7",
+        )
+    ]
     _text, s = imported(write_csv(tmp_path / "thin.csv", rows, columns))
     assert len(s.events) == 1 and s.sources == () and s.events[0].title == "Battles: Army in Homs"
     # dropping any one optional column from a full export still imports
@@ -279,8 +495,12 @@ def test_a_file_that_is_not_an_acled_export(tmp_path: Path) -> None:
 
 # -- the gazetteer ---------------------------------------------------------------
 
-GEONAMES = {"Homs": (34.72405, 36.72559), "Hama": (35.13179, 36.75783), "Aleppo": (36.20124, 37.16117),
-            "Damascus": (33.5102, 36.29128)}
+GEONAMES = {
+    "Homs": (34.72405, 36.72559),
+    "Hama": (35.13179, 36.75783),
+    "Aleppo": (36.20124, 37.16117),
+    "Damascus": (33.5102, 36.29128),
+}
 
 
 @pytest.mark.parametrize("name", sorted(GEONAMES))
@@ -292,9 +512,18 @@ def test_syrian_cities_where_geonames_puts_them(name: str) -> None:
     assert place.population > 400_000 and place.geonameid > 0
 
 
-@pytest.mark.parametrize("alias, expected", [("Ḩamāh", "Ḩamāh"), ("hamah", "Ḩamāh"), ("Halab", "Aleppo"),
-                                             ("Haleb", "Aleppo"), ("حلب", "Aleppo"), ("Hims", "Homs"),
-                                             ("AL-SHAM", "Damascus")])
+@pytest.mark.parametrize(
+    "alias, expected",
+    [
+        ("Ḩamāh", "Ḩamāh"),
+        ("hamah", "Ḩamāh"),
+        ("Halab", "Aleppo"),
+        ("Haleb", "Aleppo"),
+        ("حلب", "Aleppo"),
+        ("Hims", "Homs"),
+        ("AL-SHAM", "Damascus"),
+    ],
+)
 def test_alternate_names_and_spellings(alias: str, expected: str) -> None:
     assert expected in [p.name for p in locate(alias, "SY")]
 

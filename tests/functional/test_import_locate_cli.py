@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
-          "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
-          "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
-          "tags,timestamp")
+HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+    "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
+    "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
+    "tags,timestamp"
+)
 ROWS = [
     "SYR2,2024-12-06,2024,1,Political violence,Strategic developments,Non-state actor overtakes territory,"
     "Hayat Tahrir al-Sham,,Rebel group,,,,,,760,Middle East,Syria,Homs,Ar-Rastan,,Ar-Rastan,34.9267,36.7324,1,"
@@ -21,8 +23,15 @@ ROWS = [
 
 
 def sitboard(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sitboard", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sitboard", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def test_an_acled_export_becomes_a_scenario_that_checks(tmp_path: Path):
@@ -56,8 +65,10 @@ def test_locate_finds_places_and_credits_geonames():
 
 def test_a_town_without_coordinates_is_placed_and_check_says_so(tmp_path: Path):
     path = tmp_path / "s.yaml"
-    path.write_text("sitboard: 1\ntitle: t\nfactions: [{id: a, name: A}]\n"
-                    "towns:\n  - {id: hama, name: Hama, country: SY}\n", encoding="utf-8")
+    path.write_text(
+        "sitboard: 1\ntitle: t\nfactions: [{id: a, name: A}]\ntowns:\n  - {id: hama, name: Hama, country: SY}\n",
+        encoding="utf-8",
+    )
     run = sitboard("check", str(path))
     assert run.returncode == 0, run.stderr
     assert "hama: Ḩamāh (Hamah), Syria (SY) 35.1318, 36.7578" in run.stdout

@@ -184,8 +184,12 @@ def test_a_reload_keeps_the_same_widgets_and_draws_what_a_fresh_board_draws(tmp_
     """A reload swaps the scenario under the widgets (bound to the app's timeline) rather than rebuilding the screen."""
     path = copy(tmp_path)
     app = board(path, step=3)
-    edited = (path.read_text(encoding="utf-8").replace("name: Homs", "name: Homs (edited)")
-              .replace("    mark: H\n", "    mark: H\n    color: '#0072B2'\n") + NEW_EVENT)
+    edited = (
+        path.read_text(encoding="utf-8")
+        .replace("name: Homs", "name: Homs (edited)")
+        .replace("    mark: H\n", "    mark: H\n    color: '#0072B2'\n")
+        + NEW_EVENT
+    )
     pictures: list[str] = []
 
     async def body(pilot):  # type: ignore[no-untyped-def]

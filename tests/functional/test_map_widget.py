@@ -294,8 +294,11 @@ def test_changing_theme_recolours_the_map(syria, ui):
         col, row = next(
             (x, y) for y, line in enumerate(view._frame.grid) for x, cell in enumerate(line) if cell[1] == "label"
         )
-        expected = {"textual-light": BASE["light"]["label"], "sitboard-high-contrast": CONTRAST["label"],
-                    "textual-dark": BASE["dark"]["label"]}
+        expected = {
+            "textual-light": BASE["light"]["label"],
+            "sitboard-high-contrast": CONTRAST["label"],
+            "textual-dark": BASE["dark"]["label"],
+        }
         for _ in range(3):
             await pilot.press("t")
             await settle(pilot)
@@ -357,8 +360,34 @@ def test_strips_kept_between_frames_are_what_a_fresh_build_gives(which, syria, u
 
         view.refresh = spy  # type: ignore[method-assign]
         shown = [list(view.render_line(y)) for y in range(view.size.height)]
-        keys = ["end", "home", "end", "home", "a", "end", "home", "a", "end", "t", "home", "end", "home",
-                "t", "end", "a", "t", "home", "plus", "end", "home", "a", "0", "end", "home", "t"]
+        keys = [
+            "end",
+            "home",
+            "end",
+            "home",
+            "a",
+            "end",
+            "home",
+            "a",
+            "end",
+            "t",
+            "home",
+            "end",
+            "home",
+            "t",
+            "end",
+            "a",
+            "t",
+            "home",
+            "plus",
+            "end",
+            "home",
+            "a",
+            "0",
+            "end",
+            "home",
+            "t",
+        ]
         for key in keys:
             refreshed.clear()
             full.clear()

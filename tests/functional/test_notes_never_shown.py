@@ -26,8 +26,14 @@ STEPS = 3  # events in the extended scenario
 
 
 def sitboard(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "sitboard", *map(str, args)], cwd=cwd, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitboard", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -58,8 +64,18 @@ def test_notes_go_with_md_only(scenario_file, fmt):
 @pytest.mark.parametrize("fmt", ["json", "geojson", "md", "svg", "txt", "txt --ascii"])
 def test_no_other_export_shows_notes(scenario_file, fmt, step):
     fmt, *more = fmt.split()
-    result = sitboard("export", scenario_file, "--format", fmt, "--step", str(step), "--size", "200x60", *more,
-                      cwd=scenario_file.parent)
+    result = sitboard(
+        "export",
+        scenario_file,
+        "--format",
+        fmt,
+        "--step",
+        str(step),
+        "--size",
+        "200x60",
+        *more,
+        cwd=scenario_file.parent,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout and NOTE not in result.stdout and NOTE not in result.stderr
     if fmt == "md":

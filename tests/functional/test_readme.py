@@ -18,8 +18,7 @@ def section(markdown: str, title: str) -> str:
 
 
 def commands_running_pytest(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines()
-            if "pytest" in line and not line.lstrip().startswith("#")]
+    return [line.strip() for line in text.splitlines() if "pytest" in line and not line.lstrip().startswith("#")]
 
 
 def test_quick_start_test_command_is_what_ci_runs():

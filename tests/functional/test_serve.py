@@ -79,8 +79,9 @@ def test_bad_file_starts_no_server(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(textual_serve.server.Server, "serve", no_server)  # sitboard's server is a subclass
     bad = tmp_path / "bad.yaml"
-    bad.write_text("sitboard: 1\ntitle: Bad\nfactions: []\ntowns: []\nevents:\n  - {title: no time}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "sitboard: 1\ntitle: Bad\nfactions: []\ntowns: []\nevents:\n  - {title: no time}\n", encoding="utf-8"
+    )
     with pytest.raises(ScenarioError) as caught:
         serve(str(bad), HOST, free_port())
     assert str(caught.value).startswith(f"{bad}:")  # the loader's errors, file:line:col
@@ -117,7 +118,13 @@ def test_port_zero_is_refused() -> None:
 def test_the_command_line_refuses_a_bad_file_before_serving(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("sitboard: 1\ntitle: x\nfactions: []\ntowns: []\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "sitboard", "serve", str(bad), "--port", "1"],
-                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "sitboard", "serve", str(bad), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert run.returncode == 2
     assert f"{bad}:3:" in run.stderr and "Traceback" not in run.stderr

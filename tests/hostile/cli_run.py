@@ -31,9 +31,16 @@ def _guard() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_GUARD, MEMORY_GUARD))
 
 
-def run(args: Sequence[str | bytes | Path], *, cwd: Path, timeout: float = 30, env: dict[str, str] | None = None,
-        stdout: int | None = subprocess.PIPE, preexec=None, tolerate_internal: bool = False,  # type: ignore[no-untyped-def]
-        ) -> subprocess.CompletedProcess[bytes]:
+def run(
+    args: Sequence[str | bytes | Path],
+    *,
+    cwd: Path,
+    timeout: float = 30,
+    env: dict[str, str] | None = None,
+    stdout: int | None = subprocess.PIPE,
+    preexec=None,
+    tolerate_internal: bool = False,  # type: ignore[no-untyped-def]
+) -> subprocess.CompletedProcess[bytes]:
     """`sitboard ARGS` in `cwd`; stdout and stderr as bytes (stdout None if redirected)."""
 
     def setup() -> None:
@@ -43,8 +50,14 @@ def run(args: Sequence[str | bytes | Path], *, cwd: Path, timeout: float = 30, e
 
     result = subprocess.run(
         [sys.executable, "-m", "sitboard", *[a if isinstance(a, bytes) else str(a) for a in args]],
-        cwd=cwd, env=env or environment(), stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
-        timeout=timeout, check=False, preexec_fn=setup,
+        cwd=cwd,
+        env=env or environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+        check=False,
+        preexec_fn=setup,
     )
     said = (result.stdout or b"") + result.stderr
     assert b"Traceback" not in said, said.decode("utf-8", "replace")

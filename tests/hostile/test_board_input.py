@@ -50,8 +50,9 @@ async def go_to(pilot, app: SitboardApp, typed: str) -> None:  # type: ignore[no
     await pilot.pause()
 
 
-@pytest.mark.parametrize("typed", ["²", "1²", "9" * 5000, "1" + "0" * 4400, "9999-12-31T23:59-23:59",
-                                   "0001-01-01T00:00+23:59"])
+@pytest.mark.parametrize(
+    "typed", ["²", "1²", "9" * 5000, "1" + "0" * 4400, "9999-12-31T23:59-23:59", "0001-01-01T00:00+23:59"]
+)
 def test_goto_answers_anything_it_cannot_use_with_a_sentence(typed):
     """`²` and a 5,000-digit number stopped the board (int() on them); so did a date past 9999.
 
@@ -88,12 +89,14 @@ def test_goto_reads_dates_and_steps_in_the_digits_of_any_script():
 
 
 @settings(max_examples=300, deadline=None)
-@given(typed=st.one_of(
-    st.text(),
-    st.text(st.characters(categories=("Nd", "No", "Nl", "Pd", "P")), max_size=30),
-    st.sampled_from(FRAGMENTS),
-    st.from_regex(r"[0-9٠-٩]{4}-[0-9]{2}-[0-9]{2}(T[0-9:]{5}([+-][0-9:]{5})?)?"),
-))
+@given(
+    typed=st.one_of(
+        st.text(),
+        st.text(st.characters(categories=("Nd", "No", "Nl", "Pd", "P")), max_size=30),
+        st.sampled_from(FRAGMENTS),
+        st.from_regex(r"[0-9٠-٩]{4}-[0-9]{2}-[0-9]{2}(T[0-9:]{5}([+-][0-9:]{5})?)?"),
+    )
+)
 def test_goto_reads_any_text_as_a_step_or_a_reason(typed):
     timeline = Timeline(scenario_from(SMALL, "small.yaml"))
     try:
@@ -121,8 +124,15 @@ def test_ascii_mode_shows_only_7bit_characters_at_any_size(size):
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         seen: dict[str, list[tuple[int, int]]] = {}
-        for keys in ([], ["space"], ["right_square_bracket"], ["f"], ["f", "tab", "tab", "tab", "down", "down"],
-                     ["end"], ["t"]):
+        for keys in (
+            [],
+            ["space"],
+            ["right_square_bracket"],
+            ["f"],
+            ["f", "tab", "tab", "tab", "down", "down"],
+            ["end"],
+            ["t"],
+        ):
             await pilot.press(*keys)
             await pilot.pause()
             seen.update({f"{ch!r} after {keys}": at[:3] for ch, at in non_ascii(screen_lines(app)).items()})
@@ -148,8 +158,9 @@ def test_a_text_of_any_length_is_shown_cut_and_counted():
     async def body(pilot):  # type: ignore[no-untyped-def]
         await pilot.press("f", "f", "end", "home", "ctrl+p", "escape", "right")
         app.select_town("north")
-        assert await until(pilot, lambda: isinstance(app.screen, TownScreen) and app.screen.query("#town-body Static"),
-                           seconds=10)
+        assert await until(
+            pilot, lambda: isinstance(app.screen, TownScreen) and app.screen.query("#town-body Static"), seconds=10
+        )
         shown = content_of(app.screen.query_one("#town-body Static"))
         assert "(296,000 more characters)" in shown and len(shown) < 50_000
 
@@ -162,8 +173,12 @@ def test_a_text_of_any_length_is_shown_cut_and_counted():
 HUGE = "9" * 4300  # the most digits Python turns into text; two of them add up to one more
 
 
-@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @example(yaml=scenario_yaml(Texts.every("Plain"), population=HUGE, people=HUGE))
 @given(yaml=scenarios_with_hostile_numbers())
 def test_numbers_the_checker_lets_through_never_stop_the_board(yaml):
@@ -186,8 +201,10 @@ def test_numbers_the_checker_lets_through_never_stop_the_board(yaml):
 
 def test_a_colour_rich_cannot_draw_is_replaced_not_fatal():
     """`parse_scenario` without Rich's colour check accepts any colour word; the board drew with it and stopped."""
-    scenario = parse_scenario(SMALL.replace("{id: red, name: Red side, mark: R}",
-                                            "{id: red, name: Red side, mark: R, color: blurple}"), "colour.yaml")
+    scenario = parse_scenario(
+        SMALL.replace("{id: red, name: Red side, mark: R}", "{id: red, name: Red side, mark: R, color: blurple}"),
+        "colour.yaml",
+    )
     app = SitboardApp(Timeline(scenario), BoardState(step=1))
 
     async def body(pilot):  # type: ignore[no-untyped-def]
@@ -199,8 +216,12 @@ def test_a_colour_rich_cannot_draw_is_replaced_not_fatal():
     assert app.crash is None
 
 
-@settings(max_examples=3, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=3,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(text=hostile_text(), sizes=st.lists(st.tuples(st.integers(1, 300), st.integers(1, 100)), min_size=3, max_size=6))
 def test_hostile_names_survive_a_resize_storm_with_the_palette_open(text, sizes):
     scenario = scenario_from(scenario_yaml(Texts.every(text)), "storm.yaml")

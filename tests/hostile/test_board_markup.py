@@ -38,6 +38,7 @@ def with_titles(*titles: str, town: str = "Northtown") -> str:
 
 async def palette_prompts(pilot, app: SitboardApp) -> list[str]:  # type: ignore[no-untyped-def]
     """The palette's options as plain text, once it has listed them."""
+
     def listed() -> list[str]:
         if not isinstance(app.screen, CommandPalette):
             return []
@@ -119,8 +120,12 @@ def literally(app: SitboardApp, text: str) -> str:
 
 # Each example runs a board for a few seconds: few examples, and no shrinking
 # (a failure is reported as drawn, which already names the text that broke it).
-@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(drawn=hostile_scenarios(), edit=hostile_scenarios(markup_text()), ascii_only=st.booleans())
 def test_hostile_text_on_every_surface_is_shown_as_written(tmp_path_factory, drawn, edit, ascii_only):
     """Palette, help, go-to, a town's history, presentation mode and a reload, on hostile text."""
@@ -153,7 +158,11 @@ def test_hostile_text_on_every_surface_is_shown_as_written(tmp_path_factory, dra
         await pilot.press("escape")
 
         app.select_town("north")
-        assert await until(pilot, lambda: isinstance(app.screen, TownScreen) and bool(app.screen.query("#town-body Static")), seconds=10)
+        assert await until(
+            pilot,
+            lambda: isinstance(app.screen, TownScreen) and bool(app.screen.query("#town-body Static")),
+            seconds=10,
+        )
         history = content_of(app.screen.query_one("#town-body Static"))
         assert literally(app, texts.towns[0]) in history and literally(app, texts.factions[1]) in history
         await pilot.press("escape")

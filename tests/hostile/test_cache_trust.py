@@ -61,8 +61,9 @@ def test_user_files_in_a_shared_cache_folder_are_never_deleted(tmp_path, cache_d
         age(path, 86400)
     scenario = scenario_copy(tmp_path)
     for version in range(3):  # three edits of the file: three entries, and pruning after each
-        scenario.write_text(BUNDLED.read_text(encoding="utf-8").replace("Central Syria offensive", f"V{version}"),
-                            encoding="utf-8")
+        scenario.write_text(
+            BUNDLED.read_text(encoding="utf-8").replace("Central Syria offensive", f"V{version}"), encoding="utf-8"
+        )
         assert cached_run(["check", scenario], tmp_path).returncode == 0
     assert all(path.read_text(encoding="utf-8") == "the user's own work\n" for path in mine)
     assert len(entries(cache_dir, besides=mine)) == 3
@@ -149,8 +150,10 @@ def truths(tmp_path_factory) -> dict[str, bytes]:
     """What each command prints for the bundled scenario with no cache at all."""
     folder = tmp_path_factory.mktemp("truth")
     scenario = scenario_copy(folder)
-    return {fmt: uncached_run(["export", scenario, "--format", fmt, "--size", "120x40"], folder).stdout
-            for fmt in ("json", "geojson", "md", "txt")}
+    return {
+        fmt: uncached_run(["export", scenario, "--format", fmt, "--size", "120x40"], folder).stdout
+        for fmt in ("json", "geojson", "md", "txt")
+    }
 
 
 @pytest.mark.parametrize("poison", list(POISONS))

@@ -43,8 +43,14 @@ CASES = [
     # .nan, .inf and 1.0e+400 were already refused with a short message (tests/unit/test_loader_rules.py)
     ("LAT", HUGE, "towns[0].lat", "is out of range"),
 ]
-IDS = ["population-3600-digits", "population-hex", "population-over-1e10", "people-3600-digits", "people-hex",
-       "lat-3600-digits"]
+IDS = [
+    "population-3600-digits",
+    "population-hex",
+    "population-over-1e10",
+    "people-3600-digits",
+    "people-hex",
+    "lat-3600-digits",
+]
 
 COMMANDS = {
     "check": lambda p: ["check", p],
@@ -72,7 +78,9 @@ def test_a_number_beyond_the_contract_is_a_positioned_error_everywhere(tmp_path,
     result = run(COMMANDS[command](file), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     error = result.stderr.decode()
-    assert re.search(rf"^{re.escape(str(file))}:{line}:\d+: error: {re.escape(path)}: .*{says}", error, re.MULTILINE), error
+    assert re.search(rf"^{re.escape(str(file))}:{line}:\d+: error: {re.escape(path)}: .*{says}", error, re.MULTILINE), (
+        error
+    )
     # a number too long to repeat is quoted by its start and its length, not 3,600 digits over the screen
     assert max(len(row) for row in error.splitlines()) < 300
     assert result.stdout == b""
@@ -102,8 +110,9 @@ def test_did_you_mean_is_worked_out_only_for_the_problems_shown(monkeypatch):
     from sitboard.scenario.loader import parse_scenario
 
     towns = "".join(f"  - {{id: town{i}, name: Town {i}, lat: 35, lon: 36}}\n" for i in range(300))
-    events = "".join(f"  - {{time: 2024-01-01, title: E, at: twn{i}, control: {{town{i}: gvo}}}}\n"
-                     for i in range(3000))
+    events = "".join(
+        f"  - {{time: 2024-01-01, title: E, at: twn{i}, control: {{town{i}: gvo}}}}\n" for i in range(3000)
+    )
     text = f"sitboard: 1\ntitle: t\nfactions: [{{id: gov, name: G}}]\ntowns:\n{towns}events:\n{events}"
     searches = []
     real = difflib.get_close_matches

@@ -100,8 +100,12 @@ def test_exports_printed_to_the_terminal_are_inert_and_keep_their_data(tmp_path,
 
 def test_import_prints_an_inert_scenario_and_inert_errors(tmp_path):
     csv = tmp_path / f"acled{TITLE}.csv"
-    csv.write_text(ACLED_CSV.replace("Clashes in Hama.", f"Clashes{RLO} in \u2067Hama.")
-                   .replace("Hayat Tahrir al-Sham", f"Hayat{RLO} Tahrir"), encoding="utf-8")
+    csv.write_text(
+        ACLED_CSV.replace("Clashes in Hama.", f"Clashes{RLO} in \u2067Hama.").replace(
+            "Hayat Tahrir al-Sham", f"Hayat{RLO} Tahrir"
+        ),
+        encoding="utf-8",
+    )
     result = run(["import", "acled", csv], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     inert(result)
@@ -141,8 +145,9 @@ def no_exception_text(result: subprocess.CompletedProcess[bytes]) -> str:
     return said
 
 
-@pytest.mark.parametrize("command", [["export", str(BUNDLED), "--format", "md"], ["check", str(BUNDLED)],
-                                     ["locate", "Homs"], ["schema"]])
+@pytest.mark.parametrize(
+    "command", [["export", str(BUNDLED), "--format", "md"], ["check", str(BUNDLED)], ["locate", "Homs"], ["schema"]]
+)
 def test_a_full_disk_on_standard_output_is_a_sentence(tmp_path, command):
     with open("/dev/full", "wb") as full:
         result = run(command, cwd=tmp_path, stdout=full.fileno())
@@ -168,9 +173,14 @@ def test_a_reader_that_stops_early_is_a_sentence(tmp_path):
 
     big = tmp_path / "big.yaml"
     big.write_text(generate(50, 2000), encoding="utf-8")  # a briefing of some megabytes: more than a pipe holds
-    proc = subprocess.Popen([sys.executable, "-m", "sitboard", "export", str(big), "--format", "md"], cwd=tmp_path,
-                            env=environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitboard", "export", str(big), "--format", "md"],
+        cwd=tmp_path,
+        env=environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.read(1) == b"#"
     proc.stdout.close()

@@ -59,7 +59,8 @@ def test_a_number_beyond_an_extension_is_a_positioned_error(tmp_path, command, v
     result = run(COMMANDS[command](file), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     error = result.stderr.decode()
-    assert re.search(rf"^{re.escape(str(file))}:{at_line}:\d+: error: {re.escape(path)}: .*{says}", error,
-                     re.MULTILINE), error
+    assert re.search(
+        rf"^{re.escape(str(file))}:{at_line}:\d+: error: {re.escape(path)}: .*{says}", error, re.MULTILINE
+    ), error
     assert max(len(row) for row in error.splitlines()) < 300
     assert result.stdout == b""

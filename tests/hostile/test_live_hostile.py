@@ -156,6 +156,7 @@ def test_a_read_that_fails_unexpectedly_is_shown_and_the_board_keeps_its_picture
     """Only ScenarioError was expected from a read; anything else stopped the board."""
     path = tmp_path / "brief.yaml"
     path.write_text(SMALL, encoding="utf-8")
+
     def broken_read(file):  # type: ignore[no-untyped-def]
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion [/]")
 

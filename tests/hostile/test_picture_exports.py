@@ -94,8 +94,15 @@ def test_a_board_that_fails_while_drawing_writes_nothing_and_exits_1(tmp_path, f
     path = tmp_path / "small.yaml"
     path.write_text(SMALL, encoding="utf-8")
     out = tmp_path / f"board.{fmt}"
-    run = subprocess.run([sys.executable, "-c", FAILING_PANEL, "export", str(path), "--format", fmt, "-o", str(out)],
-                         capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", FAILING_PANEL, "export", str(path), "--format", fmt, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert run.returncode == 1, (run.returncode, run.stderr)
     assert not out.exists() and run.stdout == ""
     assert "the panel broke [/]" in run.stderr and "Traceback" not in run.stderr

@@ -57,8 +57,7 @@ def serve(tmp_path: Path):
 
     def start(*args: str, host: str = HOST, file: Path | str = BUNDLED, **options) -> Served:
         port = free_port(host)
-        server = start_server(serve_command(file, port, *args, host=host), tmp_path, host=host, port=port,
-                              **options)
+        server = start_server(serve_command(file, port, *args, host=host), tmp_path, host=host, port=port, **options)
         started.append(server)
         return server
 
@@ -137,9 +136,14 @@ def assert_one_line_each(server: Served, count: int, what: str) -> None:
 def test_a_page_on_another_site_gets_no_board(serve) -> None:
     server = serve()
     ws_url = f"ws://{HOST}:{server.port}/ws"
-    foreign = ["http://evil.example", "https://evil.example:443", "null",
-               f"http://{HOST}:{server.port + 1}",  # another server on this machine is another site
-               f"https://{HOST}:{server.port}", "http://127.0.0.1.evil.example:80"]
+    foreign = [
+        "http://evil.example",
+        "https://evil.example:443",
+        "null",
+        f"http://{HOST}:{server.port + 1}",  # another server on this machine is another site
+        f"https://{HOST}:{server.port}",
+        "http://127.0.0.1.evil.example:80",
+    ]
     for origin in foreign:
         assert handshake_status(ws_url, origin=origin) == 403, origin
     assert boards_of(server) == [], "a board was started for a foreign page"
@@ -310,16 +314,25 @@ def test_beyond_loopback_the_address_needs_a_token_unless_the_operator_opts_out(
     assert "anyone who can reach" in open_door.stderr()  # the risk is said where the operator looks
 
 
-@pytest.mark.parametrize(("args", "said"), [
-    (["--port", "0"], "port must be from 1 to 65535"),
-    (["--port", "70000"], "port must be from 1 to 65535"),
-    (["--max-sessions", "0"], "the number of boards must be from 1 to 1000"),
-    (["--public-url", "example.org"], "expected an http:// or https:// address"),
-    (["--token", "--no-token"], "not allowed with argument --token"),
-])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--port", "0"], "port must be from 1 to 65535"),
+        (["--port", "70000"], "port must be from 1 to 65535"),
+        (["--max-sessions", "0"], "the number of boards must be from 1 to 1000"),
+        (["--public-url", "example.org"], "expected an http:// or https:// address"),
+        (["--token", "--no-token"], "not allowed with argument --token"),
+    ],
+)
 def test_bad_serve_options_are_usage_errors(args: list[str], said: str) -> None:
-    run = subprocess.run([sys.executable, "-m", "sitboard", "serve", str(BUNDLED), *args], capture_output=True,
-                         text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "sitboard", "serve", str(BUNDLED), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert run.returncode == 2, run.stderr
     assert said in run.stderr and "usage: sitboard serve" in run.stderr
     assert "Traceback" not in run.stderr
@@ -342,8 +355,14 @@ def test_a_picture_saved_in_a_browser_goes_to_the_browser_not_the_server_folder(
     server = serve(cwd=folder)
 
     async def press_s() -> list[object]:
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"ws://{HOST}:{server.port}/ws?width=160&height=50",
-                                      origin=f"http://{HOST}:{server.port}", max_msg_size=0) as ws:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(
+                f"ws://{HOST}:{server.port}/ws?width=160&height=50",
+                origin=f"http://{HOST}:{server.port}",
+                max_msg_size=0,
+            ) as ws,
+        ):
             await ws.send_str(json.dumps(["resize", {"width": 160, "height": 50}]))
             tab = await read_board(ws)
             assert TITLE in tab.stream, server.printed()
@@ -351,7 +370,8 @@ def test_a_picture_saved_in_a_browser_goes_to_the_browser_not_the_server_folder(
             said: list[object] = []
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not any(
-                    isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said):
+                isinstance(m, list) and m[:1] == ["deliver_file_start"] for m in said
+            ):
                 try:
                     msg = await asyncio.wait_for(ws.receive(), deadline - time.monotonic())
                 except TimeoutError:

@@ -20,10 +20,27 @@ from sitboard.feeds.acled import acled_to_yaml, q, slug
 from sitboard.scenario.errors import Problem, ScenarioError
 from sitboard.scenario.loader import parse_scenario
 
-FUZZ = settings(max_examples=150, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-HEADER = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
-          "latitude", "longitude", "source", "source_scale", "notes", "fatalities"]
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+]
 
 
 def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
@@ -35,10 +52,21 @@ def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
 
 
 def row(**values: str) -> list[str]:
-    base = {"event_id_cnty": "X1", "event_date": "2024-12-01", "event_type": "Battles",
-            "sub_event_type": "Armed clash", "actor1": "Army", "actor2": "Rebels", "location": "Town",
-            "latitude": "35.1", "longitude": "36.7", "source": "Source A", "source_scale": "National",
-            "notes": "A note.", "fatalities": "0"}
+    base = {
+        "event_id_cnty": "X1",
+        "event_date": "2024-12-01",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Army",
+        "actor2": "Rebels",
+        "location": "Town",
+        "latitude": "35.1",
+        "longitude": "36.7",
+        "source": "Source A",
+        "source_scale": "National",
+        "notes": "A note.",
+        "fatalities": "0",
+    }
     base.update(values)
     return [base[h] for h in HEADER]
 
@@ -52,22 +80,37 @@ def problems(data: bytes) -> list[Problem]:
 # -- dates ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2024-12-05", date(2024, 12, 5)),
-    ("2024-12-05T00:00:00", date(2024, 12, 5)),
-    ("2024-12-05 00:00:00", date(2024, 12, 5)),
-    ("05-12-2024", date(2024, 12, 5)),  # older exports: dd-mm-yyyy
-    ("5/12/2024", date(2024, 12, 5)),
-    ("05.12.2024", date(2024, 12, 5)),
-    ("5 December 2024", date(2024, 12, 5)),
-    ("05-Dec-2024", date(2024, 12, 5)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-12-05", date(2024, 12, 5)),
+        ("2024-12-05T00:00:00", date(2024, 12, 5)),
+        ("2024-12-05 00:00:00", date(2024, 12, 5)),
+        ("05-12-2024", date(2024, 12, 5)),  # older exports: dd-mm-yyyy
+        ("5/12/2024", date(2024, 12, 5)),
+        ("05.12.2024", date(2024, 12, 5)),
+        ("5 December 2024", date(2024, 12, 5)),
+        ("05-Dec-2024", date(2024, 12, 5)),
+    ],
+)
 def test_dates_in_the_forms_exports_have_used(text: str, expected: date) -> None:
     assert acled._parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2024-13-01", "31-02-2024", "12/31/2024", "2024/12/05", "yesterday",
-                                  "5 Decembre 2024", "05-12-24", "2024-12-05-01"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2024-13-01",
+        "31-02-2024",
+        "12/31/2024",
+        "2024/12/05",
+        "yesterday",
+        "5 Decembre 2024",
+        "05-12-24",
+        "2024-12-05-01",
+    ],
+)
 def test_dates_that_are_not_dates(text: str) -> None:
     assert acled._parse_date(text) is None
 
@@ -221,9 +264,28 @@ def test_any_bytes_are_a_scenario_or_a_scenarioerror(data: bytes) -> None:
     outcome(data)
 
 
-FIELD = st.one_of(st.text(max_size=12), st.sampled_from(["", "2024-12-01", "01-12-2024", "35.5", "-181", "nan", "1e400",
-                                                          "Government regains territory", "Unknown", "contested",
-                                                          "a;b; ;a", "x-ray", "yes", "0", "3"]))
+FIELD = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "2024-12-01",
+            "01-12-2024",
+            "35.5",
+            "-181",
+            "nan",
+            "1e400",
+            "Government regains territory",
+            "Unknown",
+            "contested",
+            "a;b; ;a",
+            "x-ray",
+            "yes",
+            "0",
+            "3",
+        ]
+    ),
+)
 
 
 @given(st.lists(st.lists(FIELD, min_size=len(HEADER) - 1, max_size=len(HEADER) + 1), min_size=1, max_size=6))
@@ -232,13 +294,25 @@ def test_any_rows_under_a_real_header_are_a_scenario_or_a_scenarioerror(rows: li
     outcome(csv_bytes(rows))
 
 
-@given(st.lists(st.fixed_dictionaries({
-    "actor1": st.text(min_size=1, max_size=20), "actor2": st.text(max_size=20),
-    "location": st.text(min_size=1, max_size=20), "source": st.text(max_size=30),
-    "notes": st.text(max_size=40), "sub_event_type": st.sampled_from(["Armed clash", *acled.TERRITORIAL]),
-    "latitude": st.floats(-90, 90).map(str), "longitude": st.floats(-180, 180).map(str),
-    "event_date": st.dates().map(date.isoformat),
-}), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "actor1": st.text(min_size=1, max_size=20),
+                "actor2": st.text(max_size=20),
+                "location": st.text(min_size=1, max_size=20),
+                "source": st.text(max_size=30),
+                "notes": st.text(max_size=40),
+                "sub_event_type": st.sampled_from(["Armed clash", *acled.TERRITORIAL]),
+                "latitude": st.floats(-90, 90).map(str),
+                "longitude": st.floats(-180, 180).map(str),
+                "event_date": st.dates().map(date.isoformat),
+            }
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 @FUZZ
 def test_good_rows_with_any_names_always_make_a_valid_scenario(rows: list[dict[str, str]]) -> None:
     data = csv_bytes([row(**r) for r in rows])
@@ -254,7 +328,9 @@ def test_good_rows_with_any_names_always_make_a_valid_scenario(rows: list[dict[s
 
 
 def test_the_importer_imports_neither_textual_nor_rich() -> None:
-    probe = ("import sys, sitboard.feeds.acled, sitboard.scenario.gazetteer; "
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'yaml')))")
+    probe = (
+        "import sys, sitboard.feeds.acled, sitboard.scenario.gazetteer; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'yaml')))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"

@@ -130,8 +130,7 @@ def test_golan_gap_is_border_not_coast(bm, detail):
         for lat, lon in (a, b, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)):
             assert not (w <= lon <= e and s <= lat <= n), f"coast at {lat}, {lon} in the Golan"
     # the unassigned Golan is outlined by borders
-    inside = [p for line in lines if line.kind == BORDER for p in line.points
-              if w <= p[1] <= e and s <= p[0] <= n]
+    inside = [p for line in lines if line.kind == BORDER for p in line.points if w <= p[1] <= e and s <= p[0] <= n]
     assert len(inside) >= 5
 
 
@@ -139,8 +138,9 @@ def test_levant_coast_is_only_mediterranean(bm):
     """East of the Mediterranean shore (~36.3E at Syria's latitudes) there is no coast
     until the Caspian/Gulf, apart from the Gulf of Aqaba and the Dead Sea basin."""
     lines = bm.lines_in(36.3, 32.0, 42.5, 37.5, detail="fine")
-    coast = [p for line in lines if line.kind == COAST for p in line.points
-             if 36.3 <= p[1] <= 42.5 and 32.0 <= p[0] <= 37.5]
+    coast = [
+        p for line in lines if line.kind == COAST for p in line.points if 36.3 <= p[1] <= 42.5 and 32.0 <= p[0] <= 37.5
+    ]
     assert coast == []
 
 
@@ -149,8 +149,11 @@ def test_syria_turkey_border_near_kilis(bm, detail):
     assert _nearest_vertex(bm, KILIS, BORDER, detail) <= 0.15
 
 
-@pytest.mark.parametrize("place", [(36.9, 42.05), (33.4, 38.8), (32.35, 36.5), (34.4, 36.3)],
-                         ids=["Syria-Iraq-Turkey", "Syria-Iraq-Jordan", "Syria-Jordan", "Syria-Lebanon"])
+@pytest.mark.parametrize(
+    "place",
+    [(36.9, 42.05), (33.4, 38.8), (32.35, 36.5), (34.4, 36.3)],
+    ids=["Syria-Iraq-Turkey", "Syria-Iraq-Jordan", "Syria-Jordan", "Syria-Lebanon"],
+)
 def test_other_syrian_borders(bm, place):
     assert _nearest(bm, place, BORDER, "fine") <= 0.3
     assert _nearest(bm, place, COAST, "fine") > 0.3
@@ -161,14 +164,14 @@ def test_caspian_stays_coast(bm):
     assert _nearest_vertex(bm, baku, COAST, "fine") <= 0.1
 
 
-@pytest.mark.parametrize("box", [(27.83, 9.32, 28.99, 10.16), (-56.02, -31.08, -55.82, -30.86)],
-                         ids=["Abyei", "Rincon-de-Artigas"])
+@pytest.mark.parametrize(
+    "box", [(27.83, 9.32, 28.99, 10.16), (-56.02, -31.08, -55.82, -30.86)], ids=["Abyei", "Rincon-de-Artigas"]
+)
 def test_other_land_gaps_have_no_coast(bm, box):
     for detail in ("coarse", "fine"):
         lines = bm.lines_in(*box, detail=detail)
         w, s, e, n = box
-        assert not [p for line in lines if line.kind == COAST for p in line.points
-                    if w <= p[1] <= e and s <= p[0] <= n]
+        assert not [p for line in lines if line.kind == COAST for p in line.points if w <= p[1] <= e and s <= p[0] <= n]
 
 
 # --------------------------------------------------------------------------- queries
@@ -240,8 +243,10 @@ def test_box_across_the_antimeridian(bm):
     lines = bm.lines_in(170.0, -25.0, -170.0, -10.0, detail="fine")  # Fiji
     wests = {line.bbox[0] > 0 for line in lines}
     assert wests == {True, False}  # pieces from both sides
-    assert all(_intersects(line.bbox, (170.0, -25.0, 180.0, -10.0))
-               or _intersects(line.bbox, (-180.0, -25.0, -170.0, -10.0)) for line in lines)
+    assert all(
+        _intersects(line.bbox, (170.0, -25.0, 180.0, -10.0)) or _intersects(line.bbox, (-180.0, -25.0, -170.0, -10.0))
+        for line in lines
+    )
 
 
 def test_no_artificial_cut_lines(bm):

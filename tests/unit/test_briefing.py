@@ -77,7 +77,7 @@ def section(md: str, heading: str) -> str:
     """The text under a `## ` heading, up to the next `## ` heading."""
     start = md.index(f"\n## {heading}")
     end = md.find("\n## ", start + 1)
-    return md[start: end if end != -1 else len(md)]
+    return md[start : end if end != -1 else len(md)]
 
 
 def split_row(row: str) -> list[str]:
@@ -146,7 +146,7 @@ def test_control_changes_use_faction_names(bundled):
 
 def test_event_details(bundled):
     md = briefing_markdown(bundled, 7)
-    part = md[md.index("### 7. "): md.index("## Control at step 7")]
+    part = md[md.index("### 7. ") : md.index("## Control at step 7")]
     assert "- **Kind:** airstrike" in part
     assert "- **Place:** Hama" in part
     assert "- **Actors:** Syrian government (Syrian Arab Army); Russian forces" in part

@@ -144,8 +144,15 @@ def test_control_follows_the_article(scenario):
 def test_article_key_phrases_appear(scenario):
     text = " ".join(f"{event['title']} {event.get('text', '')}" for event in scenario["events"])
     text = " ".join(text.split())  # folded YAML lines
-    for phrase in ("civilian casualties", "without facing resistance", "no immediate response",
-                   "thousands", "tactical", "foreign countries", "Syrian National Army"):
+    for phrase in (
+        "civilian casualties",
+        "without facing resistance",
+        "no immediate response",
+        "thousands",
+        "tactical",
+        "foreign countries",
+        "Syrian National Army",
+    ):
         assert phrase in text, phrase
     assert "5 km" in text or "5 kilometers" in text
 

@@ -45,8 +45,9 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, c
 def test_a_changed_file_is_read_again(tmp_path, cache_dir):
     path = scenario_file(tmp_path)
     load_scenario(path, cache=True)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Central Syria offensive", "title: Changed"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Central Syria offensive", "title: Changed"), encoding="utf-8"
+    )
     assert load_scenario(path, cache=True).title == "Changed"
 
 

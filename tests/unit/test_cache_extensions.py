@@ -42,7 +42,14 @@ def test_every_new_field_survives_the_round_trip(extended):
     assert back.sources[0].affiliation == "hts"
     for mine, theirs in zip(back.events, extended.events):
         assert (mine.notes, mine.view, mine.until, mine.precision, mine.deaths, mine.control_states, mine.at) == (
-            theirs.notes, theirs.view, theirs.until, theirs.precision, theirs.deaths, theirs.control_states, theirs.at)
+            theirs.notes,
+            theirs.view,
+            theirs.until,
+            theirs.precision,
+            theirs.deaths,
+            theirs.control_states,
+            theirs.at,
+        )
         assert [f.also_to for f in mine.flows] == [f.also_to for f in theirs.flows]
     assert back.events[0].at.offset == Offset("homs", 5.0, "N")  # type: ignore[union-attr]
     assert back.events[1].control_states[0] is extended.events[1].control_states[0]  # plain records stay shared
@@ -115,21 +122,34 @@ POISONS = {
     "view-margin-nan": lambda s: _event(s, 0, view=Camera(("homs",), math.nan)),
     "view-both": lambda s: _event(s, 0, view=Camera(("homs",), 20.0, Bounds(35, 33, 38, 36))),
     "view-bounds-inverted": lambda s: _event(s, 1, view=Camera(bounds=Bounds(38, 33, 35, 36))),
-    "until-before-time": lambda s: _event(s, 0, until=EventTime.of("2024-12-01", s.events[0].time.value.replace(day=1))),
+    "until-before-time": lambda s: _event(
+        s, 0, until=EventTime.of("2024-12-01", s.events[0].time.value.replace(day=1))
+    ),
     "deaths-out-of-order": lambda s: _event(s, 0, deaths=Deaths(12, 20, 30)),
     "deaths-low-alone": lambda s: _event(s, 0, deaths=Deaths(12, 5, None)),
     "deaths-negative": lambda s: _event(s, 1, deaths=Deaths(-3)),
     "offset-moved": lambda s: _event(s, 0, at=s.events[0].at._replace(lat=34.9)),  # type: ignore[union-attr]
-    "offset-from-a-stranger": lambda s: _event(s, 0, at=s.events[0].at._replace(  # type: ignore[union-attr]
-        offset=Offset("nowhere", 5.0, "N"))),
-    "offset-zero-km": lambda s: _event(s, 0, at=s.events[0].at._replace(  # type: ignore[union-attr]
-        offset=Offset("homs", 0.0, "N"))),
+    "offset-from-a-stranger": lambda s: _event(
+        s,
+        0,
+        at=s.events[0].at._replace(  # type: ignore[union-attr]
+            offset=Offset("nowhere", 5.0, "N")
+        ),
+    ),
+    "offset-zero-km": lambda s: _event(
+        s,
+        0,
+        at=s.events[0].at._replace(  # type: ignore[union-attr]
+            offset=Offset("homs", 0.0, "N")
+        ),
+    ),
     "offset-and-town": lambda s: _event(s, 0, at=s.events[0].at._replace(town="homs")),  # type: ignore[union-attr]
     "destinations-include-origin": lambda s: _flow(s, also_to=("raqqa", "tartus")),
     "destinations-repeated": lambda s: _flow(s, also_to=("homs", "tartus")),
     "destinations-unknown": lambda s: _flow(s, also_to=("nowhere",)),
-    "destinations-too-many": lambda s: _event(s, 1, flows=(Flow("raqqa", "homs", 1, None, (
-        "hama", "tartus", "damascus", "manbij", "daraa")),)),
+    "destinations-too-many": lambda s: _event(
+        s, 1, flows=(Flow("raqqa", "homs", 1, None, ("hama", "tartus", "damascus", "manbij", "daraa")),)
+    ),
 }
 
 

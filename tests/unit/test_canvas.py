@@ -375,8 +375,16 @@ def test_text_cells_are_what_overlay_writes(cols: int, col: int, text: str, belo
 @given(
     cols=st.integers(1, 30),
     rows=st.integers(1, 8),
-    segments=st.lists(st.tuples(st.floats(-5, 35), st.floats(-2, 10), st.floats(-5, 35), st.floats(-2, 10),
-                                st.sampled_from(["coast", "border", "front"])), max_size=12),
+    segments=st.lists(
+        st.tuples(
+            st.floats(-5, 35),
+            st.floats(-2, 10),
+            st.floats(-5, 35),
+            st.floats(-2, 10),
+            st.sampled_from(["coast", "border", "front"]),
+        ),
+        max_size=12,
+    ),
     glyphs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 7), st.sampled_from("→↑x")), max_size=4),
 )
 def test_braille_cells_read_every_cell(cols: int, rows: int, segments: list, glyphs: list) -> None:

@@ -73,8 +73,9 @@ def test_works_with_the_standard_library_alone():
         "ctx = c.load_context()\n"
         "print(ctx.countries[ctx.country_at(34.73, 36.72)].iso_a2)\n"
     )
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, timeout=60,
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "SY"
 
@@ -104,8 +105,18 @@ def test_importing_the_module_reads_no_data():
 
 @pytest.mark.parametrize(
     ("point", "expected"),
-    [(HOMS, "SY"), (BEIRUT, "LB"), (KYIV, "UA"), (KHARTOUM, "SD"), (QUNEITRA, "SY"),
-     (OFF_TARTUS, SEA), (CASPIAN, SEA), (LAKE_ASSAD, LAKE), (SEA_OF_GALILEE, LAKE), (MAJDAL_SHAMS, "gap")],
+    [
+        (HOMS, "SY"),
+        (BEIRUT, "LB"),
+        (KYIV, "UA"),
+        (KHARTOUM, "SD"),
+        (QUNEITRA, "SY"),
+        (OFF_TARTUS, SEA),
+        (CASPIAN, SEA),
+        (LAKE_ASSAD, LAKE),
+        (SEA_OF_GALILEE, LAKE),
+        (MAJDAL_SHAMS, "gap"),
+    ],
 )
 def test_known_points(ctx, point, expected):
     assert code_at(ctx, point) == expected
@@ -248,8 +259,14 @@ def test_river_rank_filter(ctx):
 
 @pytest.mark.parametrize(
     ("name", "lat", "lon"),
-    [("Hims", 34.73, 36.72), ("Hamah", 35.13, 36.75), ("Aleppo", 36.20, 37.16), ("Damascus", 33.51, 36.29),
-     ("Kiev", 50.45, 30.52), ("Khartoum", 15.59, 32.53)],
+    [
+        ("Hims", 34.73, 36.72),
+        ("Hamah", 35.13, 36.75),
+        ("Aleppo", 36.20, 37.16),
+        ("Damascus", 33.51, 36.29),
+        ("Kiev", 50.45, 30.52),
+        ("Khartoum", 15.59, 32.53),
+    ],
 )
 def test_populated_places(ctx, name, lat, lon):
     place = next(p for p in ctx.places if p.name == name)
@@ -274,7 +291,7 @@ def bundled_bytes() -> bytes:
 
 def header_of(data: bytes) -> tuple[int, dict]:
     (hlen,) = struct.unpack_from("<I", data, 8)
-    return hlen, json.loads(data[12: 12 + hlen])
+    return hlen, json.loads(data[12 : 12 + hlen])
 
 
 def test_rejects_a_file_that_is_not_one(tmp_path):

@@ -16,18 +16,48 @@ import pytest
 
 import sitboard
 
-CORE = ["sitboard.scenario", "sitboard.scenario.loader", "sitboard.scenario.model", "sitboard.scenario.errors",
-        "sitboard.scenario.yamldoc", "sitboard.scenario.palette", "sitboard.scenario.bundled",
-        "sitboard.scenario.schema", "sitboard.scenario.checker", "sitboard.scenario.cache",
-        "sitboard.scenario.userfile", "sitboard.scenario.watch", "sitboard.scenario.source",
-        "sitboard.scenario.cleantext", "sitboard.scenario.gazetteer", "sitboard.timeline", "sitboard.state",
-        "sitboard.feeds.acled", "sitboard.geo.context", "sitboard.geo.camera",
-        "sitboard.panels.event", "sitboard.panels.control", "sitboard.panels.displacement",
-        "sitboard.panels.header", "sitboard.panels.legend", "sitboard.panels.town_history",
-        "sitboard.panels.goto", "sitboard.panels.ticks",
-        "sitboard.exports", "sitboard.exports.json_state", "sitboard.exports.briefing", "sitboard.exports.geojson",
-        "sitboard.room", "sitboard.room.address", "sitboard.room.wire", "sitboard.room.token_store",
-        "sitboard.room.streams", "sitboard.room.presenter", "sitboard.room.follower", "sitboard.room.bench"]
+CORE = [
+    "sitboard.scenario",
+    "sitboard.scenario.loader",
+    "sitboard.scenario.model",
+    "sitboard.scenario.errors",
+    "sitboard.scenario.yamldoc",
+    "sitboard.scenario.palette",
+    "sitboard.scenario.bundled",
+    "sitboard.scenario.schema",
+    "sitboard.scenario.checker",
+    "sitboard.scenario.cache",
+    "sitboard.scenario.userfile",
+    "sitboard.scenario.watch",
+    "sitboard.scenario.source",
+    "sitboard.scenario.cleantext",
+    "sitboard.scenario.gazetteer",
+    "sitboard.timeline",
+    "sitboard.state",
+    "sitboard.feeds.acled",
+    "sitboard.geo.context",
+    "sitboard.geo.camera",
+    "sitboard.panels.event",
+    "sitboard.panels.control",
+    "sitboard.panels.displacement",
+    "sitboard.panels.header",
+    "sitboard.panels.legend",
+    "sitboard.panels.town_history",
+    "sitboard.panels.goto",
+    "sitboard.panels.ticks",
+    "sitboard.exports",
+    "sitboard.exports.json_state",
+    "sitboard.exports.briefing",
+    "sitboard.exports.geojson",
+    "sitboard.room",
+    "sitboard.room.address",
+    "sitboard.room.wire",
+    "sitboard.room.token_store",
+    "sitboard.room.streams",
+    "sitboard.room.presenter",
+    "sitboard.room.follower",
+    "sitboard.room.bench",
+]
 
 PROBE = """
 import importlib, json, sys
@@ -40,7 +70,10 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("textual",
 def ui_modules_after_importing(modules: list[str]) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE.format(modules=modules)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

@@ -29,7 +29,9 @@ def test_each_data_format_writes_the_state_it_is_given():
 
 
 def test_listing_formats_loads_none_of_them():
-    probe = ("import sys, sitboard.exports as e; e.formats(); "
-             "print(sorted(m for m in sys.modules if m.startswith(('sitboard.exports.', 'textual', 'rich'))))")
+    probe = (
+        "import sys, sitboard.exports as e; e.formats(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('sitboard.exports.', 'textual', 'rich'))))"
+    )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"

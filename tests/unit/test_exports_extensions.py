@@ -59,8 +59,14 @@ def tallies() -> Timeline:
 def test_no_flow_is_no_figure_not_zero(tallies):
     for step in (0, 1):
         d = as_json(tallies, step)["displaced"]
-        assert d == {"people": None, "unquantified": 0, "estimates": [], "text": "none recorded",
-                     "by_origin": {}, "by_destination": {}}
+        assert d == {
+            "people": None,
+            "unquantified": 0,
+            "estimates": [],
+            "text": "none recorded",
+            "by_origin": {},
+            "by_destination": {},
+        }
 
 
 def test_words_without_a_figure(tallies):
@@ -74,10 +80,18 @@ def test_a_figure_with_words_and_a_flow_with_neither(tallies):
     d = as_json(tallies, 3)["displaced"]
     assert (d["people"], d["unquantified"], d["estimates"]) == (1500, 4, ["thousands", "hundreds"])
     assert d["text"] == "≥ 1,500 + thousands; hundreds (unquantified, 4 flows)"
-    assert d["by_origin"]["c"] == {"people": None, "unquantified": 2, "estimates": ["thousands"],
-                                   "text": "thousands (unquantified, 2 flows)"}
-    assert d["by_destination"]["b"] == {"people": 1500, "unquantified": 3, "estimates": ["thousands"],
-                                        "text": "≥ 1,500 + thousands (unquantified, 3 flows)"}
+    assert d["by_origin"]["c"] == {
+        "people": None,
+        "unquantified": 2,
+        "estimates": ["thousands"],
+        "text": "thousands (unquantified, 2 flows)",
+    }
+    assert d["by_destination"]["b"] == {
+        "people": 1500,
+        "unquantified": 3,
+        "estimates": ["thousands"],
+        "text": "≥ 1,500 + thousands (unquantified, 3 flows)",
+    }
     assert d["by_destination"]["c"]["text"] == "hundreds (unquantified)"
 
 
@@ -123,16 +137,32 @@ def test_json_control_values_as_the_file_writes_them(extended):
     assert doc["mixed"] == {"towns": 1, "population": 100000}
     assert {f["id"]: f["towns"] for f in doc["factions"]} == {"gov": 5, "hts": 0, "sdf": 0, "sna": 0, "isis": 0}
     assert [t.get("pcode") for t in doc["towns"]] == ["SY04", None, None, "SY01", None, None, None]
-    assert list(doc) == ["scenario", "step", "steps", "time", "title", "event", "factions", "mixed", "towns",
-                         "changed", "flows", "displaced"]
+    assert list(doc) == [
+        "scenario",
+        "step",
+        "steps",
+        "time",
+        "title",
+        "event",
+        "factions",
+        "mixed",
+        "towns",
+        "changed",
+        "flows",
+        "displaced",
+    ]
 
 
 def test_json_changes_of_state(extended):
     assert as_json(extended, 1)["changed"] == [
-        {"town": "homs", "from": "gov", "to": {"holder": "gov", "state": "besieged", "by": ["hts"]}}]
+        {"town": "homs", "from": "gov", "to": {"holder": "gov", "state": "besieged", "by": ["hts"]}}
+    ]
     assert as_json(extended, 3)["changed"] == [
-        {"town": "manbij", "from": {"state": "mixed", "holders": ["sdf", "sna"]},
-         "to": {"holder": "sna", "state": "encircled", "by": ["sdf"]}},
+        {
+            "town": "manbij",
+            "from": {"state": "mixed", "holders": ["sdf", "sna"]},
+            "to": {"holder": "sna", "state": "encircled", "by": ["sdf"]},
+        },
         {"town": "daraa", "from": {"holder": "gov", "state": "truce", "with": ["hts"]}, "to": "gov"},
     ]
     assert "mixed" not in as_json(extended, 3)
@@ -141,8 +171,13 @@ def test_json_changes_of_state(extended):
 def test_json_one_figure_for_several_destinations(extended):
     doc = as_json(extended, 2)
     assert doc["flows"][0]["to"] == ["damascus", "tartus"] and doc["flows"][1]["to"] == "homs"
-    assert doc["flows"][2] == {"from": "raqqa", "to": ["homs", "hama", "tartus"], "people": 300, "estimate": None,
-                               "step": 2}
+    assert doc["flows"][2] == {
+        "from": "raqqa",
+        "to": ["homs", "hama", "tartus"],
+        "people": 300,
+        "estimate": None,
+        "step": 2,
+    }
     d = doc["displaced"]
     assert d["people"] == 1500 and d["unquantified"] == 1  # 1,200 + 300, each flow once
     assert set(d["by_destination"]) == {"damascus+tartus", "homs", "homs+hama+tartus"}
@@ -160,11 +195,18 @@ def test_json_of_a_v1_file_has_no_extension_keys():
 
 
 def test_geojson_control_states_as_properties(extended):
-    towns = {f["properties"]["id"]: f["properties"] for f in feature_collection(extended, 0)["features"]
-             if f["properties"]["layer"] == "town"}
+    towns = {
+        f["properties"]["id"]: f["properties"]
+        for f in feature_collection(extended, 0)["features"]
+        if f["properties"]["layer"] == "town"
+    }
     hama = towns["hama"]
     assert (hama["control"], hama["control_state"], hama["control_by"], hama["control_from"]) == (
-        "gov", "besieged", ["hts"], ["N", "E"])
+        "gov",
+        "besieged",
+        ["hts"],
+        ["N", "E"],
+    )
     assert hama["control_text"] == "Government, besieged by HTS from N and E"
     manbij = towns["manbij"]
     assert (manbij["control"], manbij["control_state"], manbij["control_holders"]) == (None, "mixed", ["sdf", "sna"])
@@ -178,8 +220,10 @@ def test_geojson_a_shared_figure_is_one_multilinestring(extended):
     flows = [f for f in collection["features"] if f["properties"]["layer"] == "flow"]
     assert len(flows) == 3
     shared = flows[0]
-    assert shared["geometry"] == {"type": "MultiLineString", "coordinates": [
-        [[36.73, 34.72], [36.29, 33.51]], [[36.73, 34.72], [35.89, 34.89]]]}
+    assert shared["geometry"] == {
+        "type": "MultiLineString",
+        "coordinates": [[[36.73, 34.72], [36.29, 33.51]], [[36.73, 34.72], [35.89, 34.89]]],
+    }
     assert shared["properties"]["to"] == ["damascus", "tartus"] and shared["properties"]["people"] is None
     assert shared["properties"]["to_name"] == ["Damascus", "Tartus"]
     assert shared["properties"]["time"] == "2024-12-03" and shared["properties"]["until"] == "2024-12-09"
@@ -209,7 +253,7 @@ def test_markdown_event_sections(extended):
     assert "  - Hama: Government, besieged by HTS from N and E → Government" in md
     assert "  - Manbij: mixed: SDF and SNA (unchanged)" in md  # the same holders in another order
     assert "  - Manbij: mixed: SDF and SNA → SNA, encircled by SDF" in md
-    assert "  - Homs → Damascus and Tartus (one figure): \"thousands\" (no figure given)" in md
+    assert '  - Homs → Damascus and Tartus (one figure): "thousands" (no figure given)' in md
     assert "  - Raqqa → Homs, Hama and Tartus (one figure): 300 people" in md
     assert "  - Monitor (war monitor), close to HTS" in md and "  - Wire\n" in md
 

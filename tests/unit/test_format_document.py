@@ -17,8 +17,10 @@ BASE = {
     "sitboard": 1,
     "title": "Examples",
     "factions": [{"id": f, "name": f.upper()} for f in ("gov", "hts", "sdf", "sna", "rebels", "isis")],
-    "towns": [{"id": t, "name": t.title(), "lat": 34 + i / 10, "lon": 36 + i / 10}
-              for i, t in enumerate(("hama", "rastan", "talbiseh", "damascus", "tartus", "manbij", "daraa", "raqqa"))],
+    "towns": [
+        {"id": t, "name": t.title(), "lat": 34 + i / 10, "lon": 36 + i / 10}
+        for i, t in enumerate(("hama", "rastan", "talbiseh", "damascus", "tartus", "manbij", "daraa", "raqqa"))
+    ],
 }
 HOMS = {"id": "homs", "name": "Homs", "lat": 34.72, "lon": 36.73}
 
@@ -46,8 +48,20 @@ def with_example(example: dict) -> dict:
 
 def test_every_extension_the_model_has_is_documented():
     headings = " ".join(h for h, _ in extension_sections()).lower()
-    for words in ("coordinates", "place codes", "control states", "notes", "camera", "time ranges",
-                  "precision", "near a town", "fatalities", "several destinations", "affiliation", "areas"):
+    for words in (
+        "coordinates",
+        "place codes",
+        "control states",
+        "notes",
+        "camera",
+        "time ranges",
+        "precision",
+        "near a town",
+        "fatalities",
+        "several destinations",
+        "affiliation",
+        "areas",
+    ):
         assert words in headings, words
 
 
@@ -64,6 +78,13 @@ def test_the_contract_comes_first_unchanged_in_structure():
     text = DOC.read_text(encoding="utf-8")
     contract = text.index("# Scenario format, version 1 (the contract)")
     assert contract < text.index("## Details the contract leaves open") < text.index("## Extensions")
-    for heading in ("## factions", "## towns", "## sources", "## events", "### flows (inside an event)", "## map",
-                    "## Errors"):
-        assert f"\n{heading}\n" in text[contract:text.index("## Details the contract leaves open")]
+    for heading in (
+        "## factions",
+        "## towns",
+        "## sources",
+        "## events",
+        "### flows (inside an event)",
+        "## map",
+        "## Errors",
+    ):
+        assert f"\n{heading}\n" in text[contract : text.index("## Details the contract leaves open")]

@@ -62,8 +62,10 @@ def one_error(text: str, needle: str, path: str, message: str, nth: int = 1) -> 
 
 
 def test_defaults_are_the_v1_values():
-    s = ok(event("at: homs", "control: {homs: hts}", "flows: [{from: homs, to: hama}]",
-                 "sources: []") + "sources:\n  - {id: wire, name: Wire}\n")
+    s = ok(
+        event("at: homs", "control: {homs: hts}", "flows: [{from: homs, to: hama}]", "sources: []")
+        + "sources:\n  - {id: wire, name: Wire}\n"
+    )
     e = s.events[0]
     assert (e.notes, e.view, e.until, e.precision, e.deaths, e.control_states) == (None, None, None, "exact", None, ())
     assert e.control == (("homs", "hts"),) and e.flows == (Flow("homs", "hama"),) and e.flows[0].also_to == ()
@@ -97,34 +99,75 @@ def test_view_forms():
     assert ok(event("view: {focus: [homs]}")).events[0].view == Camera(("homs",), 20.0)
     assert ok(event("view: {focus: [homs, hama], margin_km: 0}")).events[0].view == Camera(("homs", "hama"), 0.0)
     assert ok(event("view: {bounds: {west: 35, south: 33, east: 38, north: 36.5}}")).events[0].view == Camera(
-        bounds=Bounds(35, 33, 38, 36.5))
+        bounds=Bounds(35, 33, 38, 36.5)
+    )
 
 
 VIEW_ERRORS = [
-    ("view: [homs]", "view: |[homs]", "events[0].view",
-     "expected a view ({focus: [town ids]} or {bounds: {...}}) (a mapping), found a list"),
-    ("view: {focus: [homs], bounds: {west: 1, south: 1, east: 2, north: 2}}", "view: |{", "events[0].view",
-     "expected exactly one of 'focus' (town ids to frame) or 'bounds' (the map's edges)"),
-    ("view: {margin_km: 5}", "view: |{", "events[0].view",
-     "expected exactly one of 'focus' (town ids to frame) or 'bounds' (the map's edges)"),
-    ("view: {bounds: {west: 1, south: 1, east: 2, north: 2}, margin_km: 5}", "|margin_km", "events[0].view.margin_km",
-     "'margin_km' goes with 'focus', not with 'bounds'"),
+    (
+        "view: [homs]",
+        "view: |[homs]",
+        "events[0].view",
+        "expected a view ({focus: [town ids]} or {bounds: {...}}) (a mapping), found a list",
+    ),
+    (
+        "view: {focus: [homs], bounds: {west: 1, south: 1, east: 2, north: 2}}",
+        "view: |{",
+        "events[0].view",
+        "expected exactly one of 'focus' (town ids to frame) or 'bounds' (the map's edges)",
+    ),
+    (
+        "view: {margin_km: 5}",
+        "view: |{",
+        "events[0].view",
+        "expected exactly one of 'focus' (town ids to frame) or 'bounds' (the map's edges)",
+    ),
+    (
+        "view: {bounds: {west: 1, south: 1, east: 2, north: 2}, margin_km: 5}",
+        "|margin_km",
+        "events[0].view.margin_km",
+        "'margin_km' goes with 'focus', not with 'bounds'",
+    ),
     ("view: {focus: []}", "focus: |[]", "events[0].view.focus", "expected 1 to 1,000 town ids, found 0"),
     ("view: {focus: }", "focus: |}", "events[0].view.focus", "expected a list of town ids, found nothing (null)"),
     ("view: {focus: [homms]}", "[|homms]", "events[0].view.focus[0]", "unknown town 'homms' (did you mean 'homs'?)"),
     ("view: {focus: [homs, homs]}", "homs, |homs]", "events[0].view.focus[1]", "'homs' is listed twice"),
-    ("view: {focus: [homs], margin_km: -1}", "margin_km: |-1", "events[0].view.margin_km",
-     "-1 is out of range: expected a number from 0 to 20000"),
-    ("view: {focus: [homs], margin_km: 20001}", "margin_km: |20001", "events[0].view.margin_km",
-     "20001 is out of range: expected a number from 0 to 20000"),
-    ("view: {focus: [homs], margin_km: '20'}", "margin_km: |'20'", "events[0].view.margin_km",
-     "expected a number from 0 to 20000, found '20'"),
-    ("view: {bounds: {west: 1, south: 3, east: 2, north: 2}}", "south: |3", "events[0].view.bounds.south",
-     "south must be less than north"),
-    ("view: {bounds: {west: 1, south: 1, east: 2}}", "bounds: |{", "events[0].view.bounds",
-     "missing required key 'north'"),
-    ("view: {focus: [homs], zoom: 3}", "|zoom", "events[0].view.zoom",
-     "unknown key; expected one of: focus, margin_km, bounds (or an 'x-' key)"),
+    (
+        "view: {focus: [homs], margin_km: -1}",
+        "margin_km: |-1",
+        "events[0].view.margin_km",
+        "-1 is out of range: expected a number from 0 to 20000",
+    ),
+    (
+        "view: {focus: [homs], margin_km: 20001}",
+        "margin_km: |20001",
+        "events[0].view.margin_km",
+        "20001 is out of range: expected a number from 0 to 20000",
+    ),
+    (
+        "view: {focus: [homs], margin_km: '20'}",
+        "margin_km: |'20'",
+        "events[0].view.margin_km",
+        "expected a number from 0 to 20000, found '20'",
+    ),
+    (
+        "view: {bounds: {west: 1, south: 3, east: 2, north: 2}}",
+        "south: |3",
+        "events[0].view.bounds.south",
+        "south must be less than north",
+    ),
+    (
+        "view: {bounds: {west: 1, south: 1, east: 2}}",
+        "bounds: |{",
+        "events[0].view.bounds",
+        "missing required key 'north'",
+    ),
+    (
+        "view: {focus: [homs], zoom: 3}",
+        "|zoom",
+        "events[0].view.zoom",
+        "unknown key; expected one of: focus, margin_km, bounds (or an 'x-' key)",
+    ),
 ]
 
 
@@ -141,35 +184,49 @@ def test_a_view_too_wide_is_refused():
 # -- until -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "end"), [
-    ("2024-12-03", "2024-12-09"),
-    ("2024-12-03", "2024-12-03"),  # a one-day range
-    ("2024-12-03T10:00", "2024-12-03"),  # a date as the end covers its whole day
-    ("2024-12-03", "2024-12-03T08:00"),  # a date as the start is its midnight
-    ("2024-12-03T10:00+02:00", "2024-12-03T08:00Z"),  # the same instant
-    ("9999-12-31T10:00", "9999-12-31"),
-])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2024-12-03", "2024-12-09"),
+        ("2024-12-03", "2024-12-03"),  # a one-day range
+        ("2024-12-03T10:00", "2024-12-03"),  # a date as the end covers its whole day
+        ("2024-12-03", "2024-12-03T08:00"),  # a date as the start is its midnight
+        ("2024-12-03T10:00+02:00", "2024-12-03T08:00Z"),  # the same instant
+        ("9999-12-31T10:00", "9999-12-31"),
+    ],
+)
 def test_until_not_before_time(start, end):
     e = ok(event(f"until: {end}", time=start)).events[0]
     assert e.until is not None and e.until.text == end and e.time.text == start
 
 
-@pytest.mark.parametrize(("start", "end"), [
-    ("2024-12-03", "2024-12-02"),
-    ("2024-12-03T10:00", "2024-12-03T09:59"),
-    ("2024-12-04T00:30+01:00", "2024-12-03T23:00Z"),
-    ("2024-12-04", "2024-12-03T23:59"),
-])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2024-12-03", "2024-12-02"),
+        ("2024-12-03T10:00", "2024-12-03T09:59"),
+        ("2024-12-04T00:30+01:00", "2024-12-03T23:00Z"),
+        ("2024-12-04", "2024-12-03T23:59"),
+    ],
+)
 def test_until_before_time(start, end):
     text = event(f"until: {end}", time=start)
-    one_error(text, f"until: |{end}", "events[0].until",
-              f"{end} is before the event's time ({start}): a range must not end before it starts")
+    one_error(
+        text,
+        f"until: |{end}",
+        "events[0].until",
+        f"{end} is before the event's time ({start}): a range must not end before it starts",
+    )
 
 
 def test_until_must_be_a_time():
     text = event("until: next week")
-    one_error(text, "until: |next", "events[0].until",
-              "expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found 'next week'")
+    one_error(
+        text,
+        "until: |next",
+        "events[0].until",
+        "expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found 'next week'",
+    )
 
 
 def test_ordering_still_uses_time():
@@ -191,8 +248,12 @@ def test_precision_words(word):
 
 def test_precision_errors():
     text = event("at: homs", "precision: provence")
-    one_error(text, "precision: |provence", "events[0].precision",
-              "'provence' is not allowed (did you mean 'province'?); expected one of: exact, near, district, province")
+    one_error(
+        text,
+        "precision: |provence",
+        "events[0].precision",
+        "'provence' is not allowed (did you mean 'province'?); expected one of: exact, near, district, province",
+    )
     text = event("precision: near")
     one_error(text, "|precision", "events[0].precision", "'precision' says how exact 'at' is: give 'at' too")
 
@@ -200,10 +261,21 @@ def test_precision_errors():
 # -- at: a point near a town -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("word", "short", "bearing"), [
-    ("N", "N", 0), ("north", "N", 0), ("NE", "NE", 45), ("north-east", "NE", 45), ("E", "E", 90),
-    ("south-east", "SE", 135), ("S", "S", 180), ("SW", "SW", 225), ("west", "W", 270), ("north-west", "NW", 315),
-])
+@pytest.mark.parametrize(
+    ("word", "short", "bearing"),
+    [
+        ("N", "N", 0),
+        ("north", "N", 0),
+        ("NE", "NE", 45),
+        ("north-east", "NE", 45),
+        ("E", "E", 90),
+        ("south-east", "SE", 135),
+        ("S", "S", 180),
+        ("SW", "SW", 225),
+        ("west", "W", 270),
+        ("north-west", "NW", 315),
+    ],
+)
 def test_a_point_near_a_town(word, short, bearing):
     place = ok(event(f"at: {{town: homs, km: 5, toward: {word}}}")).events[0].at
     assert place is not None and place.town is None and place.offset == Offset("homs", 5.0, short)
@@ -215,23 +287,55 @@ def test_a_point_near_a_town(word, short, bearing):
 
 
 NEAR_ERRORS = [
-    ("at: {town: homs, km: 0, toward: N}", "km: |0", "events[0].at.km",
-     "expected a distance above 0 (a place at the town itself is its id)"),
-    ("at: {town: homs, km: -3, toward: N}", "km: |-3", "events[0].at.km",
-     "-3 is out of range: expected a number from 0 to 20000"),
-    ("at: {town: homs, km: 20000.5, toward: N}", "km: |20000.5", "events[0].at.km",
-     "20000.5 is out of range: expected a number from 0 to 20000"),
-    ("at: {town: homs, km: .nan, toward: N}", "km: |.nan", "events[0].at.km",
-     ".nan is out of range: expected a number from 0 to 20000"),
-    ("at: {town: homs, km: 5, toward: up}", "toward: |up", "events[0].at.toward",
-     f"'up' is not allowed; expected one of: {WORDS}"),
-    ("at: {town: homs, km: 5, toward: northeast}", "toward: |northeast", "events[0].at.toward",
-     f"'northeast' is not allowed (did you mean 'north-east'?); expected one of: {WORDS}"),
-    ("at: {town: homz, km: 5, toward: N}", "town: |homz", "events[0].at.town",
-     "unknown town 'homz' (did you mean 'homs'?)"),
+    (
+        "at: {town: homs, km: 0, toward: N}",
+        "km: |0",
+        "events[0].at.km",
+        "expected a distance above 0 (a place at the town itself is its id)",
+    ),
+    (
+        "at: {town: homs, km: -3, toward: N}",
+        "km: |-3",
+        "events[0].at.km",
+        "-3 is out of range: expected a number from 0 to 20000",
+    ),
+    (
+        "at: {town: homs, km: 20000.5, toward: N}",
+        "km: |20000.5",
+        "events[0].at.km",
+        "20000.5 is out of range: expected a number from 0 to 20000",
+    ),
+    (
+        "at: {town: homs, km: .nan, toward: N}",
+        "km: |.nan",
+        "events[0].at.km",
+        ".nan is out of range: expected a number from 0 to 20000",
+    ),
+    (
+        "at: {town: homs, km: 5, toward: up}",
+        "toward: |up",
+        "events[0].at.toward",
+        f"'up' is not allowed; expected one of: {WORDS}",
+    ),
+    (
+        "at: {town: homs, km: 5, toward: northeast}",
+        "toward: |northeast",
+        "events[0].at.toward",
+        f"'northeast' is not allowed (did you mean 'north-east'?); expected one of: {WORDS}",
+    ),
+    (
+        "at: {town: homz, km: 5, toward: N}",
+        "town: |homz",
+        "events[0].at.town",
+        "unknown town 'homz' (did you mean 'homs'?)",
+    ),
     ("at: {town: homs, toward: N}", "at: |{", "events[0].at", "missing required key 'km'"),
-    ("at: {town: homs, km: 5, toward: N, lat: 3}", "N, |lat", "events[0].at.lat",
-     "unknown key; expected one of: town, km, toward (or an 'x-' key)"),
+    (
+        "at: {town: homs, km: 5, toward: N, lat: 3}",
+        "N, |lat",
+        "events[0].at.lat",
+        "unknown key; expected one of: town, km, toward (or an 'x-' key)",
+    ),
 ]
 
 
@@ -243,36 +347,74 @@ def test_near_errors(line, needle, path, message):
 # -- deaths ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("0", Deaths(0)), ("12", Deaths(12)), ("{best: 12}", Deaths(12)),
-    ("{best: 12, low: 5, high: 20}", Deaths(12, 5, 20)), ("{best: 5, low: 5, high: 5}", Deaths(5, 5, 5)),
-    ("10000000000", Deaths(10**10)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", Deaths(0)),
+        ("12", Deaths(12)),
+        ("{best: 12}", Deaths(12)),
+        ("{best: 12, low: 5, high: 20}", Deaths(12, 5, 20)),
+        ("{best: 5, low: 5, high: 5}", Deaths(5, 5, 5)),
+        ("10000000000", Deaths(10**10)),
+    ],
+)
 def test_deaths_forms(value, expected):
     assert ok(event(f"deaths: {value}")).events[0].deaths == expected
 
 
 DEATHS_ERRORS = [
     ("deaths: -1", "deaths: |-1", "events[0].deaths", "-1 is negative: expected a non-negative whole number"),
-    ("deaths: 10000000001", "deaths: |1", "events[0].deaths",
-     "10000000001 is too large: expected at most 10,000,000,000"),
-    ("deaths: many", "deaths: |many", "events[0].deaths",
-     "expected a non-negative whole number, or {best: .., low: .., high: ..}, found 'many'"),
-    ("deaths: 2.5", "deaths: |2.5", "events[0].deaths",
-     "expected a non-negative whole number, or {best: .., low: .., high: ..}, found '2.5'"),
-    ("deaths: [1, 2]", "deaths: |[", "events[0].deaths",
-     "expected a non-negative whole number, or {best: .., low: .., high: ..}, found a list"),
+    (
+        "deaths: 10000000001",
+        "deaths: |1",
+        "events[0].deaths",
+        "10000000001 is too large: expected at most 10,000,000,000",
+    ),
+    (
+        "deaths: many",
+        "deaths: |many",
+        "events[0].deaths",
+        "expected a non-negative whole number, or {best: .., low: .., high: ..}, found 'many'",
+    ),
+    (
+        "deaths: 2.5",
+        "deaths: |2.5",
+        "events[0].deaths",
+        "expected a non-negative whole number, or {best: .., low: .., high: ..}, found '2.5'",
+    ),
+    (
+        "deaths: [1, 2]",
+        "deaths: |[",
+        "events[0].deaths",
+        "expected a non-negative whole number, or {best: .., low: .., high: ..}, found a list",
+    ),
     ("deaths: {best: 12, low: 5}", "deaths: |{", "events[0].deaths", "give both 'low' and 'high', or neither"),
     ("deaths: {best: 12, high: 50}", "deaths: |{", "events[0].deaths", "give both 'low' and 'high', or neither"),
     ("deaths: {low: 5, high: 20}", "deaths: |{", "events[0].deaths", "missing required key 'best'"),
-    ("deaths: {best: 4, low: 5, high: 20}", "low: |5", "events[0].deaths.low",
-     "low (5) is more than best (4): expected low ≤ best ≤ high"),
-    ("deaths: {best: 40, low: 5, high: 20}", "high: |20", "events[0].deaths.high",
-     "high (20) is less than best (40): expected low ≤ best ≤ high"),
-    ("deaths: {best: 4, low: -5, high: 20}", "low: |-5", "events[0].deaths.low",
-     "-5 is negative: expected a non-negative whole number"),
-    ("deaths: {best: 4, worst: 9}", "|worst", "events[0].deaths.worst",
-     "unknown key; expected one of: best, low, high (or an 'x-' key)"),
+    (
+        "deaths: {best: 4, low: 5, high: 20}",
+        "low: |5",
+        "events[0].deaths.low",
+        "low (5) is more than best (4): expected low ≤ best ≤ high",
+    ),
+    (
+        "deaths: {best: 40, low: 5, high: 20}",
+        "high: |20",
+        "events[0].deaths.high",
+        "high (20) is less than best (40): expected low ≤ best ≤ high",
+    ),
+    (
+        "deaths: {best: 4, low: -5, high: 20}",
+        "low: |-5",
+        "events[0].deaths.low",
+        "-5 is negative: expected a non-negative whole number",
+    ),
+    (
+        "deaths: {best: 4, worst: 9}",
+        "|worst",
+        "events[0].deaths.worst",
+        "unknown key; expected one of: best, low, high (or an 'x-' key)",
+    ),
 ]
 
 
@@ -284,23 +426,35 @@ def test_deaths_errors(line, needle, path, message):
 # -- control states ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "holder", "record"), [
-    ("gov", "gov", None),
-    ("{holder: gov}", "gov", None),  # the mapping form of a plain holding is the plain holding
-    ("{holder: gov, state: held}", "gov", None),
-    ("{holder: gov, state: besieged, by: [hts]}", "gov", Control("gov", "besieged", by=("hts",))),
-    ("{holder: gov, state: besieged, by: [sna, hts], from: [W, north, E]}", "gov",
-     Control("gov", "besieged", by=("hts", "sna"), from_=("N", "E", "W"))),
-    ("{holder: gov, state: encircled, by: [hts]}", "gov", Control("gov", "encircled", by=("hts",))),
-    ("{state: mixed, holders: [sna, sdf]}", "sna", Control("sna", "mixed", holders=("sna", "sdf"))),
-    ("{state: mixed, holders: [sdf, sna, hts], present: [isis]}", "sdf",
-     Control("sdf", "mixed", holders=("sdf", "sna", "hts"), present=("isis",))),
-    ("{holder: gov, state: truce, with: [sna, hts]}", "gov", Control("gov", "truce", with_=("hts", "sna"))),
-    ("{holder: unknown, present: [isis]}", "unknown", Control("unknown", present=("isis",))),
-    ("{holder: contested, present: [isis, gov]}", "contested", Control("contested", present=("gov", "isis"))),
-    ("{holder: gov, state: besieged, by: [hts], present: [isis]}", "gov",
-     Control("gov", "besieged", by=("hts",), present=("isis",))),
-])
+@pytest.mark.parametrize(
+    ("value", "holder", "record"),
+    [
+        ("gov", "gov", None),
+        ("{holder: gov}", "gov", None),  # the mapping form of a plain holding is the plain holding
+        ("{holder: gov, state: held}", "gov", None),
+        ("{holder: gov, state: besieged, by: [hts]}", "gov", Control("gov", "besieged", by=("hts",))),
+        (
+            "{holder: gov, state: besieged, by: [sna, hts], from: [W, north, E]}",
+            "gov",
+            Control("gov", "besieged", by=("hts", "sna"), from_=("N", "E", "W")),
+        ),
+        ("{holder: gov, state: encircled, by: [hts]}", "gov", Control("gov", "encircled", by=("hts",))),
+        ("{state: mixed, holders: [sna, sdf]}", "sna", Control("sna", "mixed", holders=("sna", "sdf"))),
+        (
+            "{state: mixed, holders: [sdf, sna, hts], present: [isis]}",
+            "sdf",
+            Control("sdf", "mixed", holders=("sdf", "sna", "hts"), present=("isis",)),
+        ),
+        ("{holder: gov, state: truce, with: [sna, hts]}", "gov", Control("gov", "truce", with_=("hts", "sna"))),
+        ("{holder: unknown, present: [isis]}", "unknown", Control("unknown", present=("isis",))),
+        ("{holder: contested, present: [isis, gov]}", "contested", Control("contested", present=("gov", "isis"))),
+        (
+            "{holder: gov, state: besieged, by: [hts], present: [isis]}",
+            "gov",
+            Control("gov", "besieged", by=("hts",), present=("isis",)),
+        ),
+    ],
+)
 def test_control_values(value, holder, record):
     s = ok(town(value))
     x = s.towns[-1]
@@ -319,55 +473,127 @@ def test_the_plain_records_are_shared():
 
 CONTROL_ERRORS = [
     # (value, needle, path suffix, message)
-    ("{holder: gov, state: besieged}", "|{holder", "",
-     "missing required key 'by' (a besieged town needs it)"),
+    ("{holder: gov, state: besieged}", "|{holder", "", "missing required key 'by' (a besieged town needs it)"),
     ("{holder: gov, state: encircled}", "|{holder", "", "missing required key 'by' (a encircled town needs it)"),
     ("{holder: gov, by: [hts]}", "|by", ".by", "'by' is only for a besieged or encircled town; this one is held"),
-    ("{holder: gov, state: truce, with: [hts], by: [hts]}", "|by", ".by",
-     "'by' is only for a besieged or encircled town; this one is truce"),
-    ("{holder: gov, state: encircled, by: [hts], from: [N]}", "|from", ".from",
-     "'from' is only for a besieged town; this one is encircled"),
+    (
+        "{holder: gov, state: truce, with: [hts], by: [hts]}",
+        "|by",
+        ".by",
+        "'by' is only for a besieged or encircled town; this one is truce",
+    ),
+    (
+        "{holder: gov, state: encircled, by: [hts], from: [N]}",
+        "|from",
+        ".from",
+        "'from' is only for a besieged town; this one is encircled",
+    ),
     ("{holder: gov, from: [N]}", "|from", ".from", "'from' is only for a besieged town; this one is held"),
-    ("{holder: gov, state: besieged, by: [hts], holders: [sdf, sna]}", "|holders", ".holders",
-     "'holders' is only for a town under mixed control (state: mixed); this one is besieged"),
-    ("{holder: gov, state: mixed, holders: [sdf, sna]}", "|holder:", ".holder",
-     "a mixed town has no single holder: list them in 'holders'"),
+    (
+        "{holder: gov, state: besieged, by: [hts], holders: [sdf, sna]}",
+        "|holders",
+        ".holders",
+        "'holders' is only for a town under mixed control (state: mixed); this one is besieged",
+    ),
+    (
+        "{holder: gov, state: mixed, holders: [sdf, sna]}",
+        "|holder:",
+        ".holder",
+        "a mixed town has no single holder: list them in 'holders'",
+    ),
     ("{state: mixed}", "|{state", "", "missing required key 'holders' (a mixed town needs it)"),
     ("{state: mixed, holders: [sdf]}", "holders: |[", ".holders", "expected 2 to 3 faction ids, found 1"),
-    ("{state: mixed, holders: [sdf, sna, hts, gov]}", "holders: |[", ".holders", "expected 2 to 3 faction ids, found 4"),
+    (
+        "{state: mixed, holders: [sdf, sna, hts, gov]}",
+        "holders: |[",
+        ".holders",
+        "expected 2 to 3 faction ids, found 4",
+    ),
     ("{state: mixed, holders: [sdf, sdf]}", "sdf, |sdf]", ".holders[1]", "'sdf' is listed twice"),
     ("{state: mixed, holders: [sdf, contested]}", "|contested]", ".holders[1]", "unknown faction 'contested'"),
     ("{state: mixed, holders: sdf}", "holders: |sdf", ".holders", "expected a list of 2 to 3 faction ids, found 'sdf'"),
-    ("{holder: gov, state: besieged, by: [gov]}", "by: [|gov]", ".by[0]",
-     "'gov' holds the town: it cannot besiege itself"),
+    (
+        "{holder: gov, state: besieged, by: [gov]}",
+        "by: [|gov]",
+        ".by[0]",
+        "'gov' holds the town: it cannot besiege itself",
+    ),
     ("{holder: gov, state: besieged, by: []}", "by: |[]", ".by", "expected 1 to 10 faction ids, found 0"),
-    ("{holder: gov, state: besieged, by: }", "by: |}", ".by",
-     "expected a list of 1 to 10 faction ids, found nothing (null)"),
+    (
+        "{holder: gov, state: besieged, by: }",
+        "by: |}",
+        ".by",
+        "expected a list of 1 to 10 faction ids, found nothing (null)",
+    ),
     ("{holder: gov, state: besieged, by: [htz]}", "[|htz]", ".by[0]", "unknown faction 'htz' (did you mean 'hts'?)"),
-    ("{holder: gov, state: besieged, by: [hts], from: [N, north]}", "|north]", ".from[1]",
-     "'north' repeats a direction already given"),
-    ("{holder: gov, state: besieged, by: [hts], from: [up]}", "[|up]", ".from[0]",
-     f"'up' is not allowed; expected one of: {WORDS}"),
-    ("{holder: gov, state: besieged, by: [hts], from: []}", "from: |[]", ".from",
-     "expected at least one compass direction (or leave 'from' out)"),
+    (
+        "{holder: gov, state: besieged, by: [hts], from: [N, north]}",
+        "|north]",
+        ".from[1]",
+        "'north' repeats a direction already given",
+    ),
+    (
+        "{holder: gov, state: besieged, by: [hts], from: [up]}",
+        "[|up]",
+        ".from[0]",
+        f"'up' is not allowed; expected one of: {WORDS}",
+    ),
+    (
+        "{holder: gov, state: besieged, by: [hts], from: []}",
+        "from: |[]",
+        ".from",
+        "expected at least one compass direction (or leave 'from' out)",
+    ),
     ("{holder: gov, state: truce}", "|{holder", "", "missing required key 'with' (a truce town needs it)"),
     ("{holder: gov, with: [hts]}", "|with", ".with", "'with' is only for a town under a truce; this one is held"),
-    ("{holder: gov, state: truce, with: [gov]}", "with: [|gov]", ".with[0]",
-     "'gov' holds the town: it is already a party to the truce"),
-    ("{holder: gov, present: [gov]}", "present: [|gov]", ".present[0]",
-     "'gov' holds the town: a holder is more than present"),
-    ("{state: mixed, holders: [sdf, sna], present: [sna]}", "present: [|sna]", ".present[0]",
-     "'sna' holds the town: a holder is more than present"),
-    ("{present: [isis]}", "|{present", "",
-     "missing required key 'holder' (only a mixed town has none; this one is held)"),
-    ("{holder: gov, state: sieged, by: [hts]}", "state: |sieged", ".state",
-     "'sieged' is not allowed (did you mean 'besieged'?); expected one of: held, besieged, encircled, mixed, truce"),
-    ("{holder: gvo}", "holder: |gvo", ".holder",
-     "unknown holder 'gvo' (did you mean 'gov'?): expected a faction id, 'contested' or 'unknown'"),
-    ("{holder: gov, siege: [hts]}", "|siege", ".siege",
-     "unknown key; expected one of: holder, state, by, from, holders, with, present (or an 'x-' key)"),
-    ("[gov]", "|[gov]", "",
-     "expected a holder (a faction id, 'contested' or 'unknown') or a mapping with 'holder' and 'state', found a list"),
+    (
+        "{holder: gov, state: truce, with: [gov]}",
+        "with: [|gov]",
+        ".with[0]",
+        "'gov' holds the town: it is already a party to the truce",
+    ),
+    (
+        "{holder: gov, present: [gov]}",
+        "present: [|gov]",
+        ".present[0]",
+        "'gov' holds the town: a holder is more than present",
+    ),
+    (
+        "{state: mixed, holders: [sdf, sna], present: [sna]}",
+        "present: [|sna]",
+        ".present[0]",
+        "'sna' holds the town: a holder is more than present",
+    ),
+    (
+        "{present: [isis]}",
+        "|{present",
+        "",
+        "missing required key 'holder' (only a mixed town has none; this one is held)",
+    ),
+    (
+        "{holder: gov, state: sieged, by: [hts]}",
+        "state: |sieged",
+        ".state",
+        "'sieged' is not allowed (did you mean 'besieged'?); expected one of: held, besieged, encircled, mixed, truce",
+    ),
+    (
+        "{holder: gvo}",
+        "holder: |gvo",
+        ".holder",
+        "unknown holder 'gvo' (did you mean 'gov'?): expected a faction id, 'contested' or 'unknown'",
+    ),
+    (
+        "{holder: gov, siege: [hts]}",
+        "|siege",
+        ".siege",
+        "unknown key; expected one of: holder, state, by, from, holders, with, present (or an 'x-' key)",
+    ),
+    (
+        "[gov]",
+        "|[gov]",
+        "",
+        "expected a holder (a faction id, 'contested' or 'unknown') or a mapping with 'holder' and 'state', found a list",
+    ),
 ]
 
 
@@ -377,7 +603,8 @@ def test_control_errors_in_towns_and_events(value, needle, suffix, message):
     assert errors(in_town) == [f"{at(in_town, needle, after='id: x')}: error: towns[7].control{suffix}: {message}"]
     in_event = event(f"control: {{homs: {value}}}")
     assert errors(in_event) == [
-        f"{at(in_event, needle, after='control: {homs: ')}: error: events[0].control.homs{suffix}: {message}"]
+        f"{at(in_event, needle, after='control: {homs: ')}: error: events[0].control.homs{suffix}: {message}"
+    ]
 
 
 def test_a_faction_list_too_long_is_refused():
@@ -397,18 +624,42 @@ def test_one_figure_for_several_destinations():
 
 
 FLOW_ERRORS = [
-    ("flows: [{from: homs, to: [damascus]}]", "to: |[", "events[0].flows[0].to",
-     "expected 2 to 5 town ids sharing one figure, found 1 (one destination is written as its id)"),
-    ("flows: [{from: homs, to: []}]", "to: |[", "events[0].flows[0].to",
-     "expected 2 to 5 town ids sharing one figure, found 0"),
-    ("flows: [{from: homs, to: [damascus, tartus, latakia, idlib, aleppo, hama]}]", "to: |[", "events[0].flows[0].to",
-     "expected 2 to 5 town ids sharing one figure, found 6"),
-    ("flows: [{from: homs, to: [damascus, damascus]}]", "damascus, |damascus", "events[0].flows[0].to[1]",
-     "'damascus' is listed twice"),
-    ("flows: [{from: homs, to: [damascus, homs]}]", "damascus, |homs", "events[0].flows[0].to[1]",
-     "'homs' is where the flow starts ('from')"),
-    ("flows: [{from: homs, to: [damascus, tartuz]}]", "|tartuz", "events[0].flows[0].to[1]",
-     "unknown town 'tartuz' (did you mean 'tartus'?)"),
+    (
+        "flows: [{from: homs, to: [damascus]}]",
+        "to: |[",
+        "events[0].flows[0].to",
+        "expected 2 to 5 town ids sharing one figure, found 1 (one destination is written as its id)",
+    ),
+    (
+        "flows: [{from: homs, to: []}]",
+        "to: |[",
+        "events[0].flows[0].to",
+        "expected 2 to 5 town ids sharing one figure, found 0",
+    ),
+    (
+        "flows: [{from: homs, to: [damascus, tartus, latakia, idlib, aleppo, hama]}]",
+        "to: |[",
+        "events[0].flows[0].to",
+        "expected 2 to 5 town ids sharing one figure, found 6",
+    ),
+    (
+        "flows: [{from: homs, to: [damascus, damascus]}]",
+        "damascus, |damascus",
+        "events[0].flows[0].to[1]",
+        "'damascus' is listed twice",
+    ),
+    (
+        "flows: [{from: homs, to: [damascus, homs]}]",
+        "damascus, |homs",
+        "events[0].flows[0].to[1]",
+        "'homs' is where the flow starts ('from')",
+    ),
+    (
+        "flows: [{from: homs, to: [damascus, tartuz]}]",
+        "|tartuz",
+        "events[0].flows[0].to[1]",
+        "unknown town 'tartuz' (did you mean 'tartus'?)",
+    ),
 ]
 
 
@@ -437,8 +688,12 @@ def test_pcode():
     one_error(text, "pcode: |SY0200", "towns[8].pcode", "duplicate place code 'SY0200' (first at line 17)", nth=2)
     for bad in ("SY-02", "SY 02", "Ḩ12", "A" * 33):
         text = town("gov", f", pcode: '{bad}'")
-        one_error(text, "pcode: |'", "towns[7].pcode",
-                  f"{bad!r} is not a place code: expected up to 32 letters and digits, such as 'SY0200'")
+        one_error(
+            text,
+            "pcode: |'",
+            "towns[7].pcode",
+            f"{bad!r} is not a place code: expected up to 32 letters and digits, such as 'SY0200'",
+        )
     assert ok(town("gov", ", pcode: " + "A" * 32)).towns[-1].pcode == "A" * 32
 
 

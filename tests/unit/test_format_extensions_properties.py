@@ -38,8 +38,11 @@ def outcome(text: str) -> Scenario | list[str]:
 
 def rejected_at(result: Scenario | list[str], path: str) -> bool:
     """One or more errors, every one of them under `path`, each with a position and a sentence."""
-    return isinstance(result, list) and bool(result) and all(
-        re.match(rf"p\.yaml:\d+:\d+: error: {re.escape(path)}(\.|\[|:).* ", p) for p in result)
+    return (
+        isinstance(result, list)
+        and bool(result)
+        and all(re.match(rf"p\.yaml:\d+:\d+: error: {re.escape(path)}(\.|\[|:).* ", p) for p in result)
+    )
 
 
 @SETTINGS
@@ -65,8 +68,11 @@ _counts = st.one_of(st.integers(-3, 30), st.integers(10**10 - 2, 10**10 + 2))
 @SETTINGS
 @given(_counts, st.none() | _counts, st.none() | _counts)
 def test_deaths(best, low, high):
-    parts = [f"best: {best}"] + ([f"low: {low}"] if low is not None else []) + (
-        [f"high: {high}"] if high is not None else [])
+    parts = (
+        [f"best: {best}"]
+        + ([f"low: {low}"] if low is not None else [])
+        + ([f"high: {high}"] if high is not None else [])
+    )
     s = outcome(event(f"deaths: {{{', '.join(parts)}}}"))
     in_range = all(v is None or 0 <= v <= 10**10 for v in (best, low, high))
     ordered = (low is None) == (high is None) and (low is None or low <= best <= high)  # type: ignore[operator]
@@ -80,15 +86,21 @@ _km = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(0, 20_
 
 
 @SETTINGS
-@given(_km, st.one_of(st.sampled_from(list(COMPASS_WORDS)), st.text(max_size=6)),
-       st.floats(-89.9, 89.9), st.floats(-179.9, 179.9))
+@given(
+    _km,
+    st.one_of(st.sampled_from(list(COMPASS_WORDS)), st.text(max_size=6)),
+    st.floats(-89.9, 89.9),
+    st.floats(-179.9, 179.9),
+)
 def test_a_point_near_a_town(km, toward, lat, lon):
     lat, lon = round(lat, 6), round(lon, 6)
     if isinstance(km, float) and math.isfinite(km):
         km = float(f"{km:.9f}")  # as the file will say it: YAML 1.1 reads 1e-05 as text
     written = {math.inf: ".inf", -math.inf: "-.inf"}.get(km, ".nan" if math.isnan(km) else f"{km:.9f}")
-    text = (f"{HEAD}  - {{id: x, name: X, lat: {lat:.6f}, lon: {lon:.6f}}}\nevents:\n  - time: 2024-12-05\n"
-            f"    title: E\n    at: {{town: x, km: {written}, toward: {yaml_quoted(toward)}}}\n")
+    text = (
+        f"{HEAD}  - {{id: x, name: X, lat: {lat:.6f}, lon: {lon:.6f}}}\nevents:\n  - time: 2024-12-05\n"
+        f"    title: E\n    at: {{town: x, km: {written}, toward: {yaml_quoted(toward)}}}\n"
+    )
     s = outcome(text)
     if math.isnan(km):
         km = -1.0
@@ -105,8 +117,11 @@ def test_a_point_near_a_town(km, toward, lat, lon):
 _moments = st.one_of(
     st.dates(date(1900, 1, 1), date(2100, 1, 1)),
     st.datetimes(datetime(1900, 1, 2), datetime(2099, 12, 30)),
-    st.datetimes(datetime(1900, 1, 2), datetime(2099, 12, 30),
-                 timezones=st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))),
+    st.datetimes(
+        datetime(1900, 1, 2),
+        datetime(2099, 12, 30),
+        timezones=st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m))),
+    ),
 )
 
 
@@ -142,16 +157,20 @@ def test_until_is_never_before_time(start, until):
 @SETTINGS
 @given(control_values())
 def test_control_values_against_the_format_document(value):
-    for text, path in ((f"{HEAD}  - {{id: x, name: X, lat: 1, lon: 1, control: {flow_style(value)}}}\n",
-                        "towns[7].control"),
-                       (event(f"control: {{homs: {flow_style(value)}}}"), "events[0].control.homs")):
+    for text, path in (
+        (f"{HEAD}  - {{id: x, name: X, lat: 1, lon: 1, control: {flow_style(value)}}}\n", "towns[7].control"),
+        (event(f"control: {{homs: {flow_style(value)}}}"), "events[0].control.homs"),
+    ):
         s = outcome(text)
         if not valid(value):
             assert rejected_at(s, path), (value, s)
             continue
         assert isinstance(s, Scenario), (value, s)
-        holder, record = (s.towns[-1].control, s.towns[-1].control_state) if path.startswith("towns") else (
-            s.events[0].control[0][1], (s.events[0].control_states or (None,))[0])
+        holder, record = (
+            (s.towns[-1].control, s.towns[-1].control_state)
+            if path.startswith("towns")
+            else (s.events[0].control[0][1], (s.events[0].control_states or (None,))[0])
+        )
         state = value.get("state", "held")
         if state == "held" and not value.get("present"):
             assert record in (None, Control(holder)) and holder == value["holder"]
@@ -162,4 +181,5 @@ def test_control_values_against_the_format_document(value):
         for key, field in (("by", record.by), ("with", record.with_), ("present", record.present)):
             assert field == tuple(f for f in FACTIONS if f in value.get(key, ()))  # in the file's faction order
         assert [COMPASS.index(d) for d in record.from_] == sorted(
-            COMPASS.index(COMPASS_WORDS[d]) for d in value.get("from", ()))
+            COMPASS.index(COMPASS_WORDS[d]) for d in value.get("from", ())
+        )

@@ -15,11 +15,21 @@ from sitboard.scenario import gazetteer
 from sitboard.scenario.gazetteer import GazetteerError, Place, UnknownCountry, fold, locate, resolve
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Ḩamāh", "hamah"), ("HAMA", "hama"), ("Ma‘arrat an Nu‘mān", "maarrat an numan"),
-    ("Ma'arrat al-Nu'man", "maarrat al numan"), ("Deir ez-Zor", "deir ez zor"), ("  St.  Petersburg ", "st petersburg"),
-    ("Łódź", "lodz"), ("Straße", "strasse"), ("Ålesund", "alesund"), ("Київ", "киів"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Ḩamāh", "hamah"),
+        ("HAMA", "hama"),
+        ("Ma‘arrat an Nu‘mān", "maarrat an numan"),
+        ("Ma'arrat al-Nu'man", "maarrat al numan"),
+        ("Deir ez-Zor", "deir ez zor"),
+        ("  St.  Petersburg ", "st petersburg"),
+        ("Łódź", "lodz"),
+        ("Straße", "strasse"),
+        ("Ålesund", "alesund"),
+        ("Київ", "киів"),
+    ],
+)
 def test_fold_ignores_case_diacritics_apostrophes_and_separators(a: str, b: str) -> None:
     assert fold(a) == b
 
@@ -119,12 +129,19 @@ def test_nothing_is_read_until_the_first_lookup() -> None:
     assert result.stdout.split() == ["True", "False"]
 
 
-@pytest.mark.parametrize("content", [
-    b"", b"not gzip", gzip.compress(b"#something else\n#{}\n"), gzip.compress(b"#sitboard-gazetteer 1\n#[1]\n"),
-    gzip.compress(b"#sitboard-gazetteer 1\n#{\"fold\": 99}\n"),
-    gzip.compress(b"#sitboard-gazetteer 1\n#{\"fold\": 1}\n1\thoms\n"),
-    gzip.compress(b"#sitboard-gazetteer 1\n#{\"fold\": 1}\nx\tHoms\tHoms\t1\t2\tSY\t3\thoms\t\n"),
-], ids=["empty", "not-gzip", "no-magic", "header-not-a-mapping", "other-fold", "short-row", "bad-number"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not gzip",
+        gzip.compress(b"#something else\n#{}\n"),
+        gzip.compress(b"#sitboard-gazetteer 1\n#[1]\n"),
+        gzip.compress(b'#sitboard-gazetteer 1\n#{"fold": 99}\n'),
+        gzip.compress(b'#sitboard-gazetteer 1\n#{"fold": 1}\n1\thoms\n'),
+        gzip.compress(b'#sitboard-gazetteer 1\n#{"fold": 1}\nx\tHoms\tHoms\t1\t2\tSY\t3\thoms\t\n'),
+    ],
+    ids=["empty", "not-gzip", "no-magic", "header-not-a-mapping", "other-fold", "short-row", "bad-number"],
+)
 def test_a_damaged_data_file_is_a_gazetteer_error(tmp_path, monkeypatch, content) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "gazetteer.tsv.gz"
     path.write_bytes(content)

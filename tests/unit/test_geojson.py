@@ -169,8 +169,16 @@ def test_colour_names_match_rich():
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("red", "#800000"), ("Bright_Red", "#ff0000"), ("#0072B2", "#0072b2"), ("#abc", "#aabbcc"),
-     ("rgb(10, 20, 255)", "#0a14ff"), ("rgb(300,0,0)", None), ("dark_orange", None), ("", None)],
+    [
+        ("red", "#800000"),
+        ("Bright_Red", "#ff0000"),
+        ("#0072B2", "#0072b2"),
+        ("#abc", "#aabbcc"),
+        ("rgb(10, 20, 255)", "#0a14ff"),
+        ("rgb(300,0,0)", None),
+        ("dark_orange", None),
+        ("", None),
+    ],
 )
 def test_color_to_hex(given, expected):
     assert color_to_hex(given) == expected

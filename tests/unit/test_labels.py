@@ -102,14 +102,10 @@ names = st.text(alphabet=st.sampled_from([*"abcXYZ -", "北", "京", "😀", "é
 @given(
     cols=st.integers(1, 40),
     rows=st.integers(1, 12),
-    requests=st.lists(
-        st.tuples(st.integers(-2, 42), st.integers(-2, 14), names, st.floats(0, 10)), max_size=40
-    ),
+    requests=st.lists(st.tuples(st.integers(-2, 42), st.integers(-2, 14), names, st.floats(0, 10)), max_size=40),
     blocked=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=20),
 )
-def test_random_requests_never_overlap_or_leave_the_grid(
-    cols: int, rows: int, requests: list, blocked: list
-) -> None:
+def test_random_requests_never_overlap_or_leave_the_grid(cols: int, rows: int, requests: list, blocked: list) -> None:
     reqs = [req(str(i), c, r, text, p) for i, (c, r, text, p) in enumerate(requests)]
     placed = place_labels(reqs, cols, rows, blocked)
     anchors = {(r.col, r.row) for r in reqs}
@@ -221,8 +217,7 @@ def test_a_label_layout_places_what_placing_from_scratch_does(
     first += [req(r.key, r.col, r.row, r.text, r.priority + 20) for i, r in enumerate(reqs) if i in hot]
     rest = [r for i, r in enumerate(reqs) if i not in hot]
     for step_blocked in (blocked, blocked + later):
-        assert layout.over(first, step_blocked) == over_from_scratch(layout.base, first, rest, cols, rows,
-                                                                     step_blocked)
+        assert layout.over(first, step_blocked) == over_from_scratch(layout.base, first, rest, cols, rows, step_blocked)
 
 
 def test_a_label_layout_keeps_labels_off_the_anchors_placed_first() -> None:

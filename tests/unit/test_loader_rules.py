@@ -69,7 +69,9 @@ def ok(text: str, **kw):
 
 
 def one_error(text: str, needle: str, path: str, message: str, nth: int = 1, **kw) -> None:
-    expected = f"{at(text, needle, nth)}: error: {path}: {message}" if path else f"{at(text, needle, nth)}: error: {message}"
+    expected = (
+        f"{at(text, needle, nth)}: error: {path}: {message}" if path else f"{at(text, needle, nth)}: error: {message}"
+    )
     assert errors(text, **kw) == [expected]
 
 
@@ -146,7 +148,7 @@ def test_missing_line_name():
 
 
 def test_empty_required_lists():
-    text = HEAD.replace(HEAD[HEAD.index("factions:"):HEAD.index("towns:")], "factions: []\n")
+    text = HEAD.replace(HEAD[HEAD.index("factions:") : HEAD.index("towns:")], "factions: []\n")
     assert errors(text) == [f"{at(text, '[]')}: error: factions: expected at least one faction"]
     text = HEAD[: HEAD.index("towns:")] + "towns: []\n"
     assert errors(text) == [f"{at(text, '[]')}: error: towns: expected at least one town"]
@@ -162,7 +164,9 @@ def test_events_may_be_empty_or_null():
 TOP_KEYS = "sitboard, title, subtitle, summary, map, factions, towns, sources, events"
 FACTION_KEYS = "id, name, color, mark"
 TOWN_KEYS = "id, name, lat, lon, kind, population, control, country, pcode"
-EVENT_KEYS = "time, title, text, kind, at, actors, control, flows, sources, confidence, notes, view, until, precision, deaths"
+EVENT_KEYS = (
+    "time, title, text, kind, at, actors, control, flows, sources, confidence, notes, view, until, precision, deaths"
+)
 FLOW_KEYS = "from, to, people, estimate"
 
 
@@ -170,18 +174,48 @@ FLOW_KEYS = "from, to, people, estimate"
     ("text", "needle", "path", "suggestion", "allowed"),
     [
         (HEAD + "titel: x\n", "titel", "titel", "title", TOP_KEYS),
-        (HEAD.replace("name: Government", "name: Government\n    colour: red"), "colour", "factions[0].colour", "color", FACTION_KEYS),
-        (HEAD.replace("lat: 35.13", "lat: 35.13\n    populaton: 5"), "populaton", "towns[0].populaton", "population", TOWN_KEYS),
-        (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    confidance: reported\n", "confidance",
-         "events[0].confidance", "confidence", EVENT_KEYS),
-        (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: [{from: hama, to: homs, peeple: 3}]\n",
-         "peeple", "events[0].flows[0].peeple", "people", FLOW_KEYS),
-        (HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n", "bound", "map.bound", "bounds", "bounds, lines, areas"),
+        (
+            HEAD.replace("name: Government", "name: Government\n    colour: red"),
+            "colour",
+            "factions[0].colour",
+            "color",
+            FACTION_KEYS,
+        ),
+        (
+            HEAD.replace("lat: 35.13", "lat: 35.13\n    populaton: 5"),
+            "populaton",
+            "towns[0].populaton",
+            "population",
+            TOWN_KEYS,
+        ),
+        (
+            HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    confidance: reported\n",
+            "confidance",
+            "events[0].confidance",
+            "confidence",
+            EVENT_KEYS,
+        ),
+        (
+            HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: [{from: hama, to: homs, peeple: 3}]\n",
+            "peeple",
+            "events[0].flows[0].peeple",
+            "people",
+            FLOW_KEYS,
+        ),
+        (
+            HEAD + "map:\n  bound: {west: 1, south: 1, east: 2, north: 2}\n",
+            "bound",
+            "map.bound",
+            "bounds",
+            "bounds, lines, areas",
+        ),
     ],
     ids=lambda v: "doc" if isinstance(v, str) and "\n" in v else None,
 )
 def test_unknown_key_with_suggestion(text, needle, path, suggestion, allowed):
-    one_error(text, needle, path, f"unknown key (did you mean {suggestion!r}?); expected one of: {allowed} (or an 'x-' key)")
+    one_error(
+        text, needle, path, f"unknown key (did you mean {suggestion!r}?); expected one of: {allowed} (or an 'x-' key)"
+    )
 
 
 def test_unknown_key_without_suggestion():
@@ -237,7 +271,10 @@ def test_x_keys_are_kept_and_ignored_everywhere():
 def test_a_town_whose_id_starts_with_x_can_change_hands():
     # Ids may contain '-', so `x-ray` is a valid town id; as a control key it is a
     # town, not an extension key to ignore.
-    text = HEAD + "  - {id: x-ray, name: X-Ray, lat: 1, lon: 1}\nevents:\n  - time: 2024-12-05\n    title: t\n    control: {x-ray: hts}\n"
+    text = (
+        HEAD
+        + "  - {id: x-ray, name: X-Ray, lat: 1, lon: 1}\nevents:\n  - time: 2024-12-05\n    title: t\n    control: {x-ray: hts}\n"
+    )
     assert ok(text).events[0].control == (("x-ray", "hts"),)
 
 
@@ -248,23 +285,54 @@ def test_a_town_whose_id_starts_with_x_can_change_hands():
     ("text", "needle", "path", "message"),
     [
         (HEAD.replace("title: Test board", "title: [Test, board]"), "[Test", "title", "expected text, found a list"),
-        (HEAD.replace("lat: 35.13", "lat: '35.13'"), "'35.13'", "towns[0].lat", "expected a number from -90 to 90, found '35.13'"),
-        (HEAD.replace("lon: 36.76", "lon: {deg: 36}"), "{deg", "towns[0].lon", "expected a number from -180 to 180, found a mapping"),
+        (
+            HEAD.replace("lat: 35.13", "lat: '35.13'"),
+            "'35.13'",
+            "towns[0].lat",
+            "expected a number from -90 to 90, found '35.13'",
+        ),
+        (
+            HEAD.replace("lon: 36.76", "lon: {deg: 36}"),
+            "{deg",
+            "towns[0].lon",
+            "expected a number from -180 to 180, found a mapping",
+        ),
         (HEAD.replace("name: Hama", "name: {en: Hama}"), "{en", "towns[0].name", "expected text, found a mapping"),
         (HEAD.replace("name: Hama", "name: ~"), "~", "towns[0].name", "expected text, found nothing (null)"),
-        (HEAD[: HEAD.index("towns:")] + "towns: {hama: 1}\n", "{hama", "towns", "expected a list of towns, found a mapping"),
+        (
+            HEAD[: HEAD.index("towns:")] + "towns: {hama: 1}\n",
+            "{hama",
+            "towns",
+            "expected a list of towns, found a mapping",
+        ),
         (HEAD + "events: {time: 2024-12-05}\n", "{time", "events", "expected a list of events, found a mapping"),
         (HEAD + "events:\n  - [2024-12-05, t]\n", "[2024", "events[0]", "expected an event (a mapping), found a list"),
-        (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    control: [hama]\n", "[hama", "events[0].control",
-         "expected a mapping of town id to its new holder, found a list"),
-        (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    actors: gov\n", "actors: |gov", "events[0].actors",
-         "expected a list of faction ids, found 'gov'"),
-        (HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: {from: hama}\n", "{from", "events[0].flows",
-         "expected a list of flows, found a mapping"),
+        (
+            HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    control: [hama]\n",
+            "[hama",
+            "events[0].control",
+            "expected a mapping of town id to its new holder, found a list",
+        ),
+        (
+            HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    actors: gov\n",
+            "actors: |gov",
+            "events[0].actors",
+            "expected a list of faction ids, found 'gov'",
+        ),
+        (
+            HEAD + "events:\n  - time: 2024-12-05\n    title: t\n    flows: {from: hama}\n",
+            "{from",
+            "events[0].flows",
+            "expected a list of flows, found a mapping",
+        ),
         (HEAD + "map: [1, 2]\n", "[1, 2]", "map", "expected map settings (a mapping), found a list"),
         (HEAD + "map:\n  bounds: [35, 33, 38, 37]\n", "[35", "map.bounds", "expected bounds (a mapping), found a list"),
-        (HEAD + "map:\n  lines:\n    - {name: a, points: 5}\n", "5}", "map.lines[0].points",
-         "expected a list of [lat, lon] pairs, found '5'"),
+        (
+            HEAD + "map:\n  lines:\n    - {name: a, points: 5}\n",
+            "5}",
+            "map.lines[0].points",
+            "expected a list of [lat, lon] pairs, found '5'",
+        ),
     ],
     ids=lambda v: "doc" if isinstance(v, str) and "\n" in v else None,
 )
@@ -275,7 +343,9 @@ def test_wrong_types(text, needle, path, message):
 # -- version -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "shown"), [("2", "'2'"), ("'1'", "'1'"), ("1.0", "'1.0'"), ("true", "'true'"), ("", "nothing (null)")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [("2", "'2'"), ("'1'", "'1'"), ("1.0", "'1.0'"), ("true", "'true'"), ("", "nothing (null)")]
+)
 def test_version_must_be_the_integer_1(value, shown):
     text = HEAD.replace("sitboard: 1", f"sitboard: {value}".rstrip())
     needle = value if value else "sitboard:"
@@ -302,10 +372,21 @@ def test_good_ids():
 @pytest.mark.parametrize(
     ("text", "needle", "nth", "path", "message"),
     [
-        (HEAD.replace("id: hts", "id: gov"), "gov", 2, "factions[1].id", "duplicate faction id 'gov' (first at line 4)"),
+        (
+            HEAD.replace("id: hts", "id: gov"),
+            "gov",
+            2,
+            "factions[1].id",
+            "duplicate faction id 'gov' (first at line 4)",
+        ),
         (HEAD.replace("id: homs", "id: hama"), "hama", 2, "towns[1].id", "duplicate town id 'hama' (first at line 9)"),
-        (HEAD + "sources:\n  - {id: sohr, name: A}\n  - {id: sohr, name: B}\n", "sohr", 2, "sources[1].id",
-         "duplicate source id 'sohr' (first at line 18)"),
+        (
+            HEAD + "sources:\n  - {id: sohr, name: A}\n  - {id: sohr, name: B}\n",
+            "sohr",
+            2,
+            "sources[1].id",
+            "duplicate source id 'sohr' (first at line 18)",
+        ),
     ],
     ids=lambda v: "doc" if isinstance(v, str) and "\n" in v else None,
 )
@@ -329,8 +410,15 @@ def test_a_faction_may_share_an_id_with_a_town():
 
 @pytest.mark.parametrize(
     ("key", "value", "low", "high"),
-    [("lat", "90.0001", -90, 90), ("lat", "-91", -90, 90), ("lon", "180.5", -180, 180), ("lon", "-181", -180, 180),
-     ("lat", ".nan", -90, 90), ("lon", ".inf", -180, 180), ("lat", "1" + "0" * 400, -90, 90)],
+    [
+        ("lat", "90.0001", -90, 90),
+        ("lat", "-91", -90, 90),
+        ("lon", "180.5", -180, 180),
+        ("lon", "-181", -180, 180),
+        ("lat", ".nan", -90, 90),
+        ("lon", ".inf", -180, 180),
+        ("lat", "1" + "0" * 400, -90, 90),
+    ],
 )
 def test_coordinates_out_of_range(key, value, low, high):
     old = "lat: 35.13" if key == "lat" else "lon: 36.76"
@@ -340,13 +428,18 @@ def test_coordinates_out_of_range(key, value, low, high):
     one_error(text, value, f"towns[0].{key}", f"{shown} is out of range: expected a number from {low} to {high}")
 
 
-@pytest.mark.parametrize(("lat", "lon"), [("90", "180"), ("-90", "-180"), ("0", "0"), ("-0.5", "1.5e+1"), ("+12", "0x10")])
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("90", "180"), ("-90", "-180"), ("0", "0"), ("-0.5", "1.5e+1"), ("+12", "0x10")]
+)
 def test_coordinates_at_the_limits_are_accepted(lat, lon):
     s = ok(HEAD.replace("lat: 35.13", f"lat: {lat}").replace("lon: 36.76", f"lon: {lon}"))
     assert (s.towns[0].lat, s.towns[0].lon) == (float(lat), float(int(lon, 16) if lon.startswith("0x") else lon))
 
 
-@pytest.mark.parametrize(("value", "shown"), [("north", "'north'"), ("true", "'true'"), ("no", "'no'"), ("~", "nothing (null)"), ("[35, 1]", "a list")])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("north", "'north'"), ("true", "'true'"), ("no", "'no'"), ("~", "nothing (null)"), ("[35, 1]", "a list")],
+)
 def test_coordinates_that_are_not_numbers(value, shown):
     text = HEAD.replace("lat: 35.13", f"lat: {value}")
     one_error(text, value, "towns[0].lat", f"expected a number from -90 to 90, found {shown}")
@@ -359,11 +452,13 @@ def test_integer_coordinates_are_numbers():
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("-1", "-1 is negative: expected a non-negative whole number"),
-     ("2.5", "expected a non-negative whole number, found '2.5'"),
-     ("many", "expected a non-negative whole number, found 'many'"),
-     ("true", "expected a non-negative whole number, found 'true'"),
-     ("'5000'", "expected a non-negative whole number, found '5000'")],
+    [
+        ("-1", "-1 is negative: expected a non-negative whole number"),
+        ("2.5", "expected a non-negative whole number, found '2.5'"),
+        ("many", "expected a non-negative whole number, found 'many'"),
+        ("true", "expected a non-negative whole number, found 'true'"),
+        ("'5000'", "expected a non-negative whole number, found '5000'"),
+    ],
 )
 def test_population_must_be_a_non_negative_integer(value, message):
     text = HEAD.replace("lat: 35.13", f"lat: 35.13\n    population: {value}")
@@ -371,7 +466,11 @@ def test_population_must_be_a_non_negative_integer(value, message):
 
 
 def test_population_zero_and_large_are_accepted():
-    s = ok(HEAD.replace("lat: 35.13", "lat: 35.13\n    population: 0").replace("lat: 34.72", "lat: 34.72\n    population: 1_500_000"))
+    s = ok(
+        HEAD.replace("lat: 35.13", "lat: 35.13\n    population: 0").replace(
+            "lat: 34.72", "lat: 34.72\n    population: 1_500_000"
+        )
+    )
     assert [t.population for t in s.towns] == [0, 1_500_000]
 
 
@@ -380,12 +479,19 @@ def test_population_zero_and_large_are_accepted():
 
 def test_town_kind_enum_with_suggestion():
     text = HEAD.replace("lat: 35.13", "lat: 35.13\n    kind: cty")
-    one_error(text, "cty", "towns[0].kind", "'cty' is not allowed (did you mean 'city'?); expected one of: city, town, village, region")
+    one_error(
+        text,
+        "cty",
+        "towns[0].kind",
+        "'cty' is not allowed (did you mean 'city'?); expected one of: city, town, village, region",
+    )
 
 
 def test_town_kind_enum_without_suggestion():
     text = HEAD.replace("lat: 35.13", "lat: 35.13\n    kind: metropolis")
-    one_error(text, "metropolis", "towns[0].kind", "'metropolis' is not allowed; expected one of: city, town, village, region")
+    one_error(
+        text, "metropolis", "towns[0].kind", "'metropolis' is not allowed; expected one of: city, town, village, region"
+    )
 
 
 @pytest.mark.parametrize("kind", ["city", "town", "village", "region"])
@@ -395,8 +501,12 @@ def test_town_kinds(kind):
 
 def test_unknown_start_holder_with_suggestion():
     text = HEAD.replace("lat: 35.13", "lat: 35.13\n    control: gvo")
-    one_error(text, "gvo", "towns[0].control",
-              "unknown holder 'gvo' (did you mean 'gov'?): expected a faction id, 'contested' or 'unknown'")
+    one_error(
+        text,
+        "gvo",
+        "towns[0].control",
+        "unknown holder 'gvo' (did you mean 'gov'?): expected a faction id, 'contested' or 'unknown'",
+    )
 
 
 @pytest.mark.parametrize("holder", ["contested", "unknown", "gov", "hts"])
@@ -421,9 +531,13 @@ def test_hex_colours_accepted(color):
 @pytest.mark.parametrize("checker", [None, rich_color_ok])
 def test_bad_hex_colours_rejected(color, checker):
     value = color.strip("'")
-    one_error(with_faction_key("color", color), color, "factions[0].color",
-              f"{value!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'",
-              color_ok=checker)
+    one_error(
+        with_faction_key("color", color),
+        color,
+        "factions[0].color",
+        f"{value!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'",
+        color_ok=checker,
+    )
 
 
 @pytest.mark.parametrize("name", ["red", "bright_green", "dark_orange3"])
@@ -435,9 +549,13 @@ def test_rich_colour_names_accepted(name):
 @pytest.mark.parametrize("name", ["reddish", "bright_grene", "not_a_colour"])
 def test_unknown_colour_names_rejected_by_rich(name):
     assert not rich_color_ok(name)
-    one_error(with_faction_key("color", name), name, "factions[0].color",
-              f"{name!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'",
-              color_ok=rich_color_ok)
+    one_error(
+        with_faction_key("color", name),
+        name,
+        "factions[0].color",
+        f"{name!r} is not a colour: expected a colour name such as 'red' or 'bright_green', or '#rrggbb'",
+        color_ok=rich_color_ok,
+    )
 
 
 def test_colour_check_is_the_one_given():
@@ -453,9 +571,17 @@ def test_marks_accepted(mark):
     assert ok(with_faction_key("mark", mark)).factions[0].mark == mark.strip("'")
 
 
-@pytest.mark.parametrize(("mark", "shown"), [("GG", "'GG'"), ("é", "'é'"), ("''", "''"), ("'\\t'", "'\\\\t'"), ('"\\t"', "'\\t'"), ("ǅ", "'ǅ'")])
+@pytest.mark.parametrize(
+    ("mark", "shown"),
+    [("GG", "'GG'"), ("é", "'é'"), ("''", "''"), ("'\\t'", "'\\\\t'"), ('"\\t"', "'\\t'"), ("ǅ", "'ǅ'")],
+)
 def test_marks_rejected(mark, shown):
-    one_error(with_faction_key("mark", mark), mark, "factions[0].mark", f"expected one printable ASCII character, found {shown}")
+    one_error(
+        with_faction_key("mark", mark),
+        mark,
+        "factions[0].mark",
+        f"expected one printable ASCII character, found {shown}",
+    )
 
 
 def test_default_marks_are_unique_and_default_colours_come_from_the_palette():
@@ -504,9 +630,17 @@ EVENT = "events:\n  - time: {time}\n    title: t\n"
         ('"2024-12-05"', date(2024, 12, 5), "2024-12-05"),
         ("2024-12-05T14:30", datetime(2024, 12, 5, 14, 30), "2024-12-05T14:30"),
         ("2024-12-05T14:30:15", datetime(2024, 12, 5, 14, 30, 15), "2024-12-05T14:30:15"),
-        ("2024-12-05T14:30+02:00", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=2))), "2024-12-05T14:30+02:00"),
+        (
+            "2024-12-05T14:30+02:00",
+            datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=2))),
+            "2024-12-05T14:30+02:00",
+        ),
         ("2024-12-05T14:30:00Z", datetime(2024, 12, 5, 14, 30, tzinfo=UTC), "2024-12-05T14:30:00Z"),
-        ("'2024-12-05T14:30-05:00'", datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=-5))), "2024-12-05T14:30-05:00"),
+        (
+            "'2024-12-05T14:30-05:00'",
+            datetime(2024, 12, 5, 14, 30, tzinfo=timezone(timedelta(hours=-5))),
+            "2024-12-05T14:30-05:00",
+        ),
     ],
 )
 def test_event_times(written, value, text):
@@ -520,15 +654,25 @@ def test_event_times(written, value, text):
 @pytest.mark.parametrize("bad", ["2024-02-30", "2024-13-01", "soon", "2024-12-05T25:00", "2024-12-5", "'05/12/2024'"])
 def test_invalid_time(bad):
     text = HEAD + EVENT.format(time=bad)
-    one_error(text, bad, "events[0].time",
-              f"expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found {bad.strip(chr(39))!r}")
+    one_error(
+        text,
+        bad,
+        "events[0].time",
+        f"expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found {bad.strip(chr(39))!r}",
+    )
 
 
-@pytest.mark.parametrize(("bad", "shown"), [("20241205", "'20241205'"), ("2024", "'2024'"), ("[2024]", "a list"), ("true", "'true'")])
+@pytest.mark.parametrize(
+    ("bad", "shown"), [("20241205", "'20241205'"), ("2024", "'2024'"), ("[2024]", "a list"), ("true", "'true'")]
+)
 def test_time_that_is_not_text(bad, shown):
     text = HEAD + EVENT.format(time=bad)
-    one_error(text, bad, "events[0].time",
-              f"expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found {shown}")
+    one_error(
+        text,
+        bad,
+        "events[0].time",
+        f"expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), found {shown}",
+    )
 
 
 def test_time_that_cannot_be_placed_in_utc():
@@ -548,22 +692,38 @@ def test_time_going_backwards():
             title: c
         """
     )
-    one_error(text, "2024-12-06T09:59", "events[2].time",
-              "2024-12-06T09:59 is earlier than the event before it (2024-12-06T10:00, line 20): "
-              "events play in file order, so times must not go backwards")
+    one_error(
+        text,
+        "2024-12-06T09:59",
+        "events[2].time",
+        "2024-12-06T09:59 is earlier than the event before it (2024-12-06T10:00, line 20): "
+        "events play in file order, so times must not go backwards",
+    )
 
 
 def test_time_going_backwards_across_offsets():
     # 12:00+03:00 is 09:00 UTC, before 10:00 UTC
     text = HEAD + "events:\n  - {time: 2024-12-06T10:00Z, title: a}\n  - {time: '2024-12-06T12:00+03:00', title: b}\n"
-    one_error(text, "'2024-12-06T12:00", "events[1].time",
-              "2024-12-06T12:00+03:00 is earlier than the event before it (2024-12-06T10:00Z, line 18): "
-              "events play in file order, so times must not go backwards")
+    one_error(
+        text,
+        "'2024-12-06T12:00",
+        "events[1].time",
+        "2024-12-06T12:00+03:00 is earlier than the event before it (2024-12-06T10:00Z, line 18): "
+        "events play in file order, so times must not go backwards",
+    )
 
 
 def test_equal_times_allowed():
-    text = HEAD + "events:\n" + "".join(f"  - {{time: {t}, title: e{i}}}\n" for i, t in enumerate(
-        ["2024-12-05", "2024-12-05", "2024-12-05T00:00", "2024-12-05T02:00+02:00", "2024-12-05T00:00Z"]))
+    text = (
+        HEAD
+        + "events:\n"
+        + "".join(
+            f"  - {{time: {t}, title: e{i}}}\n"
+            for i, t in enumerate(
+                ["2024-12-05", "2024-12-05", "2024-12-05T00:00", "2024-12-05T02:00+02:00", "2024-12-05T00:00Z"]
+            )
+        )
+    )
     s = ok(text)
     assert [e.title for e in s.events] == ["e0", "e1", "e2", "e3", "e4"]
     assert [e.index for e in s.events] == [0, 1, 2, 3, 4]
@@ -591,20 +751,55 @@ def test_at_as_town_id_and_as_coordinates():
         ("actors: [gov, hst]", "hst", "events[0].actors[1]", "unknown faction 'hst' (did you mean 'hts'?)"),
         ("actors: [contested]", "contested", "events[0].actors[0]", "unknown faction 'contested'"),
         ("control: {hamz: hts}", "hamz", "events[0].control.hamz", "unknown town 'hamz' (did you mean 'hama'?)"),
-        ("control: {hama: hst}", "hst", "events[0].control.hama",
-         "unknown holder 'hst' (did you mean 'hts'?): expected a faction id, 'contested' or 'unknown'"),
-        ("control: {hama: hts, hama: gov}", "hama: gov", "events[0].control.hama", "duplicate town (first given at line 23)"),
-        ("flows: [{from: hamma, to: homs}]", "hamma", "events[0].flows[0].from", "unknown town 'hamma' (did you mean 'hama'?)"),
-        ("flows: [{from: hama, to: hom}]", "hom}", "events[0].flows[0].to", "unknown town 'hom' (did you mean 'homs'?)"),
-        ("flows: [{from: hama, to: homs, people: -5}]", "-5", "events[0].flows[0].people",
-         "-5 is negative: expected a non-negative whole number"),
-        ("flows: [{from: hama, to: homs, people: thousands}]", "thousands", "events[0].flows[0].people",
-         "expected a non-negative whole number, found 'thousands'"),
+        (
+            "control: {hama: hst}",
+            "hst",
+            "events[0].control.hama",
+            "unknown holder 'hst' (did you mean 'hts'?): expected a faction id, 'contested' or 'unknown'",
+        ),
+        (
+            "control: {hama: hts, hama: gov}",
+            "hama: gov",
+            "events[0].control.hama",
+            "duplicate town (first given at line 23)",
+        ),
+        (
+            "flows: [{from: hamma, to: homs}]",
+            "hamma",
+            "events[0].flows[0].from",
+            "unknown town 'hamma' (did you mean 'hama'?)",
+        ),
+        (
+            "flows: [{from: hama, to: hom}]",
+            "hom}",
+            "events[0].flows[0].to",
+            "unknown town 'hom' (did you mean 'homs'?)",
+        ),
+        (
+            "flows: [{from: hama, to: homs, people: -5}]",
+            "-5",
+            "events[0].flows[0].people",
+            "-5 is negative: expected a non-negative whole number",
+        ),
+        (
+            "flows: [{from: hama, to: homs, people: thousands}]",
+            "thousands",
+            "events[0].flows[0].people",
+            "expected a non-negative whole number, found 'thousands'",
+        ),
         ("sources: [sohr, sorh]", "sorh", "events[0].sources[1]", "unknown source 'sorh' (did you mean 'sohr'?)"),
-        ("confidence: confirmd", "confirmd", "events[0].confidence",
-         "'confirmd' is not allowed (did you mean 'confirmed'?); expected one of: confirmed, reported, claimed, disputed"),
-        ("confidence: maybe", "maybe", "events[0].confidence",
-         "'maybe' is not allowed; expected one of: confirmed, reported, claimed, disputed"),
+        (
+            "confidence: confirmd",
+            "confirmd",
+            "events[0].confidence",
+            "'confirmd' is not allowed (did you mean 'confirmed'?); expected one of: confirmed, reported, claimed, disputed",
+        ),
+        (
+            "confidence: maybe",
+            "maybe",
+            "events[0].confidence",
+            "'maybe' is not allowed; expected one of: confirmed, reported, claimed, disputed",
+        ),
     ],
 )
 def test_event_reference_errors(line, needle, path, message):
@@ -613,7 +808,10 @@ def test_event_reference_errors(line, needle, path, message):
 
 @pytest.mark.parametrize("holder", ["contested", "unknown", "gov"])
 def test_control_holders(holder):
-    assert ok(event_with(f"control: {{hama: {holder}, homs: hts}}")).events[0].control == (("hama", holder), ("homs", "hts"))
+    assert ok(event_with(f"control: {{hama: {holder}, homs: hts}}")).events[0].control == (
+        ("hama", holder),
+        ("homs", "hts"),
+    )
 
 
 def test_flows_with_and_without_people():
@@ -647,14 +845,36 @@ def test_bounds_accepted():
     ("bounds", "needle", "path", "message"),
     [
         ("{west: 35, south: 33, east: 38}", "{west", "map.bounds", "missing required key 'north'"),
-        ("{west: 35, south: 36, east: 38, north: 36}", "south: |36", "map.bounds.south", "south must be less than north"),
-        ("{west: 35, south: 37, east: 38, north: 36}", "south: |37", "map.bounds.south", "south must be less than north"),
-        ("{west: 38, south: 33, east: 35, north: 36}", "west: |38", "map.bounds.west",
-         "west must be less than east (maps across the 180th meridian are not supported)"),
-        ("{west: 35, south: -95, east: 38, north: 36}", "-95", "map.bounds.south",
-         "-95 is out of range: expected a number from -90 to 90"),
-        ("{west: 35, south: 33, east: 38, north: 36, up: 1}", "up", "map.bounds.up",
-         "unknown key; expected one of: west, south, east, north (or an 'x-' key)"),
+        (
+            "{west: 35, south: 36, east: 38, north: 36}",
+            "south: |36",
+            "map.bounds.south",
+            "south must be less than north",
+        ),
+        (
+            "{west: 35, south: 37, east: 38, north: 36}",
+            "south: |37",
+            "map.bounds.south",
+            "south must be less than north",
+        ),
+        (
+            "{west: 38, south: 33, east: 35, north: 36}",
+            "west: |38",
+            "map.bounds.west",
+            "west must be less than east (maps across the 180th meridian are not supported)",
+        ),
+        (
+            "{west: 35, south: -95, east: 38, north: 36}",
+            "-95",
+            "map.bounds.south",
+            "-95 is out of range: expected a number from -90 to 90",
+        ),
+        (
+            "{west: 35, south: 33, east: 38, north: 36, up: 1}",
+            "up",
+            "map.bounds.up",
+            "unknown key; expected one of: west, south, east, north (or an 'x-' key)",
+        ),
     ],
 )
 def test_bounds_errors(bounds, needle, path, message):
@@ -663,7 +883,10 @@ def test_bounds_errors(bounds, needle, path, message):
 
 
 def test_lines_accepted():
-    s = ok(HEAD + "map:\n  lines:\n    - {name: M5, kind: road, via: [hama, homs]}\n    - {name: front, points: [[35, 36], [35.5, 36.5], [36, 37]]}\n")
+    s = ok(
+        HEAD
+        + "map:\n  lines:\n    - {name: M5, kind: road, via: [hama, homs]}\n    - {name: front, points: [[35, 36], [35.5, 36.5], [36, 37]]}\n"
+    )
     a, b = s.map.lines
     assert (a.name, a.kind, a.via, a.points) == ("M5", "road", ("hama", "homs"), ((35.13, 36.76), (34.72, 36.73)))
     assert (b.name, b.kind, b.via, b.points) == ("front", "other", (), ((35.0, 36.0), (35.5, 36.5), (36.0, 37.0)))
@@ -672,24 +895,57 @@ def test_lines_accepted():
 @pytest.mark.parametrize(
     ("line", "needle", "path", "message"),
     [
-        ("{name: a, via: [hama, homs], points: [[1, 2], [3, 4]]}", "{name", "map.lines[0]",
-         "expected exactly one of 'via' (town ids) or 'points' ([lat, lon] pairs)"),
-        ("{name: a}", "{name", "map.lines[0]", "expected exactly one of 'via' (town ids) or 'points' ([lat, lon] pairs)"),
+        (
+            "{name: a, via: [hama, homs], points: [[1, 2], [3, 4]]}",
+            "{name",
+            "map.lines[0]",
+            "expected exactly one of 'via' (town ids) or 'points' ([lat, lon] pairs)",
+        ),
+        (
+            "{name: a}",
+            "{name",
+            "map.lines[0]",
+            "expected exactly one of 'via' (town ids) or 'points' ([lat, lon] pairs)",
+        ),
         ("{name: a, via: [hama, homz]}", "homz", "map.lines[0].via[1]", "unknown town 'homz' (did you mean 'homs'?)"),
-        ("{name: a, points: [[1, 2], [3]]}", "[3]", "map.lines[0].points[1]", "expected a [lat, lon] pair, found a list"),
+        (
+            "{name: a, points: [[1, 2], [3]]}",
+            "[3]",
+            "map.lines[0].points[1]",
+            "expected a [lat, lon] pair, found a list",
+        ),
         ("{name: a, points: [[1, 2], 3]}", "3]", "map.lines[0].points[1]", "expected a [lat, lon] pair, found '3'"),
-        ("{name: a, points: [[1, 2], [3, 4, 5]]}", "[3, 4, 5]", "map.lines[0].points[1]", "expected a [lat, lon] pair, found a list"),
-        ("{name: a, points: [[1, 2], [3, 400]]}", "400", "map.lines[0].points[1][1]",
-         "400 is out of range: expected a number from -180 to 180"),
+        (
+            "{name: a, points: [[1, 2], [3, 4, 5]]}",
+            "[3, 4, 5]",
+            "map.lines[0].points[1]",
+            "expected a [lat, lon] pair, found a list",
+        ),
+        (
+            "{name: a, points: [[1, 2], [3, 400]]}",
+            "400",
+            "map.lines[0].points[1][1]",
+            "400 is out of range: expected a number from -180 to 180",
+        ),
         ("{name: a, points: [[1, 2]]}", "[[1", "map.lines[0].points", "a line needs at least two points"),
         ("{name: a, via: [hama]}", "[hama]", "map.lines[0].via", "a line needs at least two points"),
         ("{name: a, via: []}", "[]", "map.lines[0].via", "a line needs at least two points"),
-        ("{name: a, via: [hama, homs], kind: rode}", "rode", "map.lines[0].kind",
-         "'rode' is not allowed (did you mean 'road'?); expected one of: road, river, border, front, other"),
+        (
+            "{name: a, via: [hama, homs], kind: rode}",
+            "rode",
+            "map.lines[0].kind",
+            "'rode' is not allowed (did you mean 'road'?); expected one of: road, river, border, front, other",
+        ),
     ],
 )
 def test_line_errors(line, needle, path, message):
-    one_error(HEAD + f"map:\n  lines:\n    - {line}\n", needle, path, message, nth=1 if needle not in HEAD else HEAD.count(needle) + 1)
+    one_error(
+        HEAD + f"map:\n  lines:\n    - {line}\n",
+        needle,
+        path,
+        message,
+        nth=1 if needle not in HEAD else HEAD.count(needle) + 1,
+    )
 
 
 @pytest.mark.parametrize("kind", ["road", "river", "border", "front", "other"])
@@ -749,8 +1005,10 @@ def test_unclosed_quote_says_where_it_was_opened():
     text = HEAD.replace("name: Homs", "name: 'Homs")
     (line,) = errors(text)
     # the parser only notices at the end of the file; the message points back to the quote
-    assert line == (f"{FILE}:17:1: error: invalid YAML: while scanning a quoted scalar (started at line "
-                    f"{at(text, chr(39)).split(':')[1]}, column {at(text, chr(39)).split(':')[2]}), found unexpected end of stream")
+    assert line == (
+        f"{FILE}:17:1: error: invalid YAML: while scanning a quoted scalar (started at line "
+        f"{at(text, chr(39)).split(':')[1]}, column {at(text, chr(39)).split(':')[2]}), found unexpected end of stream"
+    )
 
 
 def test_characters_yaml_does_not_allow():
@@ -876,7 +1134,7 @@ def test_billion_laughs_rejected():
     assert line.startswith(f"{FILE}:")  # the position is that of the alias that crossed the limit
     where = line.split(": error")[0]
     row, col = (int(x) for x in where.split(":")[1:])
-    assert text.splitlines()[row - 1][col - 1:].startswith("*a")
+    assert text.splitlines()[row - 1][col - 1 :].startswith("*a")
 
 
 def test_moderate_aliases_are_fine():
@@ -948,7 +1206,12 @@ def test_merge_key_needs_a_mapping():
 
 def test_merged_keys_are_checked_too():
     text = "x-bad: &bad {kind: cty}\n" + HEAD.replace("  - id: homs\n", "  - <<: *bad\n    id: homs\n")
-    one_error(text, "cty", "towns[1].kind", "'cty' is not allowed (did you mean 'city'?); expected one of: city, town, village, region")
+    one_error(
+        text,
+        "cty",
+        "towns[1].kind",
+        "'cty' is not allowed (did you mean 'city'?); expected one of: city, town, village, region",
+    )
 
 
 # -- all problems at once ----------------------------------------------------------------------------
@@ -987,9 +1250,13 @@ def test_all_problems_reported_in_one_go_in_file_order():
 
 
 def test_five_distinct_errors_give_five_lines():
-    text = HEAD.replace("sitboard: 1", "sitboard: 2").replace("id: hts", "id: contested").replace(
-        "lat: 34.72", "lat: 34.72\n    kind: cty") + SOURCES + doc(
-        """\
+    text = (
+        HEAD.replace("sitboard: 1", "sitboard: 2")
+        .replace("id: hts", "id: contested")
+        .replace("lat: 34.72", "lat: 34.72\n    kind: cty")
+        + SOURCES
+        + doc(
+            """\
         events:
           - time: 2024-12-05
             title: a
@@ -997,17 +1264,26 @@ def test_five_distinct_errors_give_five_lines():
           - time: 2024-12-04
             title: b
         """
+        )
     )
     lines = errors(text)
     assert len(lines) == 5
     rows = [int(line.split(":")[1]) for line in lines]
     assert rows == sorted(rows)
     assert [line.split(": error: ")[1].split(":")[0] for line in lines] == [
-        "sitboard", "factions[1].id", "towns[1].kind", "events[0].control.hamz", "events[1].time"]
+        "sitboard",
+        "factions[1].id",
+        "towns[1].kind",
+        "events[0].control.hamz",
+        "events[1].time",
+    ]
 
 
 def test_an_error_in_a_town_does_not_turn_references_to_it_into_errors():
-    text = HEAD.replace("lat: 35.13", "lat: 95") + "events:\n  - {time: 2024-12-05, title: t, at: hama, control: {hama: gov}}\n"
+    text = (
+        HEAD.replace("lat: 35.13", "lat: 95")
+        + "events:\n  - {time: 2024-12-05, title: t, at: hama, control: {hama: gov}}\n"
+    )
     assert len(errors(text)) == 1
 
 

@@ -55,8 +55,11 @@ def test_a_long_lived_scene_draws_what_a_fresh_one_does(board, ascii_only):  # t
         step = [0, last, 0, last, 1, last - 1, rng.randrange(last + 1)][i % 7]
         view = views[0] if i < 12 else rng.choice(views)
         size = sizes[1] if i < 8 else rng.choice(sizes)
-        options = {"marks": rng.random() < 0.4, "areas": rng.random() < 0.3,
-                   "selected": rng.choice([None, None, scenario.towns[0].id, town.id])}
+        options = {
+            "marks": rng.random() < 0.4,
+            "areas": rng.random() < 0.3,
+            "selected": rng.choice([None, None, scenario.towns[0].id, town.id]),
+        }
         walk.append((step, view, size, options))
     first_at: dict[tuple[object, ...], int] = {}
     for step, view, (cols, rows), options in walk:
@@ -125,8 +128,9 @@ def test_labels_are_written_as_overlay_writes_them(monkeypatch):  # type: ignore
     # Label texts are written from cached cells; names with wide, combining,
     # right-to-left and emoji characters must come out as `overlay` writes them.
     names = ["北京{}", "Ḥamā {}", "حمص {}", "😀 Camp {}", "Ne\u0301a {}", "ｱｲｳ {}", "Town {}"]
-    text = re.sub(r"name: Town (\d+)", lambda m: f"name: '{names[int(m[1]) % len(names)].format(m[1])}'",
-                  generate(300, 600))
+    text = re.sub(
+        r"name: Town (\d+)", lambda m: f"name: '{names[int(m[1]) % len(names)].format(m[1])}'", generate(300, 600)
+    )
     scenario = parse_scenario(text, "<wide names>")
     timeline = Timeline(scenario)
     scene = MapScene(scenario)

@@ -52,15 +52,18 @@ def test_control_counts_holders_and_names_the_changes():
 
 
 def test_a_town_row_marks_a_change_of_hands():
-    assert town_row(WORDS, 0, "blue", True) == (Span(" B ", "badge:blue"), Span(" ■ Northtown", "strong"),
-                                                Span("  changed", "hot"))
+    assert town_row(WORDS, 0, "blue", True) == (
+        Span(" B ", "badge:blue"),
+        Span(" ■ Northtown", "strong"),
+        Span("  changed", "hot"),
+    )
     assert plain(town_row(ASCII, 1, "red", False)) == " R  o Southtown"
 
 
 def test_displacement_never_adds_a_figure_the_source_did_not_give():
     assert plain(displacement(at(0), WORDS)) == "No displacement reported so far."
     text = plain(displacement(at(2), WORDS))
-    assert text.startswith("Displaced so far: ≥ 12,000 + unquantified\nThis step:\n ▸ Westville → Southtown: \"many\"\n")
+    assert text.startswith('Displaced so far: ≥ 12,000 + unquantified\nThis step:\n ▸ Westville → Southtown: "many"\n')
     assert plain(displacement(at(2), ASCII)).startswith("Displaced so far: >= 12,000 + unquantified")
 
 

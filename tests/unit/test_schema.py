@@ -217,11 +217,20 @@ VALID = {
     "x- keys everywhere": lambda doc: {
         **edit(["x-note"], {"anything": [1, 2]})(doc),
         "towns": [{**t, "x-geonames": 1} for t in doc["towns"]],
-        "events": [{**doc["events"][0], "x-draft": True,
-                    "flows": [{**doc["events"][0]["flows"][0], "x-why": "because"}],
-                    "control": {**doc["events"][0]["control"], "x-comment": [1]}}],
-        "map": {**doc["map"], "x-zoom": 3, "bounds": {**doc["map"]["bounds"], "x-why": "frame"},
-                "lines": [{**doc["map"]["lines"][0], "x-style": "dashed"}]},
+        "events": [
+            {
+                **doc["events"][0],
+                "x-draft": True,
+                "flows": [{**doc["events"][0]["flows"][0], "x-why": "because"}],
+                "control": {**doc["events"][0]["control"], "x-comment": [1]},
+            }
+        ],
+        "map": {
+            **doc["map"],
+            "x-zoom": 3,
+            "bounds": {**doc["map"]["bounds"], "x-why": "frame"},
+            "lines": [{**doc["map"]["lines"][0], "x-style": "dashed"}],
+        },
         "factions": [{**doc["factions"][0], "x-flag": "f"}, doc["factions"][1]],
         "sources": [{**doc["sources"][0], "x-lang": "en"}],
     },

@@ -25,8 +25,9 @@ from sitboard.scenario.schema import scenario_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
-HEAD = BASE.replace("factions:", "map: {areas: false}\nsources:\n  - {id: sohr, name: SOHR, affiliation: hts}\n"
-                                 "factions:")
+HEAD = BASE.replace(
+    "factions:", "map: {areas: false}\nsources:\n  - {id: sohr, name: SOHR, affiliation: hts}\nfactions:"
+)
 
 
 def iso(value: Any) -> Any:
@@ -109,8 +110,11 @@ CASES = [
     (HEAD + "  - {id: x, name: X, lat: 1, lon: 1, pcode: SY0200}\n", True, True),
     (HEAD + "  - {id: x, name: X, lat: 1, lon: 1, pcode: SY-02}\n", False, True),
     (HEAD + "  - {id: x, name: X, lat: 1, lon: 1, pcode: " + "A" * 33 + "}\n", False, True),
-    (HEAD + "  - {id: x, name: X, lat: 1, lon: 1, pcode: P1}\n  - {id: y, name: Y, lat: 1, lon: 1, pcode: P1}\n",
-     False, False),
+    (
+        HEAD + "  - {id: x, name: X, lat: 1, lon: 1, pcode: P1}\n  - {id: y, name: Y, lat: 1, lon: 1, pcode: P1}\n",
+        False,
+        False,
+    ),
     (HEAD.replace("areas: false", "areas: 'no'"), False, True),
 ]
 
@@ -127,8 +131,10 @@ def test_schema_and_checker_agree(validator, text, accepted, judged):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(control_values())
 def test_control_values_as_the_schema_sees_them(validator, value):
-    for text in (HEAD + f"  - {{id: x, name: X, lat: 1, lon: 1, control: {flow_style(value)}}}\n",
-                 event(f"control: {{homs: {flow_style(value)}}}")):
+    for text in (
+        HEAD + f"  - {{id: x, name: X, lat: 1, lon: 1, control: {flow_style(value)}}}\n",
+        event(f"control: {{homs: {flow_style(value)}}}"),
+    ):
         assert schema_ok(validator, text) is valid(value, refs=False), value
         assert checker_ok(text) is valid(value), value
         if valid(value):
@@ -143,6 +149,10 @@ def test_enums_match_the_model():
 
 def test_the_schema_says_what_it_cannot_check():
     description = scenario_schema()["description"]
-    for words in ("place codes are unique", "'until' is not before its 'time'", "low <= best <= high",
-                  "do not include its holder"):
+    for words in (
+        "place codes are unique",
+        "'until' is not before its 'time'",
+        "low <= best <= high",
+        "do not include its holder",
+    ):
         assert words in description

@@ -125,7 +125,9 @@ def acceptable(projection: Projection, towns: list[tuple[float, float, str]], ra
     for row in range(projection.rows):
         line = []
         for col in range(projection.cols):
-            dists = [(math.hypot(col + 0.5 - x, (row + 0.5 - y) * projection.cell_aspect) * km, h) for x, y, h in points]
+            dists = [
+                (math.hypot(col + 0.5 - x, (row + 0.5 - y) * projection.cell_aspect) * km, h) for x, y, h in points
+            ]
             near = [(d, h) for d, h in dists if d <= radius_km + eps] if radius_km > 0 else []
             ok: set = set()
             if not near or min(d for d, _ in near) >= radius_km - eps:

@@ -50,11 +50,27 @@ def test_a_state_survives_json_exactly(state):
     assert BoardState.from_json(json.loads(sent)) == state
 
 
-@pytest.mark.parametrize("data", [
-    [], "step", {"step": -1}, {"step": 1.5}, {"step": True}, {"zoom": 0}, {"zoom": -2.0}, {"zoom": "2"},
-    {"center": [1.0]}, {"center": [1.0, float("nan")]}, {"center": "here"}, {"areas": 1}, {"present": "yes"},
-    {"selected": 3}, {"camera": 1}, {"center": [1e7, 0.0]},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        "step",
+        {"step": -1},
+        {"step": 1.5},
+        {"step": True},
+        {"zoom": 0},
+        {"zoom": -2.0},
+        {"zoom": "2"},
+        {"center": [1.0]},
+        {"center": [1.0, float("nan")]},
+        {"center": "here"},
+        {"areas": 1},
+        {"present": "yes"},
+        {"selected": 3},
+        {"camera": 1},
+        {"center": [1e7, 0.0]},
+    ],
+)
 def test_anything_else_is_refused_with_a_sentence(data):
     with pytest.raises(ValueError, match="board state"):
         BoardState.from_json(data)
@@ -114,8 +130,10 @@ def test_the_wheel_keeps_the_place_under_the_pointer():
     point = (11.5, 10.5)
     after = camera.view_of(camera.zoom_at(state, HOME, 1.25, point), HOME)
     # The point sits at the same fraction of the view before and after.
-    for a, b in (((point[1] - before.west) / before.width, (point[1] - after.west) / after.width),
-                 ((point[0] - before.south) / before.height, (point[0] - after.south) / after.height)):
+    for a, b in (
+        ((point[1] - before.west) / before.width, (point[1] - after.west) / after.width),
+        ((point[0] - before.south) / before.height, (point[0] - after.south) / after.height),
+    ):
         assert a == pytest.approx(b)
 
 

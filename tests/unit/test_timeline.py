@@ -174,7 +174,12 @@ def test_by_origin_and_destination(timeline):
     assert d.by_origin["rastan"].describe() == "unquantified"
     assert d.by_destination["homs"].describe() == "≥ 5,000 + unquantified"
     d = timeline.state_at(8).displaced
-    assert d.by_origin == {"aleppo": Tally(10000, 1), "hama": Tally(5000, 0), "rastan": Tally(0, 1), "homs": Tally(1500, 0)}
+    assert d.by_origin == {
+        "aleppo": Tally(10000, 1),
+        "hama": Tally(5000, 0),
+        "rastan": Tally(0, 1),
+        "homs": Tally(1500, 0),
+    }
     assert d.by_destination == {"hama": Tally(10000, 0), "homs": Tally(5000, 2), "idlib": Tally(1500, 0)}
     assert timeline.displacement_at(8) == d
 
@@ -249,7 +254,6 @@ def test_flows_of(timeline):
     assert timeline.flows_of("hama") == flows[0:1] + flows[2:4]
     assert timeline.flows_of("idlib") == flows[5:]
     assert timeline.flows_of("nowhere") == []
-
 
 
 @pytest.mark.parametrize(
@@ -338,8 +342,14 @@ def generated(rng: random.Random, n_events: int, n_towns: int = 6, n_factions: i
     factions = tuple(Faction(f"f{i}", f"F{i}", "#000000", chr(65 + i)) for i in range(n_factions))
     holders = [f.id for f in factions] + ["contested", "unknown"]
     towns = tuple(
-        Town(f"t{i}", f"T{i}", 0.0, float(i), population=rng.choice([None, rng.randrange(10_000)]),
-             control=rng.choice(holders))
+        Town(
+            f"t{i}",
+            f"T{i}",
+            0.0,
+            float(i),
+            population=rng.choice([None, rng.randrange(10_000)]),
+            control=rng.choice(holders),
+        )
         for i in range(n_towns)
     )
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -351,8 +361,15 @@ def generated(rng: random.Random, n_events: int, n_towns: int = 6, n_factions: i
             Flow(rng.choice(towns).id, rng.choice(towns).id, rng.choice([None, rng.randrange(5000)]))
             for _ in range(rng.choice([0, 0, 1, 2]))
         )
-        events.append(Event(i, EventTime.of(when.isoformat(), when), f"e{i}",
-                            control=tuple((t, rng.choice(holders)) for t in changed), flows=flows))
+        events.append(
+            Event(
+                i,
+                EventTime.of(when.isoformat(), when),
+                f"e{i}",
+                control=tuple((t, rng.choice(holders)) for t in changed),
+                flows=flows,
+            )
+        )
     return Scenario("generated", "G", factions, towns, events=tuple(events))
 
 
@@ -414,7 +431,9 @@ def scenarios(draw) -> Scenario:
     for i in range(n_events):
         when += timedelta(hours=rng.choice([0, 1, 24]))
         changed = rng.sample(town_ids, rng.randint(0, n_towns))
-        control = tuple((t, rng.choice([f"f{j}" for j in range(n_factions)] + ["contested", "unknown"])) for t in changed)
+        control = tuple(
+            (t, rng.choice([f"f{j}" for j in range(n_factions)] + ["contested", "unknown"])) for t in changed
+        )
         flows = tuple(
             Flow(rng.choice(town_ids), rng.choice(town_ids), rng.choice([None, 0, rng.randrange(10**6)]))
             for _ in range(rng.randint(0, 2))

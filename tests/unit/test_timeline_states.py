@@ -87,7 +87,11 @@ def test_restating_the_same_value_is_not_a_change(timeline):
 def test_a_lifted_siege_is_a_change_back_to_plain(timeline):
     (change,) = timeline.changes_at(5)
     assert (change.before, change.after, change.before_state, change.after_state) == (
-        "gov", "gov", BESIEGED, plain_control("gov"))
+        "gov",
+        "gov",
+        BESIEGED,
+        plain_control("gov"),
+    )
     assert 0 not in timeline.state_at(5).controls.states
 
 
@@ -146,8 +150,12 @@ def random_control(rng: random.Random) -> Control:
         return Control(holder, present=(rng.choice(others),))
     if kind == "truce":
         return Control(holder, "truce", with_=(rng.choice(others),))
-    return Control(holder, kind, by=tuple(sorted(rng.sample(others, rng.choice([1, 2])))),
-                   from_=("N",) if kind == "besieged" and rng.random() < 0.5 else ())
+    return Control(
+        holder,
+        kind,
+        by=tuple(sorted(rng.sample(others, rng.choice([1, 2])))),
+        from_=("N",) if kind == "besieged" and rng.random() < 0.5 else (),
+    )
 
 
 def random_scenario(rng: random.Random, n_events: int, n_towns: int) -> Scenario:
@@ -155,8 +163,17 @@ def random_scenario(rng: random.Random, n_events: int, n_towns: int) -> Scenario
     towns = []
     for i in range(n_towns):
         start = random_control(rng)
-        towns.append(Town(f"t{i}", f"T{i}", 0.0, float(i), population=rng.choice([None, rng.randrange(1000)]),
-                          control=start.holder, control_state=None if start.is_plain else start))
+        towns.append(
+            Town(
+                f"t{i}",
+                f"T{i}",
+                0.0,
+                float(i),
+                population=rng.choice([None, rng.randrange(1000)]),
+                control=start.holder,
+                control_state=None if start.is_plain else start,
+            )
+        )
     ids = [t.id for t in towns]
     when = datetime(2024, 1, 1, tzinfo=UTC)
     events = []
@@ -170,11 +187,19 @@ def random_scenario(rng: random.Random, n_events: int, n_towns: int) -> Scenario
             origin = rng.choice(ids)
             targets = rng.sample([t for t in ids if t != origin], min(len(ids) - 1, rng.choice([1, 1, 2, 3])))
             if targets:
-                flows.append(Flow(origin, targets[0], rng.choice([None, 0, rng.randrange(5000)]), None,
-                                  tuple(targets[1:])))
-        events.append(Event(i, EventTime.of(when.isoformat(), when), f"e{i}",
-                            control=tuple((t, r.holder) for t, r in zip(changed, records)),
-                            control_states=states, flows=tuple(flows)))
+                flows.append(
+                    Flow(origin, targets[0], rng.choice([None, 0, rng.randrange(5000)]), None, tuple(targets[1:]))
+                )
+        events.append(
+            Event(
+                i,
+                EventTime.of(when.isoformat(), when),
+                f"e{i}",
+                control=tuple((t, r.holder) for t, r in zip(changed, records)),
+                control_states=states,
+                flows=tuple(flows),
+            )
+        )
     return Scenario("random", "R", factions, tuple(towns), events=tuple(events))
 
 
@@ -182,8 +207,11 @@ def same(a: Control, b: Control) -> bool:
     """The format's rule for a restatement, written out again: equal, or mixed with the same set of holders."""
     if a == b:
         return True
-    return (a.state == b.state == MIXED and set(a.holders) == set(b.holders)
-            and (a.by, a.from_, a.with_, a.present) == (b.by, b.from_, b.with_, b.present))
+    return (
+        a.state == b.state == MIXED
+        and set(a.holders) == set(b.holders)
+        and (a.by, a.from_, a.with_, a.present) == (b.by, b.from_, b.with_, b.present)
+    )
 
 
 def replay(s: Scenario, k: int) -> dict[str, object]:
@@ -232,8 +260,10 @@ def observed(timeline: Timeline, k: int) -> dict[str, object]:
     return {
         "holders": s.holders,
         "controls": tuple(s.controls),
-        "changed": [(c.town, c.before, c.after, c.before_state or Control(c.before), c.after_state or Control(c.after))
-                    for c in s.changed],
+        "changed": [
+            (c.town, c.before, c.after, c.before_state or Control(c.before), c.after_state or Control(c.after))
+            for c in s.changed
+        ],
         "held": s.holdings(),
         "total": (d.total.people, d.total.unquantified),
         "by_origin": {key: (v.people, v.unquantified) for key, v in d.by_origin.items()},

@@ -43,7 +43,7 @@ def problem(text: str) -> tuple[int, int, str]:
 
 
 def test_repeated_plain_scalars_resolve_alike_and_keep_their_own_positions():
-    root = compose("a: [1, \"1\", !!str 1, ! 1, '1', 1, yes, yes, \"yes\", ~, ~, 2024-01-01, 2024-01-01, 017, <<]\n")
+    root = compose('a: [1, "1", !!str 1, ! 1, \'1\', 1, yes, yes, "yes", ~, ~, 2024-01-01, 2024-01-01, 017, <<]\n')
     assert isinstance(root, Map)
     items = root.pairs[0][1]
     assert isinstance(items, Seq)
@@ -72,8 +72,14 @@ def test_words_resolve_by_their_exact_spelling():
     root = compose("[Yes, yES, NULL, nULL, TRUE, tRUE, Off, oFF]")
     assert isinstance(root, Seq)
     assert [(n.value, n.tag) for n in root.items] == [
-        (True, BOOL), ("yES", STR), (None, NULL), ("nULL", STR),
-        (True, BOOL), ("tRUE", STR), (False, BOOL), ("oFF", STR),
+        (True, BOOL),
+        ("yES", STR),
+        (None, NULL),
+        ("nULL", STR),
+        (True, BOOL),
+        ("tRUE", STR),
+        (False, BOOL),
+        ("oFF", STR),
     ]
 
 
@@ -81,12 +87,25 @@ def test_nested_collections_keep_positions_and_pair_order():
     root = compose("top:\n  - {k: v, n: 2}\n  - [x, [y]]\n  - plain\nlast: ~\n")
     assert root == Map(
         [
-            (Scalar("top", STR, "top", 1, 1), Seq([
-                Map([(Scalar("k", STR, "k", 2, 6), Scalar("v", STR, "v", 2, 9)),
-                     (Scalar("n", STR, "n", 2, 12), Scalar(2, INT, "2", 2, 15))], 2, 5),
-                Seq([Scalar("x", STR, "x", 3, 6), Seq([Scalar("y", STR, "y", 3, 10)], 3, 9)], 3, 5),
-                Scalar("plain", STR, "plain", 4, 5),
-            ], 2, 3)),
+            (
+                Scalar("top", STR, "top", 1, 1),
+                Seq(
+                    [
+                        Map(
+                            [
+                                (Scalar("k", STR, "k", 2, 6), Scalar("v", STR, "v", 2, 9)),
+                                (Scalar("n", STR, "n", 2, 12), Scalar(2, INT, "2", 2, 15)),
+                            ],
+                            2,
+                            5,
+                        ),
+                        Seq([Scalar("x", STR, "x", 3, 6), Seq([Scalar("y", STR, "y", 3, 10)], 3, 9)], 3, 5),
+                        Scalar("plain", STR, "plain", 4, 5),
+                    ],
+                    2,
+                    3,
+                ),
+            ),
             (Scalar("last", STR, "last", 5, 1), Scalar(None, NULL, "~", 5, 7)),
         ],
         1,
@@ -113,7 +132,10 @@ def test_a_bad_value_after_good_ones_of_the_same_text_is_still_refused():
     assert problem("a: 1\nb: 1\nc: !!int x\n") == (3, 4, "'x' is not a valid int")
     assert problem("a: [x, x, !!float x]\n") == (1, 11, "'x' is not a valid float")
     assert problem("a: [1, !!python/int 1]\n") == (
-        1, 8, "tag 'tag:yaml.org,2002:python/int' is not allowed: scenarios use plain YAML values")
+        1,
+        8,
+        "tag 'tag:yaml.org,2002:python/int' is not allowed: scenarios use plain YAML values",
+    )
 
 
 def test_nesting_is_limited_at_the_first_level_too_deep():
@@ -142,7 +164,8 @@ def test_unknown_alias_and_second_document_are_reported_where_they_are():
 
 def test_parser_errors_keep_their_positions():
     assert problem('a: 1\nb: "open\nc: 2\n') == (
-        4, 1,
+        4,
+        1,
         "invalid YAML: while scanning a quoted scalar (started at line 2, column 4), found unexpected end of stream",
     )
     assert problem("a: 1\nb: \x07\n") == (2, 4, "invalid YAML: character U+0007 is not allowed in YAML")
@@ -178,12 +201,16 @@ def scenario_errors(events: str) -> list[str]:
 
 
 def test_repeated_dates_and_places_read_the_same_in_every_event():
-    scenario = parse_scenario(HEAD + textwrap.dedent("""\
+    scenario = parse_scenario(
+        HEAD
+        + textwrap.dedent("""\
         - {time: 2024-12-05, title: A, at: hama, actors: [gov, 7], sources: [sohr]}
         - {time: 2024-12-05, title: B, at: hama, actors: [gov], text: yes}
         - {time: "2024-12-05", title: C, at: homs, kind: clash}
         - {time: 2024-12-05T10:00, title: D, at: {lat: 35, lon: 36}}
-    """), "s.yaml")
+    """),
+        "s.yaml",
+    )
     first, second, third, fourth = scenario.events
     assert first.time == second.time == third.time
     assert first.time.text == "2024-12-05" and fourth.time.text == "2024-12-05T10:00"

@@ -42,8 +42,9 @@ class BoardHeader(ColumnsWidget):
     @property
     def position(self) -> Text:
         """The right-hand column: step, time of day, and the play/live indicator."""
-        return self.look.rich(header.position(self.situation, self.live), justify="right", no_wrap=True,
-                              overflow="ellipsis")
+        return self.look.rich(
+            header.position(self.situation, self.live), justify="right", no_wrap=True, overflow="ellipsis"
+        )
 
     def columns(self) -> list[Column]:
         look = self.look
@@ -53,14 +54,22 @@ class BoardHeader(ColumnsWidget):
         date = header.date(situation)
         if self.content_size.height >= 3 and not self.ascii_only:
             digits = header.day(situation) if situation.time else "-- --"
-            when = Column(Digits(digits, self.get_component_rich_style("board-header--date")),
-                          max(30, digits_width(digits)))
+            when = Column(
+                Digits(digits, self.get_component_rich_style("board-header--date")), max(30, digits_width(digits))
+            )
         else:
             pad = 2 if self.content_size.height >= 3 else 1
-            when = Column(Text(f"{' ' * pad}{date}{' ' * pad}", style="bold", no_wrap=True), len(date) + 2 * pad,
-                          top=1 if self.content_size.height >= 3 else 0)
-        return [Column(titles, None, shorten=True), when, Column(Text(""), 1),
-                Column(self.position, POSITION_WIDTH, shorten=True)]
+            when = Column(
+                Text(f"{' ' * pad}{date}{' ' * pad}", style="bold", no_wrap=True),
+                len(date) + 2 * pad,
+                top=1 if self.content_size.height >= 3 else 0,
+            )
+        return [
+            Column(titles, None, shorten=True),
+            when,
+            Column(Text(""), 1),
+            Column(self.position, POSITION_WIDTH, shorten=True),
+        ]
 
     def watch_live(self) -> None:
         self.redraw()

@@ -31,15 +31,44 @@ from sitboard.timeline import Situation, Timeline
 
 # Base colours per theme family; faction colours come from the scenario.
 BASE = {
-    "dark": {"coast": "#5FA8E8", "border": "#A0A0A0", "line:road": "#C8B070", "line:river": "#5FA8E8",
-             "line:front": "#FF6060", "line:border": "#A0A0A0", "line:other": "#B0B0B0", "flow": "#FFFFFF",
-             "flow-old": "#808080", "label": "#E0E0E0", "place": "#FFFFFF", "scale": "#C0C0C0"},
-    "light": {"coast": "#1F5FA8", "border": "#606060", "line:road": "#7A5C00", "line:river": "#1F5FA8",
-              "line:front": "#B00000", "line:border": "#606060", "line:other": "#505050", "flow": "#000000",
-              "flow-old": "#909090", "label": "#202020", "place": "#000000", "scale": "#404040"},
+    "dark": {
+        "coast": "#5FA8E8",
+        "border": "#A0A0A0",
+        "line:road": "#C8B070",
+        "line:river": "#5FA8E8",
+        "line:front": "#FF6060",
+        "line:border": "#A0A0A0",
+        "line:other": "#B0B0B0",
+        "flow": "#FFFFFF",
+        "flow-old": "#808080",
+        "label": "#E0E0E0",
+        "place": "#FFFFFF",
+        "scale": "#C0C0C0",
+    },
+    "light": {
+        "coast": "#1F5FA8",
+        "border": "#606060",
+        "line:road": "#7A5C00",
+        "line:river": "#1F5FA8",
+        "line:front": "#B00000",
+        "line:border": "#606060",
+        "line:other": "#505050",
+        "flow": "#000000",
+        "flow-old": "#909090",
+        "label": "#202020",
+        "place": "#000000",
+        "scale": "#404040",
+    },
 }
-CONTRAST = {"coast": "#00FFFF", "border": "#FFFFFF", "flow": "#FFFF00", "flow-old": "#C0C0C0",
-            "label": "#FFFFFF", "line:road": "#FFD700", "line:front": "#FF4040"}
+CONTRAST = {
+    "coast": "#00FFFF",
+    "border": "#FFFFFF",
+    "flow": "#FFFF00",
+    "flow-old": "#C0C0C0",
+    "label": "#FFFFFF",
+    "line:road": "#FFD700",
+    "line:front": "#FF4040",
+}
 KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
 _new_segment = tuple.__new__  # see `_new_strip`
 
@@ -128,8 +157,9 @@ class MapView(BoardWidget, can_focus=True):
         if width < 1 or height < 1:
             return None
         state = self.state
-        return self.scene.draw(situation, self.view, width, height, marks=self.marks, areas=state.areas,
-                               selected=state.selected)
+        return self.scene.draw(
+            situation, self.view, width, height, marks=self.marks, areas=state.areas, selected=state.selected
+        )
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         timeline = self.timeline
@@ -148,7 +178,8 @@ class MapView(BoardWidget, can_focus=True):
         changed = [
             Region(0, y, width, 1)
             for y, row in enumerate(frame.grid)
-            if row != old_rows[y] or (frame.shade is not None and old_shade is not None and frame.shade[y] != old_shade[y])
+            if row != old_rows[y]
+            or (frame.shade is not None and old_shade is not None and frame.shade[y] != old_shade[y])
         ]
         for region in changed:
             self._strips.pop(region.y, None)
@@ -211,7 +242,11 @@ class MapView(BoardWidget, can_focus=True):
             current = row[0][1] if row else None
             for char, key in row:
                 if key != current:
-                    if char == " " and (plain(key) or blank_is_plain(key)) and (plain(current) or blank_is_plain(current)):
+                    if (
+                        char == " "
+                        and (plain(key) or blank_is_plain(key))
+                        and (plain(current) or blank_is_plain(current))
+                    ):
                         chars.append(char)
                         continue
                     run_style = styles.get((current, None)) or style(current, None)
@@ -240,8 +275,9 @@ class MapView(BoardWidget, can_focus=True):
             style = self._make_style(key)
             if shade is not None:
                 color = self.look.holders[shade].color
-                style += Style(bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18,
-                                            self.app.current_theme.dark))
+                style += Style(
+                    bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18, self.app.current_theme.dark)
+                )
             self._styles[cache_key] = style
             if shade is None:
                 self._blank_plain[key] = not (style.underline or style.reverse or style.strike)
