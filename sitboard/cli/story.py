@@ -1,0 +1,74 @@
+"""The commands that retell a briefing for those who missed it: `diff` (what changed between two moments).
+
+Each reads the scenario the board's way (`sitboard.app.launch.read`), asks a
+layer below for the words or the frames, and writes them as every command
+does: printed cleaned (`say`), or to a file whole or not at all (`write_output`).
+A step is given as the Go-to dialog takes it: a number, `start`, `end` or a date
+(the board after the last event of that day).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sitboard.app.launch import read
+from sitboard.cli.terminal import EXIT_OK, Parser, Usage, emit, write_output
+from sitboard.panels.goto import NotAStep, parse_goto
+from sitboard.timeline import Timeline
+
+
+def _step(timeline: Timeline, value: str, option: str, file: str) -> int:
+    """A step from what was typed after `option`, or a usage error that names the file and says what was expected."""
+    try:
+        return parse_goto(value, timeline)
+    except NotAStep as exc:
+        raise Usage(f"{file}: {option} {value!r}: {exc}") from None
+
+
+def _window(timeline: Timeline, args: argparse.Namespace) -> tuple[int, int]:
+    start = _step(timeline, args.start, "--from", args.file)
+    end = _step(timeline, args.end, "--to", args.file)
+    if start > end:
+        raise Usage(f"{args.file}: --from {args.start!r} is step {start}, after --to {args.end!r} (step {end})")
+    return start, end
+
+
+STEP_HELP = "a step number, 'start', 'end' or a date such as 2024-12-05 (the board after that day's last event)"
+
+
+# -- diff ---------------------------------------------------------------------------
+
+
+def diff_parser() -> argparse.ArgumentParser:
+    from sitboard.exports.diff import FORMATS
+
+    p = Parser(
+        prog="sitboard diff",
+        description="What changed between two moments: towns that changed hands or state (grouped by who gained "
+        "them), towns and known population per holder, people displaced (never a number the sources did not "
+        "give), and the events in between.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE|STEP", help=f"the earlier moment: {STEP_HELP}")
+    p.add_argument("--to", dest="end", default="end", metavar="DATE|STEP", help="the later moment (default: end)")
+    p.add_argument("--format", choices=FORMATS, default="txt", help="txt (default), md or json")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    return p
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from sitboard.compare import compare
+    from sitboard.exports.diff import render
+
+    timeline = Timeline(read(args.file))
+    start, end = _window(timeline, args)
+    data = render(compare(timeline, start, end), args.format)
+    _write(args, data)
+    return EXIT_OK
+
+
+def _write(args: argparse.Namespace, data: bytes) -> None:
+    if args.output:
+        write_output(args.output, args.file, "the scenario", data)
+    else:
+        emit(data)
