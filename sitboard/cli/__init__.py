@@ -39,6 +39,7 @@ def _commands() -> tuple[Command, ...]:
         Command("serve", c.serve_parser, c.cmd_serve),
         Command("schema", c.schema_parser, c.cmd_schema),
         Command("diff", story.diff_parser, story.cmd_diff),
+        Command("narrate", story.narrate_parser, story.cmd_narrate),
         Command("bench", _bench_parser, _bench),
     )
 

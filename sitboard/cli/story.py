@@ -1,4 +1,4 @@
-"""The commands that retell a briefing for those who missed it: `diff` (what changed between two moments).
+"""The commands that retell a briefing for those who missed it: `diff`, `narrate`.
 
 Each reads the scenario the board's way (`sitboard.app.launch.read`), asks a
 layer below for the words or the frames, and writes them as every command
@@ -64,6 +64,32 @@ def cmd_diff(args: argparse.Namespace) -> int:
     start, end = _window(timeline, args)
     data = render(compare(timeline, start, end), args.format)
     _write(args, data)
+    return EXIT_OK
+
+
+# -- narrate ------------------------------------------------------------------------
+
+
+def narrate_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog="sitboard narrate",
+        description="One sentence per step (the start included): date, title, changes of control, flows in the "
+        "sources' words, confidence and number of sources, at most 240 characters each. For chats, minutes and "
+        "screen readers.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--step", metavar="DATE|STEP", help=f"only this step: {STEP_HELP}")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    return p
+
+
+def cmd_narrate(args: argparse.Namespace) -> int:
+    from sitboard.panels.narration import narration
+
+    timeline = Timeline(read(args.file))
+    steps = [_step(timeline, args.step, "--step", args.file)] if args.step is not None else range(timeline.steps + 1)
+    # Sentences are one line each, cleaned of control characters by `narration`.
+    _write(args, "".join(narration(timeline.state_at(k)) + "\n" for k in steps).encode("utf-8"))
     return EXIT_OK
 
 
