@@ -40,6 +40,7 @@ def _commands() -> tuple[Command, ...]:
         Command("schema", c.schema_parser, c.cmd_schema),
         Command("diff", story.diff_parser, story.cmd_diff),
         Command("narrate", story.narrate_parser, story.cmd_narrate),
+        Command("record", story.record_parser, story.cmd_record),
         Command("bench", _bench_parser, _bench),
     )
 
