@@ -52,7 +52,7 @@ def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt|html', "
         "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
@@ -118,7 +118,8 @@ def export_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard export",
         description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
-        "svg (the board as it looks), txt (the same as text).",
+        "svg (the board as it looks), txt (the same as text), html (every step, to replay offline in a browser, "
+        "opening at --step).",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=formats(), default="json")
@@ -128,10 +129,10 @@ def export_parser() -> argparse.ArgumentParser:
         type=size_arg,
         default=(160, 50),
         metavar="WxH",
-        help="terminal size for svg and txt (default: 160x50)",
+        help="terminal size for svg, txt and html (default: 160x50)",
     )
-    p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
-    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
+    p.add_argument("--theme", help=f"theme for svg, txt and html; {THEME_HELP}")
+    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg, txt and html")
     p.add_argument(
         "--notes",
         action="store_true",

@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "geojson": "sitboard.exports.geojson:export",  # for a GIS
     "svg": "sitboard.exports.picture:export_svg",  # the board as it looks
     "txt": "sitboard.exports.picture:export_txt",  # the same, as text
+    "html": "sitboard.exports.replay:export_html",  # every step, to replay offline in a browser
 }
 
 
