@@ -18,16 +18,14 @@ is left out when the caller gives none (`record --fixed-clock`).
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 
-from rich.console import Console
 from textual._compositor import CompositorUpdate
 
 from sitboard.app.app import SitboardApp
 from sitboard.exports import ExportOptions
-from sitboard.exports.picture import board_frames
+from sitboard.exports.picture import board_frames, screen_console
 from sitboard.scenario.cleantext import clean
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
@@ -70,16 +68,7 @@ def chapter(timeline: Timeline, step: int) -> str:
 
 def terminal_output(app: SitboardApp) -> str:
     """The whole screen as the sequences a terminal is sent (what Textual's driver writes), in 24-bit colour."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-        safe_box=False,
-    )
+    console = screen_console(app, colors=True)
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     assert isinstance(update, CompositorUpdate)  # a full update always is one
     return update.render_segments(console) + RESET

@@ -88,16 +88,21 @@ def screen_text(app: SitboardApp) -> str:
 
     Same route as Textual's `export_screenshot`, recorded as text instead of SVG.
     """
+    console = screen_console(app, colors=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"
+
+
+def screen_console(app: SitboardApp, *, colors: bool) -> Console:
+    """A console the size of the board's screen, writing to memory: no colour (text) or 24-bit colour (a recording)."""
     width, height = app.size
-    console = Console(
+    return Console(
         width=width,
         height=height,
         file=io.StringIO(),
         force_terminal=True,
-        color_system=None,
+        color_system="truecolor" if colors else None,
         record=True,
         legacy_windows=False,
         safe_box=False,
     )
-    console.print(app.screen._compositor.render_update(full=True))
-    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"

@@ -16,20 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.functional.test_cli import BUNDLED, Files, raw, sitboard
-
-
-@pytest.fixture
-def files(tmp_path: Path):  # type: ignore[no-untyped-def]
-    f = Files(tmp_path)
-    yield f
-    f.unchanged()  # nothing the user wrote is modified
-
-
-@pytest.fixture
-def bundled_copy(files: Files) -> Path:
-    return files.add("central_syria.yaml", BUNDLED.read_bytes())
-
+from tests.functional.test_cli import Files, raw, sitboard
 
 HOLDERS = ("gov", "hts", "sdf", "contested", "unknown")
 

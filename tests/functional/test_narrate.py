@@ -9,22 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.functional.test_cli import BUNDLED, Files, sitboard
+from tests.functional.test_cli import Files, sitboard
 
 GOLDEN = Path(__file__).with_name("golden") / "central_syria.narration.txt"
 ARTICLE = Path("/work/shared/seeds/central_syria_article.txt")
-
-
-@pytest.fixture
-def files(tmp_path: Path):  # type: ignore[no-untyped-def]
-    f = Files(tmp_path)
-    yield f
-    f.unchanged()  # nothing the user wrote is modified
-
-
-@pytest.fixture
-def bundled_copy(files: Files) -> Path:
-    return files.add("central_syria.yaml", BUNDLED.read_bytes())
 
 
 def test_the_bundled_scenario_is_narrated_as_the_golden_file_says(bundled_copy: Path, tmp_path: Path) -> None:

@@ -9,21 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.functional.test_cli import BUNDLED, Files, raw, sitboard
+from tests.functional.test_cli import raw, sitboard
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-@pytest.fixture
-def files(tmp_path: Path):  # type: ignore[no-untyped-def]
-    f = Files(tmp_path)
-    yield f
-    f.unchanged()  # nothing the user wrote is modified
-
-
-@pytest.fixture
-def bundled_copy(files: Files) -> Path:
-    return files.add("central_syria.yaml", BUNDLED.read_bytes())
 
 
 def parse_cast(data: bytes) -> tuple[dict[str, Any], list[list[Any]]]:

@@ -12,7 +12,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.functional.test_cli import BUNDLED, Files, raw, sitboard
@@ -55,13 +54,6 @@ class Replay(HTMLParser):
             self.narrations[-1] += data
         elif self._in == "style":
             self.styles[-1] += data
-
-
-@pytest.fixture
-def files(tmp_path: Path):  # type: ignore[no-untyped-def]
-    f = Files(tmp_path)
-    yield f
-    f.unchanged()  # nothing the user wrote is modified
 
 
 def replay_of(path: Path, tmp_path: Path, *extra: str) -> tuple[str, Replay]:
