@@ -557,7 +557,7 @@ def test_displacement_counts_what_the_sources_gave(small, ui):
         await pilot.press("right")
         await settle(pilot)
         text = ui.content_of(app.query_one(DisplacementPanel))
-        assert "Displaced so far: ≥ 12,000 + unquantified" in text.splitlines()
+        assert "Displaced so far: ≥ 12,000 + many (unquantified)" in text.splitlines()
         assert '"many"' in text
 
     ui.drive(app, body)
@@ -869,7 +869,7 @@ def test_ascii_mode_town_screen_and_figures(small, ui):
 
     async def body(pilot):
         _assert_ascii(ui, app, "figures and unquantified flows")
-        assert ">= 12,000 + unquantified" in ui.content_of(app.query_one(DisplacementPanel))
+        assert ">= 12,000 + many (unquantified)" in ui.content_of(app.query_one(DisplacementPanel))
         app.select_town("north")
         await settle(pilot)
         _assert_ascii(ui, app, "town screen")

@@ -264,7 +264,7 @@ def test_markdown_control_tables(extended):
     assert "| Manbij | town | 100,000 | mixed: SDF and SNA |" in md
     assert "| Daraa | town | — | Government, truce with HTS |" in md
     assert "| Raqqa | town | — | unknown, ISIS present |" in md
-    assert "| Damascus and Tartus (one figure) | unquantified |" in md
+    assert "| Damascus and Tartus (one figure) | thousands (unquantified) |" in md
     assert "Mixed control" not in briefing_markdown(extended, 3)
 
 
