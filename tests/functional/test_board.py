@@ -633,8 +633,9 @@ def test_selecting_in_the_town_list_posts_town_selected(syria, ui):
         assert isinstance(app.screen, TownScreen)
         text = "\n".join(_history_lines(app.screen, ui))
         assert "Homs" in text and "(start)" in text
-        assert f"step {FLOWS_STEP}: Homs → Damascus: thousands" in text
-        assert f"step {FLOWS_STEP}: Homs → Syrian coast (Latakia/Tartus): thousands" in text
+        # One figure shared by two destinations is one line: a reader must not add it up twice.
+        assert f"step {FLOWS_STEP}: Homs → Damascus and Syrian coast (one figure): thousands" in text
+        assert text.count("thousands") == 1
 
     ui.drive(app, body, message_hook=messages.append)
 
