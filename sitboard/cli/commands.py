@@ -90,8 +90,14 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def check_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="sitboard check", description="Validate scenario files.")
+    p = Parser(
+        prog="sitboard check",
+        description="Validate scenario files, and weigh their sources: warn of a change of hands told only by "
+        "sources close to the side that gains it, a 'confirmed' resting on one source, and two holders for one "
+        "town at the same time.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="warnings are errors (exit 2)")
     return p
 
 
@@ -104,7 +110,19 @@ def cmd_check(args: argparse.Namespace) -> int:
             complain(str(exc))
             status = EXIT_INVALID
             continue
-        say(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+        from sitboard.scenario.weighing import weigh
+
+        warnings = weigh(s, file)
+        if args.strict and warnings:
+            complain("\n".join(str(w._replace(severity="error")) for w in warnings))
+            status = EXIT_INVALID
+            continue
+        for w in warnings:
+            complain(str(w))
+        say(
+            f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions"
+            + (f", {len(warnings)} warning(s)" if warnings else "")
+        )
         if s.resolved:
             from sitboard.scenario.gazetteer import ATTRIBUTION
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
+from sitboard.scenario.weighing import on_own_word
 from sitboard.timeline import Situation
+
+
+def self_sourced(situation: Situation) -> list[Span]:
+    """A mark beside the confidence word when a town changes hands only on the word of the side that gains it."""
+    event = situation.event
+    if event is None or not any(on_own_word(situation.scenario, event, c.after) for c in situation.changed):
+        return []
+    return [Span("  "), Span("self-sourced", "em")]
 
 
 def event(situation: Situation, words: Words) -> Styled:
@@ -21,6 +30,7 @@ def event(situation: Situation, words: Words) -> Styled:
         out.append(Span(f"  {words.text(event.kind)}", "em"))
     if event.confidence:
         out += [Span("  "), Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
+    out += self_sourced(situation)
     out += [Span("\n"), Span(words.text(event.title) + "\n", "strong")]
     if event.at is not None:
         place = words.town(event.at.town) if event.at.town else f"{event.at.lat:.3f}, {event.at.lon:.3f}"
