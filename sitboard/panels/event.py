@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
+from sitboard.scenario.time_text import range_words
 from sitboard.scenario.weighing import on_own_word
 from sitboard.timeline import Situation
 
@@ -25,7 +26,10 @@ def event(situation: Situation, words: Words) -> Styled:
             Span("Start of the scenario\n", "strong"),
             Span(words.text(scenario.summary) or "The situation before the first event."),
         )
-    out = [Span(event.time.text.replace("T", " "), "strong")]
+    when = event.time.text.replace("T", " ")
+    if event.until is not None:  # a range, as a reader says it: "3–9 Dec 2024"
+        when = range_words(event.time, event.until, dash="-" if words.ascii_only else "–")
+    out = [Span(when, "strong")]
     if event.kind:
         out.append(Span(f"  {words.text(event.kind)}", "em"))
     if event.confidence:
