@@ -246,9 +246,7 @@ def _precision(precision: str) -> str:
 
 
 def _deaths(d: Deaths) -> str:
-    if d.low is None or d.high is None:
-        return f"{d.best:,}"
-    return f"best {d.best:,} ({d.low:,}–{d.high:,})"
+    return d.said()
 
 
 def _camera(s: Scenario, v: Camera) -> str:

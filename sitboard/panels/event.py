@@ -46,6 +46,8 @@ def event(situation: Situation, words: Words) -> Styled:
                 out.append(Span(", "))
             out += [Span(f"[{words.mark(actor)}] ", f"holder:{actor}"), Span(words.holder(actor))]
         out.append(Span("\n"))
+    if event.deaths is not None:
+        out += [Span("Deaths: ", "dim"), Span(event.deaths.said(dash="-" if words.ascii_only else "–") + "\n")]
     for town, holder in event.control:
         out += [Span("Control: ", "dim"), Span(f"{words.town(town)} {words.arrow} {words.holder(holder)}\n")]
     if event.text:
