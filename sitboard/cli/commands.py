@@ -52,7 +52,7 @@ def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt', "
         "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
@@ -136,7 +136,7 @@ def export_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard export",
         description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
-        "svg (the board as it looks), txt (the same as text).",
+        "kml (the whole timeline, for Google Earth's time slider), svg (the board as it looks), txt (the same as text).",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=formats(), default="json")
