@@ -110,7 +110,7 @@ def import_hxl(path: str | Path, gazetteer: Gazetteer | None = None) -> Imported
         if col is None
     ]
     if missing:
-        fail(file, f"the hashtag row has no {', no '.join(missing)}: these columns make a flow", line)
+        fail(file, f"the hashtag row lacks {'; '.join(missing)}: a flow needs them all", line)
     assert when is not None and people is not None
     origin, dest = sides["origin"], sides["dest"]
     assert origin is not None and dest is not None
