@@ -109,7 +109,7 @@ def import_ucdp(path: str | Path) -> Imported:
             CREDIT,
         ],
         title="UCDP GED events" + (f": {countries}" if (countries := _countries(kept)) else ""),
-        subtitle=f"{kept[0].start.isoformat()} to {kept[-1].start.isoformat()}, {len(kept)} events",
+        subtitle=f"{kept[0].start.isoformat()} to {max(r.until or r.start.isoformat() for r in kept)}, {len(kept)} events",
         summary=(
             f"{len(kept)} events of organized violence from the UCDP Georeferenced Event Dataset, at {len(towns)} "
             f"places ({len(skipped)} rows skipped). UCDP does not say who holds a place: no town changes hands, "
