@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sitboard.scenario.model import CONTESTED, MIXED, UNKNOWN, Control, Event, Flow, Scenario, plain_control
-from sitboard.timeline import MIXED_TOWNS, DestinationKey, FlowAt, Tally, Timeline, destination_key, figure
+from sitboard.scenario.model import CONTESTED, MIXED, UNKNOWN, Control, Event, Scenario, plain_control
+from sitboard.timeline import MIXED_TOWNS, DestinationKey, FlowAt, Tally, Timeline, destination_key
 
 
 class TownChange(NamedTuple):
@@ -59,33 +59,6 @@ class Holding(NamedTuple):
         return self.population[1] - self.population[0]
 
 
-class Counted(NamedTuple):
-    """People displaced by some flows, honestly: the figures given, the flows without one, and their words."""
-
-    tally: Tally = Tally()
-    figures: int = 0  # flows that gave a figure
-    words: tuple[str, ...] = ()  # what the sources said of the flows without one, distinct, first given first
-
-    def plus(self, flow: Flow) -> Counted:
-        if flow.people is not None:
-            return Counted(self.tally.plus(flow), self.figures + 1, self.words)
-        said = " ".join((flow.estimate or "").split())
-        words = self.words if not said or said in self.words else (*self.words, said)
-        return Counted(self.tally.plus(flow), self.figures, words)
-
-    def describe(self) -> str:
-        """`12,000`, `"thousands" (unquantified)`, `≥ 12,000 + "thousands" (unquantified, 2 flows)`: no number a source did not give."""
-        if not self.figures and not self.tally.unquantified:
-            return "none recorded"
-        counted = figure(self.tally.people) if self.figures else ""
-        if not self.tally.unquantified:
-            return counted
-        flows = "unquantified" if self.tally.unquantified == 1 else f"unquantified, {self.tally.unquantified} flows"
-        quoted = "; ".join(f'"{w}"' for w in self.words)
-        rest = f"{quoted} ({flows})" if self.words else flows
-        return f"≥ {counted} + {rest}" if counted else rest
-
-
 class Comparison(NamedTuple):
     """The board at `end` set against the board at `start` (steps, `start <= end`)."""
 
@@ -96,8 +69,8 @@ class Comparison(NamedTuple):
     returned: tuple[TownChange, ...]  # changed within the window, and back to what they were
     holdings: tuple[Holding, ...]  # every holder with a town at either end, factions first
     flows: tuple[FlowAt, ...]  # the window's flows, in order
-    displaced: Counted
-    by_destination: dict[DestinationKey, Counted]
+    displaced: Tally  # as the board counts: no number where no figure was given, the sources' words instead
+    by_destination: dict[DestinationKey, Tally]
     events: tuple[Event, ...]  # the window's events: steps start+1 .. end
 
     def gains(self) -> list[tuple[str | None, tuple[TownChange, ...]]]:
@@ -136,12 +109,12 @@ def compare(timeline: Timeline, start: int, end: int) -> Comparison:
         (t0, p0, u0), (t1, p1, u1) = start_holdings.get(holder, (0, 0, 0)), end_holdings.get(holder, (0, 0, 0))
         holdings.append(Holding(holder, (t0, t1), (p0, p1), (u0, u1)))
     flows = tuple(end_state.flows[len(timeline.state_at(start).flows) :]) if start < end else ()
-    displaced = Counted()
-    by_destination: dict[DestinationKey, Counted] = {}
+    displaced = Tally()
+    by_destination: dict[DestinationKey, Tally] = {}
     for flow_at in flows:
         displaced = displaced.plus(flow_at.flow)
         key = destination_key(flow_at.flow)
-        by_destination[key] = by_destination.get(key, Counted()).plus(flow_at.flow)
+        by_destination[key] = by_destination.get(key, Tally()).plus(flow_at.flow)
     return Comparison(
         scenario=timeline.scenario,
         start=start,

@@ -15,14 +15,14 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sitboard.compare import Comparison, Counted, Holding, TownChange
+from sitboard.compare import Comparison, Holding, TownChange
 from sitboard.exports.briefing import markdown_inline
 from sitboard.exports.json_state import GROUP_JOIN, control_value
 from sitboard.scenario.cleantext import clean, escape_in_quotes
 from sitboard.scenario.control_text import change_words, group_words
 from sitboard.scenario.model import Flow
 from sitboard.scenario.palette import holders
-from sitboard.timeline import MIXED_TOWNS, DestinationKey, FlowAt, figure
+from sitboard.timeline import MIXED_TOWNS, DestinationKey, FlowAt, Tally, figure
 
 FORMATS = ("txt", "md", "json")
 ARROW = "→"
@@ -262,10 +262,10 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
     }
 
 
-def _counted(c: Counted) -> dict[str, Any]:
+def _counted(c: Tally) -> dict[str, Any]:
     return {
-        "people": c.tally.people if c.figures else None,
-        "unquantified": c.tally.unquantified,
+        "people": c.people,
+        "unquantified": c.unquantified,
         "estimates": list(c.words),
         "text": c.describe(),
     }
