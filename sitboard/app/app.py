@@ -23,7 +23,6 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -36,7 +35,7 @@ from sitboard.app import actions
 from sitboard.app.collector import IDLE, IdleCollector, freeze
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
-from sitboard.app.style import ascii_scrollbars, look_for
+from sitboard.app.style import look_for
 from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
@@ -46,8 +45,11 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.side import SideColumn
 from sitboard.geo import camera
 from sitboard.geo.projection import View
+from sitboard.panels import layout
+from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -66,7 +68,6 @@ from sitboard.state import (
 )
 from sitboard.timeline import Timeline
 
-MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
 PREPARE_THE_END_AFTER = 0.3  # seconds after start-up: the last step's map is drawn unseen (see _prepare_the_end)
 POLL_EVERY = 0.2  # seconds between looks at the watched file
@@ -79,12 +80,6 @@ def _board_commands() -> type[Provider]:
     from sitboard.app.commands import BoardCommands
 
     return BoardCommands
-
-
-class SidePanel(VerticalScroll, inherit_bindings=False):
-    """The side panels scroll with arrows and Page keys; Home and End stay the timeline's."""
-
-    BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
 
 
 class BoardScreen(Screen[None]):
@@ -227,7 +222,9 @@ class SitboardApp(App[int]):
             yield Static(Text(self.look.text(self._problem)), id="error-bar")
         yield bound(MapView(ascii_only=ascii_only, id="map"))
         yield bound(BottomBar(ascii_only=ascii_only, id="bottom"))
-        with SidePanel(id="side"):
+        side = SideColumn(id="side")
+        side.configure(self._frame())
+        with side:
             yield bound(EventPanel(ascii_only=ascii_only, id="event"))
             yield bound(ControlPanel(ascii_only=ascii_only, id="control"))
             yield bound(TownList(ascii_only=ascii_only, id="towns"))  # the Control box's lower half
@@ -277,8 +274,6 @@ class SitboardApp(App[int]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"))
         self._apply_size()
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
@@ -300,13 +295,20 @@ class SitboardApp(App[int]):
         width, height = size if size is not None else self.size
         self._size_now = (width, height)
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        self.set_class(width < 120, "-narrow")
-        self.set_class(height < 32, "-short")
+        frame = self._frame()
+        self.set_class(frame.header < layout.HEADER_ROWS, "-short")
+        for side in self.query(SideColumn):
+            side.configure(frame)
         text = self._too_small_text()
         if message and text:
             bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
             if isinstance(bar, Static):
                 bar.update(Text(text))
+
+    def _frame(self) -> layout.Frame:
+        """Where the bars, the map and the side column go at the terminal's size (`sitboard.panels.layout`)."""
+        width, height = getattr(self, "_size_now", self.size)
+        return layout.frame(width, height, layout.map_aspect(*self.home))
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -557,6 +559,7 @@ class SitboardApp(App[int]):
         self.title = self.look.text(timeline.scenario.title)
         self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
         self.state = state  # ... then at its step
+        self._apply_size(message=False)  # another extent may give the map and the side other widths
         self._report(None)
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
         self.refresh_bindings()

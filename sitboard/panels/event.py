@@ -1,30 +1,97 @@
-"""The Event panel: what happened, when, where, who, according to whom, and how sure."""
+"""The Event panel: what happened, when, where, according to whom, how sure, and who took what.
+
+It is written in two parts. The essentials come first and must be seen at
+every size without scrolling (`sitboard.panels.layout`): the time, the
+confidence word, the title, the place, every change of hands in full
+(town, from, to) and every source. Then what may scroll: who acted, control
+restated without a change, and the text. Where the essentials do not fit,
+they are written `tight`: the place on the first line, and the sources
+without their kinds, one after the other.
+"""
 
 from __future__ import annotations
 
-from sitboard.panels.styled import Span, Styled
+from sitboard.panels.styled import Span, Styled, rstrip
 from sitboard.panels.words import Words
+from sitboard.scenario.control_text import change_words, control_words, listed
+from sitboard.scenario.model import plain_control
 from sitboard.timeline import Situation
 
 
-def event(situation: Situation, words: Words) -> Styled:
-    """The current event in full; at step 0, the scenario's summary."""
+def event(situation: Situation, words: Words, *, tight: bool = False) -> Styled:
+    """The current event in full, its essentials first; at step 0, the scenario's summary."""
+    first, rest = parts(situation, words, tight=tight)
+    return rstrip([*first, *rest])
+
+
+def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[Styled, Styled]:
+    """(the essentials, ending with a line break; what may scroll)."""
     scenario = words.scenario
     event = situation.event
     if event is None:
         return (
-            Span("Start of the scenario\n", "strong"),
-            Span(words.text(scenario.summary) or "The situation before the first event."),
+            (Span("Start of the scenario\n", "strong"),),
+            (Span(words.text(scenario.summary) or "The situation before the first event."),),
         )
+    place = ""
+    if event.at is not None:
+        place = words.town(event.at.town) if event.at.town else f"{event.at.lat:.3f}, {event.at.lon:.3f}"
     out = [Span(event.time.text.replace("T", " "), "strong")]
+    if place and tight:
+        out.append(Span(f"  {place}"))
     if event.kind:
         out.append(Span(f"  {words.text(event.kind)}", "em"))
     if event.confidence:
         out += [Span("  "), Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
     out += [Span("\n"), Span(words.text(event.title) + "\n", "strong")]
-    if event.at is not None:
-        place = words.town(event.at.town) if event.at.town else f"{event.at.lat:.3f}, {event.at.lon:.3f}"
+    if place and not tight:
         out += [Span("Where: ", "dim"), Span(place + "\n")]
+    out += changes(situation, words)
+    out += _sources(event.sources, words, tight=tight)
+    return tuple(out), tuple(_details(situation, words))
+
+
+def changes(situation: Situation, words: Words) -> list[Span]:
+    """Each change of hands at this step in full, one line per (from, to), the towns that made it together."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for change in situation.changed:
+        before = change.before_state or plain_control(change.before)
+        after = change.after_state or plain_control(change.after)
+        was, now = change_words(before, after, words.holder)
+        grouped.setdefault((change.after, was, now), []).append(words.town(change.town))
+    out: list[Span] = []
+    for (holder, was, now), towns in grouped.items():
+        out += [
+            Span(f" {words.mark(holder)} ", f"badge:{holder}"),
+            Span(f" {listed(towns)}: {was} {words.arrow} {now}\n", "strong"),
+        ]
+    return out
+
+
+def _sources(ids: tuple[str, ...], words: Words, *, tight: bool) -> list[Span]:
+    sources = words.scenario.source_by_id
+    if not ids:
+        return [Span("Sources: ", "dim"), Span("none given\n", "em")]
+    label = "Source:" if len(ids) == 1 else "Sources:"
+    if tight:  # one after the other, names only
+        between = " | " if words.ascii_only else " · "
+        names = between.join(words.text(sources[sid].name) for sid in ids)
+        return [Span(f"{label} ", "dim"), Span(f"{names}\n")]
+    out = [Span(f"{label}\n", "dim")]
+    for sid in ids:
+        source = sources[sid]
+        out.append(Span(f" - {words.text(source.name)}"))
+        if source.kind:
+            out.append(Span(f" ({words.text(source.kind)})", "em"))
+        out.append(Span("\n"))
+    return out
+
+
+def _details(situation: Situation, words: Words) -> list[Span]:
+    """What may scroll: who acted, control the event restates without a change, the text."""
+    event = situation.event
+    assert event is not None
+    out: list[Span] = []
     if event.actors:
         out.append(Span("Who: ", "dim"))
         for i, actor in enumerate(event.actors):
@@ -32,16 +99,11 @@ def event(situation: Situation, words: Words) -> Styled:
                 out.append(Span(", "))
             out += [Span(f"[{words.mark(actor)}] ", f"holder:{actor}"), Span(words.holder(actor))]
         out.append(Span("\n"))
-    for town, holder in event.control:
-        out += [Span("Control: ", "dim"), Span(f"{words.town(town)} {words.arrow} {words.holder(holder)}\n")]
+    changed = {c.town for c in situation.changed}
+    for town, _ in event.control:
+        if town not in changed:
+            held = control_words(situation.control(town), words.holder)
+            out += [Span("Unchanged: ", "dim"), Span(f"{words.town(town)}, {held}\n")]
     if event.text:
-        out.append(Span("\n" + words.text(event.text) + "\n"))
-    out.append(Span("\nSources: ", "dim"))
-    if not event.sources:
-        out.append(Span("none given", "em"))
-    for sid in event.sources:
-        source = scenario.source_by_id[sid]
-        out.append(Span("\n - " + words.text(source.name)))
-        if source.kind:
-            out.append(Span(f" ({words.text(source.kind)})", "em"))
-    return tuple(out)
+        out.append(Span(("\n" if out else "") + words.text(event.text)))
+    return list(rstrip(out))
