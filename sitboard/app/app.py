@@ -105,6 +105,7 @@ class SitboardApp(App[int]):
     playing: reactive[bool] = reactive(False, repaint=False)
     interval: reactive[float] = reactive(2.0, repaint=False)
     live: reactive[str] = reactive("", repaint=False)  # the header's indicator: PLAY, LIVE, FOLLOW
+    transport: reactive[str] = reactive("", repaint=False)  # the headline's: playing or paused
 
     def __init__(
         self,
@@ -142,6 +143,7 @@ class SitboardApp(App[int]):
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
         self.set_reactive(SitboardApp.live, self._live_text())
+        self.set_reactive(SitboardApp.transport, self._transport_text())
         self.title = self.look.text(timeline.scenario.title)  # Textual writes it into screenshots (SVG <title>)
         if self._collector is not None:
             # The scenario, its timeline and the modules loaded so far outlive the board.
@@ -237,7 +239,10 @@ class SitboardApp(App[int]):
         from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
 
         headline = Headline(ascii_only=self.ascii_only, id="headline")
-        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline)
+        headline.set_reactive(Headline.play, self.transport)
+        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline).data_bind(
+            play=SitboardApp.transport
+        )
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -489,15 +494,20 @@ class SitboardApp(App[int]):
 
     def _live_text(self) -> str:
         """The header's indicator: playing (with its interval), LIVE, and FOLLOW at the end."""
-        parts = []
-        if self.playing:
-            parts.append(f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s")
+        parts = [self._transport_text()] if self.playing else []
         if self._reloader is not None:
             parts.append("LIVE FOLLOW" if self.step >= self.timeline.steps else "LIVE")
         return "  ".join(parts)
 
+    def _transport_text(self) -> str:
+        """The headline's word for the transport: a room must see whether the board moves on by itself."""
+        if self.playing:
+            return f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s"
+        return "|| PAUSED" if self.ascii_only else "❚❚ PAUSED"
+
     def _update_live(self) -> None:
         self.live = self._live_text()
+        self.transport = self._transport_text()
 
     # -- live reload: the source says the file changed; its new timeline is a message ------------
 

@@ -100,3 +100,64 @@ def test_the_rule_holds_in_ascii_mode(size):
         assert picture.isascii()
         lines = [line.ljust(size[0]) for line in picture.splitlines()]
         check_the_rule(scenario, timeline, step, lines, ascii_only=True)
+
+
+def _headline_rows(app, ui) -> list[str]:
+    region = app.query_one("#headline").region
+    return ui.screen_lines(app)[region.y : region.y + region.height]
+
+
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["unicode", "ascii"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 50), (250, 70)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_presentation_headline_carries_date_title_confidence_first_source_and_play_state(ui, size, ascii_only):
+    """`--present`: the map fills the screen, so the headline alone must say what the room needs."""
+    from rich.segment import Segment
+    from textual.renderables.digits import Digits
+
+    from sitboard.app.app import SitboardApp
+    from sitboard.app.widgets.columns import digits_width
+    from sitboard.app.widgets.headline import GAP
+    from sitboard.panels.header import day
+
+    scenario = read(SCENARIOS[0])
+    timeline = Timeline(scenario)
+    words = Words(scenario, ascii_only=ascii_only)
+    app = SitboardApp(timeline, BoardState(present=True), ascii_only=ascii_only)
+
+    def date_shown(rows: list[str], date: str) -> bool:
+        if ascii_only:
+            return date in " ".join(rows)
+        console = app.console
+        digits = console.render_lines(Digits(date), console.options.update_width(40), pad=False)
+        drawn = [Segment.get_line_length(line) and "".join(s.text for s in line).rstrip() for line in digits]
+        return all(any(str(d) in row for row in rows) for d in drawn if d)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        for step in range(timeline.steps + 1):
+            app.go_to(step)
+            await pilot.pause()
+            rows = _headline_rows(app, ui)
+            start = 0 if ascii_only else 1 + digits_width(day(timeline.state_at(step))) + GAP  # the text column
+            shown = flat(" ".join(row[start:] for row in rows))
+            where = f"step {step}, {size[0]}x{size[1]}: {shown!r}"
+            situation = timeline.state_at(step)
+            assert date_shown(rows, day(situation)), f"{where}: no date"
+            assert "PAUSED" in shown, f"{where}: no play state"
+            event = situation.event
+            if event is None:
+                assert flat(words.text(scenario.title)) in shown, where
+                continue
+            assert flat(words.text(event.title)) in shown, f"{where}: no title"
+            if event.confidence:
+                assert event.confidence.upper() in shown, f"{where}: no confidence"
+            if event.sources:
+                first = flat(words.text(scenario.source_by_id[event.sources[0]].name))
+                assert first in shown, f"{where}: no first source"
+        app.go_to(1)
+        await pilot.press("space")
+        await pilot.pause()
+        shown = flat(" ".join(_headline_rows(app, ui)))
+        assert "PLAY" in shown and "PAUSED" not in shown, shown
+        await pilot.press("space")
+
+    ui.drive(app, body, size=size)

@@ -78,7 +78,9 @@ def test_the_header_and_the_headline():
     assert roles(title(WORDS))["subtitle"] == "Two factions, four towns"
     assert date(at(0)) == "START" and date(at(2)) == "2024-01-02"
     assert plain(position(at(2), "LIVE")) == "step 2 / 4\nLIVE" and roles(position(at(2), "LIVE"))["hot"] == "\nLIVE"
-    assert plain(headline(at(1), WORDS)) == "Blue takes Northtown\nstep 1/4   REPORTED   Northtown → Blue side"
+    assert plain(headline(at(1), WORDS, "▶ PLAY 2s")) == (
+        "Blue takes Northtown\n REPORTED   Source: Wire service\n▶ PLAY 2s  step 1/4  Northtown → Blue side"
+    )
     assert plain(headline(at(0), ASCII)).startswith("START  Start: Small test scenario, before the first event")
 
 
