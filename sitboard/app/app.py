@@ -93,7 +93,7 @@ class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
-    COMMANDS = App.COMMANDS | {_board_commands}
+    COMMANDS = {_board_commands}  # the board's own, each hit with its kind (see commands.py)
 
     # repaint=False: a new state repaints what it changes, not the whole screen
     # (an app-level reactive's default repaint refreshes every cell, every step).
@@ -594,7 +594,7 @@ class SitboardApp(App[int]):
 
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
-        self.push_screen(GotoScreen(self.look, self.timeline), done)
+        self.push_screen(GotoScreen(self.look, self.timeline, self.step), done)
 
     def action_help(self) -> None:
         from sitboard.app.screens import HelpScreen

@@ -684,12 +684,22 @@ async def _palette_hits(app, pilot, query: str) -> list[str]:
     assert isinstance(app.screen, CommandPalette)
     await pilot.press(*query)
     hits: list[str] = []
-    for _ in range(60):  # the palette searches in the background
+    still = 0
+    for _ in range(100):  # the palette searches in the background, once per key: wait until it settles
         await pilot.pause(0.05)
-        hits = [_plain(o.prompt) for o in app.screen.query_one(CommandList).options]
-        if any("Go to town" in h for h in hits):
+        now = [_plain(o.prompt) for o in app.screen.query_one(CommandList).options]
+        still = still + 1 if now == hits and now else 0
+        hits = now
+        if still >= 4:
             break
     return hits
+
+
+def _hit(kind: str, text: str) -> str:
+    """A hit as the palette shows it: its kind in a column, then its text."""
+    from sitboard.app.commands import KIND_WIDTH
+
+    return kind.ljust(KIND_WIDTH) + text
 
 
 def _plain(prompt) -> str:
@@ -702,11 +712,11 @@ def test_palette_finds_towns_and_events(syria, ui):
 
     async def body(pilot):
         hits = await _palette_hits(app, pilot, "Hama")
-        assert "Go to town: Hama" in hits
-        events = [h for h in hits if h.startswith("Go to event")]
-        assert any(f"Go to event {HAMA_STEP}:" in h for h in events)
+        assert _hit("town", "Hama") in hits
+        events = [h for h in hits if h.startswith("event ")]
+        assert any(h.startswith(_hit("event", f"{HAMA_STEP}. ")) for h in events)
         # Select the fall of Hama.
-        target = next(i for i, h in enumerate(hits) if h.startswith(f"Go to event {HAMA_STEP}:"))
+        target = next(i for i, h in enumerate(hits) if h.startswith(_hit("event", f"{HAMA_STEP}. ")))
         app.screen.query_one(CommandList).highlighted = target
         await pilot.press("enter")
         await settle(pilot, 3)
@@ -721,11 +731,54 @@ def test_palette_town_hit_opens_the_town(syria, ui):
 
     async def body(pilot):
         hits = await _palette_hits(app, pilot, "Hama")
-        app.screen.query_one(CommandList).highlighted = hits.index("Go to town: Hama")
+        app.screen.query_one(CommandList).highlighted = hits.index(_hit("town", "Hama"))
         await pilot.press("enter")
         await settle(pilot, 3)
         assert isinstance(app.screen, TownScreen)
         assert app.screen.town_id == "hama"
+
+    ui.drive(app, body)
+
+
+def test_palette_ranks_a_town_typed_exactly_above_the_events_that_mention_it(syria, ui):
+    """Ctrl+P, `Homs`, Enter went to an event; "Go to town: Homs" was the fourth match."""
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):
+        hits = await _palette_hits(app, pilot, "Homs")
+        assert hits[0] == _hit("town", "Homs"), hits[:4]
+        assert any(h.startswith("event ") and "Homs" in h for h in hits[1:])  # the events are still there, below
+        assert all(h.split(" ", 1)[0] in ("town", "event", "command") for h in hits)  # every hit says its kind
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, TownScreen) and app.screen.town_id == "homs"
+
+    ui.drive(app, body)
+
+
+def test_palette_shows_every_kind_of_hit(syria, ui):
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):
+        hits = await _palette_hits(app, pilot, "a")
+        kinds = {h.split(" ", 1)[0] for h in hits}
+        assert kinds == {"town", "event", "command"}, hits
+
+    ui.drive(app, body)
+
+
+def test_goto_takes_a_town_and_goes_to_its_next_change_of_hands(syria, ui):
+    app = SitboardApp(Timeline(syria))
+    fall_of_hama = next(e.index + 1 for e in syria.events if dict(e.control).get("hama") == "hts")
+
+    async def body(pilot):
+        await pilot.press("g", *"hama", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, GotoScreen)
+        assert app.step == fall_of_hama
+        await pilot.press("end", "g", *"Hama", "enter")  # after its last change: the first again
+        await settle(pilot)
+        assert app.step == fall_of_hama
 
     ui.drive(app, body)
 
@@ -913,7 +966,7 @@ def test_ascii_mode_command_palette(syria, ui):
         await settle(pilot)
         _assert_ascii(ui, app, "palette, empty")
         hits = await _palette_hits(app, pilot, "Hama")
-        assert "Go to town: Hama" in hits
+        assert _hit("town", "Hama") in hits
         _assert_ascii(ui, app, "palette with hits")
         await pilot.press("escape")
         await settle(pilot)

@@ -127,3 +127,19 @@ def test_go_to_reads_what_a_person_types(typed, step):
 def test_go_to_says_why_anything_else_is_not_a_step(typed):
     with pytest.raises(NotAStep):
         parse_goto(typed, TIMELINE)
+
+
+@pytest.mark.parametrize(
+    ("typed", "current", "step"),
+    [
+        ("Westville", 0, 2),  # its change of hands
+        ("  westville ", 0, 2),  # any case and spacing
+        ("west", 0, 2),  # its id
+        ("Westville", 3, 2),  # after its last change: the first again
+        ("Northtown", 0, 1),
+        ("Southtown", 0, 2),  # never changes hands: the next step that moves its people
+        ("Eastburg", 2, 1),  # the same, from the start again
+    ],
+)
+def test_go_to_takes_a_town_to_its_next_change_of_hands(typed, current, step):
+    assert parse_goto(typed, TIMELINE, current) == step

@@ -11,9 +11,11 @@ rule says how much is cut and which key shows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -21,7 +23,7 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 
-from sitboard.app.style import look_for
+from sitboard.app.style import look_for, shorten
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.panels.layout import Need
 from sitboard.panels.styled import Styled
@@ -44,6 +46,20 @@ def cut_hint(above: int, below: int, *, focused: bool, ascii_only: bool) -> str:
     return f"{said} ({key})"
 
 
+def fit_title(title: str, hint: str, width: int, *, ascii_only: bool) -> str:
+    """A title rule's text in `width` cells: the hint loses its key, then its words, before the title is cut.
+
+    Textual would cut a long title with "…", which ASCII mode never shows.
+    """
+    between = "-" if ascii_only else "·"
+    short = re.sub(r" \([^)]*\)$", "", hint)
+    for said in (hint, short, short.replace(" more", "").replace(" ", "")):
+        text = f" {title} " + (f"{between} {said} " if said else "")
+        if width <= 0 or cell_len(text) <= width:
+            return text
+    return shorten(Text(f" {title} "), width, ascii_only=ascii_only).plain
+
+
 class Titled(BoardWidget):
     """A side panel's title rule: its name, and what is cut (see `cut_hint`)."""
 
@@ -58,16 +74,14 @@ class Titled(BoardWidget):
         self.border_title = self._title_text()
 
     def _title_text(self) -> str:
-        between = "-" if self.ascii_only else "·"
-        return f" {self.title} " + (f"{between} {self._hint} " if self._hint else "")
+        return fit_title(self.title, self._hint, self.size.width - 2, ascii_only=self.ascii_only)
 
     def scroll_hint(self, hint: str) -> None:
-        """Say in the title rule what is cut, and how to see it."""
-        if hint != self._hint:
-            self._hint = hint
-            title = self._title_text()
-            if self.border_title != title:  # setting it repaints, even to the same text
-                self.border_title = title
+        """Say in the title rule what is cut, and how to see it (as much of it as the rule's width holds)."""
+        self._hint = hint
+        title = self._title_text()
+        if self.border_title != title:  # setting it repaints, even to the same text
+            self.border_title = title
 
     @property
     def shown_lines(self) -> int:
