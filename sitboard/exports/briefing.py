@@ -35,7 +35,7 @@ from sitboard.scenario.model import (
     plain_control,
 )
 from sitboard.state import BoardState
-from sitboard.timeline import MIXED_TOWNS, Situation, Timeline, figure
+from sitboard.timeline import MIXED_TOWNS, Situation, Tally, Timeline, figure
 
 NONE = "—"  # an empty table cell / a value not given
 ARROW = "→"
@@ -111,7 +111,7 @@ def _event(
     if event.kind:
         facts.append(f"- **Kind:** {_inline(event.kind)}")
     if event.at is not None:
-        facts.append(f"- **Place:** {_place(s, event.at)}{_precision(event.precision)}")
+        facts.append(f"- **Place:** {_place(s, event.at, event.precision)}")
     if event.actors:
         names = "; ".join(_holder_name(s, a) for a in event.actors)
         facts.append(f"- **Actors:** {names}")
@@ -240,25 +240,22 @@ def _displacement(state: Situation) -> list[str]:
     if not len(state.flows):
         return ["No displacement recorded so far.", ""]
     s = state.scenario
-    flows = [f.flow for f in state.flows]
-    out = [f"In all: {_total(flows)}.", ""]
+    out = [f"In all: {_total(state.displaced.total)}.", ""]
     out += [f"- {_flow(s, f.flow)} (event {f.step})" for f in state.flows]
     return [*out, ""]
 
 
-def _total(flows: list[Flow]) -> str:
-    """People displaced in all, never counting a flow without a figure: its words are quoted instead."""
-    counted = sum(f.people for f in flows if f.people is not None)
-    words = list(dict.fromkeys(_inline(f.estimate) for f in flows if f.people is None and f.estimate))
-    uncounted = sum(1 for f in flows if f.people is None)
-    said = " and ".join(f'"{w}"' for w in words)
-    say = f"the source says {said}" if len(words) == 1 else f"the sources say {said}"
-    if not uncounted:
-        return f"{figure(counted)} people"
-    if not counted:
+def _total(total: Tally) -> str:
+    """People displaced in all, never counting a flow without a figure: the source's words are quoted instead."""
+    words = [_inline(w) for w in total.words]
+    said = " and ".join(f'"{w}"' for w in words) + (" and others" if total.more_words else "")
+    say = f"the source says {said}" if len(words) == 1 and not total.more_words else f"the sources say {said}"
+    if not total.unquantified:
+        return f"{figure(total.people or 0)} people"
+    if total.people is None:
         return f"no figure given; {say}" if words else "no figure given"
-    rest = f"; without a figure, {say}" if words else f"; {uncounted} flow(s) without a figure"
-    return f"at least {figure(counted)} people{rest}"
+    rest = f"; without a figure, {say}" if words else f"; {total.unquantified} flow(s) without a figure"
+    return f"at least {figure(total.people)} people{rest}"
 
 
 # -- pieces -----------------------------------------------------------------
@@ -287,28 +284,26 @@ def _town_name(s: Scenario, town_id: str) -> str:
     return _inline(s.towns[i].name) if i is not None else _inline(town_id)
 
 
-def _place(s: Scenario, place: Place) -> str:
+def _place(s: Scenario, place: Place, precision: str = "exact") -> str:
+    """Where, as a reader says it: a town, a distance from one, or a point; how precise, in words."""
     if place.town is not None:
-        return _town_name(s, place.town)
-    ns = "N" if place.lat >= 0 else "S"
-    ew = "E" if place.lon >= 0 else "W"
-    point = f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
-    if place.offset is not None:
+        where = _town_name(s, place.town)
+    elif place.offset is not None:
         o = place.offset
-        return f"{o.km:g} km {o.toward} of {_town_name(s, o.town)} ({point})"
-    return point
-
-
-def _precision(precision: str) -> str:
+        where = f"{o.km:g} km {o.toward} of {_town_name(s, o.town)}"
+    else:
+        ns = "N" if place.lat >= 0 else "S"
+        ew = "E" if place.lon >= 0 else "W"
+        where = f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
     if precision == "exact":
-        return ""
-    return " (approx., near)" if precision == "near" else f" (approx., {precision} level)"
+        return where
+    if precision == "near":
+        return f"{where}, approximately"
+    return f"{where} {precision}" if place.town is not None else f"{where}, {precision} level"
 
 
 def _deaths(d: Deaths) -> str:
-    if d.low is None or d.high is None:
-        return f"{d.best:,}"
-    return f"best {d.best:,} ({d.low:,}–{d.high:,})"
+    return d.said()
 
 
 def _camera(s: Scenario, v: Camera) -> str:

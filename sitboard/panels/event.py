@@ -14,8 +14,37 @@ from __future__ import annotations
 from sitboard.panels.styled import Span, Styled, rstrip
 from sitboard.panels.words import Words
 from sitboard.scenario.control_text import change_words, control_words, listed
-from sitboard.scenario.model import plain_control
+from sitboard.scenario.model import Event, plain_control
+from sitboard.scenario.time_text import range_words
+from sitboard.scenario.weighing import on_own_word
 from sitboard.timeline import Situation
+
+
+def self_sourced(situation: Situation) -> list[Span]:
+    """A mark beside the confidence word when a town changes hands only on the word of the side that gains it."""
+    event = situation.event
+    if event is None or not any(on_own_word(situation.scenario, event, c.after) for c in situation.changed):
+        return []
+    return [Span("  "), Span("self-sourced", "em")]
+
+
+def when(event: Event, words: Words) -> str:
+    """The event's time as the panel writes it; a range as a reader says it: "3–9 Dec 2024"."""
+    if event.until is not None:
+        return range_words(event.time, event.until, dash="-" if words.ascii_only else "–")
+    return event.time.text.replace("T", " ")
+
+
+def where(event: Event, words: Words) -> str:
+    """The event's place: a town, a distance from one ("5 km N of Homs"), or a point."""
+    at = event.at
+    if at is None:
+        return ""
+    if at.town:
+        return words.town(at.town)
+    if at.offset is not None:
+        return f"{at.offset.km:g} km {at.offset.toward} of {words.town(at.offset.town)}"
+    return f"{at.lat:.3f}, {at.lon:.3f}"
 
 
 def event(situation: Situation, words: Words, *, tight: bool = False) -> Styled:
@@ -33,16 +62,15 @@ def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[S
             (Span("Start of the scenario\n", "strong"),),
             (Span(words.text(scenario.summary) or "The situation before the first event."),),
         )
-    place = ""
-    if event.at is not None:
-        place = words.town(event.at.town) if event.at.town else f"{event.at.lat:.3f}, {event.at.lon:.3f}"
-    out = [Span(event.time.text.replace("T", " "), "strong")]
+    place = where(event, words)
+    out = [Span(when(event, words), "strong")]
     if place and tight:
         out.append(Span(f"  {place}"))
     if event.kind:
         out.append(Span(f"  {words.text(event.kind)}", "em"))
     if event.confidence:
         out += [Span("  "), Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
+    out += self_sourced(situation)
     out += [Span("\n"), Span(words.text(event.title) + "\n", "strong")]
     if place and not tight:
         out += [Span("Where: ", "dim"), Span(place + "\n")]
@@ -99,6 +127,8 @@ def _details(situation: Situation, words: Words) -> list[Span]:
                 out.append(Span(", "))
             out += [Span(f"[{words.mark(actor)}] ", f"holder:{actor}"), Span(words.holder(actor))]
         out.append(Span("\n"))
+    if event.deaths is not None:
+        out += [Span("Deaths: ", "dim"), Span(event.deaths.said(dash="-" if words.ascii_only else "–") + "\n")]
     changed = {c.town for c in situation.changed}
     for town, _ in event.control:
         if town not in changed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sitboard.panels.event import self_sourced
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
 from sitboard.timeline import Situation
@@ -51,8 +52,9 @@ def headline(situation: Situation, words: Words, play: str = "") -> Styled:
         out.append(Span(words.text(event.title), "strong"))
         out.append(Span("\n"))
         if event.confidence:
-            out += [Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}"), Span("  ")]
-        out += source_line(event.sources, words)
+            out += [Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
+        out += self_sourced(situation)
+        out += [Span("  "), *source_line(event.sources, words)]
     out.append(Span("\n"))
     if play:
         out += [Span(play, "hot"), Span("  ")]

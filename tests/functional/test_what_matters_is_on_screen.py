@@ -63,8 +63,10 @@ def check_the_rule(scenario: Scenario, timeline: Timeline, step: int, lines: lis
     assert flat(words.text(event.title)) in shown, f"{where}: no title in {shown!r}"
     if event.confidence:
         assert event.confidence.upper() in shown, f"{where}: no confidence in {shown!r}"
-    if event.at is not None and event.at.town:
-        assert words.town(event.at.town) in shown, f"{where}: no place in {shown!r}"
+    if event.at is not None:
+        town = event.at.town or (event.at.offset.town if event.at.offset else None)
+        if town:  # at the town, or so many km from it
+            assert words.town(town) in shown, f"{where}: no place in {shown!r}"
     for sid in event.sources:
         name = flat(words.text(scenario.source_by_id[sid].name))
         assert name in shown, f"{where}: source {name!r} not in {shown!r}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from extended_scenario import EXTENDED, NOTE
@@ -185,7 +186,8 @@ def test_json_one_figure_for_several_destinations(extended):
 
 
 def test_json_of_a_v1_file_has_no_extension_keys():
-    doc = as_json(Timeline(load_scenario(default_scenario())), 9)
+    v1 = Path(__file__).resolve().parents[2] / "tests" / "data" / "central_syria_v1.yaml"
+    doc = as_json(Timeline(load_scenario(v1)), 9)
     assert not {"until", "precision", "deaths", "view"} & set(doc["event"])
     assert "mixed" not in doc and all("pcode" not in t and isinstance(t["control"], str) for t in doc["towns"])
     assert all(isinstance(f["to"], str) for f in doc["flows"])
@@ -243,8 +245,8 @@ def test_geojson_collection_times(extended):
 def test_markdown_event_sections(extended):
     md = briefing_markdown(extended, 3)
     assert "### 1. 2024-12-03 to 2024-12-09 — Fighting north of Homs" in md
-    assert "- **Place:** 5 km N of Homs (34.7650° N, 36.7300° E) (approx., near)" in md
-    assert "- **Place:** Hama (approx., province level)" in md
+    assert "- **Place:** 5 km N of Homs, approximately" in md
+    assert "- **Place:** Hama province" in md
     assert "- **Deaths:** best 12 (5–20)" in md and "- **Deaths:** 3" in md
     assert "- **View:** Homs, Hama (margin 30 km)" in md
     assert "- **View:** west 35°, south 33°, east 38°, north 36°" in md
