@@ -79,17 +79,19 @@ class GotoScreen(BoardModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, look: Look, timeline: Timeline, current: int = 0) -> None:
+    def __init__(self, look: Look, timeline: Timeline, current: int = 0, *, prompt: str | None = None) -> None:
+        """`current`: a town's name goes to its next change of hands after this step. `prompt`: what the step
+        is asked for, when it is not to go to it (the split view's earlier moment)."""
         super().__init__()
         self.look = look
         self.timeline = timeline
-        self.current = current  # a town's name goes to its next change of hands after this step
+        self.current = current
+        self.prompt = prompt or (
+            f"Go to: a step 0..{timeline.steps}, 'end', a date (2024-12-05) or a town (its next change of hands)"
+        )
 
     def compose(self) -> ComposeResult:
-        prompt = (
-            f"Go to: a step 0..{self.timeline.steps}, 'end', a date (2024-12-05) or a town (its next change of hands)"
-        )
-        yield Static(Text(prompt), id="goto-prompt")
+        yield Static(Text(self.prompt), id="goto-prompt")
         yield Input(placeholder="step, end, date or town", id="goto-input")
         yield Static(Text(""), id="goto-error")
 
