@@ -335,7 +335,8 @@ class SitboardApp(App[int]):
     def _frame(self) -> layout.Frame:
         """Where the bars, the map and the side column go at the terminal's size (`sitboard.panels.layout`)."""
         width, height = getattr(self, "_size_now", self.size)
-        return layout.frame(width, height, layout.map_aspect(*self.home))
+        halves = self.state.compare is not None and not self.state.present
+        return layout.frame(width, height, layout.map_aspect(*self.home), halves=halves)
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -425,6 +426,8 @@ class SitboardApp(App[int]):
             self.set_class(new.present, "-present")
             if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
                 self._hidden_until_needed("headline", self._headline, after="#header")
+        if (new.compare is None) != (old.compare is None):
+            self._apply_size(message=False)  # the split view's halves are equal: the side may take a column
         if new.compare is not None and (old.compare is None or old.present != new.present):
             self.call_after_refresh(self._fit_split)  # the halves share what the side column leaves
 

@@ -72,13 +72,14 @@ class Frame(NamedTuple):
         return max(0, column - PADDING)
 
 
-def frame(width: int, height: int, map_aspect: float, *, present: bool = False) -> Frame:
+def frame(width: int, height: int, map_aspect: float, *, present: bool = False, halves: bool = False) -> Frame:
     """Where the bars, the map and the side column go on a `width` x `height` terminal.
 
     `map_aspect` is how many columns the scenario's home view fills per row
     of map (`map_aspect` in this module): the map is given what it fills at
     its height, plus a margin; the side column takes the rest, at least
     `MIN_SIDE`, at most two columns of `COLUMN_MAX`; the map at least `MIN_MAP`.
+    With `halves` (the split view's two maps) the map's width is even.
     """
     width, height = max(0, width), max(0, height)
     header = 0 if present else (HEADER_ROWS if height >= SHORT_BELOW else SHORT_HEADER_ROWS)
@@ -97,6 +98,9 @@ def frame(width: int, height: int, map_aspect: float, *, present: bool = False) 
         text = min(text, ONE_COLUMN_MAX)
         columns = (max(0, text),)
     side = sum(columns) + EDGE
+    if halves and (width - side) % 2 and width - side > MIN_MAP:  # the split view's two maps: equal halves
+        columns = (*columns[:-1], columns[-1] + 1)
+        side += 1
     return Frame(header, BOTTOM_ROWS, rows, side, columns, width - side)
 
 

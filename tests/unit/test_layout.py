@@ -55,3 +55,9 @@ def test_the_frame_leaves_the_map_its_share_and_fills_the_width():
         assert f.map_width + f.side == width
         assert all(c <= max(layout.ONE_COLUMN_MAX, layout.COLUMN_MAX) for c in f.columns)
     assert len(frame(250, 70, 1.0).columns) == 2 and len(frame(80, 24, 1.0).columns) == 1
+
+
+def test_the_split_views_two_maps_get_equal_halves():
+    for width in range(80, 251, 7):
+        f = frame(width, 40, 0.9, halves=True)
+        assert f.map_width % 2 == 0 and f.map_width + f.side == width, width
