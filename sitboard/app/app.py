@@ -54,11 +54,7 @@ from sitboard.scenario.source import ScenarioSource
 from sitboard.scenario.watch import Change
 from sitboard.state import (
     BoardState,
-    first_step,
     go_to,
-    last_step,
-    next_step,
-    previous_step,
     reset_view,
     select,
     toggle_areas,
@@ -121,11 +117,14 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         ascii_only: bool = False,
         owns_gc: bool = False,
+        cameras: bool = True,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
         `owns_gc`: this process runs this one board (the command line), so
         the garbage collector is the board's to schedule (`collector`).
+        `cameras`: entering a step moves the map to the step's camera (its
+        event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -136,9 +135,15 @@ class SitboardApp(App[int]):
         self.ascii_only = ascii_only
         self.look = look_for(timeline.scenario, ascii_only=ascii_only)
         self._homes: tuple[Scenario, View] | None = None
+        self._cameras: camera.StepCameras | None = None
+        self.cameras_on = cameras
         state = state or BoardState()
         self.set_reactive(SitboardApp.timeline, timeline)
-        self.set_reactive(SitboardApp.state, go_to(state, timeline, state.step))
+        state = go_to(state, timeline, state.step)
+        if cameras and self.cameras.any and state.center is None and state.zoom == 1.0:
+            center, zoom = self.cameras.view_at(state.step)  # opening at a step enters it
+            state = state._replace(center=center, zoom=zoom)
+        self.set_reactive(SitboardApp.state, state)
         self._autoplay = autoplay
         self._timer: Timer | None = None
         self.register_theme(high_contrast())
@@ -171,6 +176,14 @@ class SitboardApp(App[int]):
         if self._homes is None or self._homes[0] is not scenario:
             self._homes = (scenario, camera.home_view(scenario))
         return self._homes[1]
+
+    @property
+    def cameras(self) -> camera.StepCameras:
+        """Each step's camera, for the scenario shown now."""
+        scenario = self.timeline.scenario
+        if self._cameras is None or self._cameras.scenario is not scenario:
+            self._cameras = camera.StepCameras(scenario, self.home)
+        return self._cameras
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -406,7 +419,11 @@ class SitboardApp(App[int]):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
-        self.state = go_to(self.state, self.timeline, step)
+        """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
+        if self.cameras_on:
+            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+        else:
+            self.state = go_to(self.state, self.timeline, step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -418,16 +435,16 @@ class SitboardApp(App[int]):
     # -- actions: each one a move on the state -----------------------------------
 
     def action_next(self) -> None:
-        self.state = next_step(self.state, self.timeline)
+        self.go_to(self.step + 1)
 
     def action_previous(self) -> None:
-        self.state = previous_step(self.state, self.timeline)
+        self.go_to(self.step - 1)
 
     def action_first(self) -> None:
-        self.state = first_step(self.state, self.timeline)
+        self.go_to(0)
 
     def action_last(self) -> None:
-        self.state = last_step(self.state, self.timeline)
+        self.go_to(self.timeline.steps)
 
     def action_zoom_in(self) -> None:
         self.state = camera.zoom(self.state, self.home, ZOOM_STEP)

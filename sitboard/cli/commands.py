@@ -35,6 +35,7 @@ from sitboard.state import BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
+NO_CAMERA_HELP = "keep the map where it is when stepping: ignore the events' 'view:' cameras"
 
 
 def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
@@ -63,6 +64,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    p.add_argument("--no-camera", action="store_true", help=NO_CAMERA_HELP)
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
 
@@ -79,6 +81,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             autoplay=args.autoplay,
             theme_name=args.theme,
             ascii_only=args.ascii,
+            cameras=not args.no_camera,
         )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
