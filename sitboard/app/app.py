@@ -568,20 +568,8 @@ class SitboardApp(App[int]):
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        if state.selected is not None and state.selected not in timeline.scenario.town_index:
-            state = select(state, None)
-        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(timeline.scenario.title)
-        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
-        self.state = state  # ... then at its step
+        self.show_timeline(timeline, state)
         self._report(None)
-        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        self.refresh_bindings()
-        self._update_live()
-        if self._collector is not None:
-            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
-            self.call_after_refresh(freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_timeline.steps
@@ -590,6 +578,26 @@ class SitboardApp(App[int]):
             + (f" ({added:+d})" if added else ""),
             timeout=3,
         )
+
+    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+        """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
+
+        (A reload, and a follower sent the presenter's scenario.) A selected
+        town the new scenario lacks is dropped.
+        """
+        if state.selected is not None and state.selected not in timeline.scenario.town_index:
+            state = select(state, None)
+        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        self.title = self.look.text(timeline.scenario.title)
+        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
+        self.state = go_to(state, timeline, state.step)  # ... then at its step
+        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
+        self.refresh_bindings()
+        self._update_live()
+        if self._collector is not None:
+            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
+            self._collector.replaced()
+            self.call_after_refresh(freeze)
 
     def action_goto(self) -> None:
         def done(step: int | None) -> None:
