@@ -238,6 +238,12 @@ def serve_parser() -> argparse.ArgumentParser:
         help="no token, even beyond loopback: anyone who can reach the port can open and drive "
         "the board (and make it save pictures in this folder)",
     )
+    p.add_argument(
+        "--follow",
+        metavar="ADDRESS",
+        help="every tab follows the briefing room at ADDRESS (as 'sitboard follow ADDRESS [FILE]' would); "
+        "FILE, if given, is the followers' copy of the scenario",
+    )
     p.add_argument("--theme", help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -310,6 +316,16 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve.start import ServeError, serve
 
+    follow = None
+    if args.follow is not None:
+        from sitboard.room.address import AddressError, parse_address
+
+        try:
+            follow = str(parse_address(args.follow))
+        except AddressError as exc:
+            raise Usage(f"--follow: {exc}") from None
+        if args.no_watch:
+            raise Usage("--no-watch goes without --follow: a follower shows the presenter's scenario, never a file's")
     extra = (
         (["--theme", args.theme] if args.theme else [])
         + (["--ascii"] if args.ascii else [])
@@ -317,13 +333,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         serve(
-            args.file or str(default_scenario()),
+            args.file or (None if follow else str(default_scenario())),
             args.host,
             args.port,
             extra_args=extra,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
             token=args.token,
+            follow=follow,
         )
     except ServeError as exc:
         complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal
