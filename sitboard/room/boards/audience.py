@@ -205,7 +205,7 @@ class FollowerBoard(SitboardApp):
         self.connected = False
         self._update_live()
         if event.final:
-            self._say(f"Stopped following: {_sentence(event.reason)}")
+            self._say(f"Stopped following: {event.reason}")
         else:
             self._say(
                 f"Presenter disconnected ({event.reason}). Showing the last picture; it picks up again when the"

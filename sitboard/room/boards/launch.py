@@ -29,6 +29,7 @@ from sitboard.room.token_store import room_token
 from sitboard.room.wire import digest
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import read_scenario_text
+from sitboard.scenario.model import Scenario
 from sitboard.scenario.notes import shareable, without_notes
 from sitboard.state import BoardState, resolve_step
 from sitboard.timeline import Timeline
@@ -44,6 +45,14 @@ class CannotFollow(Exception):
 def room_name(text: str) -> str:
     """What the room calls a scenario: the sha256 of its text without notes (see `sitboard.scenario.notes`)."""
     return digest(without_notes(text).encode("utf-8"))
+
+
+def room_copy(text: str, scenario: Scenario, *, send_scenario: bool) -> str:
+    """The scenario as the room holds it: its text without notes, checked to read the same when it is sent.
+
+    NotesStuck if it is to be sent and the notes cannot be cut out cleanly.
+    """
+    return shareable(text, scenario, color_ok=rich_color_ok) if send_scenario else without_notes(text)
 
 
 # -- the presenter ---------------------------------------------------------------------
@@ -71,7 +80,7 @@ def present(
         remember()
     timeline = Timeline(scenario)
     start = BoardState(step=resolve_step(step, timeline.steps))
-    copy = shareable(text, scenario, color_ok=rich_color_ok) if send_scenario else without_notes(text)
+    copy = room_copy(text, scenario, send_scenario=send_scenario)
     token = room_token(port, renew=new_token)
     return asyncio.run(
         _present(timeline, start, copy, token.value, token.note, host, port, send_scenario, announce, options)
