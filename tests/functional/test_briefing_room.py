@@ -293,3 +293,39 @@ def test_stepping_keys_on_a_follower_say_the_presenter_drives_and_help_and_quit_
             await board.link.close()
 
     asyncio.run(main())
+
+
+def test_nothing_on_the_wire_holds_a_note_at_any_step():
+    """Every byte a presenter console sends a follower that asked for the scenario, through every step."""
+
+    async def main() -> None:
+        room = presenter_room(send_scenario=True)
+        address = await room.start("127.0.0.1", 0)
+        console = PresenterConsole(timeline_of(), room=room, address=address)
+        reader, writer = await asyncio.open_connection(address.host, address.port, limit=2**24)
+        join = {"type": "join", "protocol": 1, "token": address.token, "scenario_sha256": None,
+                "want_scenario": True, "heartbeat": 2.0}  # fmt: skip
+        writer.write(json.dumps(join).encode() + b"\n")
+        received = bytearray()
+        try:
+            async with console.run_test(size=(140, 45)) as pilot:
+                for key in ("right", "right", "right", "home", "end", "g", "1", "enter", "plus", "a"):
+                    await pilot.press(key)
+                    await pilot.pause()
+                await until(lambda: room.followers == 1, lambda: "the raw follower never joined")
+                await asyncio.sleep(0.2)
+                while True:
+                    try:
+                        received += await asyncio.wait_for(reader.read(2**20), 0.5)
+                    except TimeoutError:
+                        break
+        finally:
+            writer.close()
+            await room.close()
+        lines = [json.loads(line) for line in received.splitlines()]
+        assert [m["type"] for m in lines[:2]] == ["welcome", "scenario"]
+        assert "Fighting north of Homs" in lines[1]["text"]  # the scenario did come ...
+        assert {m["state"]["step"] for m in lines if m["type"] == "state"} >= {0, 1, 2, 3}
+        assert NOTE.encode() not in received  # ... and no note with it, nor with any state
+
+    asyncio.run(main())

@@ -109,3 +109,21 @@ def test_help_says_what_the_room_protects():
         assert result.returncode == 0
         text = " ".join(result.stdout.split())
         assert "token" in text and "not encrypted" in text
+
+
+def test_the_readme_commands_for_a_room_are_ones_the_command_line_takes():
+    import re
+    import shlex
+
+    from sitboard.cli import _commands
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Briefing a room", 1)[1].split("\n## ", 1)[0]
+    lines = re.findall(r"^    (sitboard (?:present|follow|serve) .*?)(?:\s+#.*)?$", section, re.M)
+    assert {line.split()[1] for line in lines} == {"present", "follow", "serve"}
+    parsers = {c.name: c.parser for c in _commands()}
+    for line in lines:
+        words = shlex.split(line.replace("TOKEN", "a" * 22))[1:]
+        args = parsers[words[0]]().parse_args(words[1:])  # a wrong option exits 2: the test fails
+        if words[0] == "serve":
+            assert args.follow
