@@ -12,9 +12,14 @@ from sitboard.timeline import Situation
 
 
 def notes(situation: Situation, words: Words) -> Styled:
-    """The current event's speaker notes, or a quiet line saying there are none."""
+    """The current event's speaker notes, or a quiet line saying there are none.
+
+    Line by line: a briefer's notes keep their line breaks (cleaning text for
+    the screen would fold them into one line).
+    """
     event = situation.event
-    text = words.text(event.notes).strip() if event is not None else ""
+    lines = (event.notes or "").strip().splitlines() if event is not None else []
+    text = "\n".join(words.text(line) for line in lines).strip()
     if not text:
         return (Span("No notes for this step.", "dim"),)
     return (Span(text),)
