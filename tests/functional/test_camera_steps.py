@@ -80,8 +80,12 @@ def test_autoplay_enters_each_step_with_its_camera(ui):
 
     async def body(pilot):
         views = {}
-        for _ in range(200):
-            views[app.state.step] = view(app)
+
+        def entered(state: BoardState) -> None:  # every state, however loaded the machine (no polling)
+            views.setdefault(state.step, (state.center, state.zoom))
+
+        app.watch(app, "state", entered)
+        for _ in range(400):
             if app.state.step == 4:
                 break
             await pilot.pause(0.05)
