@@ -163,6 +163,9 @@ def test_three_followers_mirror_every_key_of_the_presenter(tmp_path, monkeypatch
                     await press(*keys)
                     views.add((console.state.center, console.state.zoom))
                 assert console.state.step == 3 and len(views) >= 4  # steps, jumps, cameras and zooms all travelled
+                console.select_town("hama")  # a click on the map, or the palette's town list
+                await press("escape")  # the briefer closes the town's history; the selection stays
+                assert console.state.selected == "hama"
                 assert any(NOTE in line for line in screen_lines(console))  # the briefer does see the notes
                 await pilot.press("g", "1", "enter")
                 await pilot.pause()
