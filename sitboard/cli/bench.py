@@ -387,16 +387,21 @@ def _print_room(r: dict[str, Any]) -> None:
         s = b["frames"][kind]
         print(f"briefer's key to follower frame, {kind:>8} ({s['n']} frames): median {s['median_ms']:.1f} ms, "
               f"p95 {s['p95_ms']:.1f} ms (targets 50, 100)")  # fmt: skip
+    s = b["frames_one"]["all"]
+    print(f"briefer's key to follower frame, one terminal follower ({s['n']} frames): median {s['median_ms']:.1f} ms, "
+          f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
     f = b["frames"]
     print(f"  {b['terminals']} terminals + {b['tabs']} browser tabs, {b['keys']} keys; "
           f"{f['skipped']} of {f['expected']} frames skipped for a newer state")  # fmt: skip
     lj = b["late_join"]
     print(f"late joiner: welcome to step shown median {lj['from_welcome']['median_ms']:.0f} ms (target 1000); "
           f"from process start {lj['from_process_start']['median_ms']:.0f} ms")  # fmt: skip
+    publish = r["room_transport"]["publish"]["50"]["with_writes_cpu"]["median_ms"]
     ps = b["presenter_step"]
     print(f"presenter's key to frame (CPU): alone median {ps['alone']['median_ms']:.1f} ms, "
           f"with {b['crowd']} followers {ps['followed']['median_ms']:.1f} ms, "
-          f"change {ps['change'] * 100:+.1f} % (target under 10 %)")  # fmt: skip
+          f"change {ps['change'] * 100:+.1f} % (target under 10 %); one publish to 50 is "
+          f"{publish / ps['alone']['median_ms'] * 100:.1f} % of the step")  # fmt: skip
 
 
 def _sizes(value: str) -> str:

@@ -127,3 +127,16 @@ def test_the_readme_commands_for_a_room_are_ones_the_command_line_takes():
         args = parsers[words[0]]().parse_args(words[1:])  # a wrong option exits 2: the test fails
         if words[0] == "serve":
             assert args.follow
+
+
+def test_the_briefing_benchmark_reports_every_figure():
+    """`sitboard bench --room`'s board figures, on a tiny run: each is measured (never compared to anything here)."""
+    from sitboard.room.boards.bench import bench_briefing
+    from sitboard.scenario.bundled import default_scenario
+
+    r = bench_briefing(default_scenario(), terminals=1, tabs=1, keys=6, crowd=3, repeat=4)
+    assert r["frames"]["terminal"]["n"] > 0 and r["frames"]["browser"]["n"] > 0
+    assert r["frames"]["skipped"] + r["frames"]["all"]["n"] == r["frames"]["expected"]
+    assert r["frames_one"]["all"]["n"] > 0
+    assert r["late_join"]["from_welcome"]["n"] == 3 and r["late_join"]["from_process_start"]["n"] == 3
+    assert r["presenter_step"]["alone"]["n"] > 0 and r["presenter_step"]["followed"]["n"] > 0

@@ -12,6 +12,8 @@ people see it, against the issue's targets:
   from the boards' stamps (``stamps``: one clock for every process). A frame a
   follower skipped (it was still drawing when a newer state came) is counted,
   not timed: it ends on the newer one.
+- ``frames_one``: the same with one terminal follower: what a room of
+  machines sees, where no follower shares a core with another.
 - ``late_join``: a terminal follower started while the others follow: from its
   welcome to its first frame (the target: the step shown within 1 s), and from
   the process's start (Python and Textual loading included).
@@ -45,6 +47,7 @@ from sitboard.room.boards.stamps import VARIABLE, Stamps
 
 CHILD_TIMEOUT = 60.0  # seconds for a follower process to draw its first frame
 PACE = 0.25  # seconds between the briefer's keys
+BLOCKS = 8  # alternating blocks of the presenter's steps, alone and followed
 SIZES = ((80, 24), (120, 40), (160, 50), (200, 60), (100, 30))
 
 
@@ -83,6 +86,11 @@ async def _bench(
         async with console.run_test(size=(160, 50)) as pilot:
             await pilot.pause()
             results["presenter_step"] = await _presenter_step(pilot, console, address, crowd, repeat)
+            async with _terminal(address, scenario, SIZES[2], stamps) as (pid, _):
+                await _until(lambda: console.followers >= 1, "one follower connected")
+                pressed = await _brief(pilot, console, keys // 2)
+                await asyncio.sleep(1.0)
+                results["frames_one"] = _frames(stamps, pressed, {pid}, 1)
             async with contextlib.AsyncExitStack() as stack:
                 boards = [
                     (await stack.enter_async_context(_terminal(address, scenario, SIZES[i % len(SIZES)], stamps)))[0]
@@ -104,7 +112,7 @@ async def _presenter_step(pilot: Any, console: Any, address: JoinAddress, crowd:
     """CPU per step of the presenter alone and with ``crowd`` followers, in alternating blocks."""
     alone: list[float] = []
     watched: list[float] = []
-    for block in range(4):
+    for block in range(BLOCKS):
         child = None
         if block % 2:
             child = await asyncio.create_subprocess_exec(
@@ -115,7 +123,7 @@ async def _presenter_step(pilot: Any, console: Any, address: JoinAddress, crowd:
             async with asyncio.timeout(CHILD_TIMEOUT):
                 await child.stdout.readline()  # "ready": every follower holds the current state
         samples = watched if child is not None else alone
-        for _ in range(repeat):
+        for _ in range(max(3, repeat // (BLOCKS // 2))):
             key = "right" if console.state.step < console.timeline.steps else "home"
             await pilot.pause(0.05)
             t0 = time.process_time()
@@ -153,7 +161,12 @@ def _frames(stamps: Path, pressed: dict[int, float], terminals: set[int], follow
     latency: dict[str, list[float]] = {"terminal": [], "browser": []}
     drawn = 0
     for entry in _read(stamps):
-        if entry["event"] == "frame" and entry.get("seq") in pressed and entry["pid"] != os.getpid():
+        if (
+            entry["event"] == "frame"
+            and entry.get("seq") in pressed
+            and entry["pid"] != os.getpid()
+            and entry["at"] >= pressed[entry["seq"]]
+        ):
             kind = "terminal" if entry["pid"] in terminals else "browser"
             latency[kind].append(entry["at"] - pressed[entry["seq"]])
             drawn += 1
