@@ -359,7 +359,7 @@ def _room(args: argparse.Namespace, results: dict[str, Any], scenario: Path) -> 
 
     results["load_before"] = os.getloadavg()
     results["room_transport"] = bench_room()
-    results["room_boards"] = bench_briefing(scenario, repeat=args.repeat * 3)
+    results["room_boards"] = bench_briefing(scenario, repeat=args.repeat * 7)  # 6 pairs of blocks by default
     results["load_after"] = os.getloadavg()
     _print_room(results)
     if args.json:

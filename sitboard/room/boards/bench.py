@@ -20,8 +20,9 @@ people see it, against the issue's targets:
 - ``presenter_step``: the presenter's own key to frame, in CPU time of its
   process (as ``sitboard bench`` measures the board's keys), with no follower
   and with ``crowd`` followers connected (the transport's, in a process of
-  their own: what the presenter's loop serves is the same whoever reads),
-  alternating, so that the machine's drift falls on both.
+  their own: what the presenter's loop serves is the same whoever reads), in
+  alternating blocks over the same steps; the change is the median of the
+  pairs' ratios, so that the machine's drift falls on both.
 
 Everything runs on this machine, so followers share its cores with the
 presenter: the figures are an upper bound of what a room of machines sees.
@@ -47,7 +48,6 @@ from sitboard.room.boards.stamps import VARIABLE, Stamps
 
 CHILD_TIMEOUT = 60.0  # seconds for a follower process to draw its first frame
 PACE = 0.25  # seconds between the briefer's keys
-BLOCKS = 8  # alternating blocks of the presenter's steps, alone and followed
 SIZES = ((80, 24), (120, 40), (160, 50), (200, 60), (100, 30))
 
 
@@ -109,10 +109,20 @@ async def _bench(
 
 
 async def _presenter_step(pilot: Any, console: Any, address: JoinAddress, crowd: int, repeat: int) -> dict[str, Any]:
-    """CPU per step of the presenter alone and with ``crowd`` followers, in alternating blocks."""
+    """CPU per step of the presenter alone and with ``crowd`` followers, in alternating blocks.
+
+    Every block steps through the same events from the start (their costs
+    differ), so that each followed block compares with the block alone before
+    it; ``change`` is the median of those pairs' ratios, which the machine's
+    drift over the run moves least.
+    """
     alone: list[float] = []
     watched: list[float] = []
-    for block in range(BLOCKS):
+    ratios: list[float] = []
+    last: list[float] = []  # the block alone before a followed one
+    steps = min(console.timeline.steps, 8)
+    blocks = 2 * max(2, repeat // steps)
+    for block in range(blocks):
         child = None
         if block % 2:
             child = await asyncio.create_subprocess_exec(
@@ -122,19 +132,24 @@ async def _presenter_step(pilot: Any, console: Any, address: JoinAddress, crowd:
             assert child.stdout is not None
             async with asyncio.timeout(CHILD_TIMEOUT):
                 await child.stdout.readline()  # "ready": every follower holds the current state
-        samples = watched if child is not None else alone
-        for _ in range(max(3, repeat // (BLOCKS // 2))):
-            key = "right" if console.state.step < console.timeline.steps else "home"
+        await pilot.press("home")
+        samples: list[float] = []
+        for _ in range(steps):
             await pilot.pause(0.05)
             t0 = time.process_time()
-            await pilot.press(key)
+            await pilot.press("right")
             await pilot.pause()
             samples.append(time.process_time() - t0)
         if child is not None:
             child.terminate()
             await child.wait()
+            watched += samples
+            ratios.append(sum(samples, 0.0) / sum(last, 0.0))
+        else:
+            alone += samples
+            last = samples
     a, w = _stats(alone), _stats(watched)
-    return {"alone": a, "followed": w, "change": w["median_ms"] / a["median_ms"] - 1 if a["median_ms"] else 0.0}
+    return {"alone": a, "followed": w, "change": statistics.median(ratios) - 1, "pairs": len(ratios)}
 
 
 async def _brief(pilot: Any, console: Any, keys: int) -> dict[int, float]:
