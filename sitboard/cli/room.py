@@ -61,12 +61,16 @@ def present_parser() -> argparse.ArgumentParser:
 
 
 def cmd_present(args: argparse.Namespace) -> int:
-    from sitboard.room.address import AddressError
+    from sitboard.room.address import AddressError, check_host
     from sitboard.room.boards.launch import present
     from sitboard.room.wire import RoomError
     from sitboard.scenario.notes import NotesStuck
     from sitboard.state import StepOutOfRange
 
+    try:
+        check_host(args.host)  # a usage error (2), before the file is read; a port in use is the machine's (1)
+    except AddressError as exc:
+        raise Usage(f"--host: {exc}") from None
     try:
         return present(
             args.file,
@@ -85,8 +89,6 @@ def cmd_present(args: argparse.Namespace) -> int:
     except NotesStuck as exc:
         complain(f"sitboard present: {args.file}: cannot send the scenario: {exc}")
         return EXIT_INVALID
-    except AddressError as exc:
-        raise Usage(f"--host: {exc}") from None
     except RoomError as exc:
         complain(f"sitboard present: error: {exc}")
         return EXIT_FAILED

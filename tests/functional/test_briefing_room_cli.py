@@ -140,3 +140,9 @@ def test_the_briefing_benchmark_reports_every_figure():
     assert r["frames_one"]["all"]["n"] > 0
     assert r["late_join"]["from_welcome"]["n"] == 3 and r["late_join"]["from_process_start"]["n"] == 3
     assert r["presenter_step"]["alone"]["n"] > 0 and r["presenter_step"]["followed"]["n"] > 0
+
+
+@pytest.mark.parametrize("host", ["bad host", "300.1.1.1", "\x1b[31mred"])
+def test_a_host_that_cannot_be_is_a_usage_error(scenario_file, host):
+    result = sitboard("present", scenario_file, "--host", host, "--port", "0")
+    assert result.returncode == 2 and "--host" in result.stderr and "\x1b" not in result.stderr
