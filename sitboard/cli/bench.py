@@ -390,6 +390,10 @@ def _print_room(r: dict[str, Any]) -> None:
     s = b["frames_one"]["all"]
     print(f"briefer's key to follower frame, one terminal follower ({s['n']} frames): median {s['median_ms']:.1f} ms, "
           f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
+    for name in ("frames", "frames_one"):
+        s = b[name]["key_to_publish"]
+        print(f"  of which the presenter's key to publish ({name}): median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
     f = b["frames"]
     print(f"  {b['terminals']} terminals + {b['tabs']} browser tabs, {b['keys']} keys; "
           f"{f['skipped']} of {f['expected']} frames skipped for a newer state")  # fmt: skip

@@ -174,9 +174,12 @@ async def _brief(pilot: Any, console: Any, keys: int) -> dict[int, float]:
 
 def _frames(stamps: Path, pressed: dict[int, float], terminals: set[int], followers: int) -> dict[str, Any]:
     latency: dict[str, list[float]] = {"terminal": [], "browser": []}
+    published: list[float] = []  # the presenter's part: from the key to the state handed to the room
     drawn = 0
     for entry in _read(stamps):
-        if (
+        if entry["event"] == "publish" and entry.get("seq") in pressed:
+            published.append(entry["at"] - pressed[entry["seq"]])
+        elif (
             entry["event"] == "frame"
             and entry.get("seq") in pressed
             and entry["pid"] != os.getpid()
@@ -190,6 +193,7 @@ def _frames(stamps: Path, pressed: dict[int, float], terminals: set[int], follow
         "all": _stats(every),
         "terminal": _stats(latency["terminal"]),
         "browser": _stats(latency["browser"]),
+        "key_to_publish": _stats(published),
         "skipped": len(pressed) * followers - drawn,
         "expected": len(pressed) * followers,
     }
