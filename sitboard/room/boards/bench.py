@@ -320,7 +320,7 @@ def _stats(samples: list[float]) -> dict[str, Any]:
 
 async def _board(address: str, file: str, size: tuple[int, int]) -> None:
     from sitboard.room.boards.audience import FollowerBoard
-    from sitboard.room.boards.launch import _join, room_name
+    from sitboard.room.boards.launch import room_name, until_drawable
     from sitboard.room.follower import Follower
     from sitboard.scenario.loader import read_scenario_text
     from sitboard.timeline import Timeline
@@ -329,7 +329,7 @@ async def _board(address: str, file: str, size: tuple[int, int]) -> None:
     scenario, text, _ = read_scenario_text(file)
     link = Follower(address, scenario_sha256=room_name(text), want_scenario=True)
     link.start()
-    joined, status, timeline = await _join(link, Timeline(scenario), lambda _: None)
+    joined, status, timeline = await until_drawable(link, Timeline(scenario), lambda _: None)
     stamps.write("welcomed")
     app = FollowerBoard(timeline, link=link, shown=link.scenario_sha256, joined=joined, status=status)
     await app.run_async(headless=True, size=size)

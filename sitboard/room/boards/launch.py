@@ -159,7 +159,7 @@ def follow(address: str, file: str | None = None, *, announce: Announce, **optio
 async def _follow(link: Follower, timeline: Timeline | None, announce: Announce, options: dict[str, Any]) -> int:
     link.start()
     try:
-        joined, status, timeline = await _join(link, timeline, announce)
+        joined, status, timeline = await until_drawable(link, timeline, announce)
         app = FollowerBoard(timeline, link=link, shown=link.scenario_sha256, joined=joined, status=status, **options)
         await app.run_async()
         return app.return_code or 0
@@ -167,7 +167,7 @@ async def _follow(link: Follower, timeline: Timeline | None, announce: Announce,
         await link.close()
 
 
-async def _join(
+async def until_drawable(
     link: Follower, timeline: Timeline | None, announce: Announce
 ) -> tuple[Connected | None, str | None, Timeline]:
     """Wait until there is something to draw: (the welcome, what the bar should say, the timeline)."""
