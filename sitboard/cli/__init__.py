@@ -29,7 +29,7 @@ class Command(NamedTuple):
 def _commands() -> tuple[Command, ...]:
     """Every command (imported when one runs: `sitboard --version` loads none of the layers it does not need)."""
     from sitboard.cli import commands as c
-    from sitboard.cli import room
+    from sitboard.cli import room, story
 
     return (
         Command("check", c.check_parser, c.cmd_check),
@@ -40,6 +40,9 @@ def _commands() -> tuple[Command, ...]:
         Command("present", room.present_parser, room.cmd_present),
         Command("follow", room.follow_parser, room.cmd_follow),
         Command("schema", c.schema_parser, c.cmd_schema),
+        Command("diff", story.diff_parser, story.cmd_diff),
+        Command("narrate", story.narrate_parser, story.cmd_narrate),
+        Command("record", story.record_parser, story.cmd_record),
         Command("bench", _bench_parser, _bench),
     )
 
