@@ -158,11 +158,16 @@ def test_three_followers_mirror_every_key_of_the_presenter(tmp_path, monkeypatch
                     ("g", "2", "enter"),
                     ("shift+right",),
                     ("minus",),
+                    ("c", "1", "enter"),  # the split view: the map at step 1 beside this one
+                    ("right",),
+                    ("c",),
                     ("right",),
                 ]:
                     await press(*keys)
                     views.add((console.state.center, console.state.zoom))
-                assert console.state.step == 3 and len(views) >= 4  # steps, jumps, cameras and zooms all travelled
+                assert (
+                    console.state.step == 3 and console.state.compare is None and len(views) >= 4
+                )  # steps, jumps, cameras and zooms all travelled
                 console.select_town("hama")  # a click on the map, or the palette's town list
                 await press("escape")  # the briefer closes the town's history; the selection stays
                 assert console.state.selected == "hama"

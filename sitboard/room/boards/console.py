@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from sitboard.app.app import SitboardApp
@@ -102,6 +104,14 @@ class PresenterConsole(SitboardApp):
             )
         if self._too_small_text():
             yield Static(Text(self._too_small_text()), id="too-small")
+
+    def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
+        if widget_id == "map-earlier":  # the split view (c): the earlier map above the current one, in the column
+            where = {"before": "#map"}
+        return super()._hidden_until_needed(widget_id, make, **where)
+
+    def _fit_split(self) -> None:
+        """The console stacks the two moments' maps in its right column (console.tcss): nothing to share out."""
 
     def on_mount(self) -> None:
         super().on_mount()
