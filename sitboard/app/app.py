@@ -58,11 +58,7 @@ from sitboard.scenario.watch import Change
 from sitboard.state import (
     BoardState,
     compare_with,
-    first_step,
     go_to,
-    last_step,
-    next_step,
-    previous_step,
     reset_view,
     select,
     toggle_areas,
@@ -119,11 +115,14 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         ascii_only: bool = False,
         owns_gc: bool = False,
+        cameras: bool = True,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
         `owns_gc`: this process runs this one board (the command line), so
         the garbage collector is the board's to schedule (`collector`).
+        `cameras`: entering a step moves the map to the step's camera (its
+        event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -134,9 +133,15 @@ class SitboardApp(App[int]):
         self.ascii_only = ascii_only
         self.look = look_for(timeline.scenario, ascii_only=ascii_only)
         self._homes: tuple[Scenario, View] | None = None
+        self._cameras: camera.StepCameras | None = None
+        self.cameras_on = cameras
         state = state or BoardState()
         self.set_reactive(SitboardApp.timeline, timeline)
-        self.set_reactive(SitboardApp.state, go_to(state, timeline, state.step))
+        state = go_to(state, timeline, state.step)
+        if cameras and self.cameras.any and state.center is None and state.zoom == 1.0:
+            center, zoom = self.cameras.view_at(state.step)  # opening at a step enters it
+            state = state._replace(center=center, zoom=zoom)
+        self.set_reactive(SitboardApp.state, state)
         self._autoplay = autoplay
         self._timer: Timer | None = None
         self.register_theme(high_contrast())
@@ -170,6 +175,14 @@ class SitboardApp(App[int]):
         if self._homes is None or self._homes[0] is not scenario:
             self._homes = (scenario, camera.home_view(scenario))
         return self._homes[1]
+
+    @property
+    def cameras(self) -> camera.StepCameras:
+        """Each step's camera, for the scenario shown now."""
+        scenario = self.timeline.scenario
+        if self._cameras is None or self._cameras.scenario is not scenario:
+            self._cameras = camera.StepCameras(scenario, self.home)
+        return self._cameras
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -444,7 +457,11 @@ class SitboardApp(App[int]):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
-        self.state = go_to(self.state, self.timeline, step)
+        """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
+        if self.cameras_on:
+            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+        else:
+            self.state = go_to(self.state, self.timeline, step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -456,16 +473,16 @@ class SitboardApp(App[int]):
     # -- actions: each one a move on the state -----------------------------------
 
     def action_next(self) -> None:
-        self.state = next_step(self.state, self.timeline)
+        self.go_to(self.step + 1)
 
     def action_previous(self) -> None:
-        self.state = previous_step(self.state, self.timeline)
+        self.go_to(self.step - 1)
 
     def action_first(self) -> None:
-        self.state = first_step(self.state, self.timeline)
+        self.go_to(0)
 
     def action_last(self) -> None:
-        self.state = last_step(self.state, self.timeline)
+        self.go_to(self.timeline.steps)
 
     def action_zoom_in(self) -> None:
         self.state = camera.zoom(self.state, self.home, ZOOM_STEP)
@@ -594,21 +611,8 @@ class SitboardApp(App[int]):
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        if state.selected is not None and state.selected not in timeline.scenario.town_index:
-            state = select(state, None)
-        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(timeline.scenario.title)
-        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
-        self.state = state  # ... then at its step
-        self._apply_size(message=False)  # another extent may give the map and the side other widths
+        self.show_timeline(timeline, state)
         self._report(None)
-        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        self.refresh_bindings()
-        self._update_live()
-        if self._collector is not None:
-            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
-            self.call_after_refresh(freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_timeline.steps
@@ -617,6 +621,27 @@ class SitboardApp(App[int]):
             + (f" ({added:+d})" if added else ""),
             timeout=3,
         )
+
+    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+        """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
+
+        (A reload, and a follower sent the presenter's scenario.) A selected
+        town the new scenario lacks is dropped.
+        """
+        if state.selected is not None and state.selected not in timeline.scenario.town_index:
+            state = select(state, None)
+        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        self.title = self.look.text(timeline.scenario.title)
+        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
+        self.state = go_to(state, timeline, state.step)  # ... then at its step
+        self._apply_size(message=False)  # another extent may give the map and the side other widths
+        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
+        self.refresh_bindings()
+        self._update_live()
+        if self._collector is not None:
+            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
+            self._collector.replaced()
+            self.call_after_refresh(freeze)
 
     def action_goto(self) -> None:
         def done(step: int | None) -> None:

@@ -37,6 +37,7 @@ from sitboard.state import BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
+NO_CAMERA_HELP = "keep the map where it is when stepping: ignore the events' 'view:' cameras"
 
 
 def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
@@ -55,7 +56,8 @@ def board_parser() -> argparse.ArgumentParser:
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
         epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt|html', "
-        "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
+        "'sitboard schema', 'sitboard serve FILE', 'sitboard present FILE', "
+        "'sitboard follow ADDRESS', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
@@ -65,6 +67,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    p.add_argument("--no-camera", action="store_true", help=NO_CAMERA_HELP)
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
 
@@ -81,6 +84,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             autoplay=args.autoplay,
             theme_name=args.theme,
             ascii_only=args.ascii,
+            cameras=not args.no_camera,
         )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
@@ -279,6 +283,12 @@ def serve_parser() -> argparse.ArgumentParser:
         help="no token, even beyond loopback: anyone who can reach the port can open and drive "
         "the board (and make it save pictures in this folder)",
     )
+    p.add_argument(
+        "--follow",
+        metavar="ADDRESS",
+        help="every tab follows the briefing room at ADDRESS (as 'sitboard follow ADDRESS [FILE]' would); "
+        "FILE, if given, is the followers' copy of the scenario",
+    )
     p.add_argument("--theme", type=theme_arg, help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -396,6 +406,16 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve.start import ServeError, serve
 
+    follow = None
+    if args.follow is not None:
+        from sitboard.room.address import AddressError, parse_address
+
+        try:
+            follow = str(parse_address(args.follow))
+        except AddressError as exc:
+            raise Usage(f"--follow: {exc}") from None
+        if args.no_watch:
+            raise Usage("--no-watch goes without --follow: a follower shows the presenter's scenario, never a file's")
     extra = (
         (["--theme", args.theme] if args.theme else [])
         + (["--ascii"] if args.ascii else [])
@@ -403,13 +423,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         serve(
-            args.file or str(default_scenario()),
+            args.file or (None if follow else str(default_scenario())),
             args.host,
             args.port,
             extra_args=extra,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
             token=args.token,
+            follow=follow,
         )
     except ServeError as exc:
         complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal
