@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import Progress
 from sitboard.scenario.model import (
     COMPASS,
     COMPASS_WORDS,
@@ -154,9 +155,6 @@ def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress 
     except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
         pass
     return _whole(text, file, color_ok)
-
-
-Progress = Callable[[float], None]  # told the fraction of the file read so far, now and then
 
 
 def _streamed(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
