@@ -20,7 +20,7 @@ from sitboard.scenario.userfile import read_bytes
 
 # A cap against runaway inputs (a log, a generated file gone wrong), not a size
 # a real scenario reaches: 300,000 events of a whole country's war, imported
-# from ACLED, are about 180 MB. Reads stop at the cap, never past it.
+# from ACLED, are about 200 MB. Reads stop at the cap, never past it.
 MAX_BYTES = 256 * 1024 * 1024
 
 # Told the fraction of a long read done so far (0 to 1), now and then: the
