@@ -33,6 +33,7 @@ from sitboard.scenario.model import (
 CHECKPOINT = 32  # the fewest steps (and flows) between two checkpoints; more with more towns (Timeline)
 MIXED_TOWNS = "(mixed)"  # the key `holdings()` counts mixed towns under: never a faction id
 DestinationKey = str | tuple[str, ...]  # a town id, or the towns that share one flow's figure
+MAX_WORDS = 8  # distinct source words a tally keeps (a total that lists more says "and other words")
 _PRINTABLE_BITS = 14_000  # ints below 2**14000 have at most 4,215 digits: Python prints up to 4,300
 
 
@@ -72,23 +73,47 @@ class FlowAt(NamedTuple):
 
 
 class Tally(NamedTuple):
-    """People counted, and how many flows had no figure."""
+    """People counted, the flows that gave no figure, and the words their sources used instead.
 
-    people: int = 0
+    Unknown is not zero: `people` is None until a flow gives a figure, and a
+    flow without one is counted in `unquantified`, its source's words
+    ("thousands") kept in `words` (distinct, the first `MAX_WORDS` of them), so
+    that every total that includes it can say so.
+    """
+
+    people: int | None = None
     unquantified: int = 0
+    words: tuple[str, ...] = ()
+    more_words: bool = False  # distinct words beyond the first MAX_WORDS were left out
 
     def plus(self, flow: Flow) -> Tally:
-        if flow.people is None:
-            return Tally(self.people, self.unquantified + 1)
-        return Tally(self.people + flow.people, self.unquantified)
+        if flow.people is not None:
+            return Tally((self.people or 0) + flow.people, self.unquantified, self.words, self.more_words)
+        words, more = self.words, self.more_words
+        said = flow.estimate
+        if said and said.strip() and said not in words:
+            if len(words) < MAX_WORDS:
+                words = (*words, said)
+            else:
+                more = True
+        return Tally(self.people, self.unquantified + 1, words, more)
 
     def describe(self) -> str:
-        """The honest total: `≥ 12,000 + unquantified`, `12,000`, or `unquantified`."""
+        """The honest total: `12,000`, `≥ 12,000 + thousands (unquantified)`, `unquantified (2 flows)`, `none recorded`."""
         if not self.unquantified:
-            return figure(self.people)
-        if not self.people:
-            return "unquantified" if self.unquantified == 1 else f"unquantified ({self.unquantified} flows)"
-        return f"≥ {figure(self.people)} + unquantified"
+            return "none recorded" if self.people is None else figure(self.people)
+        n = self.unquantified
+        if self.words:
+            said = "; ".join(self.words) + ("; and other words" if self.more_words else "")
+            rest = f"{said} (unquantified)" if n == 1 else f"{said} (unquantified, {n} flows)"
+        else:
+            rest = "unquantified" if n == 1 else f"unquantified ({n} flows)"
+        return rest if self.people is None else f"≥ {figure(self.people)} + {rest}"
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Largest first: by the people counted, then by the flows without a figure."""
+        return (-(self.people or 0), -self.unquantified)
 
 
 _NONE = Tally()
@@ -296,7 +321,7 @@ RANKED = 32  # how many of a checkpoint's largest tallies are kept ranked (a pan
 
 def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
     key, tally = item
-    return (-tally.people, -tally.unquantified, str(key))
+    return (*tally.rank, str(key))
 
 
 def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
@@ -396,7 +421,7 @@ class Timeline:
             checkpoint()
             next_checkpoint += spacing
         self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
-        self._flow_end, self._people, self._unquantified = _flow_sums(columns.flows, steps)
+        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
         self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
         self._last: Situation | None = None  # what `state_at` gave last
@@ -479,7 +504,7 @@ class Timeline:
             origin[o] = (origin.get(o) or start_origin.get(o) or _NONE).plus(flow)
             key = destination_key(flow)
             dest[key] = (dest.get(key) or start_dest.get(key) or _NONE).plus(flow)
-        total = Tally(self._people[end], self._unquantified[end])
+        total = self._totals[end]
         return Displacement(
             total,
             Tallies(start_origin, origin, lambda: self._ranks(base, 0)),
@@ -576,22 +601,16 @@ class Timeline:
         self._tally_checkpoints = checkpoints
 
 
-def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[int], array[int]]:
-    """Flows so far at each step, and the people and flows without a figure among the first j flows."""
+def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[Tally]]:
+    """Flows so far at each step, and the total of the first j flows (people, and the sources' words for the rest)."""
     flow_end = array("q", bytes(8 * (steps + 1)))
-    people = [0]  # a list: a sum of people may outgrow 64 bits
-    unquantified = array("q", [0])
+    totals = [_NONE]
     for j, (step, flow) in enumerate(flows, start=1):
         flow_end[step] = j
-        if flow.people is None:
-            people.append(people[-1])
-            unquantified.append(unquantified[-1] + 1)
-        else:
-            people.append(people[-1] + flow.people)
-            unquantified.append(unquantified[-1])
+        totals.append(totals[-1].plus(flow))
     for step in range(1, steps + 1):  # a step without flows ends where the one before it did
         flow_end[step] = max(flow_end[step], flow_end[step - 1])
-    return flow_end, people, unquantified
+    return flow_end, totals
 
 
 def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:

@@ -199,14 +199,20 @@ class MapScene:
         size_labels: list[LabelRequest] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
-                a, b = towns[index[f.origin]], towns[index[f.destination]]
-                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
+                # One figure, however many destinations share it: one label, between the
+                # origin and the middle of its destinations, so that it reads for them all.
+                dests = [towns[index[d]] for d in f.destinations]
+                a = towns[index[f.origin]]
+                x0, y0 = project(a.lat, a.lon)
+                ends = [project(b.lat, b.lon) for b in dests]
+                x1, y1 = sum(x for x, _ in ends) / len(ends), sum(y for _, y in ends) / len(ends)
                 mx, my = (x0 + x1) / 2, (y0 + y1) / 2
                 if 0 <= mx < cols and 0 <= my < rows:
                     text = (
                         figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
                     )
-                    size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
+                    key = f"flow:{f.origin}:{'+'.join(f.destinations)}"
+                    size_labels.append(LabelRequest(key, int(mx), int(my), text, 50.0))
         return size_labels
 
     def _draw_towns(self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool) -> None:
@@ -429,20 +435,23 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
     ones; of those, only the most recent MAX_OLD_FLOWS pairs, so a long
     timeline's step costs what a short one's does (and stays legible).
     """
-    now = sorted({(f.origin, f.destination) for f in state.step_flows})
+    now = sorted({(f.origin, d) for f in state.step_flows for d in f.destinations})
     earlier: list[tuple[str, str]] = []
     seen = set(now)
     flows = state.flows
     older_not_drawn = False
     for j in range(len(flows) - 1, -1, -1):
         f = flows[j].flow
-        pair = (f.origin, f.destination)
-        if pair not in seen:
-            if len(earlier) == MAX_OLD_FLOWS:
-                older_not_drawn = True
-                break
-            seen.add(pair)
-            earlier.append(pair)
+        for dest in reversed(f.destinations):  # a shared figure: an arrow to each of its destinations
+            pair = (f.origin, dest)
+            if pair not in seen:
+                if len(earlier) == MAX_OLD_FLOWS:
+                    older_not_drawn = True
+                    break
+                seen.add(pair)
+                earlier.append(pair)
+        if older_not_drawn:
+            break
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
 
