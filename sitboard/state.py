@@ -37,6 +37,8 @@ class BoardState(NamedTuple):
     areas: bool = False  # land shaded by the nearest town's holder
     selected: str | None = None  # a town id: drawn highlighted
     present: bool = False  # presentation mode: the map fills the screen
+    # The split view: the step drawn beside this one (the same view, left), with what changed marked on both.
+    compare: int | None = None
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON types only; `from_json` gives back an equal value."""
@@ -47,6 +49,7 @@ class BoardState(NamedTuple):
             "areas": self.areas,
             "selected": self.selected,
             "present": self.present,
+            "compare": self.compare,
         }
 
     @classmethod
@@ -81,7 +84,10 @@ class BoardState(NamedTuple):
             if not isinstance(value, bool):
                 raise ValueError(f"a board state's {key} is true or false, not {_shown(value)}")
             flags[key] = value
-        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"])
+        compare = data.get("compare")
+        if compare is not None and (type(compare) is not int or compare < 0):
+            raise ValueError(f"a board state's compare is a whole number from 0 or null, not {_shown(compare)}")
+        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"], compare)
 
 
 def _finite(value: object) -> bool:
@@ -152,3 +158,8 @@ def toggle_present(state: BoardState) -> BoardState:
 
 def select(state: BoardState, town_id: str | None) -> BoardState:
     return state._replace(selected=town_id)
+
+
+def compare_with(state: BoardState, timeline: Timeline, step: int | None) -> BoardState:
+    """The split view with `step` (held within the timeline) beside the current step; None closes it."""
+    return state._replace(compare=None if step is None else timeline.clamp(step))

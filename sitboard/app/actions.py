@@ -39,6 +39,14 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction("pan('south')", "shift+down", "Pan S", "Pan the map south", "Map", footer=False, display="⇧↓"),
     BoardAction("reset_view", "0", "Reset view", "Reset the map to the scenario's extent", "Map", footer=False),
     BoardAction("toggle_areas", "a", "Areas", "Shade the land by the nearest town's holder", "Map"),
+    BoardAction(
+        "compare",
+        "c",
+        "Compare",
+        "Split view: the map at an earlier date beside this step",
+        "Map",
+        footer=False,
+    ),
     BoardAction("toggle_present", "f", "Present", "Presentation mode: the map fills the screen", "View"),
     BoardAction("cycle_theme", "t", "Theme", "Cycle dark, light and high-contrast themes", "View", footer=False),
     BoardAction(

@@ -14,7 +14,7 @@ town that changed hands, is the event's place, or is selected.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
@@ -155,15 +155,21 @@ class MapScene:
         marks: bool = False,
         areas: bool = False,
         selected: str | None = None,
+        marked: Collection[str] | None = None,
     ) -> Frame:
+        """The map of `state` at `view`; towns that changed at the step, and the event's town, are marked (hot).
+
+        `marked` replaces those with a set of its own: the split view marks the
+        towns that changed between its two steps, the same on both halves.
+        """
         layers = self._layers(view, cols, rows)
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
         grid = self._base_grid(layers, earlier)
         size_labels = self._draw_flows(grid, projection, state, now)
-        hot = {c.town for c in state.changed}
+        hot = {c.town for c in state.changed} if marked is None else set(marked)
         place = state.event.at if state.event else None
-        if place is not None and place.town:
+        if place is not None and place.town and marked is None:
             hot.add(place.town)
         if selected:
             hot.add(selected)

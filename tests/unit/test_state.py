@@ -41,6 +41,7 @@ states = st.builds(
     areas=st.booleans(),
     selected=st.none() | st.text(),
     present=st.booleans(),
+    compare=st.none() | st.integers(0, 10**6),
 )
 
 
@@ -69,6 +70,9 @@ def test_a_state_survives_json_exactly(state):
         {"selected": 3},
         {"camera": 1},
         {"center": [1e7, 0.0]},
+        {"compare": -1},
+        {"compare": "2024-12-05"},
+        {"compare": False},
     ],
 )
 def test_anything_else_is_refused_with_a_sentence(data):
