@@ -23,7 +23,6 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.containers import VerticalScroll
 from textual.css.scalar import Scalar
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -37,7 +36,7 @@ from sitboard.app import actions
 from sitboard.app.collector import IDLE, IdleCollector, freeze
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
-from sitboard.app.style import ascii_scrollbars, look_for
+from sitboard.app.style import look_for
 from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
@@ -47,8 +46,11 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.side import SideColumn
 from sitboard.geo import camera
 from sitboard.geo.projection import View
+from sitboard.panels import layout
+from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -68,7 +70,6 @@ from sitboard.state import (
 )
 from sitboard.timeline import Timeline
 
-MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
 PREPARE_THE_END_AFTER = 0.3  # seconds after start-up: the last step's map is drawn unseen (see _prepare_the_end)
 POLL_EVERY = 0.2  # seconds between looks at the watched file
@@ -83,12 +84,6 @@ def _board_commands() -> type[Provider]:
     return BoardCommands
 
 
-class SidePanel(VerticalScroll, inherit_bindings=False):
-    """The side panels scroll with arrows and Page keys; Home and End stay the timeline's."""
-
-    BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
-
-
 class BoardScreen(Screen[None]):
     """The board's screen. No focus while the first frame is built: focusing a widget restyles the whole
     board (its :focus and every ancestor's :focus-within), a tenth of start-up; the map takes it once shown."""
@@ -100,7 +95,7 @@ class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
-    COMMANDS = App.COMMANDS | {_board_commands}
+    COMMANDS = {_board_commands}  # the board's own, each hit with its kind (see commands.py)
 
     # repaint=False: a new state repaints what it changes, not the whole screen
     # (an app-level reactive's default repaint refreshes every cell, every step).
@@ -112,6 +107,7 @@ class SitboardApp(App[int]):
     playing: reactive[bool] = reactive(False, repaint=False)
     interval: reactive[float] = reactive(2.0, repaint=False)
     live: reactive[str] = reactive("", repaint=False)  # the header's indicator: PLAY, LIVE, FOLLOW
+    transport: reactive[str] = reactive("", repaint=False)  # the headline's: playing or paused
 
     def __init__(
         self,
@@ -149,6 +145,7 @@ class SitboardApp(App[int]):
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
         self.set_reactive(SitboardApp.live, self._live_text())
+        self.set_reactive(SitboardApp.transport, self._transport_text())
         self.title = self.look.text(timeline.scenario.title)  # Textual writes it into screenshots (SVG <title>)
         if self._collector is not None:
             # The scenario, its timeline and the modules loaded so far outlive the board.
@@ -229,7 +226,9 @@ class SitboardApp(App[int]):
             yield Static(Text(self.look.text(self._problem)), id="error-bar")
         yield bound(MapView(ascii_only=ascii_only, id="map"))
         yield bound(BottomBar(ascii_only=ascii_only, id="bottom"))
-        with SidePanel(id="side"):
+        side = SideColumn(id="side")
+        side.configure(self._frame())
+        with side:
             yield bound(EventPanel(ascii_only=ascii_only, id="event"))
             yield bound(ControlPanel(ascii_only=ascii_only, id="control"))
             yield bound(TownList(ascii_only=ascii_only, id="towns"))  # the Control box's lower half
@@ -260,7 +259,10 @@ class SitboardApp(App[int]):
         from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
 
         headline = Headline(ascii_only=self.ascii_only, id="headline")
-        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline)
+        headline.set_reactive(Headline.play, self.transport)
+        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline).data_bind(
+            play=SitboardApp.transport
+        )
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -298,8 +300,6 @@ class SitboardApp(App[int]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"))
         self._apply_size()
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
@@ -321,14 +321,22 @@ class SitboardApp(App[int]):
         width, height = size if size is not None else self.size
         self._size_now = (width, height)
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        self.set_class(width < 120, "-narrow")
-        self.set_class(height < 32, "-short")
+        frame = self._frame()
+        self.set_class(frame.header < layout.HEADER_ROWS, "-short")
+        for side in self.query(SideColumn):
+            side.configure(frame)
         self.call_after_refresh(self._fit_split)
         text = self._too_small_text()
         if message and text:
             bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
             if isinstance(bar, Static):
                 bar.update(Text(text))
+
+    def _frame(self) -> layout.Frame:
+        """Where the bars, the map and the side column go at the terminal's size (`sitboard.panels.layout`)."""
+        width, height = getattr(self, "_size_now", self.size)
+        halves = self.state.compare is not None and not self.state.present
+        return layout.frame(width, height, layout.map_aspect(*self.home), halves=halves)
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -418,6 +426,8 @@ class SitboardApp(App[int]):
             self.set_class(new.present, "-present")
             if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
                 self._hidden_until_needed("headline", self._headline, after="#header")
+        if (new.compare is None) != (old.compare is None):
+            self._apply_size(message=False)  # the split view's halves are equal: the side may take a column
         if new.compare is not None and (old.compare is None or old.present != new.present):
             self.call_after_refresh(self._fit_split)  # the halves share what the side column leaves
 
@@ -515,15 +525,20 @@ class SitboardApp(App[int]):
 
     def _live_text(self) -> str:
         """The header's indicator: playing (with its interval), LIVE, and FOLLOW at the end."""
-        parts = []
-        if self.playing:
-            parts.append(f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s")
+        parts = [self._transport_text()] if self.playing else []
         if self._reloader is not None:
             parts.append("LIVE FOLLOW" if self.step >= self.timeline.steps else "LIVE")
         return "  ".join(parts)
 
+    def _transport_text(self) -> str:
+        """The headline's word for the transport: a room must see whether the board moves on by itself."""
+        if self.playing:
+            return f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s"
+        return "|| PAUSED" if self.ascii_only else "❚❚ PAUSED"
+
     def _update_live(self) -> None:
         self.live = self._live_text()
+        self.transport = self._transport_text()
 
     # -- live reload: the source says the file changed; its new timeline is a message ------------
 
@@ -585,6 +600,7 @@ class SitboardApp(App[int]):
         self.title = self.look.text(timeline.scenario.title)
         self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
         self.state = state  # ... then at its step
+        self._apply_size(message=False)  # another extent may give the map and the side other widths
         self._report(None)
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
         self.refresh_bindings()
@@ -609,7 +625,7 @@ class SitboardApp(App[int]):
 
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
-        self.push_screen(GotoScreen(self.look, self.timeline), done)
+        self.push_screen(GotoScreen(self.look, self.timeline, self.step), done)
 
     def action_compare(self) -> None:
         """Open the split view with a moment asked for (a step or a date), or close it."""

@@ -27,9 +27,11 @@ from sitboard.cli.terminal import (
     say,
     size_arg,
     step_arg,
+    theme_arg,
     write_output,
 )
 from sitboard.exports import ExportOptions, exporter, formats
+from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.bundled import default_scenario
 from sitboard.scenario.errors import ScenarioError
 from sitboard.state import BoardState, StepOutOfRange, resolve_step
@@ -60,7 +62,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
     p.add_argument("--step", type=step_arg, default=0, help="open at this step (0 = start, 'end' = last)")
     p.add_argument("--autoplay", type=float, metavar="SECONDS", help="start playing, one event every SECONDS")
-    p.add_argument("--theme", help=THEME_HELP)
+    p.add_argument("--theme", type=theme_arg, help=THEME_HELP)
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -151,9 +153,9 @@ def export_parser() -> argparse.ArgumentParser:
         type=size_arg,
         default=(160, 50),
         metavar="WxH",
-        help="terminal size for svg, txt and html (default: 160x50)",
+        help=f"terminal size for svg, txt and html, {MIN_WIDTH}x{MIN_HEIGHT} to {MAX_WIDTH}x{MAX_HEIGHT} (default: 160x50)",
     )
-    p.add_argument("--theme", help=f"theme for svg, txt and html; {THEME_HELP}")
+    p.add_argument("--theme", type=theme_arg, help=f"theme for svg, txt and html; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg, txt and html")
     p.add_argument(
         "--compare",
@@ -282,7 +284,7 @@ def serve_parser() -> argparse.ArgumentParser:
         help="no token, even beyond loopback: anyone who can reach the port can open and drive "
         "the board (and make it save pictures in this folder)",
     )
-    p.add_argument("--theme", help=f"theme for every board; {THEME_HELP}")
+    p.add_argument("--theme", type=theme_arg, help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     return p
