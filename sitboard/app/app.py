@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -769,7 +769,7 @@ def _crash_log(error: Exception) -> str:
     return f"details are in {log}"
 
 
-def matching_step(old_events: tuple[Event, ...], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
+def matching_step(old_events: Sequence[Event], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
     """Where the view should be after a reload: the same event, else the nearest.
 
     The same event is the one with the same time and title (closest to the old

@@ -988,14 +988,14 @@ def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeyp
     path = tmp_path / "board.yaml"
     path.write_bytes(default_scenario().read_bytes())
     app = open_board(file_source(path))
-    assert not list(cache_dir.glob("*.json"))  # validated, not yet remembered
+    assert not list(cache_dir.glob("*.sqlite"))  # validated, not yet remembered
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         for _ in range(100):
-            if list(cache_dir.glob("*.json")):
+            if list(cache_dir.glob("*.sqlite")):
                 break
             await pilot.pause(0.05)
-        assert len(list(cache_dir.glob("*.json"))) == 1
+        assert len(list(cache_dir.glob("*.sqlite"))) == 1
 
     ui.drive(app, body)
 
