@@ -390,9 +390,16 @@ class StoredEvents(Sequence[Event]):
                 checks.check_flow(flow, towns)
             self._flows.append((step, flow))
         self._flow_steps = [step for step, _ in self._flows]
-        self._columns = EventColumns(times, self._controls, self._flows)
+        views: list[tuple[int, Camera]] = []
+        untils: list[tuple[int, EventTime]] = []
         for (i,) in db.execute("SELECT i FROM events WHERE extra IS NOT NULL"):
-            checks.check_extensions(self[i], s)
+            event = self[i]
+            checks.check_extensions(event, s)
+            if event.view is not None:
+                views.append((i + 1, event.view))
+            if event.until is not None:
+                untils.append((i + 1, event.until))
+        self._columns = EventColumns(times, self._controls, self._flows, views, untils)
 
     def _time_row(self, i: int, text: object, t: object) -> EventTime:
         if not (type(text) is str and type(t) is int):
