@@ -48,6 +48,11 @@ def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
 # -- the board -----------------------------------------------------------------------
 
 
+def _areas_of(args: argparse.Namespace) -> bool | None:
+    """`--areas on|off` as a flag; None without it (the scenario's `map.areas` decides)."""
+    return None if args.areas is None else bool(args.areas == "on")
+
+
 def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
@@ -62,6 +67,11 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help=THEME_HELP)
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
+    p.add_argument(
+        "--areas",
+        choices=("on", "off"),
+        help="areas of control shown or not (default: the scenario's map.areas, else off)",
+    )
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
@@ -76,6 +86,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             file_source(file, watch=not args.no_watch),
             step=args.step,
             present=args.present,
+            areas=_areas_of(args),
             autoplay=args.autoplay,
             theme_name=args.theme,
             ascii_only=args.ascii,
@@ -133,6 +144,11 @@ def export_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
     p.add_argument(
+        "--areas",
+        choices=("on", "off"),
+        help="areas of control shown or not (default: the scenario's map.areas, else off)",
+    )
+    p.add_argument(
         "--notes",
         action="store_true",
         help="md only: include the briefer's speaker notes (no other output ever shows them)",
@@ -150,7 +166,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
-    state = BoardState(step=_step_of(args.step, timeline.steps, args.file))
+    state = BoardState(
+        step=_step_of(args.step, timeline.steps, args.file),
+        areas=scenario.map.areas if args.areas is None else args.areas == "on",
+    )
     options = ExportOptions(
         size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex, notes=args.notes
     )

@@ -8,7 +8,11 @@ into strips, so everything a briefer sees on the map is decided and tested here.
 Style keys are plain strings the widget maps to colours:
 `coast`, `border`, `line:<kind>`, `flow`, `flow-old`, `place`, `label`,
 `label-hot`, `scale`, and `town:<kind>:<holder>` with `:hot` appended for a
-town that changed hands, is the event's place, or is selected.
+town that changed hands, is the event's place, or is selected. With areas on:
+`front` (a front derived from the areas), and, on boards that show areas by a
+fill pattern rather than a tint, `area:<holder>` with `:new` appended for land
+that changed hands at this step. A frame's `shade` gives per cell the holder
+whose area it is in (`<holder>:new` where it changed hands at this step).
 """
 
 from __future__ import annotations
@@ -22,8 +26,16 @@ from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
 from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
+from sitboard.geo.territory import (
+    FRONT_GLYPHS,
+    FRONT_GLYPHS_ASCII,
+    Territory,
+    fill_pattern,
+    front_edges,
+)
 from sitboard.geo.text import cell_width, display
-from sitboard.scenario.model import Scenario
+from sitboard.scenario.model import UNKNOWN, Scenario
+from sitboard.scenario.palette import holders as scenario_holders
 from sitboard.timeline import Situation, figure
 
 PRIORITY = {
@@ -85,7 +97,17 @@ class _Layers:
         self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
         self.labels: tuple[LabelLayout, dict[str, int]] | None = None
         self.bases: dict[tuple[tuple[str, str], ...], Grid] = {}  # with earlier flows, by their pairs; oldest first
-        self.shade: tuple[tuple[str, ...], list[list[str | None]]] | None = None  # for one set of holders
+        self.territory: Territory | None = None
+        # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
+        self.areas: tuple[tuple[object, ...], _Areas] | None = None
+
+
+class _Areas(NamedTuple):
+    """What a step's areas of control put on the map, once per set of holders and changes."""
+
+    shade: list[list[str | None]]
+    fills: list[tuple[int, int, Cell]]  # (row, col, cell) to write where the grid is blank
+    fronts: list[tuple[int, int, Cell]]
 
 
 class MapScene:
@@ -105,6 +127,7 @@ class MapScene:
         self.home = home_view(scenario)
         self._views: dict[tuple[View, int, int], _Layers] = {}  # oldest used first
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
+        self._scenario_fronts = any(line.kind == "front" for line in scenario.map.lines)
         # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
         glyphs = KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH
         looks = {f.id: f.mark for f in scenario.factions}
@@ -149,8 +172,10 @@ class MapScene:
         *,
         marks: bool = False,
         areas: bool = False,
+        fills: bool = False,
         selected: str | None = None,
     ) -> Frame:
+        """One step's frame; `fills` draws areas as patterns (boards that cannot show a tint)."""
         layers = self._layers(view, cols, rows)
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
@@ -168,9 +193,9 @@ class MapScene:
             c = projection.cell(place.lat, place.lon)
             if c is not None:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
+        shade = self._draw_areas(grid, layers, state, fills) if areas else None
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
         self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
-        shade = self._shading(layers, state.holders) if areas else None
         return Frame(grid, shade, projection, visible.cells)
 
     def _draw_flows(
@@ -371,17 +396,72 @@ class MapScene:
         layers.furniture = (writes, blocked)
         return layers.furniture
 
-    def _shading(self, layers: _Layers, holders: tuple[str, ...]) -> list[list[str | None]]:
-        if layers.shade is None or layers.shade[0] != holders:
-            projection = layers.projection
-            towns = self.scenario.towns
-            extent_km = projection.km_per_col() * projection.cols
-            radius = max(5.0, min(60.0, extent_km / 12))
-            sites = [(t.lat, t.lon, holders[i]) for i, t in enumerate(towns)]
-            from sitboard.geo.shading import shade_cells  # areas are off until asked for: not loaded at start-up
+    def _draw_areas(self, grid: Grid, layers: _Layers, state: Situation, fills: bool) -> list[list[str | None]]:
+        """The step's areas: fill patterns (if asked) and derived fronts on blank cells; the shade rows.
 
-            layers.shade = (holders, shade_cells(projection, sites, radius))
-        return layers.shade[1]
+        Under everything drawn so far (towns, flows, lines) and under the
+        labels drawn next. Fronts are not derived when the scenario draws its
+        own: the author's line wins.
+        """
+        changed = tuple(c.town for c in state.changed)
+        key = (state.holders, changed, fills)
+        if layers.areas is None or layers.areas[0] != key:
+            layers.areas = (key, self._areas_of(layers, state.holders, changed, fills))
+        found = layers.areas[1]
+        for row, col, cell in found.fills:
+            if grid[row][col][0] == " ":
+                grid[row][col] = cell
+        for row, col, cell in found.fronts:
+            if grid[row][col][0] == " " or (grid[row][col][1] or "").startswith("area:"):
+                grid[row][col] = cell
+        return found.shade
+
+    def _areas_of(self, layers: _Layers, holders: tuple[str, ...], changed: tuple[str, ...], fills: bool) -> _Areas:
+        territory = self._territory(layers)
+        cols, rows = territory.cols, territory.rows
+        owners = territory.owners([None if h == UNKNOWN else h for h in holders])
+        shade: list[list[str | None]] = [owners[r * cols : (r + 1) * cols] for r in range(rows)]
+        index = self.scenario.town_index
+        new = territory.changed([index[town] for town in changed if town in index])
+        for k in new:
+            owner = owners[k]
+            if owner is not None:
+                shade[k // cols][k % cols] = f"{owner}:new"
+        fill_cells: list[tuple[int, int, Cell]] = []
+        if fills:
+            order = {h: j for j, h in enumerate(scenario_holders(self.scenario))}
+            looks = {
+                h: (fill_pattern(j, ascii_only=self.ascii_only), f"area:{h}") for h, j in order.items() if h != UNKNOWN
+            }
+            for r, line in enumerate(shade):
+                for c in range(r & 1, cols, 2):
+                    owner = line[c]
+                    if owner is not None and not owner.endswith(":new"):
+                        fill_cells.append((r, c, looks[owner]))
+            for k in new:
+                owner = owners[k]
+                if owner is not None:
+                    char, style = looks[owner]
+                    fill_cells.append((k // cols, k % cols, (char, f"{style}:new")))
+        fronts: list[tuple[int, int, Cell]] = []
+        if not self._scenario_fronts:
+            glyphs = FRONT_GLYPHS_ASCII if self.ascii_only else FRONT_GLYPHS
+            for c, r, edges in front_edges(owners, cols, rows, _opposed):
+                fronts.append((r, c, (glyphs[edges], "front")))
+        return _Areas(shade, fill_cells, fronts)
+
+    def _territory(self, layers: _Layers) -> Territory:
+        if layers.territory is None:
+            from sitboard.geo.context import load_context  # areas may stay off: not loaded at start-up
+
+            towns = self.scenario.towns
+            layers.territory = Territory(layers.projection, [(t.lat, t.lon) for t in towns], load_context())
+        return layers.territory
+
+
+def _opposed(a: str, b: str) -> bool:
+    """Two holders whose areas meet face each other across a front (whoever they are)."""
+    return True
 
 
 def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:

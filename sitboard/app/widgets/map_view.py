@@ -19,7 +19,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
-from sitboard.app.style import Look, look_for
+from sitboard.app.style import Look, fills_areas, look_for
 from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.geo import camera
@@ -158,8 +158,20 @@ class MapView(BoardWidget, can_focus=True):
             return None
         state = self.state
         return self.scene.draw(
-            situation, self.view, width, height, marks=self.marks, areas=state.areas, selected=state.selected
+            situation,
+            self.view,
+            width,
+            height,
+            marks=self.marks,
+            areas=state.areas,
+            fills=self.fills,
+            selected=state.selected,
         )
+
+    @property
+    def fills(self) -> bool:
+        """Whether areas are drawn as fill patterns: a faint tint does not survive NO_COLOR, --ascii or a 16/256-colour palette."""
+        return fills_areas(self.marks, self.app.console.color_system)
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         timeline = self.timeline
@@ -274,10 +286,11 @@ class MapView(BoardWidget, can_focus=True):
         if style is None:
             style = self._make_style(key)
             if shade is not None:
-                color = self.look.holders[shade].color
-                style += Style(
-                    bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18, self.app.current_theme.dark)
-                )
+                holder, _, new = shade.partition(":")  # "<holder>:new": land that changed hands at this step
+                color = self.look.holders[holder].color
+                dark = self.app.current_theme.dark
+                amount = (0.45 if dark else 0.4) if new else (0.22 if dark else 0.18)
+                style += Style(bgcolor=_dim(color, amount, dark))
             self._styles[cache_key] = style
             if shade is None:
                 self._blank_plain[key] = not (style.underline or style.reverse or style.strike)
@@ -300,6 +313,12 @@ class MapView(BoardWidget, can_focus=True):
             if hot:
                 style += Style(reverse=True)
             return style
+        if key.startswith("area:"):  # a fill pattern: the holder's colour, dim; bright where land changed hands
+            _, holder, *new = key.split(":")
+            color = self.look.holders[holder].color
+            return Style(color=color, dim=not new, bold=bool(new), bgcolor=background)
+        if key == "front":
+            return Style(color=base["line:front"], bold=True, bgcolor=background)
         if key == "label-hot":
             return Style(color=base["label"], bold=True, underline=True, bgcolor=background)
         if key == "flow":
