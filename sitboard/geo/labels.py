@@ -205,6 +205,21 @@ class LabelLayout:
         self._base = [(label, cell_width(label.text)) for label in self.base]
         self._ellipsis, self._shorten = ellipsis, shorten
 
+    def tokens(self, blocked: Iterable[tuple[int, int]] = ()) -> Sheet:
+        """A sheet holding only the towns' tokens and `blocked`: labels that must win over towns' are placed on it first.
+
+        A flow's size must sit on its arrow, wherever town labels would like
+        to be; the cells it takes are then passed to `over` as blocked.
+        """
+        cols, rows = self.cols, self.rows
+        if cols < 1 or rows < 1:
+            return Sheet(bytearray(), bytearray(), [], max(cols, 0), max(rows, 0))
+        grid = self._anchors[:]
+        for col, row in blocked:
+            if 0 <= col < cols and 0 <= row < rows:
+                grid[row * cols + col] = _TAKEN
+        return Sheet(grid, self._halo, [], cols, rows)
+
     def over(self, first: Sequence[LabelRequest], blocked: Iterable[tuple[int, int]] = ()) -> list[PlacedLabel]:
         """`first` placed ahead of the base labels, which stay where they were if they still fit."""
         return self.sheet(first, blocked).placed

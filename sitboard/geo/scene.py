@@ -24,7 +24,7 @@ from typing import NamedTuple
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
-from sitboard.geo.labels import LabelLayout, LabelRequest
+from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.territory import (
     FRONT_GLYPHS,
@@ -63,6 +63,15 @@ class Frame(NamedTuple):
     shade: list[list[str | None]] | None
     projection: Projection
     town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
+    labels: tuple[PlacedLabel, ...] = ()  # every label drawn: towns' (keyed by id) and flows' ("flow:<from>:<to>")
+
+
+class _FlowLabel(NamedTuple):
+    """A flow's size and the spots on its arrow where it may go (first cells of the label, best first)."""
+
+    key: str
+    text: str
+    spots: list[tuple[int, int]]
 
 
 class _Towns(NamedTuple):
@@ -195,13 +204,13 @@ class MapScene:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
         shade = self._draw_areas(grid, layers, state, fills) if areas else None
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
-        self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
-        return Frame(grid, shade, projection, visible.cells)
+        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
+        return Frame(grid, shade, projection, visible.cells, tuple(labels))
 
     def _draw_flows(
         self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
-    ) -> list[LabelRequest]:
-        """This step's flows as arrows; the labels of those with a size, to place first."""
+    ) -> list[_FlowLabel]:
+        """This step's flows as arrows; the sizes of those with one, to place on their arrows first."""
         towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
         cols, rows = projection.cols, projection.rows
         for origin, dest in now:
@@ -209,17 +218,15 @@ class MapScene:
             (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
             x1, y1 = _short_of(x0, y0, x1, y1)
             arrow(grid, x0, y0, x1, y1, "flow", self.ascii_only)
-        size_labels: list[LabelRequest] = []
+        size_labels: list[_FlowLabel] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
                 a, b = towns[index[f.origin]], towns[index[f.destination]]
                 (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-                if 0 <= mx < cols and 0 <= my < rows:
-                    text = (
-                        figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
-                    )
-                    size_labels.append(LabelRequest(f"flow:{f.origin}:{f.destination}", int(mx), int(my), text, 50.0))
+                x1, y1 = _short_of(x0, y0, x1, y1)
+                text = figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
+                key = f"flow:{f.origin}:{f.destination}"
+                size_labels.append(_FlowLabel(key, text, _along(x0, y0, x1, y1, cell_width(text), cols, rows)))
         return size_labels
 
     def _draw_towns(self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool) -> None:
@@ -265,26 +272,42 @@ class MapScene:
         grid: Grid,
         layers: _Layers,
         blocked: list[tuple[int, int]],
-        size_labels: list[LabelRequest],
+        size_labels: list[_FlowLabel],
         hot: set[str],
         selected: str | None,
         wide: bool,
-    ) -> None:
-        """Every town's label as placed once per view, with this step's hot labels (and flow sizes) placed first."""
+    ) -> list[PlacedLabel]:
+        """Flow sizes on their arrows, then every town's label as placed once per view, this step's hot ones first.
+
+        A flow's size goes on a cell of its own arrow, near no town (else it
+        would read as the town's: "thousands■ Hama"), or is not shown; town
+        labels keep off it. Returns every label placed.
+        """
         ellipsis = "." if self.ascii_only else "…"
         layout, order = self._base_labels(layers, blocked, ellipsis)
-        first = list(size_labels)
+        on_arrows: list[PlacedLabel] = []
+        if size_labels:
+            sheet = layout.tokens(blocked)
+            for flow in size_labels:
+                label = sheet.place(flow.key, flow.text, flow.spots)
+                if label is not None:
+                    on_arrows.append(label)
+                    width = cell_width(label.text)
+                    blocked = blocked + [(c, label.row) for c in range(label.col - 1, label.col + width + 1)]
+        first: list[LabelRequest] = []
         for j in sorted(order[key] for key in hot if key in order):
             request = layout.requests[j]
             bonus = 20.0 + (10.0 if request.key == selected else 0.0)
             first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
-        for label in layout.over(first, blocked):
+        placed = on_arrows + layout.over(first, blocked)
+        for label in placed:
             key = label.key
             style = "label-hot" if key in hot or key.startswith("flow:") else "label"
             if wide:
                 overlay(grid, label.col, label.row, label.text, style)
             else:
                 wide = self._write(grid, label.col, label.row, label.text, style)
+        return placed
 
     def _write(self, grid: Grid, col: int, row: int, text: str, style: str) -> bool:
         """`overlay` on a grid holding no half of a wide character; True if the text has a wide one."""
@@ -487,6 +510,26 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
             earlier.append(pair)
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
+
+
+def _along(x0: float, y0: float, x1: float, y1: float, width: int, cols: int, rows: int) -> list[tuple[int, int]]:
+    """Where a label `width` cells wide may start so that it is centred on a cell of the line: the middle first.
+
+    The points are taken from the middle outwards, stopping a fifth of the
+    way from each end, where the towns are.
+    """
+    spots: list[tuple[int, int]] = []
+    seen = set()
+    for k in range(16):
+        t = 0.5 + (k + 1) // 2 * (0.3 / 8) * (1 if k % 2 else -1)
+        x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        if not (0 <= x < cols and 0 <= y < rows):
+            continue
+        spot = (int(x) - (width - 1) // 2, int(y))
+        if spot not in seen:
+            seen.add(spot)
+            spots.append(spot)
+    return spots
 
 
 def _short_of(x0: float, y0: float, x1: float, y1: float, gap: float = 1.6) -> tuple[float, float]:

@@ -229,3 +229,11 @@ def test_a_label_layout_keeps_labels_off_the_anchors_placed_first() -> None:
     size = req("flow:x:y", 9, 0, "", 50.0)  # nothing to show, but its cell is taken
     assert layout.over([size]) == over_from_scratch(layout.base, [size], [req("a", 0, 0, "Longname", 2.0)], 20, 1)
     assert layout.over([size]) == [PlacedLabel("a", 2, 0, "Long…")]
+
+
+def test_a_label_never_reads_as_another_towns() -> None:
+    # "Talbiseh ● Rastan": a's name right of its glyph would end two cells before b's glyph and read as b's.
+    placed = place_labels([req("a", 0, 0, "Talbiseh", 2.0), req("b", 11, 0, "", 1.0)], 14, 1)
+    assert placed == [PlacedLabel("a", 2, 0, "Talb…")]  # the shortened name ends far enough from b
+    placed = place_labels([req("a", 0, 1, "Talbiseh", 2.0), req("b", 5, 0, "", 1.0)], 14, 2)
+    assert placed == []  # every spot is near b (right, on the row below b's) or off the grid: dropped
