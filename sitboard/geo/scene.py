@@ -302,6 +302,7 @@ class MapScene:
         placed = on_arrows + layout.over(first, blocked)
         for label in placed:
             key = label.key
+            _clear_gaps(grid, label.col, label.row, cell_width(label.text))
             style = "label-hot" if key in hot or key.startswith("flow:") else "label"
             if wide:
                 overlay(grid, label.col, label.row, label.text, style)
@@ -510,6 +511,18 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
             earlier.append(pair)
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
+
+
+def _clear_gaps(grid: Grid, col: int, row: int, width: int) -> None:
+    """Blank the cells either side of a label where areas put a front or fill: "H_Talbiseh" reads as one word."""
+    line = grid[row] if 0 <= row < len(grid) else None
+    if line is None:
+        return
+    for c in (col - 1, col + width):
+        if 0 <= c < len(line):
+            style = line[c][1]
+            if style is not None and (style == "front" or style.startswith("area:")):
+                line[c] = (" ", None)
 
 
 def _along(x0: float, y0: float, x1: float, y1: float, width: int, cols: int, rows: int) -> list[tuple[int, int]]:

@@ -33,12 +33,12 @@ NO_TOWN = -1
 RIGHT, BELOW = 1, 2  # the edges of a cell a front runs along (see `front_edges`)
 # Fill patterns, one per holder in the scenario's order (factions, then contested), for boards that
 # cannot show a tint: NO_COLOR, --ascii, and terminals of 16 or 256 colours. Drawn on every other cell.
-FILLS = ("·", "∶", "+", "=", "─", "˙", "¨", "‥", "×", "°")
-FILLS_ASCII = (".", ":", "+", "=", "-", "'", '"', ",", "x", "`")
+FILLS = ("·", "╱", "+", "∶", "=", "╲", "×", "°", "‥", "¨")
+FILLS_ASCII = (".", ":", "+", "=", "'", '"', "x", ",", "`", ";")  # not the coast's / \\ | - _
 # A front drawn on the edge of a cell (a vertical bar on its right side, a line along its bottom).
 FRONT_GLYPHS = {RIGHT: "▕", BELOW: "▁", RIGHT | BELOW: "▕"}
 FRONT_GLYPHS_ASCII = {RIGHT: "|", BELOW: "_", RIGHT | BELOW: "|"}
-EXTENT = "nearest town within a radius, on land, not across borders"
+EXTENT = "nearest town within a radius, land only, within borders"
 _MIN_RADIUS_KM, _MAX_RADIUS_KM = 5.0, 60.0
 _VIEW_SHARE = 12  # the radius is a twelfth of the view's width, within the bounds above
 _SHORE_SEARCH = 2  # cells around a town whose point falls in water, to find its land

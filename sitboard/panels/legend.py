@@ -32,8 +32,8 @@ def areas_legend(words: Words, *, shown: bool, fills: bool) -> list[Styled]:
         order = [f.id for f in scenario.factions] + [CONTESTED]
         for j, holder in enumerate(order):
             pattern = fill_pattern(j, ascii_only=words.ascii_only)
-            entries.append((Span(f"{pattern} {pattern}", f"area:{holder}"), Span(f" {words.holder(holder)}")))
+            entries.append((Span(pattern * 3, f"area:{holder}"), Span(f" {words.mark(holder)}")))
     if not any(line.kind == "front" for line in scenario.map.lines):
         front = (FRONT_GLYPHS_ASCII if words.ascii_only else FRONT_GLYPHS)[1]
-        entries.append((Span(front, "front"), Span(" front: where areas of two holders meet")))
+        entries.append((Span(front * 3, "front"), Span(" front (where two holders' areas meet)")))
     return entries

@@ -51,7 +51,11 @@ class Legend(TextPanel, can_focus=False):
         """(factions, town kinds, areas): one Text per entry."""
         look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
         holders, kinds = legend(look.words)
-        fills = fills_areas(self.ascii_only or bool(os.environ.get("NO_COLOR")), self.app.console.color_system)
+        fills = fills_areas(
+            self.ascii_only or bool(os.environ.get("NO_COLOR")),
+            self.app.console.color_system,
+            headless=self.app.is_headless,
+        )
         areas = areas_legend(look.words, shown=self.state.areas, fills=fills)
         extra = {"front": "bold red"}
         return tuple([look.rich(entry, extra=extra) for entry in group] for group in (holders, kinds, areas))

@@ -171,7 +171,7 @@ class MapView(BoardWidget, can_focus=True):
     @property
     def fills(self) -> bool:
         """Whether areas are drawn as fill patterns: a faint tint does not survive NO_COLOR, --ascii or a 16/256-colour palette."""
-        return fills_areas(self.marks, self.app.console.color_system)
+        return fills_areas(self.marks, self.app.console.color_system, headless=self.app.is_headless)
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         timeline = self.timeline
