@@ -26,6 +26,8 @@ from sitboard.timeline import Timeline
 # there takes a million key presses), and near enough that a view's bounds
 # stay distinct numbers.
 MAX_CENTER = 1e6
+# The map's context layers, each of which a briefer may hide (see `sitboard.geo.context_layer`).
+CONTEXT_LAYERS = ("countries", "water", "rivers", "places")
 
 
 class BoardState(NamedTuple):
@@ -37,6 +39,7 @@ class BoardState(NamedTuple):
     areas: bool = False  # land shaded by the nearest town's holder
     selected: str | None = None  # a town id: drawn highlighted
     present: bool = False  # presentation mode: the map fills the screen
+    hidden: tuple[str, ...] = ()  # context layers hidden (sorted; of CONTEXT_LAYERS)
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON types only; `from_json` gives back an equal value."""
@@ -47,6 +50,7 @@ class BoardState(NamedTuple):
             "areas": self.areas,
             "selected": self.selected,
             "present": self.present,
+            "hidden": list(self.hidden),
         }
 
     @classmethod
@@ -81,7 +85,17 @@ class BoardState(NamedTuple):
             if not isinstance(value, bool):
                 raise ValueError(f"a board state's {key} is true or false, not {_shown(value)}")
             flags[key] = value
-        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"])
+        hidden = data.get("hidden", [])
+        if not (
+            isinstance(hidden, list)
+            and all(isinstance(layer, str) and layer in CONTEXT_LAYERS for layer in hidden)
+            and len(set(hidden)) == len(hidden)
+        ):
+            raise ValueError(
+                f"a board state's hidden layers are a list of distinct names of {', '.join(CONTEXT_LAYERS)}, "
+                f"not {_shown(hidden)}"
+            )
+        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"], tuple(sorted(hidden)))
 
 
 def _finite(value: object) -> bool:
@@ -144,6 +158,14 @@ def reset_view(state: BoardState) -> BoardState:
 
 def toggle_areas(state: BoardState) -> BoardState:
     return state._replace(areas=not state.areas)
+
+
+def toggle_layer(state: BoardState, layer: str) -> BoardState:
+    """Hide a context layer that is shown, show one that is hidden (unknown names change nothing)."""
+    if layer not in CONTEXT_LAYERS:
+        return state
+    hidden = set(state.hidden) ^ {layer}
+    return state._replace(hidden=tuple(sorted(hidden)))
 
 
 def toggle_present(state: BoardState) -> BoardState:

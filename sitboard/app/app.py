@@ -62,6 +62,7 @@ from sitboard.state import (
     reset_view,
     select,
     toggle_areas,
+    toggle_layer,
     toggle_present,
 )
 from sitboard.timeline import Timeline
@@ -446,6 +447,9 @@ class SitboardApp(App[int]):
 
     def action_toggle_areas(self) -> None:
         self.state = toggle_areas(self.state)
+
+    def action_toggle_layer(self, layer: str) -> None:
+        self.state = toggle_layer(self.state, layer)
 
     def action_toggle_present(self) -> None:
         self.state = toggle_present(self.state)

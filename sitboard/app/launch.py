@@ -38,6 +38,7 @@ def open_board(
     step: int | Literal["end"] = 0,
     present: bool = False,
     areas: bool | None = None,
+    hidden: tuple[str, ...] = (),
     **options: Any,
 ) -> SitboardApp:
     """The board for `source`, ready to run, owning this process's garbage collector (`options` go to SitboardApp).
@@ -51,7 +52,10 @@ def open_board(
     scenario = source.load(remember_later=True)
     timeline = Timeline(scenario)
     state = BoardState(
-        step=resolve_step(step, timeline.steps), areas=scenario.map.areas if areas is None else areas, present=present
+        step=resolve_step(step, timeline.steps),
+        areas=scenario.map.areas if areas is None else areas,
+        present=present,
+        hidden=hidden,
     )
     from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
 

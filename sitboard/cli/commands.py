@@ -31,7 +31,7 @@ from sitboard.cli.terminal import (
 from sitboard.exports import ExportOptions, exporter, formats
 from sitboard.scenario.bundled import default_scenario
 from sitboard.scenario.errors import ScenarioError
-from sitboard.state import BoardState, StepOutOfRange, resolve_step
+from sitboard.state import CONTEXT_LAYERS, BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
@@ -46,6 +46,15 @@ def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
 
 
 # -- the board -----------------------------------------------------------------------
+
+
+def layers_arg(value: str) -> tuple[str, ...]:
+    """`--hide countries,rivers`: the context layers named, sorted; an unknown name is a usage error."""
+    names = sorted({name.strip() for name in value.split(",") if name.strip()})
+    for name in names:
+        if name not in CONTEXT_LAYERS:
+            raise argparse.ArgumentTypeError(f"no context layer {name!r}: the layers are {', '.join(CONTEXT_LAYERS)}")
+    return tuple(names)
 
 
 def _areas_of(args: argparse.Namespace) -> bool | None:
@@ -72,6 +81,13 @@ def board_parser() -> argparse.ArgumentParser:
         choices=("on", "off"),
         help="areas of control shown or not (default: the scenario's map.areas, else off)",
     )
+    p.add_argument(
+        "--hide",
+        type=layers_arg,
+        default=(),
+        metavar="LAYERS",
+        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
+    )
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
@@ -87,6 +103,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             step=args.step,
             present=args.present,
             areas=_areas_of(args),
+            hidden=args.hide,
             autoplay=args.autoplay,
             theme_name=args.theme,
             ascii_only=args.ascii,
@@ -149,6 +166,13 @@ def export_parser() -> argparse.ArgumentParser:
         help="areas of control shown or not (default: the scenario's map.areas, else off)",
     )
     p.add_argument(
+        "--hide",
+        type=layers_arg,
+        default=(),
+        metavar="LAYERS",
+        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
+    )
+    p.add_argument(
         "--notes",
         action="store_true",
         help="md only: include the briefer's speaker notes (no other output ever shows them)",
@@ -169,6 +193,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     state = BoardState(
         step=_step_of(args.step, timeline.steps, args.file),
         areas=scenario.map.areas if args.areas is None else args.areas == "on",
+        hidden=args.hide,
     )
     options = ExportOptions(
         size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex, notes=args.notes

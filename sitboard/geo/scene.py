@@ -18,12 +18,17 @@ whose area it is in (`<holder>:new` where it changed hands at this step).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.context_layer import LAYERS as CONTEXT_LAYERS
+from sitboard.geo.context_layer import PLACE_GLYPH as PLACE_DOT
+from sitboard.geo.context_layer import PLACE_GLYPH_ASCII as PLACE_DOT_ASCII
+from sitboard.geo.context_layer import ContextLayer
 from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.territory import (
@@ -54,6 +59,16 @@ KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
 MAX_OLD_FLOWS = 120  # earlier flows drawn (dimmed); all of them count in totals and exports
 KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
 PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
+ALL_CONTEXT = frozenset(CONTEXT_LAYERS)
+# The style of a context name by its key's prefix.
+CONTEXT_STYLE = {
+    "country": "ctx-country",
+    "sea": "ctx-water",
+    "lake": "ctx-water",
+    "river": "ctx-water",
+    "place": "ctx-place",
+}
+BORDER_DASH, BORDER_GAP = 1.5, 1.0  # in cell widths
 
 
 class Frame(NamedTuple):
@@ -99,8 +114,10 @@ class _TownLooks(dict[tuple[str, str], Cell]):
 class _Layers:
     """What one view at one size draws the same at every step: made once, the first time a step needs each part."""
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, shown: frozenset[str]) -> None:
         self.projection = projection
+        self.shown = shown  # context layers
+        self.context: ContextLayer | None = None
         self.static: Canvas | None = None  # basemap and the scenario's lines
         self.towns: _Towns | None = None
         self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
@@ -134,7 +151,7 @@ class MapScene:
         self.ascii_only = ascii_only
         self._basemap = basemap
         self.home = home_view(scenario)
-        self._views: dict[tuple[View, int, int], _Layers] = {}  # oldest used first
+        self._views: dict[tuple[View, int, int, frozenset[str]], _Layers] = {}  # oldest used first
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
         self._scenario_fronts = any(line.kind == "front" for line in scenario.map.lines)
         # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
@@ -159,12 +176,12 @@ class MapScene:
             self._basemap = Basemap.load()
         return self._basemap
 
-    def _layers(self, view: View, cols: int, rows: int) -> _Layers:
-        key = (view, cols, rows)
+    def _layers(self, view: View, cols: int, rows: int, shown: frozenset[str]) -> _Layers:
+        key = (view, cols, rows, shown)
         views = self._views
         layers = views.pop(key, None)
         if layers is None:
-            layers = _Layers(Projection(view, cols, rows))
+            layers = _Layers(Projection(view, cols, rows), shown)
             if len(views) >= self.KEPT_VIEWS:
                 views.pop(next(iter(views)))
         views[key] = layers  # the most recently used last
@@ -183,9 +200,13 @@ class MapScene:
         areas: bool = False,
         fills: bool = False,
         selected: str | None = None,
+        context: Iterable[str] = ALL_CONTEXT,
     ) -> Frame:
-        """One step's frame; `fills` draws areas as patterns (boards that cannot show a tint)."""
-        layers = self._layers(view, cols, rows)
+        """One step's frame; `fills` draws areas as patterns (boards that cannot show a tint).
+
+        `context` names the context layers shown (`sitboard.geo.context_layer.LAYERS`: all by default).
+        """
+        layers = self._layers(view, cols, rows, frozenset(context) & ALL_CONTEXT)
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
         grid = self._base_grid(layers, earlier)
@@ -299,11 +320,29 @@ class MapScene:
             request = layout.requests[j]
             bonus = 20.0 + (10.0 if request.key == selected else 0.0)
             first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
-        placed = on_arrows + layout.over(first, blocked)
+        sheet = layout.sheet(first, blocked)
+        placed = on_arrows + sheet.placed
+        context = self._context(layers)
+        for name in context.names:
+            label = sheet.place(name.key, name.text, name.spots)
+            if label is not None:
+                placed.append(label)
+        dot = PLACE_DOT_ASCII if self.ascii_only else PLACE_DOT
+        for place in context.places:  # last: the first thing dropped when the map is crowded
+            cell = grid[place.row][place.col]
+            if cell[0] == " " or (cell[1] or "").startswith("area:"):
+                label = sheet.place_point(place.key, place.text, place.col, place.row)
+                if label is not None:
+                    grid[place.row][place.col] = (dot, "ctx-place")
+                    placed.append(label)
         for label in placed:
             key = label.key
             _clear_gaps(grid, label.col, label.row, cell_width(label.text))
-            style = "label-hot" if key in hot or key.startswith("flow:") else "label"
+            style = (
+                "label-hot"
+                if key in hot or key.startswith("flow:")
+                else CONTEXT_STYLE.get(key.partition(":")[0], "label")
+            )
             if wide:
                 overlay(grid, label.col, label.row, label.text, style)
             else:
@@ -332,12 +371,28 @@ class MapScene:
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
             e = projection.extent
             project_all = projection.project_all
+            for points, style in self._context(layers).lines:
+                canvas.polyline(points, style)
             for piece in self.basemap.lines_in(e.west, e.south, e.east, e.north):
-                canvas.polyline(project_all(piece.points), piece.kind)
+                if piece.kind == "border":  # dashed: a border never reads as a coast, in any mode
+                    for dash in _dashes(project_all(piece.points)):
+                        canvas.polyline(dash, piece.kind)
+                else:
+                    canvas.polyline(project_all(piece.points), piece.kind)
             for line in self.scenario.map.lines:
                 canvas.polyline(project_all(line.points), f"line:{line.kind}")
             layers.static = canvas
         return layers.static
+
+    def _context(self, layers: _Layers) -> ContextLayer:
+        if layers.context is None:
+            from sitboard.geo.context import load_context
+
+            towns = [(t.lat, t.lon) for t in self.scenario.towns]
+            layers.context = ContextLayer(
+                layers.projection, load_context(), towns, ascii_only=self.ascii_only, shown=layers.shown
+            )
+        return layers.context
 
     def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
         """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
@@ -511,6 +566,40 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
             earlier.append(pair)
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
+
+
+def _dashes(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A projected line cut into dashes BORDER_DASH long with gaps BORDER_GAP long (lengths in cell widths)."""
+    out: list[list[tuple[float, float]]] = []
+    period = BORDER_DASH + BORDER_GAP
+    at = 0.0  # distance along the line, from its start
+    dash: list[tuple[float, float]] = []
+    for (x0, y0), (x1, y1) in pairwise(points):
+        length = math.hypot(x1 - x0, (y1 - y0) * 2.0)  # a cell is twice as tall as wide
+        if not math.isfinite(length):
+            continue
+        done = 0.0
+        while True:
+            phase = at % period
+            on = phase < BORDER_DASH
+            room = BORDER_DASH - phase if on else period - phase
+            step = min(room, length - done)
+            k0 = done / length if length else 0.0
+            done += step
+            at += step
+            if on:
+                k1 = done / length if length else 1.0
+                if not dash:
+                    dash.append((x0 + (x1 - x0) * k0, y0 + (y1 - y0) * k0))
+                dash.append((x0 + (x1 - x0) * k1, y0 + (y1 - y0) * k1))
+                if step >= room:
+                    out.append(dash)
+                    dash = []
+            if done >= length:
+                break
+    if len(dash) >= 2:
+        out.append(dash)
+    return out
 
 
 def _clear_gaps(grid: Grid, col: int, row: int, width: int) -> None:

@@ -32,6 +32,11 @@ def arrow_cells(frame, scenario, origin: str, destination: str, ascii_only: bool
     return {(c, r) for r, line in enumerate(blank) for c, (ch, _) in enumerate(line) if ch != " "}
 
 
+def placed_cells(frame) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """The cells under labels (a dot under a label is not a dot)."""
+    return {(label.col + i, label.row) for label in frame.labels for i in range(cell_width(label.text))}
+
+
 @pytest.mark.parametrize("ascii_only", [False, True])
 @pytest.mark.parametrize(("cols", "rows"), SIZES)
 def test_every_label_is_next_to_its_own_glyph_or_arrow_and_no_other_town(
@@ -53,6 +58,15 @@ def test_every_label_is_next_to_its_own_glyph_or_arrow_and_no_other_town(
                 assert touching & line, f"step {step}: {label} is not on its arrow"
                 assert not others, f"step {step}: {label} reads as belonging to {others}"
                 flows_labelled += 1
+            elif label.key.startswith("place:"):  # a populated place: next to its dot, near no town
+                dots = [
+                    (c, r) for r, line in enumerate(frame.grid) for c, (_, st) in enumerate(line) if st == "ctx-place"
+                ]
+                dots = [d for d in dots if near(d, label.col, label.row, width) and d not in placed_cells(frame)]
+                assert dots, f"step {step}: {label} has no dot beside it"
+                assert not others, f"step {step}: {label} reads as belonging to {others}"
+            elif ":" in label.key and label.key.split(":")[0] in ("country", "sea", "lake", "river"):
+                assert not others, f"step {step}: {label} reads as belonging to {others}"
             else:
                 own = frame.projection.cell(scenario.town(label.key).lat, scenario.town(label.key).lon)
                 assert own is not None and near(own, label.col, label.row, width), (

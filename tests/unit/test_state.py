@@ -14,6 +14,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.scenario.loader import parse_scenario
 from sitboard.state import (
+    CONTEXT_LAYERS,
     BoardState,
     StepOutOfRange,
     first_step,
@@ -25,6 +26,7 @@ from sitboard.state import (
     resolve_step,
     select,
     toggle_areas,
+    toggle_layer,
     toggle_present,
 )
 from sitboard.timeline import Timeline
@@ -41,6 +43,7 @@ states = st.builds(
     areas=st.booleans(),
     selected=st.none() | st.text(),
     present=st.booleans(),
+    hidden=st.sets(st.sampled_from(CONTEXT_LAYERS)).map(lambda layers: tuple(sorted(layers))),
 )
 
 
@@ -69,6 +72,10 @@ def test_a_state_survives_json_exactly(state):
         {"selected": 3},
         {"camera": 1},
         {"center": [1e7, 0.0]},
+        {"hidden": "rivers"},
+        {"hidden": ["rivers", "rivers"]},
+        {"hidden": ["borders"]},
+        {"hidden": [1]},
     ],
 )
 def test_anything_else_is_refused_with_a_sentence(data):
@@ -99,6 +106,10 @@ def test_moves_change_only_what_they_are_about():
     assert toggle_present(toggle_present(state)) == state
     assert select(state, "east") == state._replace(selected="east")
     assert reset_view(state) == state._replace(center=None, zoom=1.0)
+    assert toggle_layer(state, "rivers") == state._replace(hidden=("rivers",))
+    assert toggle_layer(toggle_layer(state, "rivers"), "countries") == state._replace(hidden=("countries", "rivers"))
+    assert toggle_layer(toggle_layer(state, "rivers"), "rivers") == state
+    assert toggle_layer(state, "borders") is state
 
 
 def test_a_step_given_by_a_person():

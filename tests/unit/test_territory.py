@@ -95,3 +95,24 @@ def test_land_that_changed_hands_at_a_step_is_marked() -> None:
     assert frame.shade[hama[1]][hama[0]] == f"{state.holder('hama')}:new"
     fills = scene.draw(state, scene.home, 160, 50, areas=True, fills=True)
     assert any(style is not None and style.endswith(":new") for line in fills.grid for _, style in line)
+
+
+def test_context_layers_are_drawn_and_each_can_be_left_out() -> None:
+    _, timeline, scene = board()
+    state = timeline.state_at(timeline.steps)
+
+    def styles(**options):  # type: ignore[no-untyped-def]
+        frame = scene.draw(state, scene.home, 160, 50, **options)
+        drawn = {style for line in frame.grid for _, style in line}
+        return drawn, {label.key.split(":")[0] for label in frame.labels}
+
+    drawn, keys = styles()
+    assert {"country", "sea", "place"} <= keys and "ctx-place" in drawn
+    assert any(label.text == "SYRIA" for label in scene.draw(state, scene.home, 160, 50).labels)
+    drawn, keys = styles(context=())
+    assert not keys & {"country", "sea", "lake", "river", "place"} and "ctx-place" not in drawn
+    drawn, keys = styles(context=("countries",))
+    assert keys & {"country", "sea", "lake", "river", "place"} == {"country"}
+    rivers_only, _ = styles(context=("rivers",))
+    nothing, _ = styles(context=())
+    assert "line:river" in rivers_only and "line:river" not in nothing

@@ -25,7 +25,7 @@ from sitboard.app.widgets.bound import BoardWidget
 from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
-from sitboard.geo.scene import Frame, MapScene
+from sitboard.geo.scene import ALL_CONTEXT, Frame, MapScene
 from sitboard.state import BoardState
 from sitboard.timeline import Situation, Timeline
 
@@ -68,6 +68,13 @@ CONTRAST = {
     "label": "#FFFFFF",
     "line:road": "#FFD700",
     "line:front": "#FF4040",
+}
+# Context names and places, and fronts: (the base colour they take, the rest of their look).
+CONTEXT_LOOKS = {
+    "ctx-country": ("border", "bold"),  # under the scenario: quiet, but a name a room can read
+    "ctx-water": ("coast", "italic"),
+    "ctx-place": ("flow-old", "dim"),  # orientation only: never a holder's colour
+    "front": ("line:front", "bold"),
 }
 KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
 _new_segment = tuple.__new__  # see `_new_strip`
@@ -166,6 +173,7 @@ class MapView(BoardWidget, can_focus=True):
             areas=state.areas,
             fills=self.fills,
             selected=state.selected,
+            context=ALL_CONTEXT.difference(state.hidden),
         )
 
     @property
@@ -317,8 +325,9 @@ class MapView(BoardWidget, can_focus=True):
             _, holder, *new = key.split(":")
             color = self.look.holders[holder].color
             return Style(color=color, dim=not new, bold=bool(new), bgcolor=background)
-        if key == "front":
-            return Style(color=base["line:front"], bold=True, bgcolor=background)
+        if key in CONTEXT_LOOKS:
+            role, look = CONTEXT_LOOKS[key]
+            return Style.parse(look) + Style(color=base[role], bgcolor=background)
         if key == "label-hot":
             return Style(color=base["label"], bold=True, underline=True, bgcolor=background)
         if key == "flow":
