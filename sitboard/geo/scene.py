@@ -36,7 +36,6 @@ from sitboard.geo.territory import (
     FRONT_GLYPHS_ASCII,
     Territory,
     fill_pattern,
-    front_edges,
 )
 from sitboard.geo.text import cell_width, display
 from sitboard.scenario.model import UNKNOWN, Scenario
@@ -69,6 +68,8 @@ CONTEXT_STYLE = {
     "place": "ctx-place",
 }
 BORDER_DASH, BORDER_GAP = 1.5, 1.0  # in cell widths
+FRONT_CELLS = {edges: (char, "front") for edges, char in FRONT_GLYPHS.items()}
+FRONT_CELLS_ASCII = {edges: (char, "front") for edges, char in FRONT_GLYPHS_ASCII.items()}
 
 
 class Frame(NamedTuple):
@@ -488,17 +489,22 @@ class MapScene:
             layers.areas = (key, self._areas_of(layers, state.holders, changed, fills))
         found = layers.areas[1]
         for row, col, cell in found.fills:
-            if grid[row][col][0] == " ":
-                grid[row][col] = cell
+            line = grid[row]
+            if line[col][0] == " ":
+                line[col] = cell
         for row, col, cell in found.fronts:
-            if grid[row][col][0] == " " or (grid[row][col][1] or "").startswith("area:"):
-                grid[row][col] = cell
+            line = grid[row]
+            under = line[col]
+            if under[0] == " " or (under[1] or "").startswith("area:"):
+                line[col] = cell
         return found.shade
 
     def _areas_of(self, layers: _Layers, holders: tuple[str, ...], changed: tuple[str, ...], fills: bool) -> _Areas:
+        """Per-step work is passes over lists the view made once (`Territory`), none over the grid in Python."""
         territory = self._territory(layers)
         cols, rows = territory.cols, territory.rows
-        owners = territory.owners([None if h == UNKNOWN else h for h in holders])
+        keys = [None if h == UNKNOWN else h for h in holders]
+        owners = territory.owners(keys)
         shade: list[list[str | None]] = [owners[r * cols : (r + 1) * cols] for r in range(rows)]
         index = self.scenario.town_index
         new = territory.changed([index[town] for town in changed if town in index])
@@ -512,11 +518,8 @@ class MapScene:
             looks = {
                 h: (fill_pattern(j, ascii_only=self.ascii_only), f"area:{h}") for h, j in order.items() if h != UNKNOWN
             }
-            for r, line in enumerate(shade):
-                for c in range(r & 1, cols, 2):
-                    owner = line[c]
-                    if owner is not None and not owner.endswith(":new"):
-                        fill_cells.append((r, c, looks[owner]))
+            town_looks = [None if key is None else looks[key] for key in keys]
+            fill_cells = [(r, c, look) for r, c, i in territory.checker() if (look := town_looks[i]) is not None]
             for k in new:
                 owner = owners[k]
                 if owner is not None:
@@ -524,9 +527,8 @@ class MapScene:
                     fill_cells.append((k // cols, k % cols, (char, f"{style}:new")))
         fronts: list[tuple[int, int, Cell]] = []
         if not self._scenario_fronts:
-            glyphs = FRONT_GLYPHS_ASCII if self.ascii_only else FRONT_GLYPHS
-            for c, r, edges in front_edges(owners, cols, rows, _opposed):
-                fronts.append((r, c, (glyphs[edges], "front")))
+            front_looks = FRONT_CELLS_ASCII if self.ascii_only else FRONT_CELLS
+            fronts = [(r, c, front_looks[edges]) for c, r, edges in territory.fronts(keys)]
         return _Areas(shade, fill_cells, fronts)
 
     def _territory(self, layers: _Layers) -> Territory:
@@ -536,11 +538,6 @@ class MapScene:
             towns = self.scenario.towns
             layers.territory = Territory(layers.projection, [(t.lat, t.lon) for t in towns], load_context())
         return layers.territory
-
-
-def _opposed(a: str, b: str) -> bool:
-    """Two holders whose areas meet face each other across a front (whoever they are)."""
-    return True
 
 
 def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:

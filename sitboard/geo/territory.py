@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from itertools import chain
 from typing import TypeVar
 
@@ -93,6 +93,8 @@ class Territory:
         self.town_region = [_region_near(grid, *padded.project(lat, lon)) for lat, lon in towns]
         self.nearest = self._nearest(projection, towns, radius)
         self._cells_of: dict[int, list[int]] | None = None
+        self._meetings: list[tuple[int, int, int, int]] | None = None
+        self._checker: list[tuple[int, int, int]] | None = None
 
     def _nearest(self, projection: Projection, towns: Sequence[tuple[float, float]], radius: float) -> array[int]:
         """Per cell, the nearest town of the cell's own region within the radius (ties: the earlier town)."""
@@ -132,6 +134,56 @@ class Territory:
         """Per cell (row-major), the key of the town whose area it is in (`town_keys` is indexed like the towns)."""
         return [None if i == NO_TOWN else town_keys[i] for i in self.nearest]
 
+    def meetings(self) -> list[tuple[int, int, int, int]]:
+        """(cell, edge, town, town beyond the edge) wherever two towns' areas meet (`edge`: RIGHT or BELOW).
+
+        The same at every step: a step's fronts are the meetings of towns
+        whose holders differ, which costs a pass over these, not over the grid.
+        """
+        if self._meetings is None:
+            out: list[tuple[int, int, int, int]] = []
+            nearest, cols, rows = self.nearest, self.cols, self.rows
+            for k, a in enumerate(nearest):
+                if a == NO_TOWN:
+                    continue
+                if (k + 1) % cols:
+                    b = nearest[k + 1]
+                    if b not in (a, NO_TOWN):
+                        out.append((k, RIGHT, a, b))
+                if k + cols < cols * rows:
+                    b = nearest[k + cols]
+                    if b not in (a, NO_TOWN):
+                        out.append((k, BELOW, a, b))
+            self._meetings = out
+        return self._meetings
+
+    def fronts(self, town_keys: Sequence[Hashable | None]) -> list[tuple[int, int, int]]:
+        """Where two holders' areas meet: (col, row, edges) of the cell left of or above each meeting.
+
+        `edges` is a bit set: `RIGHT` when the cell's right neighbour is
+        another holder's, `BELOW` when the cell below is; each boundary is
+        thus drawn once, on the edge between the two cells. `town_keys` gives
+        each town's holder (None: no holder, no front).
+        """
+        edges: dict[int, int] = {}
+        for k, edge, a, b in self.meetings():
+            here, there = town_keys[a], town_keys[b]
+            if here != there and here is not None and there is not None:
+                edges[k] = edges.get(k, 0) | edge
+        cols = self.cols
+        return [(k % cols, k // cols, bits) for k, bits in edges.items()]
+
+    def checker(self) -> list[tuple[int, int, int]]:
+        """(row, col, town) of every other cell (a checkerboard) in some town's area: where a fill pattern goes."""
+        if self._checker is None:
+            cols = self.cols
+            self._checker = [
+                (k // cols, k % cols, i)
+                for k, i in enumerate(self.nearest)
+                if i != NO_TOWN and not (k // cols + k % cols) & 1
+            ]
+        return self._checker
+
     def changed(self, towns: Sequence[int]) -> list[int]:
         """The cells of these towns' areas, in row-major order: the land that changed hands with them."""
         return sorted(chain.from_iterable(self.cells_of(i) for i in towns))
@@ -141,45 +193,6 @@ def fill_pattern(order: int, *, ascii_only: bool) -> str:
     """The fill of the holder at `order` in the scenario's holders (patterns repeat past ten holders)."""
     fills = FILLS_ASCII if ascii_only else FILLS
     return fills[order % len(fills)]
-
-
-def front_edges(
-    owners: Sequence[K | None], cols: int, rows: int, opposed: Callable[[K, K], bool]
-) -> list[tuple[int, int, int]]:
-    """Where two opposed owners' areas meet: (col, row, edges) of the cell left of or above each meeting.
-
-    `edges` is a bit set: `RIGHT` when the cell's right neighbour is opposed
-    to it, `BELOW` when the cell below is. Each boundary is therefore drawn
-    once, on the edge between the two cells. `opposed(a, b)` says whether two
-    different, non-None owners face each other across a front.
-    """
-    out: list[tuple[int, int, int]] = []
-    verdicts: dict[tuple[K, K], bool] = {}
-
-    def facing(a: K | None, b: K | None) -> bool:
-        if a is None or b is None or a == b:
-            return False
-        verdict = verdicts.get((a, b))
-        if verdict is None:
-            verdict = verdicts[(a, b)] = opposed(a, b)
-        return verdict
-
-    for row in range(rows):
-        base = row * cols
-        line = owners[base : base + cols]
-        below = owners[base + cols : base + 2 * cols] if row + 1 < rows else None
-        for col in range(cols):
-            here = line[col]
-            if here is None:
-                continue
-            edges = 0
-            if col + 1 < cols and facing(here, line[col + 1]):
-                edges |= RIGHT
-            if below is not None and facing(here, below[col]):
-                edges |= BELOW
-            if edges:
-                out.append((col, row, edges))
-    return out
 
 
 def _inner(grid: CountryGrid, pad_cols: int, pad_rows: int, cols: int, rows: int) -> array[int]:
