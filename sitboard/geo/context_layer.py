@@ -89,7 +89,7 @@ class ContextLayer:
 
 
 # Natural Earth's local names for rivers a briefer knows by their English one.
-ENGLISH_RIVERS = {"Al Furat": "Euphrates", "Dnipro (Dnieper)": "Dnipro", "Dnepre": "Dnipro"}
+ENGLISH_RIVERS = {"Al Furat": "Euphrates", "Firat": "Euphrates", "Dnipro (Dnieper)": "Dnipro", "Dnepre": "Dnipro"}
 
 
 def river_name(name: str) -> str:
