@@ -31,6 +31,7 @@ from sitboard.geo.context_layer import PLACE_GLYPH_ASCII as PLACE_DOT_ASCII
 from sitboard.geo.context_layer import ContextLayer
 from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
+from sitboard.geo.symbols import marks_of
 from sitboard.geo.territory import (
     FRONT_GLYPHS,
     FRONT_GLYPHS_ASCII,
@@ -58,6 +59,8 @@ KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
 MAX_OLD_FLOWS = 120  # earlier flows drawn (dimmed); all of them count in totals and exports
 KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
 PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
+AREA_MARK, AREA_MARK_ASCII = "∘", "*"  # the ring around an approximate place
+APPROXIMATE_KM = {"near": 5.0, "district": 25.0, "province": 75.0}  # the ring's radius by precision
 ALL_CONTEXT = frozenset(CONTEXT_LAYERS)
 # The style of a context name by its key's prefix.
 CONTEXT_STYLE = {
@@ -220,13 +223,17 @@ class MapScene:
             hot.add(selected)
         visible = self._visible_towns(layers)
         self._draw_towns(grid, visible, state.holders, hot, marks)
-        if place is not None and place.town is None:
+        marked = self._draw_marks(grid, visible, state)
+        precision = state.event.precision if state.event else "exact"
+        if place is not None and place.town is None and precision == "exact":
             c = projection.cell(place.lat, place.lon)
             if c is not None:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
         shade = self._draw_areas(grid, layers, state, fills) if areas else None
+        if place is not None and precision in APPROXIMATE_KM:
+            self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
-        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
+        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, marked)
         return Frame(grid, shade, projection, visible.cells, tuple(labels))
 
     def _draw_flows(
@@ -268,6 +275,54 @@ class MapScene:
                 i, col, row, kind = spot
                 grid[row][col] = hot_looks[kind, holders[i]]
 
+    def _draw_approximate(self, grid: Grid, projection: Projection, lat: float, lon: float, km: float) -> None:
+        """An approximate place as a ring of place marks as wide as its precision, not a pin.
+
+        Over blank cells and area fills only, under the labels; at least two
+        cells across, so that a precise-looking point never stands for a province.
+        """
+        x, y = projection.project(lat, lon)
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        radius = max(2.0, km / projection.km_per_col())  # in cell widths
+        cell = (AREA_MARK_ASCII if self.ascii_only else AREA_MARK, "place")
+        rows, cols = len(grid), len(grid[0]) if grid else 0
+        steps = max(12, int(radius * 4))
+        for k in range(steps):
+            angle = 2 * math.pi * k / steps
+            c = int(x + radius * math.cos(angle))
+            r = int(y + radius * math.sin(angle) / projection.cell_aspect)
+            if 0 <= r < rows and 0 <= c < cols and (k % 2 == 0 or radius < 4):
+                under = grid[r][c]
+                if under[0] == " " or (under[1] or "").startswith("area:"):
+                    grid[r][c] = cell
+
+    def _draw_marks(self, grid: Grid, visible: _Towns, state: Situation) -> dict[str, tuple[int, int]]:
+        """The marks of towns in a control state beyond one holder; per town, whether a left and a right mark went in.
+
+        A mark never covers another town's glyph: that side is then left out.
+        """
+        states = state.controls.states
+        if not states:
+            return {}
+        towns = self.scenario.towns
+        cols = len(grid[0]) if grid else 0
+        marked: dict[str, tuple[int, int]] = {}
+        for i, control in states.items():
+            spot = visible.drawn.get(towns[i].id)
+            if spot is None:
+                continue
+            _, col, row, _ = spot
+            left, right = marks_of(control, ascii_only=self.ascii_only)
+            sides = [0, 0]
+            for side, (cell, c) in enumerate(((left, col - 1), (right, col + 1))):
+                if cell is not None and 0 <= c < cols and not (grid[row][c][1] or "").startswith("town:"):
+                    grid[row][c] = cell
+                    sides[side] = 1
+            if sides != [0, 0]:
+                marked[towns[i].id] = (sides[0], sides[1])
+        return marked
+
     def _draw_furniture(self, grid: Grid, layers: _Layers, older_not_drawn: bool) -> tuple[bool, list[tuple[int, int]]]:
         """The scale bar and north arrow (bottom-left, top-right), and a note when older flows are left out.
 
@@ -298,6 +353,7 @@ class MapScene:
         hot: set[str],
         selected: str | None,
         wide: bool,
+        marked: dict[str, tuple[int, int]],
     ) -> list[PlacedLabel]:
         """Flow sizes on their arrows, then every town's label as placed once per view, this step's hot ones first.
 
@@ -317,15 +373,19 @@ class MapScene:
                     width = cell_width(label.text)
                     blocked = blocked + [(c, label.row) for c in range(label.col - 1, label.col + width + 1)]
         first: list[LabelRequest] = []
-        for j in sorted(order[key] for key in hot if key in order):
+        for j in sorted(order[key] for key in hot | marked.keys() if key in order):
             request = layout.requests[j]
-            bonus = 20.0 + (10.0 if request.key == selected else 0.0)
-            first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
+            bonus = (20.0 if request.key in hot else 0.0) + (10.0 if request.key == selected else 0.0)
+            left, right = marked.get(request.key, (0, 0))
+            first.append(
+                LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus, left, right)
+            )
         sheet = layout.sheet(first, blocked)
         placed = on_arrows + sheet.placed
         context = self._context(layers)
-        for name in context.names:
-            label = sheet.place(name.key, name.text, name.spots)
+        for name in context.names:  # only on cells nothing is drawn in: a name never hides a flow or a line
+            spots = (spot for spot in name.spots if _bare(grid, spot[0], spot[1], cell_width(name.text)))
+            label = sheet.place(name.key, name.text, spots)
             if label is not None:
                 placed.append(label)
         dot = PLACE_DOT_ASCII if self.ascii_only else PLACE_DOT
@@ -597,6 +657,13 @@ def _dashes(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]
     if len(dash) >= 2:
         out.append(dash)
     return out
+
+
+def _bare(grid: Grid, col: int, row: int, width: int) -> bool:
+    """Whether the cells a name would take hold nothing but blanks and area fills."""
+    if not (0 <= row < len(grid) and col >= 0 and col + width <= len(grid[row])):
+        return False
+    return all(char == " " or (style or "").startswith("area:") for char, style in grid[row][col : col + width])
 
 
 def _clear_gaps(grid: Grid, col: int, row: int, width: int) -> None:

@@ -24,7 +24,7 @@ def event(situation: Situation, words: Words) -> Styled:
     out += [Span("\n"), Span(words.text(event.title) + "\n", "strong")]
     if event.at is not None:
         place = words.town(event.at.town) if event.at.town else f"{event.at.lat:.3f}, {event.at.lon:.3f}"
-        out += [Span("Where: ", "dim"), Span(place + "\n")]
+        out += [Span("Where: ", "dim"), Span(place), Span(precision_note(event.precision), "dim"), Span("\n")]
     if event.actors:
         out.append(Span("Who: ", "dim"))
         for i, actor in enumerate(event.actors):
@@ -45,3 +45,10 @@ def event(situation: Situation, words: Words) -> Styled:
         if source.kind:
             out.append(Span(f" ({words.text(source.kind)})", "em"))
     return tuple(out)
+
+
+def precision_note(precision: str) -> str:
+    """How exact an event's place is, after the place: nothing for an exact one."""
+    if precision == "exact":
+        return ""
+    return " (approx., near)" if precision == "near" else f" (approx., {precision} level)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sitboard.geo.symbols import MARKS, MARKS_ASCII, MEANING, states_in_use
 from sitboard.geo.territory import EXTENT, FRONT_GLYPHS, FRONT_GLYPHS_ASCII, fill_pattern
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
@@ -37,3 +38,13 @@ def areas_legend(words: Words, *, shown: bool, fills: bool) -> list[Styled]:
         front = (FRONT_GLYPHS_ASCII if words.ascii_only else FRONT_GLYPHS)[1]
         entries.append((Span(front * 3, "front"), Span(" front (where two holders' areas meet)")))
     return entries
+
+
+def states_legend(words: Words) -> list[Styled]:
+    """The control states the scenario uses, each as the map marks it beside a town glyph (only those in use)."""
+    table = MARKS_ASCII if words.ascii_only else MARKS
+    glyph = words.glyph("town")
+    return [
+        (Span(f"{table[state][0]}{glyph}{table[state][1]}", "strong"), Span(f" {MEANING[state]}"))
+        for state in states_in_use(words.scenario)
+    ]

@@ -10,7 +10,7 @@ from textual.geometry import Size
 
 from sitboard.app.style import fills_areas, look_for
 from sitboard.app.widgets.text_panel import TextPanel
-from sitboard.panels.legend import areas_legend, legend
+from sitboard.panels.legend import areas_legend, legend, states_legend
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -51,6 +51,7 @@ class Legend(TextPanel, can_focus=False):
         """(factions, town kinds, areas): one Text per entry."""
         look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
         holders, kinds = legend(look.words)
+        kinds = kinds + states_legend(look.words)
         fills = fills_areas(
             self.ascii_only or bool(os.environ.get("NO_COLOR")),
             self.app.console.color_system,

@@ -321,10 +321,11 @@ class MapView(BoardWidget, can_focus=True):
             if hot:
                 style += Style(reverse=True)
             return style
-        if key.startswith("area:"):  # a fill pattern: the holder's colour, dim; bright where land changed hands
-            _, holder, *new = key.split(":")
-            color = self.look.holders[holder].color
-            return Style(color=color, dim=not new, bold=bool(new), bgcolor=background)
+        if key.startswith(("area:", "mark:")):
+            # A fill pattern (dim; bright where land changed hands) or a control state's mark (the other party's colour).
+            kind, holder, *new = key.split(":")
+            faint = kind == "area" and not new
+            return Style(color=self.look.holders[holder].color, dim=faint, bold=not faint, bgcolor=background)
         if key in CONTEXT_LOOKS:
             role, look = CONTEXT_LOOKS[key]
             return Style.parse(look) + Style(color=base[role], bgcolor=background)
