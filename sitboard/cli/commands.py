@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Literal
 
 from sitboard import __version__
@@ -29,6 +30,7 @@ from sitboard.cli.terminal import (
     write_output,
 )
 from sitboard.exports import ExportOptions, exporter, formats
+from sitboard.geo.text import BIDI_CHOICES, set_bidi, terminal_reorders
 from sitboard.scenario.bundled import default_scenario
 from sitboard.scenario.errors import ScenarioError
 from sitboard.state import CONTEXT_LAYERS, BoardState, StepOutOfRange, resolve_step
@@ -88,6 +90,13 @@ def board_parser() -> argparse.ArgumentParser:
         metavar="LAYERS",
         help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
     )
+    p.add_argument(
+        "--bidi",
+        choices=BIDI_CHOICES,
+        default="auto",
+        help="on: sitboard puts right-to-left names in reading order (most terminals); off: the terminal "
+        "does bidi itself (Konsole, mlterm); auto (default): off in Konsole and mlterm, else on",
+    )
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
@@ -97,6 +106,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     if args.autoplay is not None and not args.autoplay > 0:
         raise Usage("--autoplay takes a positive number of seconds")
     file = args.file or str(default_scenario())
+    set_bidi(terminal_reorders(args.bidi, os.environ))
     try:
         app = open_board(
             file_source(file, watch=not args.no_watch),
@@ -186,6 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.notes and args.format != "md":
         raise Usage("--notes goes with --format md: speaker notes are never part of any other output")
+    set_bidi(False)  # a picture or text is read in a viewer that does its own bidi: logical order
     scenario = read(args.file)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
