@@ -20,6 +20,7 @@ from sitboard.scenario.model import MIXED, Control, Event, EventTime, Faction, F
 CHECKPOINT = 32
 MIXED_TOWNS = "(mixed)"  # the key `holdings()` counts mixed towns under: never a faction id
 DestinationKey = str | tuple[str, ...]  # a town id, or the towns that share one flow's figure
+MAX_WORDS = 8  # distinct source words a tally keeps (a total that lists more says "and other words")
 _PRINTABLE_BITS = 14_000  # ints below 2**14000 have at most 4,215 digits: Python prints up to 4,300
 
 
@@ -59,23 +60,47 @@ class FlowAt(NamedTuple):
 
 
 class Tally(NamedTuple):
-    """People counted, and how many flows had no figure."""
+    """People counted, the flows that gave no figure, and the words their sources used instead.
 
-    people: int = 0
+    Unknown is not zero: `people` is None until a flow gives a figure, and a
+    flow without one is counted in `unquantified`, its source's words
+    ("thousands") kept in `words` (distinct, the first `MAX_WORDS` of them), so
+    that every total that includes it can say so.
+    """
+
+    people: int | None = None
     unquantified: int = 0
+    words: tuple[str, ...] = ()
+    more_words: bool = False  # distinct words beyond the first MAX_WORDS were left out
 
     def plus(self, flow: Flow) -> Tally:
-        if flow.people is None:
-            return Tally(self.people, self.unquantified + 1)
-        return Tally(self.people + flow.people, self.unquantified)
+        if flow.people is not None:
+            return Tally((self.people or 0) + flow.people, self.unquantified, self.words, self.more_words)
+        words, more = self.words, self.more_words
+        said = flow.estimate
+        if said and said.strip() and said not in words:
+            if len(words) < MAX_WORDS:
+                words = (*words, said)
+            else:
+                more = True
+        return Tally(self.people, self.unquantified + 1, words, more)
 
     def describe(self) -> str:
-        """The honest total: `≥ 12,000 + unquantified`, `12,000`, or `unquantified`."""
+        """The honest total: `12,000`, `≥ 12,000 + thousands (unquantified)`, `unquantified (2 flows)`, `none recorded`."""
         if not self.unquantified:
-            return figure(self.people)
-        if not self.people:
-            return "unquantified" if self.unquantified == 1 else f"unquantified ({self.unquantified} flows)"
-        return f"≥ {figure(self.people)} + unquantified"
+            return "none recorded" if self.people is None else figure(self.people)
+        n = self.unquantified
+        if self.words:
+            said = "; ".join(self.words) + ("; and other words" if self.more_words else "")
+            rest = f"{said} (unquantified)" if n == 1 else f"{said} (unquantified, {n} flows)"
+        else:
+            rest = "unquantified" if n == 1 else f"unquantified ({n} flows)"
+        return rest if self.people is None else f"≥ {figure(self.people)} + {rest}"
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Largest first: by the people counted, then by the flows without a figure."""
+        return (-(self.people or 0), -self.unquantified)
 
 
 class Displacement(NamedTuple):

@@ -68,7 +68,7 @@ def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|svg|txt', "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt', "
         "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
@@ -128,8 +128,14 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def check_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="sitboard check", description="Validate scenario files.")
+    p = Parser(
+        prog="sitboard check",
+        description="Validate scenario files, and weigh their sources: warn of a change of hands told only by "
+        "sources close to the side that gains it, a 'confirmed' resting on one source, and two holders for one "
+        "town at the same time.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="warnings are errors (exit 2)")
     return p
 
 
@@ -142,7 +148,19 @@ def cmd_check(args: argparse.Namespace) -> int:
             complain(str(exc))
             status = EXIT_INVALID
             continue
-        say(f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions")
+        from sitboard.scenario.weighing import weigh
+
+        warnings = weigh(s, file)
+        if args.strict and warnings:
+            complain("\n".join(str(w._replace(severity="error")) for w in warnings))
+            status = EXIT_INVALID
+            continue
+        for w in warnings:
+            complain(str(w))
+        say(
+            f"{file}: ok, {len(s.towns)} towns, {len(s.events)} events, {len(s.factions)} factions"
+            + (f", {len(warnings)} warning(s)" if warnings else "")
+        )
         if s.resolved:
             from sitboard.scenario.gazetteer import ATTRIBUTION
 
@@ -156,7 +174,7 @@ def export_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard export",
         description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
-        "svg (the board as it looks), txt (the same as text).",
+        "kml (the whole timeline, for Google Earth's time slider), svg (the board as it looks), txt (the same as text).",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=formats(), default="json")
@@ -312,13 +330,58 @@ def import_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("csv", metavar="CSV", help="the export, as downloaded (UTF-8)")
     a.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
+    u = sources.add_parser(
+        "ucdp",
+        prog="sitboard import ucdp",
+        help="UCDP Georeferenced Event Dataset rows (GED CSV)",
+        description="Turn UCDP GED rows (CSV) into a scenario: an event per row in date order, its sides as "
+        "factions, date_start..date_end as a range, where_prec as place precision, deaths as best (low-high), "
+        "its sources kept. Rows that cannot be placed or read are skipped, each reported with its line and why.",
+        epilog="UCDP data: Uppsala Conflict Data Program, https://ucdp.uu.se; cite it as UCDP asks.",
+    )
+    u.add_argument("csv", metavar="CSV", help="GED rows as downloaded (UTF-8 CSV)")
+    u.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
+    h = sources.add_parser(
+        "hxl",
+        prog="sitboard import hxl",
+        help="an HXL-tagged displacement table (IOM DTM, UNHCR on HDX)",
+        description="Turn an HXL-tagged CSV into a scenario of flows, finding columns by hashtag: #date, an "
+        "origin and a destination (#loc or #adm1..#adm4 with +origin and +dest; +name, +code), #geo+lat/#geo+lon, "
+        "and #affected+idps. One event per date. Rows that cannot be used are skipped, each reported with its "
+        "line and why.",
+    )
+    h.add_argument("csv", metavar="CSV", help="the table (UTF-8 CSV with a row of HXL hashtags)")
+    h.add_argument(
+        "--gazetteer",
+        metavar="PCODES",
+        help="CSV with columns pcode, lat, lon: places a town given by place code without coordinates",
+    )
+    h.add_argument("-o", "--output", metavar="OUT", help="scenario file to write (default: stdout)")
     return p
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sitboard.feeds.acled import import_acled
+    if args.source == "acled":
+        from sitboard.feeds.acled import import_acled
 
-    text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+        text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+    else:
+        from sitboard.feeds.table import Gazetteer
+
+        if args.source == "ucdp":
+            from sitboard.feeds.ucdp import import_ucdp
+
+            imported = import_ucdp(args.csv)
+        else:
+            from sitboard.feeds.hxl import import_hxl
+
+            places = Gazetteer.read(args.gazetteer) if args.gazetteer else None
+            imported = import_hxl(args.csv, places)
+        text = imported.text
+        for row in imported.skipped:
+            complain(f"{args.csv}:{row.line}:1: skipped: {row.reason}")
+        if imported.skipped:
+            complain(f"{args.csv}: {len(imported.skipped)} row(s) skipped")
     if args.output:
         write_output(args.output, args.csv, "the CSV", text.encode("utf-8"))
     else:

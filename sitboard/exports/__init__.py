@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "json": "sitboard.exports.json_state:export",  # the situation at the step, as data
     "md": "sitboard.exports.briefing:export",  # a briefing document
     "geojson": "sitboard.exports.geojson:export",  # for a GIS
+    "kml": "sitboard.exports.kml:export",  # the whole timeline, for Google Earth's time slider
     "svg": "sitboard.exports.picture:export_svg",  # the board as it looks
     "txt": "sitboard.exports.picture:export_txt",  # the same, as text
 }

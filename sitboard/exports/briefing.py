@@ -184,7 +184,7 @@ def _displacement(state: Situation) -> list[str]:
     d = state.displaced
     if not len(state.flows):
         return ["No displacement recorded so far.", ""]
-    out = [f"**Total displaced:** {d.total.describe()}", ""]
+    out = [f"**Total displaced:** {_inline(d.total.describe())}", ""]
     if d.total.unquantified:
         out += ["Flows reported without a figure are never counted as a number.", ""]
     out += _by_town(state.scenario, "Destination", d.by_destination)
@@ -202,7 +202,7 @@ def _by_town(s: Scenario, what: str, tallies: Mapping[Any, Tally]) -> list[str]:
     rows = [[what, "People"]]
     for key in sorted(tallies, key=place):
         name = _town_name(s, key) if isinstance(key, str) else group_words(key, lambda t: _town_name(s, t))
-        rows.append([name, tallies[key].describe()])
+        rows.append([name, _inline(tallies[key].describe())])
     return [f"### By {what.lower()}", "", *_table(rows, right=(1,)), ""]
 
 
@@ -246,9 +246,7 @@ def _precision(precision: str) -> str:
 
 
 def _deaths(d: Deaths) -> str:
-    if d.low is None or d.high is None:
-        return f"{d.best:,}"
-    return f"best {d.best:,} ({d.low:,}–{d.high:,})"
+    return d.said()
 
 
 def _camera(s: Scenario, v: Camera) -> str:

@@ -9,8 +9,14 @@ One FeatureCollection with three layers, told apart by the `layer` property:
   MultiLineString for a flow whose one figure several destinations share);
 - `line`: the scenario's overlay lines (`map.lines`).
 
-Event times are properties for now: a flow's `time`, and `until` where the
-event gives a range (OGC JSON-FG's `time` member is for later).
+Every feature has a `time` member as OGC JSON-FG (OGC 21-045r1) writes it,
+beside `geometry` and `properties`: a town the period it is held by its holder
+at this step (`{"interval": [since, until]}`, ".." for an end the scenario does
+not reach: held from before the first event, or still held after the last);
+a flow its event's instant (`{"date": ...}` or `{"timestamp": ...}` in UTC), or
+`{"interval": [...]}` for an event with `until`; an overlay line `null`. The
+properties keep `time` and `until` as the author wrote them. (This is JSON-FG's
+`time` member only; the document does not claim JSON-FG conformance.)
 
 Positions are `[lon, lat]` in WGS84 (RFC 7946 has no `crs` member). Styling uses
 the simplestyle-spec properties (`marker-color`, `stroke`, ...) that geojson.io,
@@ -29,8 +35,9 @@ from typing import Any
 from sitboard.exports import ExportOptions
 from sitboard.scenario.cleantext import escape_in_quotes
 from sitboard.scenario.control_text import control_words
-from sitboard.scenario.model import CONTESTED, UNKNOWN, Control, Scenario
+from sitboard.scenario.model import CONTESTED, UNKNOWN, Control, EventTime, Scenario
 from sitboard.scenario.palette import CONTESTED_COLOR, UNKNOWN_COLOR
+from sitboard.scenario.time_text import jsonfg_time
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -128,7 +135,9 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
         mark = _mark(s, holder) if record is None or not record.is_mixed else None
         if mark is not None:
             props["marker-symbol"] = mark
-        features.append(_feature(f"town:{town.id}", {"type": "Point", "coordinates": _pos(town.lat, town.lon)}, props))
+        feature = _feature(f"town:{town.id}", {"type": "Point", "coordinates": _pos(town.lat, town.lon)}, props)
+        feature["time"] = jsonfg_time(*holding(timeline, town.id, step), interval=True)
+        features.append(feature)
 
     for n, flow_at in enumerate(state.flows):
         flow = flow_at.flow
@@ -158,7 +167,9 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
             geometry = {"type": "MultiLineString", "coordinates": [[start, _pos(t.lat, t.lon)] for t in dests]}
         else:
             geometry = {"type": "LineString", "coordinates": [start, _pos(dest.lat, dest.lon)]}
-        features.append(_feature(f"flow:{n}", geometry, props))
+        feature = _feature(f"flow:{n}", geometry, props)
+        feature["time"] = jsonfg_time(event.time, event.until)
+        features.append(feature)
 
     for n, line in enumerate(s.map.lines):
         stroke, width = LINE_STYLE.get(line.kind, LINE_STYLE["other"])
@@ -171,7 +182,9 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
             "stroke-width": width,
         }
         geometry = {"type": "LineString", "coordinates": [_pos(lat, lon) for lat, lon in line.points]}
-        features.append(_feature(f"line:{n}", geometry, props))
+        feature = _feature(f"line:{n}", geometry, props)
+        feature["time"] = None  # the map's lines have no time
+        features.append(feature)
 
     collection: dict[str, Any] = {"type": "FeatureCollection"}
     bbox = _bbox(features)
@@ -186,6 +199,16 @@ def feature_collection(timeline: Timeline, step: int, *, color_hex: ColorHex | N
         collection["until"] = _text(state.event.until.text)
     collection["features"] = features
     return collection
+
+
+def holding(timeline: Timeline, town_id: str, step: int) -> tuple[EventTime | None, EventTime | None]:
+    """When the holding of `town_id` that `step` falls in began and ended: None for before the first event or after
+    the last (a change of state alone, such as a siege, is a period of its own, as in `Timeline.history`)."""
+    events = timeline.scenario.events
+    changes = [at for at, _ in timeline.history(town_id)]
+    since = max(at for at in changes if at <= step)
+    after = [at for at in changes if at > step]
+    return (events[since - 1].time if since else None), (events[after[0] - 1].time if after else None)
 
 
 def _control_properties(s: Scenario, c: Control) -> dict[str, Any]:

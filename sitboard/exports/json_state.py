@@ -14,48 +14,19 @@ from typing import Any
 
 from sitboard.exports import ExportOptions
 from sitboard.scenario.cleantext import escape_in_quotes
-from sitboard.scenario.model import Camera, Control, Deaths, Flow, Place
+from sitboard.scenario.model import Camera, Control, Deaths, Place
 from sitboard.state import BoardState
-from sitboard.timeline import MIXED_TOWNS, DestinationKey, Situation, Tally, Timeline, destination_key, figure
+from sitboard.timeline import MIXED_TOWNS, DestinationKey, Situation, Tally, Timeline
 
 GROUP_JOIN = "+"  # by_destination's key for towns sharing one figure: ids never contain '+'
 
 
-class _Words:
-    """What a tally cannot say as a number: how many of its flows gave one, and the others' words."""
-
-    __slots__ = ("figures", "words")
-
-    def __init__(self) -> None:
-        self.figures = 0
-        self.words: dict[str, None] = {}  # distinct, in the order first given
-
-    def add(self, flow: Flow) -> None:
-        if flow.people is not None:
-            self.figures += 1
-        elif flow.estimate is not None and flow.estimate.strip():
-            self.words.setdefault(flow.estimate)
-
-
-def _tally(t: Tally, w: _Words | None) -> dict[str, Any]:
-    w = w if w is not None else _Words()
-    counted = figure(t.people) if w.figures else None
-    if not t.unquantified:
-        text = counted or "none recorded"
-    else:
-        flows = "unquantified" if t.unquantified == 1 else f"unquantified, {t.unquantified} flows"
-        rest = (
-            f"{'; '.join(w.words)} ({flows})"
-            if w.words
-            else ("unquantified" if t.unquantified == 1 else f"unquantified ({t.unquantified} flows)")
-        )
-        text = f"≥ {counted} + {rest}" if counted else rest
-    return {
-        "people": t.people if w.figures else None,
-        "unquantified": t.unquantified,
-        "estimates": list(w.words),
-        "text": text,
-    }
+def _tally(t: Tally) -> dict[str, Any]:
+    out: dict[str, Any] = {"people": t.people, "unquantified": t.unquantified, "estimates": list(t.words)}
+    if t.more_words:
+        out["more_estimates"] = True  # more distinct words than a tally keeps
+    out["text"] = t.describe()
+    return out
 
 
 def _key(key: DestinationKey) -> str:
@@ -100,14 +71,6 @@ def _deaths(d: Deaths) -> dict[str, Any]:
 def state_to_json(state: Situation) -> dict[str, Any]:
     s = state.scenario
     event = state.event
-    by_origin: dict[str, _Words] = {}
-    by_destination: dict[DestinationKey, _Words] = {}
-    total = _Words()
-    for flow_at in state.flows:
-        flow = flow_at.flow
-        total.add(flow)
-        by_origin.setdefault(flow.origin, _Words()).add(flow)
-        by_destination.setdefault(destination_key(flow), _Words()).add(flow)
     states = state.controls.states
     mixed: dict[str, Any] = {}
     if any(c.is_mixed for c in states.values()):  # towns that no faction is credited with
@@ -188,11 +151,9 @@ def state_to_json(state: Situation) -> dict[str, Any]:
             for f in state.flows
         ],
         "displaced": {
-            **_tally(state.displaced.total, total),
-            "by_origin": {k: _tally(v, by_origin.get(k)) for k, v in state.displaced.by_origin.items()},
-            "by_destination": {
-                _key(k): _tally(v, by_destination.get(k)) for k, v in state.displaced.by_destination.items()
-            },
+            **_tally(state.displaced.total),
+            "by_origin": {k: _tally(v) for k, v in state.displaced.by_origin.items()},
+            "by_destination": {_key(k): _tally(v) for k, v in state.displaced.by_destination.items()},
         },
     }
 

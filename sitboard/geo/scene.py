@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from itertools import pairwise
+from itertools import pairwise, zip_longest
 from typing import NamedTuple
 
 from sitboard.geo.basemap import Basemap
@@ -250,12 +250,20 @@ class MapScene:
         size_labels: list[_FlowLabel] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
-                a, b = towns[index[f.origin]], towns[index[f.destination]]
-                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                x1, y1 = _short_of(x0, y0, x1, y1)
+                # One figure, however many destinations share it: one label, on one of its
+                # arrows (the spots of each, middle first, taken in turn), so it reads for them all.
+                a = towns[index[f.origin]]
+                x0, y0 = project(a.lat, a.lon)
                 text = figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
-                key = f"flow:{f.origin}:{f.destination}"
-                size_labels.append(_FlowLabel(key, text, _along(x0, y0, x1, y1, cell_width(text), cols, rows)))
+                width = cell_width(text)
+                lines = []
+                for d in f.destinations:
+                    b = towns[index[d]]
+                    x1, y1 = _short_of(x0, y0, *project(b.lat, b.lon))
+                    lines.append(_along(x0, y0, x1, y1, width, cols, rows))
+                spots = [spot for turn in zip_longest(*lines) for spot in turn if spot is not None]
+                key = f"flow:{f.origin}:{'+'.join(f.destinations)}"
+                size_labels.append(_FlowLabel(key, text, spots))
         return size_labels
 
     def _draw_towns(self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool) -> None:
@@ -607,20 +615,23 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
     ones; of those, only the most recent MAX_OLD_FLOWS pairs, so a long
     timeline's step costs what a short one's does (and stays legible).
     """
-    now = sorted({(f.origin, f.destination) for f in state.step_flows})
+    now = sorted({(f.origin, d) for f in state.step_flows for d in f.destinations})
     earlier: list[tuple[str, str]] = []
     seen = set(now)
     flows = state.flows
     older_not_drawn = False
     for j in range(len(flows) - 1, -1, -1):
         f = flows[j].flow
-        pair = (f.origin, f.destination)
-        if pair not in seen:
-            if len(earlier) == MAX_OLD_FLOWS:
-                older_not_drawn = True
-                break
-            seen.add(pair)
-            earlier.append(pair)
+        for dest in reversed(f.destinations):  # a shared figure: an arrow to each of its destinations
+            pair = (f.origin, dest)
+            if pair not in seen:
+                if len(earlier) == MAX_OLD_FLOWS:
+                    older_not_drawn = True
+                    break
+                seen.add(pair)
+                earlier.append(pair)
+        if older_not_drawn:
+            break
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
 

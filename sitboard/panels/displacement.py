@@ -33,9 +33,7 @@ def _table(heading: str, tallies: dict[str, Tally] | dict[DestinationKey, Tally]
     out = [Span(f"{heading}:\n", "strong")]
     # The largest few, without sorting every place a long timeline has touched.
     # A key is a town id, or the towns that share one flow's figure (a tuple).
-    ranked = heapq.nsmallest(
-        SHOWN_PER_TABLE, tallies.items(), key=lambda kv: (-kv[1].people, -kv[1].unquantified, str(kv[0]))
-    )
+    ranked = heapq.nsmallest(SHOWN_PER_TABLE, tallies.items(), key=lambda kv: (*kv[1].rank, str(kv[0])))
     for key, tally in ranked:
         name = words.town(key) if isinstance(key, str) else group_words(key, words.town)
         out.append(Span(f"  {name}: {words.text(tally.describe())}\n"))

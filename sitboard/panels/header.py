@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sitboard.panels.event import self_sourced
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
 from sitboard.timeline import Situation
@@ -48,6 +49,7 @@ def headline(situation: Situation, words: Words) -> Styled:
             out.append(Span(f"  {event.time.text[11:16]}"))
         if event.confidence:
             out += [Span("  "), Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
+        out += self_sourced(situation)
         for town, holder in event.control:
             out.append(Span(f"  {words.town(town)} {words.arrow} {words.holder(holder)}"))
     return tuple(out)

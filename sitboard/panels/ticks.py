@@ -21,6 +21,20 @@ def fractions(scenario: Scenario) -> list[float]:
     return [i / max(1, len(keys) - 1) for i in range(len(keys))]
 
 
+def spans(scenario: Scenario) -> list[float | None]:
+    """Where each event's range ends along the strip (as `fractions` places starts), None for a moment.
+
+    A range that runs past the last event's start is drawn to the strip's end.
+    """
+    keys = [e.time.sort_key.timestamp() for e in scenario.events]
+    span = (keys[-1] - keys[0]) if keys else 0.0
+    if span <= 0:
+        return [None] * len(keys)
+    return [
+        None if e.until is None else min(1.0, (e.until.sort_key.timestamp() - keys[0]) / span) for e in scenario.events
+    ]
+
+
 class Ticks(NamedTuple):
     """The strip at one width: each event's column (non-decreasing) and the row of ticks."""
 
@@ -28,9 +42,15 @@ class Ticks(NamedTuple):
     row: str
 
 
-def ticks(places: list[float], width: int, *, ascii_only: bool) -> Ticks:
+def ticks(places: list[float], width: int, *, ascii_only: bool, ends: list[float | None] | None = None) -> Ticks:
+    """The ticks at this width; an event with a range (`ends`, from `spans`) draws a line to where it ends."""
     columns = [round(f * (max(1, width) - 1)) for f in places]
     cells = [" "] * max(0, width)
+    line = "-" if ascii_only else "─"
+    for col, end in zip(columns, ends or ()):
+        if end is not None:
+            for x in range(max(0, col + 1), min(width, round(end * (max(1, width) - 1)) + 1)):
+                cells[x] = line
     tick = "|" if ascii_only else "│"
     for col in set(columns):
         if 0 <= col < width:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sitboard.panels.styled import Span, Styled
 from sitboard.panels.words import Words
+from sitboard.scenario.control_text import group_words
 from sitboard.timeline import Timeline, figure
 
 
@@ -29,7 +30,10 @@ def town_history(timeline: Timeline, town_id: str, step: int, words: Words) -> S
     if not flows:
         out.append(Span(" none\n", "dim"))
     for f in flows:
-        route = f"{words.town(f.flow.origin)} {words.arrow} {words.town(f.flow.destination)}"
+        # A shared figure is one line naming every destination, as the displacement panel names it.
+        dests = f.flow.destinations
+        to = words.town(dests[0]) if len(dests) == 1 else group_words(dests, words.town)
+        route = f"{words.town(f.flow.origin)} {words.arrow} {to}"
         later = " (later)" if f.step > step else ""
         # The source's words unquoted here, where a flow is one line of a town's history.
         size = figure(f.flow.people) if f.flow.people is not None else words.text(f.flow.estimate) or "size unknown"

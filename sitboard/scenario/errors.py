@@ -11,9 +11,10 @@ class Problem(NamedTuple):
     column: int  # 1-based
     path: str  # key path such as `events[3].control.homz`; empty for file-level problems
     message: str
+    severity: str = "error"  # or "warning": the file is usable, but claims more than its sources carry
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}: error: "
+        where = f"{self.file}:{self.line}:{self.column}: {self.severity}: "
         return where + (f"{self.path}: {self.message}" if self.path else self.message)
 
 

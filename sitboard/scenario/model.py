@@ -194,6 +194,12 @@ class Deaths(NamedTuple):
     low: int | None = None
     high: int | None = None
 
+    def said(self, *, dash: str = "–") -> str:
+        """As UCDP's users read it: `best 12 (5–20)`, or the one figure when there is no range."""
+        if self.low is None or self.high is None:
+            return f"{self.best:,}"
+        return f"best {self.best:,} ({self.low:,}{dash}{self.high:,})"
+
 
 class EventTime(NamedTuple):
     """An ISO 8601 time as the author wrote it, plus the instant that orders it.

@@ -13,7 +13,7 @@ from sitboard.scenario import cache
 from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.scenario.model import Bounds, Camera, Control, Deaths, EventTime, Flow, MapSettings, Offset, Scenario
 
-BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "central_syria.yaml"
+BUNDLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "central_syria_v1.yaml"  # format v1 alone
 
 
 @pytest.fixture

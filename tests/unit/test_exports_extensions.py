@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from extended_scenario import EXTENDED, NOTE
@@ -185,7 +186,8 @@ def test_json_one_figure_for_several_destinations(extended):
 
 
 def test_json_of_a_v1_file_has_no_extension_keys():
-    doc = as_json(Timeline(load_scenario(default_scenario())), 9)
+    v1 = Path(__file__).resolve().parents[2] / "tests" / "data" / "central_syria_v1.yaml"
+    doc = as_json(Timeline(load_scenario(v1)), 9)
     assert not {"until", "precision", "deaths", "view"} & set(doc["event"])
     assert "mixed" not in doc and all("pcode" not in t and isinstance(t["control"], str) for t in doc["towns"])
     assert all(isinstance(f["to"], str) for f in doc["flows"])
@@ -264,7 +266,7 @@ def test_markdown_control_tables(extended):
     assert "| Manbij | town | 100,000 | mixed: SDF and SNA |" in md
     assert "| Daraa | town | — | Government, truce with HTS |" in md
     assert "| Raqqa | town | — | unknown, ISIS present |" in md
-    assert "| Damascus and Tartus (one figure) | unquantified |" in md
+    assert "| Damascus and Tartus (one figure) | thousands (unquantified) |" in md
     assert "Mixed control" not in briefing_markdown(extended, 3)
 
 

@@ -6,6 +6,7 @@ import json
 import math
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,12 @@ def bundled() -> Timeline:
 
 
 @pytest.fixture(scope="module")
+def v1() -> Timeline:
+    """The bundled scenario as it was before issue 19: format v1 alone, with a map line (the M5)."""
+    return Timeline(load_scenario(Path(__file__).resolve().parents[2] / "tests" / "data" / "central_syria_v1.yaml"))
+
+
+@pytest.fixture(scope="module")
 def small() -> Timeline:
     return Timeline(parse_scenario(SMALL, "small.yaml"))
 
@@ -68,8 +75,10 @@ def layer(fc: dict, name: str) -> list[dict]:
     return [f for f in fc["features"] if f["properties"]["layer"] == name]
 
 
+@pytest.mark.parametrize("which", ["bundled", "v1"])
 @pytest.mark.parametrize("step", [0, 5, 9])
-def test_structure(bundled, step):
+def test_structure(request, which, step):
+    bundled = request.getfixturevalue(which)
     fc = feature_collection(bundled, step)
     assert fc["type"] == "FeatureCollection"
     assert "crs" not in fc
@@ -77,7 +86,7 @@ def test_structure(bundled, step):
     for f in fc["features"]:
         assert f["type"] == "Feature"
         assert set(f) >= {"type", "geometry", "properties"}
-        assert f["geometry"]["type"] in ("Point", "LineString")
+        assert f["geometry"]["type"] in ("Point", "LineString", "MultiLineString")
         if f["geometry"]["type"] == "Point":
             assert len(f["geometry"]["coordinates"]) == 2
         else:
@@ -87,8 +96,8 @@ def test_structure(bundled, step):
     assert len({f["id"] for f in fc["features"]}) == len(fc["features"])
 
 
-def test_positions_are_lon_lat(bundled):
-    fc = feature_collection(bundled, 0)
+def test_positions_are_lon_lat(v1):
+    fc = feature_collection(v1, 0)
     homs = next(f for f in layer(fc, "town") if f["properties"]["id"] == "homs")
     assert homs["geometry"] == {"type": "Point", "coordinates": [36.7256, 34.7241]}
     m5 = layer(fc, "line")[0]
@@ -114,12 +123,13 @@ def test_flows_so_far(bundled):
         flows = layer(feature_collection(bundled, step), "flow")
         assert len(flows) == len(bundled.state_at(step).flows)
     flows = layer(feature_collection(bundled, 8), "flow")
-    assert [f["properties"]["to"] for f in flows] == ["damascus", "coast"]
+    assert [f["properties"]["to"] for f in flows] == [["damascus", "coast"]]  # one figure, one feature
     for f in flows:
         p = f["properties"]
         assert p["people"] is None and p["estimate"] == "thousands"
         assert p["step"] == 8 and p["time"] == "2024-12-06" and p["from"] == "homs"
-        assert f["geometry"]["coordinates"][0] == [36.7256, 34.7241]
+        assert f["geometry"]["type"] == "MultiLineString"
+        assert [part[0] for part in f["geometry"]["coordinates"]] == [[36.7256, 34.7241]] * 2
 
 
 def test_this_steps_flows_are_wider(small):

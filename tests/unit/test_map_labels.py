@@ -55,8 +55,10 @@ def test_every_label_is_next_to_its_own_glyph_or_arrow_and_no_other_town(
             width = cell_width(label.text)
             others = [town for cell, town in glyphs.items() if near(cell, label.col, label.row, width)]
             if label.key.startswith("flow:"):
-                _, origin, destination = label.key.split(":")
-                line = arrow_cells(frame, scenario, origin, destination, ascii_only)
+                _, origin, destinations = label.key.split(":")  # a shared figure: "to+to"
+                line = set().union(
+                    *(arrow_cells(frame, scenario, origin, d, ascii_only) for d in destinations.split("+"))
+                )
                 touching = {(c, r) for c in range(label.col - 1, label.col + width + 1) for r in (label.row,)}
                 assert touching & line, f"step {step}: {label} is not on its arrow"
                 assert not others, f"step {step}: {label} reads as belonging to {others}"

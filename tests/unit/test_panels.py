@@ -63,8 +63,10 @@ def test_a_town_row_marks_a_change_of_hands():
 def test_displacement_never_adds_a_figure_the_source_did_not_give():
     assert plain(displacement(at(0), WORDS)) == "No displacement reported so far."
     text = plain(displacement(at(2), WORDS))
-    assert text.startswith('Displaced so far: ≥ 12,000 + unquantified\nThis step:\n ▸ Westville → Southtown: "many"\n')
-    assert plain(displacement(at(2), ASCII)).startswith("Displaced so far: >= 12,000 + unquantified")
+    assert text.startswith(
+        'Displaced so far: ≥ 12,000 + many (unquantified)\nThis step:\n ▸ Westville → Southtown: "many"\n'
+    )
+    assert plain(displacement(at(2), ASCII)).startswith("Displaced so far: >= 12,000 + many (unquantified)")
 
 
 def test_the_header_and_the_headline():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import sitboard.timeline
 from sitboard.scenario.loader import parse_scenario
 from sitboard.scenario.model import Event, EventTime, Faction, Flow, Scenario, Town
-from sitboard.timeline import CHECKPOINT, ControlChange, FlowAt, Tally, Timeline
+from sitboard.timeline import CHECKPOINT, MAX_WORDS, ControlChange, FlowAt, Tally, Timeline
 
 # Three factions, five towns, eight events: a capture through `contested`, a
 # re-capture, a no-op step, two events at the same time, flows with and without
@@ -101,16 +101,16 @@ FLOWS = [
     (8, "homs", "idlib", 1500, None),
 ]
 FLOWS_SO_FAR = [0, 1, 2, 2, 3, 5, 5, 5, 6]  # per step
-TOTALS = [
-    (0, 0, "0"),
-    (10000, 0, "10,000"),
-    (10000, 1, "≥ 10,000 + unquantified"),
-    (10000, 1, "≥ 10,000 + unquantified"),
-    (12000, 1, "≥ 12,000 + unquantified"),
-    (15000, 2, "≥ 15,000 + unquantified"),
-    (15000, 2, "≥ 15,000 + unquantified"),
-    (15000, 2, "≥ 15,000 + unquantified"),
-    (16500, 2, "≥ 16,500 + unquantified"),
+TOTALS = [  # people (None: no flow gave a figure), unquantified, words, text
+    (None, 0, (), "none recorded"),
+    (10000, 0, (), "10,000"),
+    (10000, 1, ("thousands",), "≥ 10,000 + thousands (unquantified)"),
+    (10000, 1, ("thousands",), "≥ 10,000 + thousands (unquantified)"),
+    (12000, 1, ("thousands",), "≥ 12,000 + thousands (unquantified)"),
+    (15000, 2, ("thousands",), "≥ 15,000 + thousands (unquantified, 2 flows)"),
+    (15000, 2, ("thousands",), "≥ 15,000 + thousands (unquantified, 2 flows)"),
+    (15000, 2, ("thousands",), "≥ 15,000 + thousands (unquantified, 2 flows)"),
+    (16500, 2, ("thousands",), "≥ 16,500 + thousands (unquantified, 2 flows)"),
 ]
 
 
@@ -159,9 +159,9 @@ def test_flows_so_far(timeline, step):
 
 @pytest.mark.parametrize("step", range(9))
 def test_totals(timeline, step):
-    people, unquantified, text = TOTALS[step]
+    people, unquantified, words, text = TOTALS[step]
     total = timeline.state_at(step).displaced.total
-    assert total == Tally(people, unquantified)
+    assert total == Tally(people, unquantified, words)
     assert total.describe() == text
 
 
@@ -169,30 +169,52 @@ def test_by_origin_and_destination(timeline):
     d = timeline.state_at(0).displaced
     assert d.by_origin == {} and d.by_destination == {}
     d = timeline.state_at(5).displaced
-    assert d.by_origin == {"aleppo": Tally(10000, 1), "hama": Tally(5000, 0), "rastan": Tally(0, 1)}
-    assert d.by_destination == {"hama": Tally(10000, 0), "homs": Tally(5000, 2)}
+    thousands = ("thousands",)
+    assert d.by_origin == {"aleppo": Tally(10000, 1, thousands), "hama": Tally(5000, 0), "rastan": Tally(None, 1)}
+    assert d.by_destination == {"hama": Tally(10000, 0), "homs": Tally(5000, 2, thousands)}
     assert d.by_origin["rastan"].describe() == "unquantified"
-    assert d.by_destination["homs"].describe() == "≥ 5,000 + unquantified"
+    assert d.by_destination["homs"].describe() == "≥ 5,000 + thousands (unquantified, 2 flows)"
     d = timeline.state_at(8).displaced
     assert d.by_origin == {
-        "aleppo": Tally(10000, 1),
+        "aleppo": Tally(10000, 1, thousands),
         "hama": Tally(5000, 0),
-        "rastan": Tally(0, 1),
+        "rastan": Tally(None, 1),
         "homs": Tally(1500, 0),
     }
-    assert d.by_destination == {"hama": Tally(10000, 0), "homs": Tally(5000, 2), "idlib": Tally(1500, 0)}
+    assert d.by_destination == {
+        "hama": Tally(10000, 0),
+        "homs": Tally(5000, 2, thousands),
+        "idlib": Tally(1500, 0),
+    }
     assert timeline.displacement_at(8) == d
 
 
 def test_tally_describe():
-    assert Tally().describe() == "0"
+    assert Tally().describe() == "none recorded"
+    assert Tally(0, 0).describe() == "0"  # a figure of nobody is still a figure
     assert Tally(12000, 0).describe() == "12,000"
     assert Tally(1234567, 0).describe() == "1,234,567"
     assert Tally(12000, 1).describe() == "≥ 12,000 + unquantified"
-    assert Tally(12000, 3).describe() == "≥ 12,000 + unquantified"
-    assert Tally(0, 1).describe() == "unquantified"
-    assert Tally(0, 2).describe() == "unquantified (2 flows)"
+    assert Tally(12000, 3).describe() == "≥ 12,000 + unquantified (3 flows)"
+    assert Tally(None, 1).describe() == "unquantified"
+    assert Tally(None, 2).describe() == "unquantified (2 flows)"
+    assert Tally(None, 1, ("thousands",)).describe() == "thousands (unquantified)"
+    assert (
+        Tally(12000, 2, ("thousands", "hundreds")).describe()
+        == "≥ 12,000 + thousands; hundreds (unquantified, 2 flows)"
+    )
     assert Tally().plus(Flow("a", "b", 5)).plus(Flow("a", "b")).plus(Flow("a", "b", 0)) == Tally(5, 1)
+
+
+def test_a_tally_keeps_the_sources_words_once_each_and_boundedly():
+    t = Tally()
+    for word in ("thousands", "thousands", "  ", "hundreds"):
+        t = t.plus(Flow("a", "b", None, word))
+    assert t == Tally(None, 4, ("thousands", "hundreds"))
+    for n in range(MAX_WORDS + 3):
+        t = t.plus(Flow("a", "b", None, f"word {n}"))
+    assert len(t.words) == MAX_WORDS and t.more_words
+    assert t.describe().endswith(f"; and other words (unquantified, {4 + MAX_WORDS + 3} flows)")
 
 
 def test_held(timeline):
@@ -284,7 +306,11 @@ def test_empty_timeline():
     t = Timeline(s)
     assert t.steps == 0
     state = t.state_at(0)
-    assert state.holders == HOLDERS[0] and state.displaced.total == Tally() and state.displaced.total.describe() == "0"
+    assert (
+        state.holders == HOLDERS[0]
+        and state.displaced.total == Tally()
+        and state.displaced.total.describe() == "none recorded"
+    )
     assert t.history("aleppo") == [(0, "gov")] and t.flows_of("aleppo") == []
     assert t.step_at_or_before(datetime(2030, 1, 1, tzinfo=UTC)) == 0
     with pytest.raises(IndexError):
@@ -308,14 +334,17 @@ def replay(scenario: Scenario, k: int) -> dict:
         flows.extend((step, f) for f in event.flows)
     if k == 0:
         changed = []
-    people = sum(f.people for _, f in flows if f.people is not None)
+    figures = [f.people for _, f in flows if f.people is not None]
+    people = sum(figures) if figures else None  # unknown is not zero
     unquantified = sum(1 for _, f in flows if f.people is None)
-    by_origin: dict[str, tuple[int, int]] = {}
-    by_destination: dict[str, tuple[int, int]] = {}
+    by_origin: dict[str, tuple[int | None, int]] = {}
+    by_destination: dict[str, tuple[int | None, int]] = {}
     for _, f in flows:
         for table, key in ((by_origin, f.origin), (by_destination, f.destination)):
-            p, u = table.get(key, (0, 0))
-            table[key] = (p + (f.people or 0), u + (f.people is None))
+            p, u = table.get(key, (None, 0))
+            if f.people is not None:
+                p = (p or 0) + f.people
+            table[key] = (p, u + (f.people is None))
     return {
         "holders": tuple(holders[t.id] for t in scenario.towns),
         "changed": [(k, *c) for c in changed],

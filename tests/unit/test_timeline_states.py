@@ -112,12 +112,13 @@ def test_mixed_towns_are_counted_for_no_faction(timeline):
 
 def test_a_shared_figure_counts_once(timeline):
     d = timeline.displacement_at(6)
-    assert d.total == Tally(40, 1)
-    assert d.by_origin == {"homs": Tally(40, 1)}
-    assert d.by_destination == {("damascus", "tartus"): Tally(0, 1), "damascus": Tally(40, 0)}
+    thousands = ("thousands",)
+    assert d.total == Tally(40, 1, thousands)
+    assert d.by_origin == {"homs": Tally(40, 1, thousands)}
+    assert d.by_destination == {("damascus", "tartus"): Tally(None, 1, thousands), "damascus": Tally(40, 0)}
     d = timeline.displacement_at(7)
-    assert d.total == Tally(105, 1)
-    assert d.by_destination[("damascus", "tartus")] == Tally(60, 1)
+    assert d.total == Tally(105, 1, thousands)
+    assert d.by_destination[("damascus", "tartus")] == Tally(60, 1, thousands)
     assert d.by_destination[("tartus", "damascus")] == Tally(5, 0)  # another group: order is the file's
     assert [f.step for f in timeline.flows_of("tartus")] == [6, 7, 7]
 
@@ -234,15 +235,16 @@ def replay(s: Scenario, k: int) -> dict[str, object]:
         entry[0] += 1
         entry[1] += t.population or 0
         entry[2] += t.population is None
-    total = [0, 0]
-    by_origin: dict[str, list[int]] = {}
-    by_destination: dict[object, list[int]] = {}
+    total: list[int | None] = [None, 0]  # unknown is not zero: None until a flow gives a figure
+    by_origin: dict[str, list[int | None]] = {}
+    by_destination: dict[object, list[int | None]] = {}
     for f in flows:
         group = (f.destination, *f.also_to)
         key = group if len(group) > 1 else group[0]
-        for tally in (total, by_origin.setdefault(f.origin, [0, 0]), by_destination.setdefault(key, [0, 0])):
-            tally[0] += f.people or 0
-            tally[1] += f.people is None
+        for tally in (total, by_origin.setdefault(f.origin, [None, 0]), by_destination.setdefault(key, [None, 0])):
+            if f.people is not None:
+                tally[0] = (tally[0] or 0) + f.people
+            tally[1] = (tally[1] or 0) + (f.people is None)
     return {
         "holders": tuple(controls[t.id].holder for t in s.towns),
         "controls": tuple(controls[t.id] for t in s.towns),

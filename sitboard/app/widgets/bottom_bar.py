@@ -48,6 +48,7 @@ class BottomBar(BoardWidget):
         self.ascii_only = ascii_only
         self._placed: Timeline | None = None  # the timeline `_fractions` are of
         self._fractions: list[float] = []
+        self._ends: list[float | None] = []  # where each event's range ends, None for a moment
         self._ticks = strip.Ticks([], "")
         self._ticks_width = -1
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each key on the key row
@@ -74,8 +75,9 @@ class BottomBar(BoardWidget):
         timeline = self.timeline
         if timeline is not self._placed:
             self._placed, self._fractions, self._ticks_width = timeline, strip.fractions(timeline.scenario), -1
+            self._ends = strip.spans(timeline.scenario)
         if self._ticks_width != width:
-            self._ticks = strip.ticks(self._fractions, width, ascii_only=self.ascii_only)
+            self._ticks = strip.ticks(self._fractions, width, ascii_only=self.ascii_only, ends=self._ends)
             self._ticks_width = width
         return self._ticks.columns
 
