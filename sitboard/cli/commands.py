@@ -59,6 +59,22 @@ def layers_arg(value: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def map_switches(p: argparse.ArgumentParser) -> None:
+    """--areas and --hide: the board and its pictures take the same switches for what the map shows."""
+    p.add_argument(
+        "--areas",
+        choices=("on", "off"),
+        help="areas of control shown or not (default: the scenario's map.areas, else off)",
+    )
+    p.add_argument(
+        "--hide",
+        type=layers_arg,
+        default=(),
+        metavar="LAYERS",
+        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
+    )
+
+
 def _areas_of(args: argparse.Namespace) -> bool | None:
     """`--areas on|off` as a flag; None without it (the scenario's `map.areas` decides)."""
     return None if args.areas is None else bool(args.areas == "on")
@@ -78,18 +94,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help=THEME_HELP)
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
-    p.add_argument(
-        "--areas",
-        choices=("on", "off"),
-        help="areas of control shown or not (default: the scenario's map.areas, else off)",
-    )
-    p.add_argument(
-        "--hide",
-        type=layers_arg,
-        default=(),
-        metavar="LAYERS",
-        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
-    )
+    map_switches(p)
     p.add_argument(
         "--bidi",
         choices=BIDI_CHOICES,
@@ -188,18 +193,7 @@ def export_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
-    p.add_argument(
-        "--areas",
-        choices=("on", "off"),
-        help="areas of control shown or not (default: the scenario's map.areas, else off)",
-    )
-    p.add_argument(
-        "--hide",
-        type=layers_arg,
-        default=(),
-        metavar="LAYERS",
-        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
-    )
+    map_switches(p)
     p.add_argument(
         "--notes",
         action="store_true",
@@ -221,7 +215,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     timeline = Timeline(scenario)
     state = BoardState(
         step=_step_of(args.step, timeline.steps, args.file),
-        areas=scenario.map.areas if args.areas is None else args.areas == "on",
+        areas=scenario.map.areas if (shown := _areas_of(args)) is None else shown,
         hidden=args.hide,
     )
     options = ExportOptions(
