@@ -48,6 +48,13 @@ class ContextPlace(NamedTuple):
 class ContextLayer:
     """One view's context: lines (projected, with their style), names to place, places to dot."""
 
+    @classmethod
+    def none(cls) -> ContextLayer:
+        """No context at all (drawn while a view's is being made)."""
+        empty: ContextLayer = cls.__new__(cls)
+        empty.lines, empty.names, empty.places = [], [], []
+        return empty
+
     def __init__(
         self,
         projection: Projection,

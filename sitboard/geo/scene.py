@@ -18,6 +18,7 @@ whose area it is in (`<holder>:new` where it changed hands at this step).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterable
 from itertools import pairwise, zip_longest
 from typing import NamedTuple
@@ -62,6 +63,7 @@ PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
 AREA_MARK, AREA_MARK_ASCII = "∘", "*"  # the ring around an approximate place
 APPROXIMATE_KM = {"near": 5.0, "district": 25.0, "province": 75.0}  # the ring's radius by precision
 ALL_CONTEXT = frozenset(CONTEXT_LAYERS)
+NO_CONTEXT = ContextLayer.none()
 # The style of a context name by its key's prefix.
 CONTEXT_STYLE = {
     "country": "ctx-country",
@@ -83,6 +85,7 @@ class Frame(NamedTuple):
     projection: Projection
     town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
     labels: tuple[PlacedLabel, ...] = ()  # every label drawn: towns' (keyed by id) and flows' ("flow:<from>:<to>")
+    context_pending: bool = False  # drawn without its context layers, which are still being made
 
 
 class _FlowLabel(NamedTuple):
@@ -157,6 +160,8 @@ class MapScene:
         self.home = home_view(scenario)
         self._views: dict[tuple[View, int, int, frozenset[str]], _Layers] = {}  # oldest used first
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
+        self._deferring = False
+        self._context_lock = threading.Lock()
         self._scenario_fronts = any(line.kind == "front" for line in scenario.map.lines)
         # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
         glyphs = KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH
@@ -205,12 +210,19 @@ class MapScene:
         fills: bool = False,
         selected: str | None = None,
         context: Iterable[str] = ALL_CONTEXT,
+        defer_context: bool = False,
     ) -> Frame:
         """One step's frame; `fills` draws areas as patterns (boards that cannot show a tint).
 
         `context` names the context layers shown (`sitboard.geo.context_layer.LAYERS`: all by default).
+        With `defer_context` a view whose context is not made yet is drawn
+        without it (the frame says `context_pending`): the caller makes it
+        elsewhere (`make_context`, a thread) and hands it back (`add_context`).
+        Made in line, the first context costs 40-180 ms (the file's tables
+        are read then): too much for the board's first frame or a zoom.
         """
         layers = self._layers(view, cols, rows, frozenset(context) & ALL_CONTEXT)
+        self._deferring = defer_context
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
         grid = self._base_grid(layers, earlier)
@@ -234,7 +246,8 @@ class MapScene:
             self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
         labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, marked)
-        return Frame(grid, shade, projection, visible.cells, tuple(labels))
+        pending = bool(layers.shown) and layers.context is None
+        return Frame(grid, shade, projection, visible.cells, tuple(labels), pending)
 
     def _draw_flows(
         self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
@@ -455,13 +468,30 @@ class MapScene:
 
     def _context(self, layers: _Layers) -> ContextLayer:
         if layers.context is None:
-            from sitboard.geo.context import load_context
-
-            towns = [(t.lat, t.lon) for t in self.scenario.towns]
-            layers.context = ContextLayer(
-                layers.projection, load_context(), towns, ascii_only=self.ascii_only, shown=layers.shown
+            if self._deferring:
+                return NO_CONTEXT
+            layers.context = self.make_context(
+                layers.projection.view, layers.projection.cols, layers.projection.rows, layers.shown
             )
         return layers.context
+
+    def make_context(self, view: View, cols: int, rows: int, shown: frozenset[str]) -> ContextLayer:
+        """The context layers of a view (pure; safe in another thread: one is made at a time)."""
+        from sitboard.geo.context import load_context
+
+        with self._context_lock:
+            towns = [(t.lat, t.lon) for t in self.scenario.towns]
+            return ContextLayer(
+                Projection(view, cols, rows), load_context(), towns, ascii_only=self.ascii_only, shown=shown
+            )
+
+    def add_context(self, view: View, cols: int, rows: int, shown: frozenset[str], context: ContextLayer) -> None:
+        """A view's context, made elsewhere: the view's layers drawn without it are drawn again with it."""
+        layers = self._views.get((view, cols, rows, shown))
+        if layers is not None and layers.context is None:
+            layers.context = context
+            layers.static = None  # the rivers are drawn on the static layer
+            layers.bases.clear()
 
     def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
         """The static layer with the earlier flows on it, as cells; a copy the step may draw on.

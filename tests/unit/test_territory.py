@@ -116,3 +116,20 @@ def test_context_layers_are_drawn_and_each_can_be_left_out() -> None:
     rivers_only, _ = styles(context=("rivers",))
     nothing, _ = styles(context=())
     assert "line:river" in rivers_only and "line:river" not in nothing
+
+
+def test_a_deferred_context_is_drawn_once_it_is_handed_back() -> None:
+    # The board makes a view's context in a thread: until then the view is drawn without it, and says so.
+    _, timeline, scene = board()
+    state = timeline.state_at(timeline.steps)
+    first = scene.draw(state, scene.home, 160, 50, defer_context=True)
+    assert first.context_pending
+    assert not any(label.key.startswith(("country:", "place:")) for label in first.labels)
+    assert not any(style == "line:river" for line in first.grid for _, style in line)
+    shown = frozenset({"countries", "water", "rivers", "places"})
+    scene.add_context(scene.home, 160, 50, shown, scene.make_context(scene.home, 160, 50, shown))
+    then = scene.draw(state, scene.home, 160, 50, defer_context=True)
+    assert not then.context_pending
+    assert then.grid == scene.draw(state, scene.home, 160, 50).grid  # the same as made in line
+    assert any(label.text == "SYRIA" for label in then.labels)
+    assert any(style == "line:river" for line in then.grid for _, style in line)

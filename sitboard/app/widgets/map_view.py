@@ -24,6 +24,7 @@ from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
+from sitboard.geo.context_layer import ContextLayer
 from sitboard.geo.projection import View
 from sitboard.geo.scene import ALL_CONTEXT, Frame, MapScene
 from sitboard.state import BoardState
@@ -103,6 +104,7 @@ class MapView(BoardWidget, can_focus=True):
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, BoardState] | None = None
         self._drawn_size = Size(0, 0)
+        self._context_asked: set[tuple[View, int, int, frozenset[str]]] = set()
 
     @property
     def scene(self) -> MapScene:
@@ -110,6 +112,7 @@ class MapView(BoardWidget, can_focus=True):
         scenario = self.timeline.scenario
         if self._scene is None or self._scene.scenario is not scenario:
             self._scene = MapScene(scenario, ascii_only=self.ascii_only)
+            self._context_asked.clear()  # a new scene makes its views' context again
         return self._scene
 
     @property
@@ -164,17 +167,41 @@ class MapView(BoardWidget, can_focus=True):
         if width < 1 or height < 1:
             return None
         state = self.state
-        return self.scene.draw(
+        view, shown = self.view, ALL_CONTEXT.difference(state.hidden)
+        frame = self.scene.draw(
             situation,
-            self.view,
+            view,
             width,
             height,
             marks=self.marks,
             areas=state.areas,
             fills=self.fills,
             selected=state.selected,
-            context=ALL_CONTEXT.difference(state.hidden),
+            context=shown,
+            defer_context=not self.app.is_headless,  # a picture is taken once: with its context
         )
+        if frame.context_pending:
+            self._make_context(view, width, height, shown)
+        return frame
+
+    def _make_context(self, view: View, width: int, height: int, shown: frozenset[str]) -> None:
+        """Make a view's context layers in a thread, then draw again with them (once per view, size and layers)."""
+        scene = self.scene
+        key = (view, width, height, shown)
+        if key in self._context_asked:
+            return
+        self._context_asked.add(key)
+
+        def make() -> None:
+            context = scene.make_context(*key)
+            self.app.call_from_thread(arrived, context)
+
+        def arrived(context: ContextLayer) -> None:
+            if scene is self._scene:
+                scene.add_context(*key, context)
+                self._redraw()
+
+        self.run_worker(make, thread=True, group="context", exit_on_error=False)
 
     @property
     def fills(self) -> bool:
