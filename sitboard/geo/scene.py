@@ -1,20 +1,27 @@
 """The map for one step, as a grid of styled cells, computed without a terminal.
 
-Layers, bottom to top: the basemap (coast, borders) and the scenario's overlay
-lines, drawn once per view and size; then, per step, flows, town glyphs, the
-event's place, labels and the scale bar. The widget only turns rows of cells
-into strips, so everything a briefer sees on the map is decided and tested here.
+Layers, bottom to top: the context's rivers and lake shores, the basemap
+(coast solid, borders dashed) and the scenario's overlay lines, drawn once per
+view and size; then, per step, flows, town glyphs with the marks of their
+control state, the event's place (a pin, or a ring for an approximate one),
+areas of control (fill patterns and fronts, on blank cells), the scale bar,
+and the labels: flow sizes on their arrows, towns' names, then the context's
+names and populated places where room is left. The widget only turns rows of
+cells into strips, so everything a briefer sees on the map is decided and
+tested here.
 
 Style keys are plain strings the widget maps to colours:
 `coast`, `border`, `line:<kind>`, `flow`, `flow-old`, `place`, `label`,
 `label-hot`, `scale`, and `town:<kind>:<holder>` with `:hot` appended for a
-town that changed hands, is the event's place, or is selected. With areas on:
-`front` (a front derived from the areas), and, on boards that show areas by a
-fill pattern rather than a tint, `area:<holder>` with `:new` appended for land
-that changed hands at this step. A frame's `shade` gives per cell the holder
-whose area it is in (`<holder>:new` where it changed hands at this step).
+town that changed hands, is the event's place, or is selected;
+`mark:<faction>` for a control state's mark (the other party's colour);
+`ctx-country`, `ctx-water` and `ctx-place` for context names and places. With
+areas on: `front` (a front derived from the areas), and, on boards that show
+areas by a fill pattern rather than a tint, `area:<holder>` with `:new`
+appended for land that changed hands at this step. A frame's `shade` gives
+per cell the holder whose area it is in (`<holder>:new` where it changed
+hands at this step).
 """
-
 from __future__ import annotations
 
 import math

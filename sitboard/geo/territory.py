@@ -30,7 +30,7 @@ from sitboard.geo.shading import shade_cells
 K = TypeVar("K", bound=Hashable)
 
 NO_TOWN = -1
-RIGHT, BELOW = 1, 2  # the edges of a cell a front runs along (see `front_edges`)
+RIGHT, BELOW = 1, 2  # the edges of a cell a front runs along (see `Territory.fronts`)
 # Fill patterns, one per holder in the scenario's order (factions, then contested), for boards that
 # cannot show a tint: NO_COLOR, --ascii, and terminals of 16 or 256 colours. Drawn on every other cell.
 FILLS = ("·", "╱", "+", "∶", "=", "╲", "×", "°", "‥", "¨")
