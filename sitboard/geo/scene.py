@@ -22,6 +22,7 @@ appended for land that changed hands at this step. A frame's `shade` gives
 per cell the holder whose area it is in (`<holder>:new` where it changed
 hands at this step).
 """
+
 from __future__ import annotations
 
 import math
