@@ -253,7 +253,7 @@ class MapScene:
         if place is not None and precision in APPROXIMATE_KM:
             self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
-        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, marked)
+        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, marked, areas)
         pending = bool(layers.shown) and layers.context is None
         return Frame(grid, shade, projection, visible.cells, tuple(labels), pending)
 
@@ -383,6 +383,7 @@ class MapScene:
         selected: str | None,
         wide: bool,
         marked: dict[str, tuple[int, int]],
+        areas: bool,
     ) -> list[PlacedLabel]:
         """Flow sizes on their arrows, then every town's label as placed once per view, this step's hot ones first.
 
@@ -413,7 +414,9 @@ class MapScene:
         placed = on_arrows + sheet.placed
         context = self._context(layers)
         for name in context.names:  # only on cells nothing is drawn in: a name never hides a flow or a line
-            spots = (spot for spot in name.spots if _bare(grid, spot[0], spot[1], cell_width(name.text)))
+            width = cell_width(name.text)
+            free = sheet.free  # the cheap test first
+            spots = (s for s in name.spots if free(s[0], s[1], width) and _bare(grid, s[0], s[1], width))
             label = sheet.place(name.key, name.text, spots)
             if label is not None:
                 placed.append(label)
@@ -427,7 +430,8 @@ class MapScene:
                     placed.append(label)
         for label in placed:
             key = label.key
-            _clear_gaps(grid, label.col, label.row, cell_width(label.text))
+            if areas:
+                _clear_gaps(grid, label.col, label.row, cell_width(label.text))
             style = (
                 "label-hot"
                 if key in hot or key.startswith("flow:")
