@@ -122,11 +122,15 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         ascii_only: bool = False,
         owns_gc: bool = False,
+        defer_context: bool = False,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
         `owns_gc`: this process runs this one board (the command line), so
         the garbage collector is the board's to schedule (`collector`).
+        `defer_context`: the map's context layers are made in a thread after
+        the first frame (the command line's board); a board whose picture is
+        taken once (export, tests) makes them before drawing.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -135,6 +139,7 @@ class SitboardApp(App[int]):
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
+        self.defer_context = defer_context
         self.look = look_for(timeline.scenario, ascii_only=ascii_only)
         self._homes: tuple[Scenario, View] | None = None
         state = state or BoardState()

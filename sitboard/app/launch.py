@@ -59,7 +59,9 @@ def open_board(
     )
     from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
 
-    app = SitboardApp(timeline, state, source=source, owns_gc=True, **options)  # one board per process
+    app = SitboardApp(
+        timeline, state, source=source, owns_gc=True, defer_context=True, **options
+    )  # one board per process
     if source.remembering:
         app.call_later(
             app.call_after_refresh, lambda: threading.Thread(target=source.remember, name="sitboard-cache").start()

@@ -28,7 +28,6 @@ COUNTRIES, WATER, RIVERS, PLACES = LAYERS = CONTEXT_LAYERS
 LANGUAGE = "en"
 MAX_PLACES = 60  # per view: orientation, not a gazetteer
 _NEAR_TOWN_DEG = 0.12  # a populated place this close to a scenario town is that town (Hims, Homs)
-PLACE_GLYPH, PLACE_GLYPH_ASCII = "·", "."
 
 
 class ContextName(NamedTuple):

@@ -29,15 +29,11 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from itertools import pairwise, zip_longest
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
-from sitboard.geo.context_layer import LAYERS as CONTEXT_LAYERS
-from sitboard.geo.context_layer import PLACE_GLYPH as PLACE_DOT
-from sitboard.geo.context_layer import PLACE_GLYPH_ASCII as PLACE_DOT_ASCII
-from sitboard.geo.context_layer import ContextLayer
 from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.symbols import marks_of
@@ -50,6 +46,10 @@ from sitboard.geo.territory import (
 from sitboard.geo.text import cell_width, display
 from sitboard.scenario.model import UNKNOWN, Scenario
 from sitboard.scenario.palette import holders as scenario_holders
+from sitboard.state import CONTEXT_LAYERS
+
+if TYPE_CHECKING:  # the context's data and code are loaded with the first view's context, not at start-up
+    from sitboard.geo.context_layer import ContextLayer
 from sitboard.timeline import Situation, figure
 
 PRIORITY = {
@@ -71,7 +71,7 @@ PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
 AREA_MARK, AREA_MARK_ASCII = "∘", "*"  # the ring around an approximate place
 APPROXIMATE_KM = {"near": 5.0, "district": 25.0, "province": 75.0}  # the ring's radius by precision
 ALL_CONTEXT = frozenset(CONTEXT_LAYERS)
-NO_CONTEXT = ContextLayer.none()
+PLACE_DOT, PLACE_DOT_ASCII = "·", "."  # a populated place of the context
 # The style of a context name by its key's prefix.
 CONTEXT_STYLE = {
     "country": "ctx-country",
@@ -481,7 +481,9 @@ class MapScene:
     def _context(self, layers: _Layers) -> ContextLayer:
         if layers.context is None:
             if self._deferring:
-                return NO_CONTEXT
+                from sitboard.geo.context_layer import ContextLayer
+
+                return ContextLayer.none()
             layers.context = self.make_context(
                 layers.projection.view, layers.projection.cols, layers.projection.rows, layers.shown
             )
@@ -490,6 +492,7 @@ class MapScene:
     def make_context(self, view: View, cols: int, rows: int, shown: frozenset[str]) -> ContextLayer:
         """The context layers of a view (pure; safe in another thread: one is made at a time)."""
         from sitboard.geo.context import load_context
+        from sitboard.geo.context_layer import ContextLayer
 
         with self._context_lock:
             towns = [(t.lat, t.lon) for t in self.scenario.towns]

@@ -21,11 +21,12 @@ import math
 from array import array
 from collections.abc import Hashable, Sequence
 from itertools import chain
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sitboard.geo.context import LAKE, SEA, Context, CountryGrid
 from sitboard.geo.projection import Projection
-from sitboard.geo.shading import shade_cells
+
+if TYPE_CHECKING:  # the data and the shading are loaded when areas are first drawn, not at start-up
+    from sitboard.geo.context import Context, CountryGrid
 
 K = TypeVar("K", bound=Hashable)
 
@@ -111,6 +112,8 @@ class Territory:
             if region in by_region:
                 cells_of.setdefault(region, []).append(k)
         for region, cells in cells_of.items():
+            from sitboard.geo.shading import shade_cells
+
             flat = list(chain.from_iterable(shade_cells(projection, by_region[region], radius)))
             for k in cells:
                 town = flat[k]
@@ -211,6 +214,8 @@ def _region_near(grid: CountryGrid, x: float, y: float) -> int:
     data's resolution; its area is then the land beside it. A point beyond
     the padded grid cannot own a visible cell: SEA.
     """
+    from sitboard.geo.context import LAKE, SEA
+
     if not (math.isfinite(x) and math.isfinite(y)):
         return SEA
     col, row = math.floor(x), math.floor(y)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,11 +24,13 @@ from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
-from sitboard.geo.context_layer import ContextLayer
 from sitboard.geo.projection import View
 from sitboard.geo.scene import ALL_CONTEXT, Frame, MapScene
 from sitboard.state import BoardState
 from sitboard.timeline import Situation, Timeline
+
+if TYPE_CHECKING:
+    from sitboard.geo.context_layer import ContextLayer
 
 # Base colours per theme family; faction colours come from the scenario.
 BASE = {
@@ -178,7 +180,7 @@ class MapView(BoardWidget, can_focus=True):
             fills=self.fills,
             selected=state.selected,
             context=shown,
-            defer_context=not self.app.is_headless,  # a picture is taken once: with its context
+            defer_context=getattr(self.app, "defer_context", False),
         )
         if frame.context_pending:
             self._make_context(view, width, height, shown)
@@ -201,7 +203,8 @@ class MapView(BoardWidget, can_focus=True):
                 scene.add_context(*key, context)
                 self._redraw()
 
-        self.run_worker(make, thread=True, group="context", exit_on_error=False)
+        # After the frame being drawn is on screen: the thread would hold the interpreter while it paints.
+        self.call_after_refresh(lambda: self.run_worker(make, thread=True, group="context", exit_on_error=False))
 
     @property
     def fills(self) -> bool:
