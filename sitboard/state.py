@@ -39,6 +39,8 @@ class BoardState(NamedTuple):
     areas: bool = False  # land shaded by the nearest town's holder
     selected: str | None = None  # a town id: drawn highlighted
     present: bool = False  # presentation mode: the map fills the screen
+    # The split view: the step drawn beside this one (the same view, left), with what changed marked on both.
+    compare: int | None = None
     hidden: tuple[str, ...] = ()  # context layers hidden (sorted; of CONTEXT_LAYERS)
 
     def to_json(self) -> dict[str, object]:
@@ -50,6 +52,7 @@ class BoardState(NamedTuple):
             "areas": self.areas,
             "selected": self.selected,
             "present": self.present,
+            "compare": self.compare,
             "hidden": list(self.hidden),
         }
 
@@ -85,6 +88,9 @@ class BoardState(NamedTuple):
             if not isinstance(value, bool):
                 raise ValueError(f"a board state's {key} is true or false, not {_shown(value)}")
             flags[key] = value
+        compare = data.get("compare")
+        if compare is not None and (type(compare) is not int or compare < 0):
+            raise ValueError(f"a board state's compare is a whole number from 0 or null, not {_shown(compare)}")
         hidden = data.get("hidden", [])
         if not (
             isinstance(hidden, list)
@@ -95,7 +101,9 @@ class BoardState(NamedTuple):
                 f"a board state's hidden layers are a list of distinct names of {', '.join(CONTEXT_LAYERS)}, "
                 f"not {_shown(hidden)}"
             )
-        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"], tuple(sorted(hidden)))
+        return cls(
+            step, center, float(zoom), flags["areas"], selected, flags["present"], compare, tuple(sorted(hidden))
+        )
 
 
 def _finite(value: object) -> bool:
@@ -174,3 +182,8 @@ def toggle_present(state: BoardState) -> BoardState:
 
 def select(state: BoardState, town_id: str | None) -> BoardState:
     return state._replace(selected=town_id)
+
+
+def compare_with(state: BoardState, timeline: Timeline, step: int | None) -> BoardState:
+    """The split view with `step` (held within the timeline) beside the current step; None closes it."""
+    return state._replace(compare=None if step is None else timeline.clamp(step))

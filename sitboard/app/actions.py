@@ -39,7 +39,15 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction("pan('south')", "shift+down", "Pan S", "Pan the map south", "Map", footer=False, display="⇧↓"),
     BoardAction("reset_view", "0", "Reset view", "Reset the map to the scenario's extent", "Map", footer=False),
     BoardAction("toggle_areas", "a", "Areas", "Shade the land by the nearest town's holder", "Map"),
-    BoardAction("toggle_layer('countries')", "c", "Countries", "Show or hide country names", "Map", footer=False),
+    BoardAction(
+        "compare",
+        "c",
+        "Compare",
+        "Split view: the map at an earlier date beside this step",
+        "Map",
+        footer=False,
+    ),
+    BoardAction("toggle_layer('countries')", "b", "Countries", "Show or hide country names", "Map", footer=False),
     BoardAction("toggle_layer('water')", "w", "Seas", "Show or hide the names of seas and lakes", "Map", footer=False),
     BoardAction("toggle_layer('rivers')", "r", "Rivers", "Show or hide rivers and their names", "Map", footer=False),
     BoardAction(

@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.containers import VerticalScroll
+from textual.css.scalar import Scalar
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -54,6 +55,7 @@ from sitboard.scenario.source import ScenarioSource
 from sitboard.scenario.watch import Change
 from sitboard.state import (
     BoardState,
+    compare_with,
     first_step,
     go_to,
     last_step,
@@ -239,8 +241,26 @@ class SitboardApp(App[int]):
             yield bound(TownList(ascii_only=ascii_only, id="towns"))  # the Control box's lower half
             yield bound(DisplacementPanel(ascii_only=ascii_only, id="displacement"))
             yield bound(Legend(ascii_only=ascii_only, id="legend"))
+        if state.compare is not None:
+            yield self._earlier_map()
         if self._too_small_text():
             yield Static(Text(self._too_small_text()), id="too-small")
+
+    def _fit_split(self) -> None:
+        """The split view's halves share what the side column leaves: measured once laid out, as the stylesheet sized it."""
+        found = self.query("#map-earlier")
+        if not found or self.state.compare is None:
+            return
+        side = self.query_one("#side")
+        side_width = side.outer_size.width if side.display else 0
+        width = max(1, (self.size.width - side_width) // 2)
+        if found.first().styles.width != Scalar.from_number(width):
+            found.first().styles.width = width
+
+    def _earlier_map(self) -> Widget:
+        """The split view's left half: the same view at the step compared with (mounted when first asked for)."""
+        earlier = MapView(ascii_only=self.ascii_only, earlier=True, id="map-earlier")
+        return give(earlier, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline)
 
     def _headline(self) -> Widget:
         from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
@@ -264,6 +284,7 @@ class SitboardApp(App[int]):
         # Set before the widgets are styled, so the first frame needs one styling pass.
         self.set_class(self.ascii_only, "-ascii")
         self.set_class(self.state.present, "-present")
+        self.set_class(self.state.compare is not None, "-compare")
         self.set_class(self._problem is not None, "-problem")
         self._apply_size(self.size, message=False)
 
@@ -308,6 +329,7 @@ class SitboardApp(App[int]):
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 120, "-narrow")
         self.set_class(height < 32, "-short")
+        self.call_after_refresh(self._fit_split)
         text = self._too_small_text()
         if message and text:
             bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
@@ -394,10 +416,16 @@ class SitboardApp(App[int]):
             last = self.timeline.steps
             if {old.step, new.step} & {0, last}:  # next/previous enable or disable only at the ends
                 self.refresh_bindings()  # (the key bar repaints with the step)
+        if (old.compare is None) != (new.compare is None):
+            self.set_class(new.compare is not None, "-compare")
+            if new.compare is not None:
+                self._hidden_until_needed("map-earlier", self._earlier_map, after="#side")
         if old.present != new.present:
             self.set_class(new.present, "-present")
             if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
                 self._hidden_until_needed("headline", self._headline, after="#header")
+        if new.compare is not None and (old.compare is None or old.present != new.present):
+            self.call_after_refresh(self._fit_split)  # the halves share what the side column leaves
 
     def _prepare_the_end(self) -> None:
         """Draw the last step's map once, unseen, while the board is idle after start-up.
@@ -591,6 +619,21 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
         self.push_screen(GotoScreen(self.look, self.timeline), done)
+
+    def action_compare(self) -> None:
+        """Open the split view with a moment asked for (a step or a date), or close it."""
+        if self.state.compare is not None:
+            self.state = compare_with(self.state, self.timeline, None)
+            return
+
+        def done(step: int | None) -> None:
+            if step is not None:
+                self.state = compare_with(self.state, self.timeline, step)
+
+        from sitboard.app.screens import GotoScreen
+
+        prompt = f"Compare with: a step 0..{self.timeline.steps}, 'start', or a date (2024-12-05)"
+        self.push_screen(GotoScreen(self.look, self.timeline, prompt=prompt), done)
 
     def action_help(self) -> None:
         from sitboard.app.screens import HelpScreen

@@ -79,13 +79,15 @@ class GotoScreen(BoardModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, look: Look, timeline: Timeline) -> None:
+    def __init__(self, look: Look, timeline: Timeline, *, prompt: str | None = None) -> None:
+        """`prompt`: what the step is asked for, when it is not to go to it (the split view's earlier moment)."""
         super().__init__()
         self.look = look
         self.timeline = timeline
+        self.prompt = prompt or f"Go to: a step 0..{timeline.steps}, 'end', or a date (2024-12-05)"
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Go to: a step 0..{self.timeline.steps}, 'end', or a date (2024-12-05)"), id="goto-prompt")
+        yield Static(Text(self.prompt), id="goto-prompt")
         yield Input(placeholder="step, end or date", id="goto-input")
         yield Static(Text(""), id="goto-error")
 

@@ -29,6 +29,7 @@ class Command(NamedTuple):
 def _commands() -> tuple[Command, ...]:
     """Every command (imported when one runs: `sitboard --version` loads none of the layers it does not need)."""
     from sitboard.cli import commands as c
+    from sitboard.cli import story
 
     return (
         Command("check", c.check_parser, c.cmd_check),
@@ -37,6 +38,9 @@ def _commands() -> tuple[Command, ...]:
         Command("locate", c.locate_parser, c.cmd_locate),
         Command("serve", c.serve_parser, c.cmd_serve),
         Command("schema", c.schema_parser, c.cmd_schema),
+        Command("diff", story.diff_parser, story.cmd_diff),
+        Command("narrate", story.narrate_parser, story.cmd_narrate),
+        Command("record", story.record_parser, story.cmd_record),
         Command("bench", _bench_parser, _bench),
     )
 

@@ -84,7 +84,7 @@ def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
-        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt', "
+        epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt|html', "
         "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
@@ -179,7 +179,8 @@ def export_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard export",
         description="Write the board at one step: json (state), md (briefing), geojson (for a GIS), "
-        "kml (the whole timeline, for Google Earth's time slider), svg (the board as it looks), txt (the same as text).",
+        "kml (the whole timeline, for Google Earth's time slider), svg (the board as it looks), txt (the same as text), "
+        "html (every step, to replay offline in a browser, opening at --step).",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=formats(), default="json")
@@ -189,10 +190,16 @@ def export_parser() -> argparse.ArgumentParser:
         type=size_arg,
         default=(160, 50),
         metavar="WxH",
-        help="terminal size for svg and txt (default: 160x50)",
+        help="terminal size for svg, txt and html (default: 160x50)",
     )
-    p.add_argument("--theme", help=f"theme for svg and txt; {THEME_HELP}")
-    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg and txt")
+    p.add_argument("--theme", help=f"theme for svg, txt and html; {THEME_HELP}")
+    p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg, txt and html")
+    p.add_argument(
+        "--compare",
+        metavar="DATE|STEP",
+        help="svg, txt and html: the split view, the map at this earlier moment (a step, 'start' or a date) "
+        "beside the step, what changed marked on both",
+    )
     map_switches(p)
     p.add_argument(
         "--notes",
@@ -208,7 +215,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.notes and args.format != "md":
         raise Usage("--notes goes with --format md: speaker notes are never part of any other output")
-    set_bidi(False)  # a picture or text is read in a viewer that does its own bidi: logical order
+    if args.compare is not None and args.format not in PICTURES:
+        raise Usage(f"--compare draws the split view: it goes with --format {', '.join(PICTURES)}")
+    set_bidi(False)  # a picture, text or page is read in a viewer that does its own bidi: logical order
     scenario = read(args.file)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
@@ -216,6 +225,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     state = BoardState(
         step=_step_of(args.step, timeline.steps, args.file),
         areas=scenario.map.areas if (shown := _areas_of(args)) is None else shown,
+        compare=_compare_of(args, timeline),
         hidden=args.hide,
     )
     options = ExportOptions(
@@ -227,6 +237,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         emit(data)
     return EXIT_OK
+
+
+PICTURES = ("svg", "txt", "html")  # the formats that draw the board
+
+
+def _compare_of(args: argparse.Namespace, timeline: Timeline) -> int | None:
+    """`--compare`, read as the Go-to dialog reads a step, or a usage error naming the file."""
+    if args.compare is None:
+        return None
+    from sitboard.panels.goto import NotAStep, parse_goto
+
+    try:
+        return parse_goto(args.compare, timeline)
+    except NotAStep as exc:
+        raise Usage(f"{args.file}: --compare {args.compare!r}: {exc}") from None
 
 
 def schema_parser() -> argparse.ArgumentParser:

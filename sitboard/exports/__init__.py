@@ -25,6 +25,7 @@ FORMATS: dict[str, str] = {
     "kml": "sitboard.exports.kml:export",  # the whole timeline, for Google Earth's time slider
     "svg": "sitboard.exports.picture:export_svg",  # the board as it looks
     "txt": "sitboard.exports.picture:export_txt",  # the same, as text
+    "html": "sitboard.exports.replay:export_html",  # every step, to replay offline in a browser
 }
 
 

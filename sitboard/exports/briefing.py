@@ -310,6 +310,9 @@ def _inline(text: str | None) -> str:
     return _escape(" ".join(_clean(text).split()))
 
 
+markdown_inline = _inline  # the same rule for every Markdown this package writes (the diff's too)
+
+
 def _heading(text: str | None) -> str:
     """`_inline`, and a trailing `#` that would close an ATX heading is kept as text."""
     line = _inline(text)

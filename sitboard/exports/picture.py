@@ -9,7 +9,8 @@ that fails while drawing gives no picture at all, never half of one.
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from rich.console import Console
 
@@ -17,6 +18,8 @@ from sitboard.app.app import SitboardApp
 from sitboard.exports import ExportOptions
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
+
+T = TypeVar("T")
 
 
 def export_svg(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
@@ -28,26 +31,52 @@ def export_txt(timeline: Timeline, state: BoardState, options: ExportOptions) ->
 
 
 def board_picture(timeline: Timeline, state: BoardState, options: ExportOptions, fmt: str) -> str:
-    app = SitboardApp(timeline, state, theme_name=options.theme, ascii_only=options.ascii_only)
-    out: list[str] = []
+    capture = svg_of if fmt == "svg" else screen_text
+    return board_frames(timeline, state, options, [state.step], capture, fmt)[0]
+
+
+def board_frames(
+    timeline: Timeline,
+    state: BoardState,
+    options: ExportOptions,
+    steps: Sequence[int],
+    capture: Callable[[SitboardApp], T],
+    what: str,
+) -> list[T]:
+    """`capture` of one headless board at each of `steps` in turn (with `state`'s view), or `BoardFailed`.
+
+    One board for every step, stepped as a key press steps it: a recording or
+    a replay of a hundred steps starts Textual once, and each frame is what
+    the board shows after that step, not a fresh board's first frame.
+    """
+    app = SitboardApp(timeline, state._replace(step=steps[0]), theme_name=options.theme, ascii_only=options.ascii_only)
+    out: list[T] = []
 
     async def take(pilot: Any) -> None:
-        await pilot.pause()
-        if app.crash is None:  # a failed board's screen is whatever it had drawn: not a picture
-            out.append(app.export_screenshot() if fmt == "svg" else screen_text(app))
+        await pilot.pause()  # the first frame, and the map focused after it
+        for step in steps:
+            app.go_to(step)
+            await pilot.pause()
+            if app.crash is not None:  # a failed board's screen is whatever it had drawn: not a picture
+                break
+            out.append(capture(app))
         app.exit()
 
     try:
         app.run(headless=True, size=options.size, auto_pilot=take)
-    except Exception as exc:  # taking the picture failed (the app reports its own failures below)
+    except Exception as exc:  # taking the pictures failed (the app reports its own failures below)
         if app.crash is None:
-            raise BoardFailed(f"no {fmt} written: {type(exc).__name__}: {exc}") from exc
-    # A failure after the picture was taken (a panel drawn late) spoils it as well.
+            raise BoardFailed(f"no {what} written: {type(exc).__name__}: {exc}") from exc
+    # A failure after the pictures were taken (a panel drawn late) spoils them as well.
     if app.crash is not None:
-        raise BoardFailed(f"no {fmt} written: the board failed while drawing it") from app.crash
-    if not out:
-        raise BoardFailed(f"no {fmt} written: the board stopped before it drew a frame")
-    return out[0]
+        raise BoardFailed(f"no {what} written: the board failed while drawing it") from app.crash
+    if len(out) < len(steps):
+        raise BoardFailed(f"no {what} written: the board stopped before it drew every frame")
+    return out
+
+
+def svg_of(app: SitboardApp) -> str:
+    return app.export_screenshot()
 
 
 class BoardFailed(Exception):
@@ -59,16 +88,21 @@ def screen_text(app: SitboardApp) -> str:
 
     Same route as Textual's `export_screenshot`, recorded as text instead of SVG.
     """
+    console = screen_console(app, colors=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"
+
+
+def screen_console(app: SitboardApp, *, colors: bool) -> Console:
+    """A console the size of the board's screen, writing to memory: no colour (text) or 24-bit colour (a recording)."""
     width, height = app.size
-    console = Console(
+    return Console(
         width=width,
         height=height,
         file=io.StringIO(),
         force_terminal=True,
-        color_system=None,
+        color_system="truecolor" if colors else None,
         record=True,
         legacy_windows=False,
         safe_box=False,
     )
-    console.print(app.screen._compositor.render_update(full=True))
-    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines()) + "\n"

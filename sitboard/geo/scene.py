@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import pairwise, zip_longest
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -217,11 +217,15 @@ class MapScene:
         areas: bool = False,
         fills: bool = False,
         selected: str | None = None,
+        marked: Collection[str] | None = None,
         context: Iterable[str] = ALL_CONTEXT,
         defer_context: bool = False,
     ) -> Frame:
-        """One step's frame; `fills` draws areas as patterns (boards that cannot show a tint).
+        """The map of `state` at `view`; towns that changed at the step, and the event's town, are marked (hot).
 
+        `marked` replaces those with a set of its own: the split view marks the
+        towns that changed between its two steps, the same on both halves.
+        `fills` draws areas as patterns (boards that cannot show a tint).
         `context` names the context layers shown (`sitboard.geo.context_layer.LAYERS`: all by default).
         With `defer_context` a view whose context is not made yet is drawn
         without it (the frame says `context_pending`): the caller makes it
@@ -235,15 +239,15 @@ class MapScene:
         now, earlier, older_not_drawn = _flow_pairs(state)
         grid = self._base_grid(layers, earlier)
         size_labels = self._draw_flows(grid, projection, state, now)
-        hot = {c.town for c in state.changed}
+        hot = {c.town for c in state.changed} if marked is None else set(marked)
         place = state.event.at if state.event else None
-        if place is not None and place.town:
+        if place is not None and place.town and marked is None:
             hot.add(place.town)
         if selected:
             hot.add(selected)
         visible = self._visible_towns(layers)
         self._draw_towns(grid, visible, state.holders, hot, marks)
-        marked = self._draw_marks(grid, visible, state)
+        town_marks = self._draw_marks(grid, visible, state)
         precision = state.event.precision if state.event else "exact"
         if place is not None and place.town is None and precision == "exact":
             c = projection.cell(place.lat, place.lon)
@@ -253,7 +257,7 @@ class MapScene:
         if place is not None and precision in APPROXIMATE_KM:
             self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
-        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, marked, areas)
+        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, town_marks, areas)
         pending = bool(layers.shown) and layers.context is None
         return Frame(grid, shade, projection, visible.cells, tuple(labels), pending)
 

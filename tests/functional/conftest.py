@@ -178,3 +178,24 @@ class _Kit:
 @pytest.fixture
 def ui() -> _Kit:
     return _Kit()
+
+
+# -- files a command is given (the tests of diff, narrate, record and the HTML replay) --------
+
+
+@pytest.fixture
+def files(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Scenario files in a temporary directory; after the test, a check that none of them changed."""
+    from tests.functional.test_cli import Files
+
+    f = Files(tmp_path)
+    yield f
+    f.unchanged()  # nothing the user wrote is modified
+
+
+@pytest.fixture
+def bundled_copy(files: Any) -> Path:
+    from tests.functional.test_cli import BUNDLED
+
+    path: Path = files.add("central_syria.yaml", BUNDLED.read_bytes())
+    return path

@@ -1,4 +1,4 @@
-"""Each context layer has a key that hides and shows it, and the legend says when areas are on, on the board."""
+"""Each context layer has a key (b, w, r, o) that hides and shows it, and the legend says when areas are on, on the board."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def drawn(view: MapView) -> tuple[set[str], set[str]]:
 
 @pytest.mark.parametrize(
     ("key", "layer", "shows"),
-    [("c", "countries", "country"), ("w", "water", "sea"), ("r", "rivers", "line:river"), ("o", "places", "place")],
+    [("b", "countries", "country"), ("w", "water", "sea"), ("r", "rivers", "line:river"), ("o", "places", "place")],
 )
 def test_a_key_hides_and_shows_each_context_layer(syria, ui, key: str, layer: str, shows: str) -> None:
     app = SitboardApp(Timeline(syria))

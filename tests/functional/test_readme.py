@@ -48,3 +48,28 @@ def test_ci_checks_the_layers_the_lint_and_the_types_before_the_tests():
     tests = next(i for i, line in enumerate(lines) if "pytest" in line)
     assert max(lines.index(check) for check in checks) < tests
     assert "pip install -e '.[dev]'" in CI.read_text(encoding="utf-8")  # the tools come from pyproject.toml
+
+
+def test_after_the_briefing_examples_run_as_written(tmp_path):
+    """Each command the section shows is a real one-line example: run it as printed (the scenario from the checkout)."""
+    import subprocess
+    import sys
+
+    examples = [
+        line.strip()
+        for line in section(README.read_text(encoding="utf-8"), "After the briefing").splitlines()
+        if line.startswith("    sitboard ")
+    ]
+    assert [e.split()[1] for e in examples] == ["diff", "narrate", "record", "export"]
+    for example in examples:
+        args = [a.replace("scenarios/", f"{ROOT}/scenarios/", 1) for a in example.split()[1:]]
+        run = subprocess.run(
+            [sys.executable, "-m", "sitboard", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert run.returncode == 0 and run.stderr == "", (example, run.stderr)
+    assert (tmp_path / "brief.cast").stat().st_size and (tmp_path / "brief.html").stat().st_size

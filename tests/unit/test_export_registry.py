@@ -17,7 +17,7 @@ TIMELINE = Timeline(parse_scenario(SMALL, "small.yaml"))
 
 
 def test_the_command_line_offers_every_registered_format():
-    assert formats() == ("json", "md", "geojson", "kml", "svg", "txt") == tuple(FORMATS)
+    assert formats() == ("json", "md", "geojson", "kml", "svg", "txt", "html") == tuple(FORMATS)
 
 
 def test_each_data_format_writes_the_state_it_is_given():

@@ -43,6 +43,7 @@ states = st.builds(
     areas=st.booleans(),
     selected=st.none() | st.text(),
     present=st.booleans(),
+    compare=st.none() | st.integers(0, 10**6),
     hidden=st.sets(st.sampled_from(CONTEXT_LAYERS)).map(lambda layers: tuple(sorted(layers))),
 )
 
@@ -72,6 +73,9 @@ def test_a_state_survives_json_exactly(state):
         {"selected": 3},
         {"camera": 1},
         {"center": [1e7, 0.0]},
+        {"compare": -1},
+        {"compare": "2024-12-05"},
+        {"compare": False},
         {"hidden": "rivers"},
         {"hidden": ["rivers", "rivers"]},
         {"hidden": ["borders"]},

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -22,6 +23,7 @@ from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.style import Look, fills_areas, look_for
 from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
+from sitboard.compare import changed_towns
 from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
@@ -91,9 +93,11 @@ class MapView(BoardWidget, can_focus=True):
     `ViewChanged` with the view they ask for, and the board sets the state.
     """
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, ascii_only: bool = False, earlier: bool = False, **kwargs: Any) -> None:
+        """`earlier`: the split view's left half, which draws the state's `compare` step instead of its step."""
         super().__init__(**kwargs)
         self.ascii_only = ascii_only
+        self.earlier = earlier
         self.marks = ascii_only or bool(os.environ.get("NO_COLOR"))
         self._scene: MapScene | None = None
         self._frame: Frame | None = None
@@ -107,6 +111,7 @@ class MapView(BoardWidget, can_focus=True):
         self._drag: tuple[int, int, BoardState] | None = None
         self._drawn_size = Size(0, 0)
         self._context_asked: set[tuple[View, int, int, frozenset[str]]] = set()
+        self._caption_text: str | None = None  # the split view's title of this half
 
     @property
     def scene(self) -> MapScene:
@@ -131,6 +136,35 @@ class MapView(BoardWidget, can_focus=True):
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         if old != new:  # not the binding's first call
             self._redraw()
+        if old.compare != new.compare or old.step != new.step:
+            self._caption()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
+        self._caption()
+
+    @property
+    def shown_step(self) -> int:
+        """The step this map draws: the state's, or in the split view's left half the one compared with."""
+        state, timeline = self.state, self.timeline
+        return timeline.clamp(state.compare if self.earlier and state.compare is not None else state.step)
+
+    def _marked(self) -> frozenset[str] | None:
+        """In the split view, the towns whose control differs between its two steps (marked on both halves)."""
+        compare = self.state.compare
+        return None if compare is None else changed_towns(self.timeline, compare, self.state.step)
+
+    def _caption(self) -> None:
+        """Each half of the split view says which moment it shows (a border title: text, never markup)."""
+        caption = None
+        if self.state.compare is not None:
+            step = self.shown_step
+            event = self.timeline.scenario.events[step - 1] if step else None
+            when = "start" if event is None else event.time.text.replace("T", " ")
+            caption = self.look.text(f"{'then' if self.earlier else 'now'}: {when} (step {step})")
+        if caption != self._caption_text:  # setting a title repaints the whole map: only when it changes
+            self._caption_text = caption
+            self.border_title = None if caption is None else Text(caption)
 
     def watch_timeline(self, old: Timeline, new: Timeline) -> None:
         if old is not new:  # a reloaded scenario: new towns, labels and colours, every row again
@@ -148,9 +182,6 @@ class MapView(BoardWidget, can_focus=True):
         self._blank_plain.clear()
         self._kept.clear()
         self._redraw(full=True)
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
 
     def prepare(self, situation: Situation) -> None:
         """Draw `situation` at the current view and size without showing it, so that showing it later is quick.
@@ -179,6 +210,7 @@ class MapView(BoardWidget, can_focus=True):
             areas=state.areas,
             fills=self.fills,
             selected=state.selected,
+            marked=self._marked(),
             context=shown,
             defer_context=getattr(self.app, "defer_context", False),
         )
@@ -213,7 +245,7 @@ class MapView(BoardWidget, can_focus=True):
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         timeline = self.timeline
-        frame = self._draw(timeline.state_at(timeline.clamp(self.state.step)))
+        frame = self._draw(timeline.state_at(self.shown_step))
         if frame is None:
             return
         width = self.size.width
