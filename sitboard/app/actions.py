@@ -30,7 +30,7 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction("toggle_play", "space", "Play", "Play or pause: step through events automatically", "Timeline"),
     BoardAction("slower", "left_square_bracket", "Slower", "Play more slowly", "Timeline", footer=False, display="["),
     BoardAction("faster", "right_square_bracket", "Faster", "Play faster", "Timeline", footer=False, display="]"),
-    BoardAction("goto", "g", "Go to", "Jump to a step number, 'end' or a date (2024-12-05)", "Timeline"),
+    BoardAction("goto", "g", "Go to", "Jump to a step, 'end', a date (2024-12-05) or a town", "Timeline"),
     BoardAction("zoom_in", "plus,equals_sign", "Zoom", "Zoom the map in", "Map", footer=False, display="+"),
     BoardAction("zoom_out", "minus", "Zoom out", "Zoom the map out", "Map", footer=False, display="-"),
     BoardAction("pan('west')", "shift+left", "Pan W", "Pan the map west", "Map", footer=False, display="⇧←"),

@@ -23,7 +23,6 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
-from textual.containers import VerticalScroll
 from textual.css.scalar import Scalar
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -37,7 +36,7 @@ from sitboard.app import actions
 from sitboard.app.collector import IDLE, IdleCollector, freeze
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
-from sitboard.app.style import ascii_scrollbars, look_for
+from sitboard.app.style import look_for
 from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
@@ -47,8 +46,11 @@ from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.header import BoardHeader
 from sitboard.app.widgets.legend import Legend
 from sitboard.app.widgets.map_view import MapView
+from sitboard.app.widgets.side import SideColumn
 from sitboard.geo import camera
 from sitboard.geo.projection import View
+from sitboard.panels import layout
+from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -56,11 +58,7 @@ from sitboard.scenario.watch import Change
 from sitboard.state import (
     BoardState,
     compare_with,
-    first_step,
     go_to,
-    last_step,
-    next_step,
-    previous_step,
     reset_view,
     select,
     toggle_areas,
@@ -69,7 +67,6 @@ from sitboard.state import (
 )
 from sitboard.timeline import Timeline
 
-MIN_WIDTH, MIN_HEIGHT = 60, 16
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
 PREPARE_THE_END_AFTER = 0.3  # seconds after start-up: the last step's map is drawn unseen (see _prepare_the_end)
 POLL_EVERY = 0.2  # seconds between looks at the watched file
@@ -84,12 +81,6 @@ def _board_commands() -> type[Provider]:
     return BoardCommands
 
 
-class SidePanel(VerticalScroll, inherit_bindings=False):
-    """The side panels scroll with arrows and Page keys; Home and End stay the timeline's."""
-
-    BINDINGS = [b for b in VerticalScroll.BINDINGS if not (isinstance(b, Binding) and b.key in ("home", "end"))]
-
-
 class BoardScreen(Screen[None]):
     """The board's screen. No focus while the first frame is built: focusing a widget restyles the whole
     board (its :focus and every ancestor's :focus-within), a tenth of start-up; the map takes it once shown."""
@@ -101,7 +92,7 @@ class SitboardApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sitboard"
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
-    COMMANDS = App.COMMANDS | {_board_commands}
+    COMMANDS = {_board_commands}  # the board's own, each hit with its kind (see commands.py)
 
     # repaint=False: a new state repaints what it changes, not the whole screen
     # (an app-level reactive's default repaint refreshes every cell, every step).
@@ -113,6 +104,7 @@ class SitboardApp(App[int]):
     playing: reactive[bool] = reactive(False, repaint=False)
     interval: reactive[float] = reactive(2.0, repaint=False)
     live: reactive[str] = reactive("", repaint=False)  # the header's indicator: PLAY, LIVE, FOLLOW
+    transport: reactive[str] = reactive("", repaint=False)  # the headline's: playing or paused
 
     def __init__(
         self,
@@ -124,12 +116,15 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         ascii_only: bool = False,
         owns_gc: bool = False,
+        cameras: bool = True,
         defer_context: bool = False,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
         `owns_gc`: this process runs this one board (the command line), so
         the garbage collector is the board's to schedule (`collector`).
+        `cameras`: entering a step moves the map to the step's camera (its
+        event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
         `defer_context`: the map's context layers are made in a thread after
         the first frame (the command line's board); a board whose picture is
         taken once (export, tests) makes them before drawing.
@@ -144,9 +139,15 @@ class SitboardApp(App[int]):
         self.defer_context = defer_context
         self.look = look_for(timeline.scenario, ascii_only=ascii_only)
         self._homes: tuple[Scenario, View] | None = None
+        self._cameras: camera.StepCameras | None = None
+        self.cameras_on = cameras
         state = state or BoardState()
         self.set_reactive(SitboardApp.timeline, timeline)
-        self.set_reactive(SitboardApp.state, go_to(state, timeline, state.step))
+        state = go_to(state, timeline, state.step)
+        if cameras and self.cameras.any and state.center is None and state.zoom == 1.0:
+            center, zoom = self.cameras.view_at(state.step)  # opening at a step enters it
+            state = state._replace(center=center, zoom=zoom)
+        self.set_reactive(SitboardApp.state, state)
         self._autoplay = autoplay
         self._timer: Timer | None = None
         self.register_theme(high_contrast())
@@ -155,6 +156,7 @@ class SitboardApp(App[int]):
         if autoplay:
             self.set_reactive(SitboardApp.interval, autoplay)
         self.set_reactive(SitboardApp.live, self._live_text())
+        self.set_reactive(SitboardApp.transport, self._transport_text())
         self.title = self.look.text(timeline.scenario.title)  # Textual writes it into screenshots (SVG <title>)
         if self._collector is not None:
             # The scenario, its timeline and the modules loaded so far outlive the board.
@@ -179,6 +181,14 @@ class SitboardApp(App[int]):
         if self._homes is None or self._homes[0] is not scenario:
             self._homes = (scenario, camera.home_view(scenario))
         return self._homes[1]
+
+    @property
+    def cameras(self) -> camera.StepCameras:
+        """Each step's camera, for the scenario shown now."""
+        scenario = self.timeline.scenario
+        if self._cameras is None or self._cameras.scenario is not scenario:
+            self._cameras = camera.StepCameras(scenario, self.home)
+        return self._cameras
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -235,7 +245,9 @@ class SitboardApp(App[int]):
             yield Static(Text(self.look.text(self._problem)), id="error-bar")
         yield bound(MapView(ascii_only=ascii_only, id="map"))
         yield bound(BottomBar(ascii_only=ascii_only, id="bottom"))
-        with SidePanel(id="side"):
+        side = SideColumn(id="side")
+        side.configure(self._frame())
+        with side:
             yield bound(EventPanel(ascii_only=ascii_only, id="event"))
             yield bound(ControlPanel(ascii_only=ascii_only, id="control"))
             yield bound(TownList(ascii_only=ascii_only, id="towns"))  # the Control box's lower half
@@ -266,7 +278,10 @@ class SitboardApp(App[int]):
         from sitboard.app.widgets.headline import Headline  # loaded for presentation mode only
 
         headline = Headline(ascii_only=self.ascii_only, id="headline")
-        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline)
+        headline.set_reactive(Headline.play, self.transport)
+        return give(headline, self.state, self.timeline, SitboardApp.state, SitboardApp.timeline).data_bind(
+            play=SitboardApp.transport
+        )
 
     def _hidden_until_needed(self, widget_id: str, make: Callable[[], Widget], **where: str) -> Widget | None:
         """The widget with this id, made and mounted now if it was not; None before the board is composed."""
@@ -304,8 +319,6 @@ class SitboardApp(App[int]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
         self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        if self.ascii_only:
-            ascii_scrollbars(self.query_one("#side"))
         self._apply_size()
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
@@ -327,14 +340,22 @@ class SitboardApp(App[int]):
         width, height = size if size is not None else self.size
         self._size_now = (width, height)
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        self.set_class(width < 120, "-narrow")
-        self.set_class(height < 32, "-short")
+        frame = self._frame()
+        self.set_class(frame.header < layout.HEADER_ROWS, "-short")
+        for side in self.query(SideColumn):
+            side.configure(frame)
         self.call_after_refresh(self._fit_split)
         text = self._too_small_text()
         if message and text:
             bar = self._hidden_until_needed("too-small", lambda: Static(Text(text), id="too-small"), after="#side")
             if isinstance(bar, Static):
                 bar.update(Text(text))
+
+    def _frame(self) -> layout.Frame:
+        """Where the bars, the map and the side column go at the terminal's size (`sitboard.panels.layout`)."""
+        width, height = getattr(self, "_size_now", self.size)
+        halves = self.state.compare is not None and not self.state.present
+        return layout.frame(width, height, layout.map_aspect(*self.home), halves=halves)
 
     def _too_small_text(self) -> str:
         width, height = getattr(self, "_size_now", self.size)
@@ -424,6 +445,8 @@ class SitboardApp(App[int]):
             self.set_class(new.present, "-present")
             if new.present:  # (mounted only once the board is composed: see _hidden_until_needed)
                 self._hidden_until_needed("headline", self._headline, after="#header")
+        if (new.compare is None) != (old.compare is None):
+            self._apply_size(message=False)  # the split view's halves are equal: the side may take a column
         if new.compare is not None and (old.compare is None or old.present != new.present):
             self.call_after_refresh(self._fit_split)  # the halves share what the side column leaves
 
@@ -440,7 +463,11 @@ class SitboardApp(App[int]):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
-        self.state = go_to(self.state, self.timeline, step)
+        """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
+        if self.cameras_on:
+            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+        else:
+            self.state = go_to(self.state, self.timeline, step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -452,16 +479,16 @@ class SitboardApp(App[int]):
     # -- actions: each one a move on the state -----------------------------------
 
     def action_next(self) -> None:
-        self.state = next_step(self.state, self.timeline)
+        self.go_to(self.step + 1)
 
     def action_previous(self) -> None:
-        self.state = previous_step(self.state, self.timeline)
+        self.go_to(self.step - 1)
 
     def action_first(self) -> None:
-        self.state = first_step(self.state, self.timeline)
+        self.go_to(0)
 
     def action_last(self) -> None:
-        self.state = last_step(self.state, self.timeline)
+        self.go_to(self.timeline.steps)
 
     def action_zoom_in(self) -> None:
         self.state = camera.zoom(self.state, self.home, ZOOM_STEP)
@@ -524,15 +551,20 @@ class SitboardApp(App[int]):
 
     def _live_text(self) -> str:
         """The header's indicator: playing (with its interval), LIVE, and FOLLOW at the end."""
-        parts = []
-        if self.playing:
-            parts.append(f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s")
+        parts = [self._transport_text()] if self.playing else []
         if self._reloader is not None:
             parts.append("LIVE FOLLOW" if self.step >= self.timeline.steps else "LIVE")
         return "  ".join(parts)
 
+    def _transport_text(self) -> str:
+        """The headline's word for the transport: a room must see whether the board moves on by itself."""
+        if self.playing:
+            return f"{'>' if self.ascii_only else '▶'} PLAY {self.interval:g}s"
+        return "|| PAUSED" if self.ascii_only else "❚❚ PAUSED"
+
     def _update_live(self) -> None:
         self.live = self._live_text()
+        self.transport = self._transport_text()
 
     # -- live reload: the source says the file changed; its new timeline is a message ------------
 
@@ -588,20 +620,8 @@ class SitboardApp(App[int]):
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        if state.selected is not None and state.selected not in timeline.scenario.town_index:
-            state = select(state, None)
-        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(timeline.scenario.title)
-        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
-        self.state = state  # ... then at its step
+        self.show_timeline(timeline, state)
         self._report(None)
-        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        self.refresh_bindings()
-        self._update_live()
-        if self._collector is not None:
-            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
-            self.call_after_refresh(freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_timeline.steps
@@ -611,6 +631,27 @@ class SitboardApp(App[int]):
             timeout=3,
         )
 
+    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+        """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
+
+        (A reload, and a follower sent the presenter's scenario.) A selected
+        town the new scenario lacks is dropped.
+        """
+        if state.selected is not None and state.selected not in timeline.scenario.town_index:
+            state = select(state, None)
+        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        self.title = self.look.text(timeline.scenario.title)
+        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
+        self.state = go_to(state, timeline, state.step)  # ... then at its step
+        self._apply_size(message=False)  # another extent may give the map and the side other widths
+        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
+        self.refresh_bindings()
+        self._update_live()
+        if self._collector is not None:
+            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
+            self._collector.replaced()
+            self.call_after_refresh(freeze)
+
     def action_goto(self) -> None:
         def done(step: int | None) -> None:
             if step is not None:
@@ -618,7 +659,7 @@ class SitboardApp(App[int]):
 
         from sitboard.app.screens import GotoScreen  # screens load when first opened
 
-        self.push_screen(GotoScreen(self.look, self.timeline), done)
+        self.push_screen(GotoScreen(self.look, self.timeline, self.step), done)
 
     def action_compare(self) -> None:
         """Open the split view with a moment asked for (a step or a date), or close it."""

@@ -75,25 +75,29 @@ class HelpScreen(BoardModal[None]):
 
 
 class GotoScreen(BoardModal[int | None]):
-    """Ask for a step number, 'end' or a date; return the step."""
+    """Ask for a step number, 'end', a date or a town; return the step."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, look: Look, timeline: Timeline, *, prompt: str | None = None) -> None:
-        """`prompt`: what the step is asked for, when it is not to go to it (the split view's earlier moment)."""
+    def __init__(self, look: Look, timeline: Timeline, current: int = 0, *, prompt: str | None = None) -> None:
+        """`current`: a town's name goes to its next change of hands after this step. `prompt`: what the step
+        is asked for, when it is not to go to it (the split view's earlier moment)."""
         super().__init__()
         self.look = look
         self.timeline = timeline
-        self.prompt = prompt or f"Go to: a step 0..{timeline.steps}, 'end', or a date (2024-12-05)"
+        self.current = current
+        self.prompt = prompt or (
+            f"Go to: a step 0..{timeline.steps}, 'end', a date (2024-12-05) or a town (its next change of hands)"
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.prompt), id="goto-prompt")
-        yield Input(placeholder="step, end or date", id="goto-input")
+        yield Input(placeholder="step, end, date or town", id="goto-input")
         yield Static(Text(""), id="goto-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            step = parse_goto(event.value, self.timeline)
+            step = parse_goto(event.value, self.timeline, self.current)
         except NotAStep as exc:
             typed = self.look.text(event.value)  # shown, never obeyed: pasted text can hold anything
             typed = typed if len(typed) <= 40 else typed[:37] + "..."

@@ -348,6 +348,11 @@ def parser() -> argparse.ArgumentParser:
         default="50x100,500x2000,2000x20000",
         help="towns x events to generate, comma separated; the last is also run as a board",
     )
+    p.add_argument(
+        "--room",
+        action="store_true",
+        help="measure only the briefing room: the transport, and key-to-frame with terminal and browser followers",
+    )
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
     return p
 
@@ -363,6 +368,8 @@ def run(args: argparse.Namespace) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
     }
     bundled = default_scenario()
+    if args.room:
+        return _room(args, results, bundled)
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
         os.environ["SITBOARD_CACHE_DIR"] = str(cache)  # never the user's own cache
@@ -389,6 +396,62 @@ def run(args: argparse.Namespace) -> int:
 
         write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
     return 0
+
+
+def _room(args: argparse.Namespace, results: dict[str, Any], scenario: Path) -> int:
+    """`--room`: the briefing room's figures (see `sitboard.room.bench` and `sitboard.room.boards.bench`)."""
+    from sitboard.room.bench import bench_room
+    from sitboard.room.boards.bench import bench_briefing
+
+    results["load_before"] = os.getloadavg()
+    results["room_transport"] = bench_room()
+    results["room_boards"] = bench_briefing(scenario, repeat=args.repeat * 7)  # 6 pairs of blocks by default
+    results["load_after"] = os.getloadavg()
+    _print_room(results)
+    if args.json:
+        from sitboard.scenario.userfile import write_file
+
+        write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
+    return 0
+
+
+def _print_room(r: dict[str, Any]) -> None:
+    m = r["machine"]
+    print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
+    before, after = (" ".join(f"{x:.2f}" for x in r[k]) for k in ("load_before", "load_after"))
+    print(f"load average (1, 5, 15 min): {before} before, {after} after")
+    t = r["room_transport"]
+    for crowd, p in t["publish"].items():
+        s = p["with_writes_cpu"]
+        print(f"room publish to {crowd:>2} followers (CPU, with the writes): median {s['median_ms']:.3f} ms, "
+              f"p95 {s['p95_ms']:.3f} ms")  # fmt: skip
+    for crowd, s in t["latency"].items():
+        print(f"room publish to state held, {crowd:>2} followers: median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms (targets 50, 100)")  # fmt: skip
+    b = r["room_boards"]
+    for kind in ("all", "terminal", "browser"):
+        s = b["frames"][kind]
+        print(f"briefer's key to follower frame, {kind:>8} ({s['n']} frames): median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms (targets 50, 100)")  # fmt: skip
+    s = b["frames_one"]["all"]
+    print(f"briefer's key to follower frame, one terminal follower ({s['n']} frames): median {s['median_ms']:.1f} ms, "
+          f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
+    for name in ("frames", "frames_one"):
+        s = b[name]["key_to_publish"]
+        print(f"  of which the presenter's key to publish ({name}): median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
+    f = b["frames"]
+    print(f"  {b['terminals']} terminals + {b['tabs']} browser tabs, {b['keys']} keys; "
+          f"{f['skipped']} of {f['expected']} frames skipped for a newer state")  # fmt: skip
+    lj = b["late_join"]
+    print(f"late joiner: welcome to step shown median {lj['from_welcome']['median_ms']:.0f} ms (target 1000); "
+          f"from process start {lj['from_process_start']['median_ms']:.0f} ms")  # fmt: skip
+    publish = r["room_transport"]["publish"]["50"]["with_writes_cpu"]["median_ms"]
+    ps = b["presenter_step"]
+    print(f"presenter's key to frame (CPU): alone median {ps['alone']['median_ms']:.1f} ms, "
+          f"with {b['crowd']} followers {ps['followed']['median_ms']:.1f} ms, "
+          f"change {ps['change'] * 100:+.1f} % (target under 10 %); one publish to 50 is "
+          f"{publish / ps['alone']['median_ms'] * 100:.1f} % of the step")  # fmt: skip
 
 
 def _sizes(value: str) -> str:

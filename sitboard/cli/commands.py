@@ -27,16 +27,19 @@ from sitboard.cli.terminal import (
     say,
     size_arg,
     step_arg,
+    theme_arg,
     write_output,
 )
 from sitboard.exports import ExportOptions, exporter, formats
 from sitboard.geo.text import BIDI_CHOICES, set_bidi, terminal_reorders
+from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.bundled import default_scenario
 from sitboard.scenario.errors import ScenarioError
 from sitboard.state import CONTEXT_LAYERS, BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
+NO_CAMERA_HELP = "keep the map where it is when stepping: ignore the events' 'view:' cameras"
 
 
 def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
@@ -85,13 +88,14 @@ def board_parser() -> argparse.ArgumentParser:
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
         epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt|html', "
-        "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
+        "'sitboard schema', 'sitboard serve FILE', 'sitboard present FILE', "
+        "'sitboard follow ADDRESS', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
     p.add_argument("--step", type=step_arg, default=0, help="open at this step (0 = start, 'end' = last)")
     p.add_argument("--autoplay", type=float, metavar="SECONDS", help="start playing, one event every SECONDS")
-    p.add_argument("--theme", help=THEME_HELP)
+    p.add_argument("--theme", type=theme_arg, help=THEME_HELP)
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
     map_switches(p)
@@ -103,6 +107,7 @@ def board_parser() -> argparse.ArgumentParser:
         "does bidi itself (Konsole, mlterm); auto (default): off in Konsole and mlterm, else on",
     )
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    p.add_argument("--no-camera", action="store_true", help=NO_CAMERA_HELP)
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
 
@@ -122,6 +127,7 @@ def cmd_board(args: argparse.Namespace) -> int:
             autoplay=args.autoplay,
             theme_name=args.theme,
             ascii_only=args.ascii,
+            cameras=not args.no_camera,
         )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
@@ -190,9 +196,9 @@ def export_parser() -> argparse.ArgumentParser:
         type=size_arg,
         default=(160, 50),
         metavar="WxH",
-        help="terminal size for svg, txt and html (default: 160x50)",
+        help=f"terminal size for svg, txt and html, {MIN_WIDTH}x{MIN_HEIGHT} to {MAX_WIDTH}x{MAX_HEIGHT} (default: 160x50)",
     )
-    p.add_argument("--theme", help=f"theme for svg, txt and html; {THEME_HELP}")
+    p.add_argument("--theme", type=theme_arg, help=f"theme for svg, txt and html; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="ASCII-only board for svg, txt and html")
     p.add_argument(
         "--compare",
@@ -327,7 +333,13 @@ def serve_parser() -> argparse.ArgumentParser:
         help="no token, even beyond loopback: anyone who can reach the port can open and drive "
         "the board (and make it save pictures in this folder)",
     )
-    p.add_argument("--theme", help=f"theme for every board; {THEME_HELP}")
+    p.add_argument(
+        "--follow",
+        metavar="ADDRESS",
+        help="every tab follows the briefing room at ADDRESS (as 'sitboard follow ADDRESS [FILE]' would); "
+        "FILE, if given, is the followers' copy of the scenario",
+    )
+    p.add_argument("--theme", type=theme_arg, help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     return p
@@ -444,6 +456,16 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve.start import ServeError, serve
 
+    follow = None
+    if args.follow is not None:
+        from sitboard.room.address import AddressError, parse_address
+
+        try:
+            follow = str(parse_address(args.follow))
+        except AddressError as exc:
+            raise Usage(f"--follow: {exc}") from None
+        if args.no_watch:
+            raise Usage("--no-watch goes without --follow: a follower shows the presenter's scenario, never a file's")
     extra = (
         (["--theme", args.theme] if args.theme else [])
         + (["--ascii"] if args.ascii else [])
@@ -451,13 +473,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         serve(
-            args.file or str(default_scenario()),
+            args.file or (None if follow else str(default_scenario())),
             args.host,
             args.port,
             extra_args=extra,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
             token=args.token,
+            follow=follow,
         )
     except ServeError as exc:
         complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Literal, NoReturn
 
+from sitboard.app.themes import THEMES
+from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.cleantext import for_terminal
 from sitboard.scenario.userfile import reason, same_file, write_file
 
@@ -127,13 +129,24 @@ def positive_int(value: str) -> int:
 
 
 def size_arg(value: str) -> tuple[int, int]:
+    """A picture's size in cells: what the board can be drawn at (below it asks for a larger terminal)."""
     try:
         width, height = (int(part) for part in value.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a size like 160x50, got {value!r}") from None
-    if not (10 <= width <= 1000 and 5 <= height <= 500):
-        raise argparse.ArgumentTypeError(f"size {value} is outside 10x5 .. 1000x500")
+    if not (MIN_WIDTH <= width <= MAX_WIDTH and MIN_HEIGHT <= height <= MAX_HEIGHT):
+        raise argparse.ArgumentTypeError(
+            f"size {value} is outside {MIN_WIDTH}x{MIN_HEIGHT} .. {MAX_WIDTH}x{MAX_HEIGHT} "
+            "(a smaller board only asks for a larger terminal)"
+        )
     return width, height
+
+
+def theme_arg(value: str) -> str:
+    """One of the board's themes, by name (a usage error naming them all, otherwise)."""
+    if value not in THEMES:
+        raise argparse.ArgumentTypeError(f"unknown theme {value!r}: the themes are {', '.join(THEMES)}")
+    return value
 
 
 def number_in(low: int, high: int, what: str) -> Callable[[str], int]:

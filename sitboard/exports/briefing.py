@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from sitboard.exports import ExportOptions
 from sitboard.scenario.cleantext import clean_lines as _clean
@@ -33,10 +32,10 @@ from sitboard.scenario.model import (
     Place,
     Scenario,
     full_control,
+    plain_control,
 )
-from sitboard.scenario.palette import CONTESTED_MARK, UNKNOWN_MARK
 from sitboard.state import BoardState
-from sitboard.timeline import MIXED_TOWNS, DestinationKey, Situation, Tally, Timeline
+from sitboard.timeline import MIXED_TOWNS, Situation, Tally, Timeline, figure
 
 NONE = "—"  # an empty table cell / a value not given
 ARROW = "→"
@@ -54,11 +53,14 @@ _URL = re.compile(r"https?://[^\s<>\\`]+\Z")
 
 
 def briefing_markdown(timeline: Timeline, step: int, *, notes: bool = False) -> str:
-    """The situation at `step` as a Markdown document.
+    """The situation at `step` as a Markdown document a briefer can send as it is.
 
-    Step 0 is the start state (title, summary, control, no events); step k adds
-    one section per event 1..k, with the briefer's notes if `notes`. Raises
-    IndexError if `step` is outside 0..timeline.steps.
+    The bottom line first (who holds what, what changed hands since the
+    start, displacement in the source's words), then the chronology (the
+    start, then one section per event 1..step, with the briefer's notes if
+    `notes`), then every source cited so far, once, numbered in the order they
+    are first cited; events refer to them by number. Raises IndexError if
+    `step` is outside 0..timeline.steps.
     """
     state = timeline.state_at(step)
     s = timeline.scenario
@@ -66,21 +68,26 @@ def briefing_markdown(timeline: Timeline, step: int, *, notes: bool = False) -> 
     out += [f"# {_heading(s.title) or 'Untitled scenario'}", ""]
     if s.subtitle and _inline(s.subtitle):
         out += [f"*{_inline(s.subtitle)}*", ""]
-    out += [f"Briefing as of step {state.step} of {state.steps} ({_when(state)}).", ""]
 
-    out += ["## Situation before the first event", ""]
-    out += [_block(s.summary) if s.summary and _block(s.summary) else "No summary given.", ""]
-
-    if state.step:
-        out += [f"## Events up to step {state.step}", ""]
-        holders = {t.id: full_control(t.control, t.control_state) for t in s.towns}
-        for event in s.events[: state.step]:
-            out += _event(s, event, holders, notes)
-
-    out += [f"## Control at step {state.step} ({_when(state)})", ""]
+    out += [f"## Bottom line, {_when(state)}", ""]
+    out += ["### Who holds what", ""]
     out += _control_tables(state)
-    out += ["## Displacement so far", ""]
+    if state.step:
+        out += ["### Changed since the start", ""]
+        out += _changed_since_start(timeline, state)
+    out += ["### Displacement so far", ""]
     out += _displacement(state)
+
+    out += ["## Chronology", ""]
+    out += ["### Before the first event", ""]
+    out += [_block(s.summary) if s.summary and _block(s.summary) else "No summary given.", ""]
+    numbers = _source_numbers(s.events[: state.step])
+    holders = {t.id: full_control(t.control, t.control_state) for t in s.towns}
+    for event in s.events[: state.step]:
+        out += _event(s, event, holders, numbers, notes)
+    if numbers:
+        out += ["## Sources", ""]
+        out += [f"{n}. {_source(s, sid)}" for sid, n in numbers.items()]
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
@@ -89,12 +96,14 @@ def briefing_markdown(timeline: Timeline, step: int, *, notes: bool = False) -> 
 # -- sections ---------------------------------------------------------------
 
 
-def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool = False) -> list[str]:
+def _event(
+    s: Scenario, event: Event, holders: dict[str, Control], numbers: Mapping[str, int], notes: bool = False
+) -> list[str]:
     """One event's section; `holders` is the control before it and is updated."""
     step = event.index + 1
-    when = _inline(event.time.text)
+    when = _time(event.time.text)
     if event.until is not None:
-        when += f" to {_inline(event.until.text)}"
+        when += f" to {_time(event.until.text)}"
     out = [f"### {step}. {when} {NONE} {_heading(event.title) or 'Untitled event'}", ""]
     if event.text and _block(event.text):
         out += [_block(event.text), ""]
@@ -102,7 +111,7 @@ def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool =
     if event.kind:
         facts.append(f"- **Kind:** {_inline(event.kind)}")
     if event.at is not None:
-        facts.append(f"- **Place:** {_place(s, event.at)}{_precision(event.precision)}")
+        facts.append(f"- **Place:** {_place(s, event.at, event.precision)}")
     if event.actors:
         names = "; ".join(_holder_name(s, a) for a in event.actors)
         facts.append(f"- **Actors:** {names}")
@@ -110,37 +119,29 @@ def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool =
         facts.append(f"- **Deaths:** {_deaths(event.deaths)}")
     if event.view is not None:
         facts.append(f"- **View:** {_camera(s, event.view)}")
-    if event.control:
-        facts.append("- **Control:**")
-        for town_id, after in event.controls():
-            before = holders[town_id]
-            town = _inline(s.town(town_id).name)
-            if before.restates(after):
-                facts.append(f"  - {town}: {_control(s, before)} (unchanged)")
-            else:
-                holders[town_id] = after
-                was, now = change_words(before, after, lambda h: _holder_name(s, h))
-                facts.append(f"  - {town}: {was} {ARROW} {now}")
+    changed: list[str] = []
+    restated: list[str] = []
+    for town_id, after in event.controls():
+        before = holders[town_id]
+        town = _inline(s.town(town_id).name)
+        if before.restates(after):
+            restated.append(f"  - {town}: {_control(s, before)}, unchanged")
+        else:
+            holders[town_id] = after
+            was, now = change_words(before, after, lambda h: _holder_name(s, h))
+            changed.append(f"  - {town}: {was} {ARROW} {now}")
+    if changed:
+        facts += ["- **Changed hands:**", *changed]
+    if restated:
+        facts += ["- **Control restated:**", *restated]
     if event.flows:
         facts.append("- **Displacement:**")
         facts += [f"  - {_flow(s, flow)}" for flow in event.flows]
-    if event.sources:
-        facts.append("- **Sources:**")
-        for sid in event.sources:
-            src = s.source_by_id.get(sid)
-            if src is None:  # the loader resolves ids; a hand-built scenario may not
-                facts.append(f"  - {_inline(sid)}")
-                continue
-            line = _inline(src.name) or _inline(src.id)
-            if src.kind:
-                line += f" ({_inline(src.kind)})"
-            if src.affiliation:
-                line += f", close to {_holder_name(s, src.affiliation)}"
-            if src.url:
-                line += f" {NONE} {_url(src.url)}"
-            facts.append(f"  - {line}")
     if event.confidence:
         facts.append(f"- **Confidence:** {_inline(event.confidence)}")
+    cited = sorted({numbers[sid] for sid in event.sources if sid in numbers})
+    if cited:
+        facts.append(f"- **Sources:** {', '.join(str(n) for n in cited)}")
     if facts:
         out += [*facts, ""]
     if notes and event.notes and _block(event.notes):
@@ -148,25 +149,79 @@ def _event(s: Scenario, event: Event, holders: dict[str, Control], notes: bool =
     return out
 
 
+def _source_numbers(events: Iterable[Event]) -> dict[str, int]:
+    """Each source cited by these events, numbered from 1 in the order it is first cited."""
+    numbers: dict[str, int] = {}
+    for event in events:
+        for sid in event.sources:
+            numbers.setdefault(sid, len(numbers) + 1)
+    return numbers
+
+
+def _source(s: Scenario, sid: str) -> str:
+    """A source's entry in the list: its name, then its kind, its side and its address, after dashes."""
+    src = s.source_by_id.get(sid)
+    if src is None:  # the loader resolves ids; a hand-built scenario may not
+        return _inline(sid)
+    line = _inline(src.name) or _inline(src.id)
+    if src.kind:
+        line += f" {NONE} {_inline(src.kind)}"
+    if src.affiliation:
+        line += f", close to {_holder_name(s, src.affiliation)}"
+    if src.url:
+        line += f" {NONE} {_url(src.url)}"
+    return line
+
+
 def _control_tables(state: Situation) -> list[str]:
+    """Who holds how many towns and which, one row per holder that holds any; population only where given."""
     s = state.scenario
-    rows = [["Faction", "Mark", "Towns held", "Population held"]]
-    for faction in s.factions:
-        rows.append([_inline(faction.name), _mark(faction.mark), *_held(state, faction.id)])
-    for holder, name, mark in ((CONTESTED, "Contested", CONTESTED_MARK), (UNKNOWN, "Unknown", UNKNOWN_MARK)):
-        if holder in state.holders:
-            rows.append([name, _mark(mark), *_held(state, holder)])
-    if any(c.is_mixed for c in state.controls.states.values()):
-        rows.append(["Mixed control (counted for no faction)", NONE, *_held(state, MIXED_TOWNS)])
-    out = [*_table(rows, right=(2, 3)), ""]
-    towns = [["Town", "Kind", "Population", "Holder"]]
     states = state.controls.states
-    for i, (town, holder) in enumerate(zip(s.towns, state.holders)):
-        population = NONE if town.population is None else f"{town.population:,}"
+    towns_of: dict[str, list[str]] = {}
+    detail: list[str] = []
+    for i, (town, holder) in enumerate(zip(s.towns, state.holders, strict=False)):
         record = states.get(i)
-        holder_text = _holder_name(s, holder) if record is None else _control(s, record)
-        towns.append([_inline(town.name), town.kind, population, holder_text])
-    return out + _table(towns, right=(2,)) + [""]
+        key = MIXED_TOWNS if record is not None and record.is_mixed else holder
+        towns_of.setdefault(key, []).append(_inline(town.name))
+        if record is not None:
+            detail.append(f"- {_inline(town.name)}: {_control(s, record)}")
+    names = [(f.id, _inline(f.name)) for f in s.factions]
+    names += [(CONTESTED, "Contested"), (UNKNOWN, "Unknown"), (MIXED_TOWNS, "Mixed control, counted for no faction")]
+    held = [(holder, name, _held(state, holder)) for holder, name in names]
+    with_population = any(population != NONE for holder, _, (_, population) in held if holder in towns_of)
+    header = ["Holder", "Towns held", *(["Population held"] if with_population else []), "Towns"]
+    rows = [header]
+    for holder, name, (count, population) in held:
+        if holder in towns_of:
+            rows.append([name, count, *([population] if with_population else []), ", ".join(towns_of[holder])])
+    out = [*_table(rows, right=(1, 2) if with_population else (1,)), ""]
+    idle = [name for holder, name in names[: len(s.factions)] if holder not in towns_of]
+    if idle:
+        alone = " on its own" if len(idle) == 1 else " on their own"
+        label = "Holding no town" + (alone if MIXED_TOWNS in towns_of else "")  # a mixed town is theirs too
+        out += [f"{label}: {'; '.join(idle)}.", ""]
+    if detail:
+        out += ["Control in detail:", "", *detail, ""]
+    return out
+
+
+def _changed_since_start(timeline: Timeline, state: Situation) -> list[str]:
+    """Each town whose control differs from the start's, with the date of its last change, by that date."""
+    s = state.scenario
+    states = state.controls.states
+    lines: list[tuple[int, int, str]] = []
+    for i, town in enumerate(s.towns):
+        start = full_control(town.control, town.control_state)
+        now = states.get(i) or plain_control(state.holders[i])
+        if start.restates(now):
+            continue
+        last = max(step for step, _ in timeline.control_history(town.id) if step <= state.step)
+        was, is_now = change_words(start, now, lambda h: _holder_name(s, h))
+        when = _time(s.events[last - 1].time.text)
+        lines.append((last, i, f"- {_inline(town.name)}, {when}: {was} {ARROW} {is_now} (event {last})"))
+    if not lines:
+        return ["No town has changed hands since the start.", ""]
+    return [line for _, _, line in sorted(lines)] + [""]
 
 
 def _held(state: Situation, holder: str) -> list[str]:
@@ -181,36 +236,38 @@ def _held(state: Situation, holder: str) -> list[str]:
 
 
 def _displacement(state: Situation) -> list[str]:
-    d = state.displaced
+    """The total in the source's words where there is no figure, then every flow so far with its event."""
     if not len(state.flows):
         return ["No displacement recorded so far.", ""]
-    out = [f"**Total displaced:** {_inline(d.total.describe())}", ""]
-    if d.total.unquantified:
-        out += ["Flows reported without a figure are never counted as a number.", ""]
-    out += _by_town(state.scenario, "Destination", d.by_destination)
-    out += _by_town(state.scenario, "Origin", d.by_origin)
-    return out
+    s = state.scenario
+    out = [f"In all: {_total(state.displaced.total)}.", ""]
+    out += [f"- {_flow(s, f.flow)} (event {f.step})" for f in state.flows]
+    return [*out, ""]
 
 
-def _by_town(s: Scenario, what: str, tallies: Mapping[Any, Tally]) -> list[str]:
-    """Tallies by town id, or (by destination) by a group of towns that share one figure."""
-    order = s.town_index
-
-    def place(key: DestinationKey) -> tuple[int, ...]:  # a group of destinations comes after its first town
-        return (order.get(key, len(order)),) if isinstance(key, str) else tuple(order[t] for t in key)
-
-    rows = [[what, "People"]]
-    for key in sorted(tallies, key=place):
-        name = _town_name(s, key) if isinstance(key, str) else group_words(key, lambda t: _town_name(s, t))
-        rows.append([name, _inline(tallies[key].describe())])
-    return [f"### By {what.lower()}", "", *_table(rows, right=(1,)), ""]
+def _total(total: Tally) -> str:
+    """People displaced in all, never counting a flow without a figure: the source's words are quoted instead."""
+    words = [_inline(w) for w in total.words]
+    said = " and ".join(f'"{w}"' for w in words) + (" and others" if total.more_words else "")
+    say = f"the source says {said}" if len(words) == 1 and not total.more_words else f"the sources say {said}"
+    if not total.unquantified:
+        return f"{figure(total.people or 0)} people"
+    if total.people is None:
+        return f"no figure given; {say}" if words else "no figure given"
+    rest = f"; without a figure, {say}" if words else f"; {total.unquantified} flow(s) without a figure"
+    return f"at least {figure(total.people)} people{rest}"
 
 
 # -- pieces -----------------------------------------------------------------
 
 
 def _when(state: Situation) -> str:
-    return "before the first event" if state.event is None else _inline(state.event.time.text)
+    return "before the first event" if state.event is None else _time(state.event.time.text)
+
+
+def _time(text: str) -> str:
+    """An event's time as a reader writes it: `2024-01-02 08:30`."""
+    return _inline(text.replace("T", " "))
 
 
 def _holder_name(s: Scenario, holder: str) -> str:
@@ -227,22 +284,22 @@ def _town_name(s: Scenario, town_id: str) -> str:
     return _inline(s.towns[i].name) if i is not None else _inline(town_id)
 
 
-def _place(s: Scenario, place: Place) -> str:
+def _place(s: Scenario, place: Place, precision: str = "exact") -> str:
+    """Where, as a reader says it: a town, a distance from one, or a point; how precise, in words."""
     if place.town is not None:
-        return _town_name(s, place.town)
-    ns = "N" if place.lat >= 0 else "S"
-    ew = "E" if place.lon >= 0 else "W"
-    point = f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
-    if place.offset is not None:
+        where = _town_name(s, place.town)
+    elif place.offset is not None:
         o = place.offset
-        return f"{o.km:g} km {o.toward} of {_town_name(s, o.town)} ({point})"
-    return point
-
-
-def _precision(precision: str) -> str:
+        where = f"{o.km:g} km {o.toward} of {_town_name(s, o.town)}"
+    else:
+        ns = "N" if place.lat >= 0 else "S"
+        ew = "E" if place.lon >= 0 else "W"
+        where = f"{abs(place.lat):.4f}° {ns}, {abs(place.lon):.4f}° {ew}"
     if precision == "exact":
-        return ""
-    return " (approx., near)" if precision == "near" else f" (approx., {precision} level)"
+        return where
+    if precision == "near":
+        return f"{where}, approximately"
+    return f"{where} {precision}" if place.town is not None else f"{where}, {precision} level"
 
 
 def _deaths(d: Deaths) -> str:
@@ -269,18 +326,14 @@ def _flow(s: Scenario, flow: Flow) -> str:
     route = f"{_town_name(s, flow.origin)} {ARROW} {to}"
     words = _inline(flow.estimate) if flow.estimate else ""
     if flow.people is not None:
-        size = f"{flow.people:,} people"
+        size = f"{figure(flow.people)} people"
         if words:
-            size += f' (source: "{words}")'
+            size += f', in the source\'s words "{words}"'
     elif words:
-        size = f'"{words}" (no figure given)'
+        size = f'"{words}", no figure given'
     else:
         size = "size not given"
     return f"{route}: {size}"
-
-
-def _mark(mark: str) -> str:
-    return _inline(mark) if mark.strip() else "(space)"
 
 
 def _url(url: str) -> str:

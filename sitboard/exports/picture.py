@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from rich.console import Console
 
 from sitboard.app.app import SitboardApp
+from sitboard.app.themes import THEMES
 from sitboard.exports import ExportOptions
+from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -48,7 +50,16 @@ def board_frames(
     One board for every step, stepped as a key press steps it: a recording or
     a replay of a hundred steps starts Textual once, and each frame is what
     the board shows after that step, not a fresh board's first frame.
+
+    An unknown theme or a size the board cannot be drawn at is a ValueError
+    (with a sentence) before anything is drawn: the board's own way with them
+    (a warning toast, a "too small" notice) would end up in the picture.
     """
+    if options.theme is not None and options.theme not in THEMES:
+        raise ValueError(f"unknown theme {options.theme!r}: the themes are {', '.join(THEMES)}")
+    width, height = options.size
+    if not (MIN_WIDTH <= width <= MAX_WIDTH and MIN_HEIGHT <= height <= MAX_HEIGHT):
+        raise ValueError(f"size {width}x{height} is outside {MIN_WIDTH}x{MIN_HEIGHT} .. {MAX_WIDTH}x{MAX_HEIGHT}")
     app = SitboardApp(timeline, state._replace(step=steps[0]), theme_name=options.theme, ascii_only=options.ascii_only)
     out: list[T] = []
 

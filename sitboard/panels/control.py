@@ -1,4 +1,8 @@
-"""The Control panel and the town list: who holds what, what changed hands at this step, every town."""
+"""The Control panel and the town list: who holds what, and every town.
+
+The changes of hands at a step are the event's (`sitboard.panels.event`),
+where they are always on screen; the town list marks the towns that changed.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +13,23 @@ from sitboard.timeline import Situation, figure
 
 
 def control(situation: Situation, words: Words) -> Styled:
-    """Towns and people held per holder, then this step's changes of hands."""
-    out = [Span("Towns held:\n", "strong")]
+    """Towns (and people, where populations are given) held per holder, under the title "towns held"."""
+    out: list[Span] = []
     holdings = situation.holdings()
+    digits = len(str(max((held[0] for held in holdings.values()), default=0)))
     for holder in [f.id for f in words.scenario.factions] + [CONTESTED, UNKNOWN]:
         towns, population, unknown_population = holdings.get(holder, (0, 0, 0))
         if not towns and holder in (CONTESTED, UNKNOWN):
             continue
         out += [
             Span(f" {words.mark(holder)} ", f"badge:{holder}"),
-            Span(f" {towns:>3} ", "strong"),
+            Span(f" {towns:>{digits}} ", "strong"),
             Span(words.holder(holder)),
         ]
         if population:
             # Population held counts only towns whose population is given.
             out.append(Span(f"  pop. {figure(population)}" + (" + unknown" if unknown_population else ""), "dim"))
         out.append(Span("\n"))
-    if situation.changed:
-        out.append(Span("Changed at this step:\n", "strong"))
-        for change in situation.changed:
-            out += [
-                Span(f" {words.mark(change.after)} ", f"badge:{change.after}"),
-                Span(
-                    f" {words.town(change.town)}: {words.holder(change.before)} {words.arrow} "
-                    f"{words.holder(change.after)}\n",
-                    "strong",
-                ),
-            ]
-    else:
-        out.append(Span("No control changes at this step.\n", "dim"))
     return rstrip(out)
 
 

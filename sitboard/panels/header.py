@@ -35,21 +35,42 @@ def position(situation: Situation, live: str) -> Styled:
     return tuple(out)
 
 
-def headline(situation: Situation, words: Words) -> Styled:
-    """Presentation mode's line for a room: the event's title, step, time, confidence and changes of hands."""
+def headline(situation: Situation, words: Words, play: str = "") -> Styled:
+    """Presentation mode's lines for a room: what a briefer must have in view while the map fills the screen.
+
+    The title first, then how sure and according to whom (the confidence word
+    and the first source, with how many more), then the transport (`play`,
+    already written by the board: playing or paused), where we are and the
+    changes of hands. The date is the widget's, in large digits, except in
+    ASCII mode, where it leads the title.
+    """
     event = situation.event
     out = [Span(f"{day(situation)}  ", "hot")] if words.ascii_only else []
     if event is None:
         out.append(Span(f"Start: {words.text(words.scenario.title)}, before the first event", "strong"))
     else:
         out.append(Span(words.text(event.title), "strong"))
-    out += [Span("\n"), Span(f"step {situation.step}/{situation.steps}", "strong")]
+        out.append(Span("\n"))
+        if event.confidence:
+            out += [Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
+        out += self_sourced(situation)
+        out += [Span("  "), *source_line(event.sources, words)]
+    out.append(Span("\n"))
+    if play:
+        out += [Span(play, "hot"), Span("  ")]
+    out.append(Span(f"step {situation.step}/{situation.steps}", "strong"))
     if event is not None:
         if event.time.has_clock:
             out.append(Span(f"  {event.time.text[11:16]}"))
-        if event.confidence:
-            out += [Span("  "), Span(f" {event.confidence.upper()} ", f"confidence:{event.confidence}")]
-        out += self_sourced(situation)
         for town, holder in event.control:
             out.append(Span(f"  {words.town(town)} {words.arrow} {words.holder(holder)}"))
     return tuple(out)
+
+
+def source_line(sources: tuple[str, ...], words: Words) -> list[Span]:
+    """The first source by name, and how many more there are (all of them are in the event panel)."""
+    if not sources:
+        return [Span("Source: ", "dim"), Span("none given", "em")]
+    first = words.text(words.scenario.source_by_id[sources[0]].name)
+    more = f" (+{len(sources) - 1} more)" if len(sources) > 1 else ""
+    return [Span("Source: ", "dim"), Span(first), Span(more, "dim")]

@@ -45,6 +45,18 @@ def read_scenario(
     first frame, off the UI thread; it is safe to call from any thread, or not
     at all.
     """
+    scenario, _, remember = read_scenario_text(path, color_ok=color_ok, cache=cache)
+    return scenario, remember
+
+
+def read_scenario_text(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False
+) -> tuple[Scenario, str, Callable[[], None] | None]:
+    """`read_scenario`, with the text it read: for whoever must name or send the very file that was checked.
+
+    (The briefing room names a scenario by a hash of its text, and may send it:
+    reading the file a second time could read a newer save.)
+    """
     shown = str(path)
     data = read_bytes(
         path,
@@ -65,10 +77,10 @@ def read_scenario(
 
         cached = scenario_cache.load(data, shown, color_ok)
         if cached is not None:
-            return cached, None
+            return cached, text, None
         scenario = parse_scenario(text, shown, color_ok=color_ok)
-        return scenario, lambda: scenario_cache.store(data, scenario)
-    return parse_scenario(text, shown, color_ok=color_ok), None
+        return scenario, text, lambda: scenario_cache.store(data, scenario)
+    return parse_scenario(text, shown, color_ok=color_ok), text, None
 
 
 def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None) -> Scenario:

@@ -185,7 +185,10 @@ def test_diff_of_the_bundled_scenario_in_the_article_s_words(bundled_copy: Path,
     [
         (("--from", "5", "--to", "3"), "--from '5' is step 5, after --to '3' (step 3)"),
         (("--from", "99"), "--from '99': the last step is 9"),
-        (("--from", "yesterday"), "--from 'yesterday': expected a number, 'end', or a date"),
+        (
+            ("--from", "yesterday"),
+            "--from 'yesterday': expected a number, 'end', a date such as 2024-12-05 or a town's name",
+        ),
         (("--from", "0", "--format", "html"), "invalid choice: 'html'"),
     ],
 )

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sitboard.app.app import SitboardApp
+from sitboard.app.launch import read
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -54,6 +57,63 @@ def test_svg_goes_to_a_file_and_shows_the_board(tmp_path):
 def test_a_bad_size_is_a_usage_error():
     run = sitboard("export", str(BUNDLED), "--format", "txt", "--size", "huge")
     assert run.returncode == 2 and "160x50" in run.stderr and "Traceback" not in run.stderr
+
+
+BAD_OPTIONS = {
+    "unknown theme": (["--theme", "solarized"], "unknown theme 'solarized'"),
+    "a Textual theme sitboard does not offer": (["--theme", "nord"], "unknown theme 'nord'"),
+    "too small to draw": (["--size", "40x12"], "size 40x12 is outside 60x16"),
+    "too large": (["--size", "1001x50"], "size 1001x50 is outside"),
+    "past the last step": (["--step", "10"], "--step 10 is past the last event"),
+    "not a step": (["--step", "two"], "expected a step number or 'end'"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["svg", "txt"])
+@pytest.mark.parametrize("case", BAD_OPTIONS, ids=lambda c: c.replace(" ", "-"))
+def test_an_option_the_picture_cannot_be_drawn_with_is_a_sentence_and_exit_2_with_nothing_drawn(tmp_path, fmt, case):
+    """An unknown theme was a toast in the picture and exit 0; a tiny size drew the "too small" notice."""
+    args, sentence = BAD_OPTIONS[case]
+    out = tmp_path / f"board.{fmt}"
+    for where in ([], ["-o", str(out)]):
+        run = sitboard("export", str(BUNDLED), "--format", fmt, *args, *where)
+        assert run.returncode == 2, (args, run.returncode, run.stderr)
+        assert run.stdout == "" and not out.exists()
+        assert sentence in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("case", ["unknown theme", "past the last step", "not a step"])
+def test_the_board_refuses_the_same_options_before_it_opens(case):
+    args, sentence = BAD_OPTIONS[case]
+    run = sitboard(str(BUNDLED), *args)
+    assert run.returncode == 2 and run.stdout == ""  # the board never drew a frame
+    assert sentence in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["present", str(BUNDLED)],
+        ["follow", "sitboard://127.0.0.1:9/not-a-token"],
+        ["serve", str(BUNDLED)],
+        ["record", str(BUNDLED), "-o", "unused.cast"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_that_draws_refuses_an_unknown_theme_before_anything_else(tmp_path, command):
+    """`present`, `follow` and `record` took any theme name and drew with the default."""
+    run = sitboard(*command, "--theme", "solarized", cwd=tmp_path)
+    assert run.returncode == 2 and run.stdout == "", (command, run.stderr)
+    assert "unknown theme 'solarized'" in run.stderr and "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_picture_exporter_refuses_what_it_cannot_draw_without_drawing():
+    from sitboard.exports import ExportOptions, exporter
+
+    for options in (ExportOptions(theme="solarized"), ExportOptions(size=(20, 10))):
+        with pytest.raises(ValueError, match=r"unknown theme 'solarized'|size 20x10 is outside"):
+            exporter("txt")(Timeline(read(BUNDLED)), BoardState(), options)
 
 
 def test_the_s_key_saves_a_picture_where_sitboard_was_started(syria, ui, tmp_path, monkeypatch):

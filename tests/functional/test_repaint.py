@@ -1,22 +1,26 @@
-"""A step between the ends changes what panels say, never the layout.
+"""A step between the ends changes what panels say, and the layout only when what they need does.
 
 This is the design that keeps a step within one 60 Hz frame (see
-docs/performance.md): fixed-height panels with their own scrolling, and
-updates that ask for no layout pass. A layout pass makes Textual repaint the
-whole screen, so a regression here shows up as a slow board, not a wrong one.
+docs/performance.md): panels with their own scrolling, whose heights the
+side column changes only when the arrangement of its panels changes
+(`sitboard.panels.layout`). A layout pass costs a step more than its
+panels' text, so a regression here shows up as a slow board, not a wrong one.
 """
 
 from __future__ import annotations
 
+import pytest
 from textual.widget import Widget
 
 from sitboard.app.app import SitboardApp
 from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.side import SideColumn
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 
-def test_stepping_inside_the_timeline_asks_for_no_layout(syria, ui, monkeypatch):
+@pytest.mark.parametrize("size", [(80, 24), (160, 50), (250, 70)])
+def test_a_step_asks_for_a_layout_only_when_the_arrangement_changes(syria, ui, monkeypatch, size):
     app = SitboardApp(Timeline(syria), BoardState(step=1))
     layouts: list[str] = []
     original = Widget.refresh
@@ -27,14 +31,21 @@ def test_stepping_inside_the_timeline_asks_for_no_layout(syria, ui, monkeypatch)
         return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
 
     async def body(pilot):  # type: ignore[no-untyped-def]
+        side = app.query_one(SideColumn)
         monkeypatch.setattr(Widget, "refresh", spy)
-        for _ in range(syria.events.__len__() - 2):  # steps 2 .. N-1: no end is reached
+        unchanged = 0
+        for _ in range(len(syria.events) - 2):  # steps 2 .. N-1: no end is reached
+            before = side.arrangement
+            layouts.clear()
             await pilot.press("right")
             await pilot.pause()
+            if side.arrangement == before:
+                assert layouts == [], (app.step, layouts)
+                unchanged += 1
         assert app.step == len(syria.events) - 1
-        assert layouts == []
+        assert unchanged  # (there were such steps: the assertion ran)
 
-    ui.drive(app, body)
+    ui.drive(app, body, size=size)
 
 
 def test_long_event_text_scrolls_inside_its_panel(syria, ui):
@@ -42,9 +53,11 @@ def test_long_event_text_scrolls_inside_its_panel(syria, ui):
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         panel = app.query_one(EventPanel)
-        assert "more" in str(panel.border_subtitle)  # the text is longer than the panel
-        first = ui.screen_lines(app)
+        assert "more (Tab)" in str(panel.border_title)  # the text is longer than the panel
         panel.focus()
+        await pilot.pause()
+        assert "more (↑↓)" in str(panel.border_title)  # focused, it grows, and is still longer
+        first = ui.screen_lines(app)
         await pilot.press("pagedown")
         await pilot.pause()
         assert ui.screen_lines(app) != first
@@ -53,7 +66,7 @@ def test_long_event_text_scrolls_inside_its_panel(syria, ui):
         await pilot.pause()
         assert app.step == 4
 
-    ui.drive(app, body, size=(120, 36))
+    ui.drive(app, body, size=(80, 24))
 
 
 def test_the_first_paint_of_the_map_is_the_map(syria, ui, monkeypatch):

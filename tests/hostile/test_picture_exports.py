@@ -64,16 +64,19 @@ def test_the_s_key_saves_xml_whatever_the_names_hold(tmp_path, monkeypatch):
     assert_xml(saved.read_text(encoding="utf-8"))
 
 
-def test_an_unknown_theme_is_a_warning_in_the_picture_not_a_failure(tmp_path):
-    """`--theme '[/]'` stopped the headless board (exit 1, nothing written)."""
+def test_an_unknown_theme_is_named_as_written_and_nothing_is_drawn(tmp_path):
+    """`--theme '[/]'` stopped the headless board (exit 1); then it was a toast in the picture (exit 0).
+
+    Now it is a usage error before anything is drawn (issue 17), the name quoted
+    as written and cleaned for the terminal.
+    """
     path = tmp_path / "small.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    run = sitboard("export", str(path), "--format", "txt", "--theme", "[/] [sic]", "--size", "120x40")
-    assert run.returncode == 0, run.stderr
-    assert "Unknown theme '[/] [sic]'" in run.stdout
-    run = sitboard("export", str(path), "--format", "svg", "--theme", "[/] [sic]")
-    assert run.returncode == 0, run.stderr
-    assert_xml(run.stdout)
+    for fmt in ("txt", "svg"):
+        run = sitboard("export", str(path), "--format", fmt, "--theme", "[/] [sic]\x1b]0;owned\x07", "--size", "120x40")
+        assert run.returncode == 2 and run.stdout == "", run.stderr
+        assert "unknown theme '[/] [sic]" in run.stderr
+        assert "\x1b" not in run.stderr and "\x07" not in run.stderr
 
 
 # A board that fails while it draws: a panel that cannot describe its step.

@@ -1,9 +1,10 @@
-"""The Markdown briefing: one section per event so far, honest totals, escaped user text."""
+"""The Markdown briefing: the bottom line first, one section per event so far, sources once, honest totals."""
 
 from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -59,9 +60,13 @@ INLINE = textwrap.dedent(
 )
 
 
+def load_bundled() -> Timeline:
+    return Timeline(load_scenario(default_scenario()))
+
+
 @pytest.fixture(scope="module")
 def bundled() -> Timeline:
-    return Timeline(load_scenario(default_scenario()))
+    return load_bundled()
 
 
 @pytest.fixture(scope="module")
@@ -116,25 +121,61 @@ def test_one_section_per_event_up_to_the_step_and_not_beyond(bundled):
                 assert heading not in md
 
 
-def test_title_subtitle_summary_and_control_heading(bundled):
-    md = briefing_markdown(bundled, 3)
-    lines = md.splitlines()
-    assert lines[0] == "# Central Syria offensive"
-    assert "*Northwest and central Syria, as one news report tells it*" in lines
-    assert "## Situation before the first event" in lines
-    assert "relatively stagnant in recent years" in section(md, "Situation before the first event")
-    assert "## Control at step 3 (2024-12-05)" in lines
-    assert "## Displacement so far" in lines
+def test_the_bundled_briefing_is_the_one_written_by_hand_from_the_article():
+    """The golden file was written from the seed article's facts, not copied from this code's output."""
+    golden = (Path(__file__).parent / "golden" / "central_syria_briefing.md").read_text(encoding="utf-8")
+    timeline = load_bundled()
+    assert briefing_markdown(timeline, timeline.steps) == golden
 
 
-def test_step_zero_is_summary_and_start_state_only(bundled):
+def test_the_bottom_line_comes_first_then_the_chronology_then_the_sources(bundled):
+    md = briefing_markdown(bundled, 5)
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings == ["## Bottom line, 2024-12-06", "## Chronology", "## Sources"]
+    bottom = section(md, "Bottom line")
+    assert "### Who holds what" in bottom and "### Changed since the start" in bottom
+    assert "relatively stagnant in recent years" in section(md, "Chronology")
+
+
+def test_every_source_is_listed_once_numbered_and_events_refer_to_the_numbers(bundled):
+    for step in range(1, bundled.steps + 1):
+        md = briefing_markdown(bundled, step)
+        listed = re.findall(r"^(\d+)\. (.+)$", section(md, "Sources"), flags=re.MULTILINE)
+        cited = {sid for e in bundled.scenario.events[:step] for sid in e.sources}
+        assert [int(n) for n, _ in listed] == list(range(1, len(cited) + 1))
+        names = [bundled.scenario.source_by_id[sid].name for sid in cited]
+        for name in names:
+            assert sum(entry.startswith(name) for _, entry in listed) == 1, name  # once each
+        kinds = {bundled.scenario.source_by_id[sid].kind for sid in cited}
+        assert all(any(f" — {kind}" in entry for _, entry in listed) for kind in kinds)
+        references = re.findall(r"^- \*\*Sources:\*\* (.+)$", md, flags=re.MULTILINE)
+        assert len(references) == step
+        assert {int(n) for ref in references for n in ref.split(", ")} == set(range(1, len(cited) + 1))
+
+
+def test_no_step_wording_no_empty_column_no_nested_brackets(bundled):
+    for step in range(bundled.steps + 1):
+        md = briefing_markdown(bundled, step)
+        assert not re.search(r"\bstep \d+\b", md, flags=re.IGNORECASE), step
+        for table in tables(md):
+            for column in range(len(table[0])):
+                assert {row[column] for row in table[2:]} != {"—"}, (step, table[0][column])
+        for line in md.splitlines():
+            depth = 0
+            for ch in line:
+                depth += {"(": 1, ")": -1}.get(ch, 0)
+                assert depth <= 1, (step, line)
+
+
+def test_step_zero_is_the_start_state_and_the_summary(bundled):
     md = briefing_markdown(bundled, 0)
     assert event_headings(md) == []
-    assert "## Events" not in md
-    assert "## Control at step 0 (before the first event)" in md
-    assert "No displacement recorded so far." in section(md, "Displacement so far")
-    towns = tables(section(md, "Control at step 0"))[1]
-    assert ["Aleppo", "city", "—", "Syrian government (Syrian Arab Army)"] in towns
+    assert "## Bottom line, before the first event" in md
+    assert "No displacement recorded so far." in md
+    assert "## Sources" not in md and "Changed since" not in md
+    holders = tables(section(md, "Bottom line"))[0]
+    assert holders[0] == ["Holder", "Towns held", "Towns"]  # no population is given: no such column
+    assert ["Hayat Tahrir al-Sham–led insurgents", "1", "Idlib"] in holders
 
 
 def test_control_changes_use_faction_names(bundled):
@@ -146,39 +187,32 @@ def test_control_changes_use_faction_names(bundled):
 
 def test_event_details(bundled):
     md = briefing_markdown(bundled, 7)
-    part = md[md.index("### 7. ") : md.index("## Control at step 7")]
+    part = md[md.index("### 7. ") : md.index("## Sources")]
     assert "- **Kind:** airstrike" in part
     assert "- **Place:** Hama" in part
     assert "- **Actors:** Syrian government (Syrian Arab Army); Russian forces" in part
-    assert "  - Public reporting on the offensive's dates (not from the article) (background knowledge (dates))" in part
     assert "- **Confidence:** reported" in part
+    assert "- **Sources:** 1, 2" in part
 
 
-def test_flows_without_figures_keep_the_sources_words(bundled):
+def test_thousands_stays_the_sources_word_and_no_number_is_invented(bundled):
     md = briefing_markdown(bundled, 8)
-    assert '  - Homs → Damascus and Syrian coast (one figure): "thousands" (no figure given)' in md
+    bottom = section(md, "Bottom line")
+    assert 'In all: no figure given; the source says "thousands".' in bottom
+    assert '- Homs → Damascus and Syrian coast (one figure): "thousands", no figure given (event 8)' in bottom
+    assert '  - Homs → Damascus and Syrian coast (one figure): "thousands", no figure given' in md
+    assert "unquantified" not in md
+    displacement = bottom[bottom.index("### Displacement") :]
+    assert not re.search(r"\d", re.sub(r"\(event \d+\)", "", displacement))  # no figure of people
 
 
-def test_no_invented_numbers_for_the_bundled_scenario(bundled):
+def test_who_holds_what_counts_and_names_the_towns(bundled):
     md = briefing_markdown(bundled, bundled.steps)
-    displacement = section(md, "Displacement so far")
-    total = next(line for line in displacement.splitlines() if line.startswith("**Total"))
-    assert "thousands (unquantified" in total  # the source's word travels with the total that includes it
-    # Only a count of flows may appear as a digit ("unquantified, 2 flows"), never a number of people.
-    for line in displacement.splitlines():
-        assert not re.search(r"\d", re.sub(r"\d+ flows\)", "", line)), line
-    # The held-population column has no figure either: the scenario gives no populations.
-    factions = tables(section(md, "Control at step"))[0]
-    assert {row[3] for row in factions[2:]} == {"—"}
-
-
-def test_the_control_table_counts_towns(bundled):
-    md = briefing_markdown(bundled, bundled.steps)
-    factions = tables(section(md, "Control at step"))[0]
-    held = {row[0]: row[2] for row in factions[2:]}
-    assert held["Syrian government (Syrian Arab Army)"] == "3"
-    assert held["Hayat Tahrir al-Sham–led insurgents"] == "5"
-    assert held["Russian forces"] == "0"
+    held = {row[0]: row[1:] for row in tables(section(md, "Bottom line"))[0][2:]}
+    assert held["Syrian government (Syrian Arab Army)"] == ["3", "Homs, Damascus, Syrian coast"]
+    assert held["Hayat Tahrir al-Sham–led insurgents"] == ["5", "Aleppo, Idlib, Hama, Rastan, Talbiseh"]
+    assert "Russian forces" not in held
+    assert "Holding no town: Syrian National Army (Turkish-backed); Russian forces." in md
 
 
 def test_out_of_range_step(bundled):
@@ -193,50 +227,42 @@ def test_out_of_range_step(bundled):
 
 def test_numeric_totals(small):
     md = briefing_markdown(small, 1)
-    assert "**Total displaced:** 10,000" in md
-    assert "unquantified" not in section(md, "Displacement so far")
+    assert "In all: 10,000 people." in md
+    assert "- Alpha → Bravo\\|Bis: 10,000 people (event 1)" in md
     assert "  - Alpha → Bravo\\|Bis: 10,000 people" in md
 
 
-def test_mixed_totals_say_at_least_and_unquantified(small):
+def test_mixed_totals_say_at_least_and_quote_the_rest(small):
     md = briefing_markdown(small, 2)
-    displacement = section(md, "Displacement so far")
-    assert "**Total displaced:** ≥ 12,000 + hundreds (unquantified)" in displacement
-    by_destination, by_origin = tables(displacement)
-    assert by_destination[2:] == [
-        ["Alpha", "2,000"],
-        ["Bravo\\|Bis", "10,000"],
-        ["Charlie North", "hundreds (unquantified)"],
-    ]
-    assert by_origin[2:] == [["Alpha", "10,000"], ["Bravo\\|Bis", "≥ 2,000 + hundreds (unquantified)"]]
-    assert '  - Bravo\\|Bis → Alpha: 2,000 people (source: "about two thousand")' in md
-    assert '  - Bravo\\|Bis → Charlie North: "hundreds" (no figure given)' in md
+    assert 'In all: at least 12,000 people; without a figure, the source says "hundreds".' in md
+    assert '  - Bravo\\|Bis → Alpha: 2,000 people, in the source\'s words "about two thousand"' in md
+    assert '  - Bravo\\|Bis → Charlie North: "hundreds", no figure given' in md
 
 
 def test_a_flow_with_neither_figure_nor_words(small):
     md = briefing_markdown(small, 3)
     assert "  - Delta → Alpha: size not given" in md
-    assert "**Total displaced:** ≥ 12,000 + hundreds (unquantified, 2 flows)" in md
+    assert "In all: at least 12,000 people;" in md
 
 
 def test_control_lines_including_a_restated_holder(small):
     md = briefing_markdown(small, 3)
     assert "  - Bravo\\|Bis: Government → Rebels \\| North" in md
-    assert "  - Alpha: Government (unchanged)" in md
+    assert "  - Alpha: Government, unchanged" in md
     assert "  - Delta: unknown → contested" in md
+    assert "- Bravo\\|Bis, 2024-01-02 08:30: Government → Rebels \\| North (event 2)" in md
 
 
 def test_population_held_is_honest(small):
     md = briefing_markdown(small, 0)
-    factions = tables(section(md, "Control at step 0"))[0]
-    rows = {row[0]: row for row in factions[2:]}
-    assert rows["Government"] == ["Government", "G", "2", "105,000"]
-    assert rows["Rebels \\| North"] == ["Rebels \\| North", "\\|", "1", "—"]  # Charlie has no population
-    assert rows["Unknown"] == ["Unknown", "?", "1", "—"]
+    rows = {row[0]: row for row in tables(section(md, "Bottom line"))[0][2:]}
+    assert rows["Government"] == ["Government", "2", "105,000", "Alpha, Bravo\\|Bis"]
+    assert rows["Rebels \\| North"] == ["Rebels \\| North", "1", "—", "Charlie North"]  # no population given
+    assert rows["Unknown"] == ["Unknown", "1", "—", "Delta"]
     md = briefing_markdown(small, 3)
-    rows = {row[0]: row for row in tables(section(md, "Control at step 3"))[0][2:]}
-    assert rows["Rebels \\| North"][2:] == ["2", "5,000 + unknown"]
-    assert rows["Contested"][1:] == ["\\~", "1", "—"]  # a single ~ is strikethrough in GFM
+    rows = {row[0]: row for row in tables(section(md, "Bottom line"))[0][2:]}
+    assert rows["Rebels \\| North"][1:3] == ["2", "5,000 + unknown"]
+    assert rows["Contested"][1:] == ["1", "—", "Delta"]
     assert "Unknown" not in rows  # no town is unknown any more
 
 
@@ -245,18 +271,17 @@ def test_table_cells_escape_pipes_and_line_breaks(small):
     for table in tables(md):
         widths = {len(row) for row in table}
         assert len(widths) == 1, table  # an unescaped pipe would add a column
-    towns = tables(section(md, "Control at step 3"))[1]
-    assert towns[0] == ["Town", "Kind", "Population", "Holder"]
-    assert ["Bravo\\|Bis", "town", "5,000", "Rebels \\| North"] in towns
-    assert ["Charlie North", "town", "—", "Rebels \\| North"] in towns  # the newline in the name is gone
+    holders = tables(section(md, "Bottom line"))[0]
+    assert holders[0] == ["Holder", "Towns held", "Population held", "Towns"]
+    assert ["Rebels \\| North", "2", "5,000 + unknown", "Bravo\\|Bis, Charlie North"] in holders  # no newline
 
 
 def test_event_details_of_the_small_scenario(small):
     md = briefing_markdown(small, 2)
     assert "### 1. 2024-01-01 — Alpha shelled" in md
-    assert "### 2. 2024-01-02T08:30 — Bravo falls" in md
+    assert "### 2. 2024-01-02 08:30 — Bravo falls" in md
     assert "- **Actors:** Rebels \\| North" in md
-    assert "  - Monitor \\| Watch (war monitor) — <https://example.org/x>" in md
+    assert "1. Monitor \\| Watch — war monitor — <https://example.org/x>" in md
     assert "- **Confidence:** confirmed" in md
     assert "- **Confidence:** disputed" in md
     assert "- **Place:** 11.5000° N, 21.2500° E" in md

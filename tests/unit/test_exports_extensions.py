@@ -245,28 +245,29 @@ def test_geojson_collection_times(extended):
 def test_markdown_event_sections(extended):
     md = briefing_markdown(extended, 3)
     assert "### 1. 2024-12-03 to 2024-12-09 — Fighting north of Homs" in md
-    assert "- **Place:** 5 km N of Homs (34.7650° N, 36.7300° E) (approx., near)" in md
-    assert "- **Place:** Hama (approx., province level)" in md
+    assert "- **Place:** 5 km N of Homs, approximately" in md
+    assert "- **Place:** Hama province" in md
     assert "- **Deaths:** best 12 (5–20)" in md and "- **Deaths:** 3" in md
     assert "- **View:** Homs, Hama (margin 30 km)" in md
     assert "- **View:** west 35°, south 33°, east 38°, north 36°" in md
     assert "  - Homs: Government → besieged by HTS" in md
     assert "  - Homs: Government, besieged by HTS → HTS" in md
     assert "  - Hama: Government, besieged by HTS from N and E → Government" in md
-    assert "  - Manbij: mixed: SDF and SNA (unchanged)" in md  # the same holders in another order
+    assert "  - Manbij: mixed: SDF and SNA, unchanged" in md  # the same holders in another order
     assert "  - Manbij: mixed: SDF and SNA → SNA, encircled by SDF" in md
-    assert '  - Homs → Damascus and Tartus (one figure): "thousands" (no figure given)' in md
+    assert '  - Homs → Damascus and Tartus (one figure): "thousands", no figure given' in md
     assert "  - Raqqa → Homs, Hama and Tartus (one figure): 300 people" in md
-    assert "  - Monitor (war monitor), close to HTS" in md and "  - Wire\n" in md
+    assert "1. Monitor — war monitor, close to HTS\n" in md and "2. Wire\n" in md
 
 
 def test_markdown_control_tables(extended):
     md = briefing_markdown(extended, 2)
-    assert "| Mixed control (counted for no faction) | — | 1 | 100,000 |" in md
-    assert "| Manbij | town | 100,000 | mixed: SDF and SNA |" in md
-    assert "| Daraa | town | — | Government, truce with HTS |" in md
-    assert "| Raqqa | town | — | unknown, ISIS present |" in md
-    assert "| Damascus and Tartus (one figure) | thousands (unquantified) |" in md
+    assert "| Mixed control, counted for no faction | 1 | 100,000 | Manbij |" in md
+    assert "Holding no town on their own: SDF; SNA; ISIS." in md
+    assert "- Manbij: mixed: SDF and SNA\n" in md
+    assert "- Daraa: Government, truce with HTS\n" in md
+    assert "- Raqqa: unknown, ISIS present\n" in md
+    assert '- Homs → Damascus and Tartus (one figure): "thousands", no figure given (event 1)' in md
     assert "Mixed control" not in briefing_markdown(extended, 3)
 
 

@@ -31,24 +31,30 @@ def at(step: int):  # type: ignore[no-untyped-def]
 def test_the_event_panel_says_what_where_who_and_how_sure():
     said = event(at(1), WORDS)
     text = plain(said)
-    assert text.startswith("2024-01-01   REPORTED \nBlue takes Northtown\n")
-    assert "Where: Northtown\n" in text and "Control: Northtown → Blue side\n" in text
-    assert text.endswith("Sources: \n - Wire service (news agency)")
+    assert text.startswith("2024-01-01   REPORTED \nBlue takes Northtown\nWhere: Northtown\n")
+    assert " B  Northtown: Red side → Blue side\n" in text  # the change of hands, in full
+    assert text.endswith("Source:\n - Wire service (news agency)")
     assert roles(said)["confidence:reported"] == " REPORTED "
-    assert roles(said)["strong"] == "2024-01-01Blue takes Northtown\n"
+    assert roles(said)["strong"] == "2024-01-01Blue takes Northtown\n Northtown: Red side → Blue side\n"
+
+
+def test_the_event_written_tight_keeps_every_essential_in_fewer_lines():
+    tight = plain(event(at(1), WORDS, tight=True))
+    assert (
+        tight
+        == "2024-01-01  Northtown   REPORTED \nBlue takes Northtown\n B  Northtown: Red side → Blue side\nSource: Wire service"
+    )
+    assert len(tight.splitlines()) < len(plain(event(at(1), WORDS)).splitlines())
 
 
 def test_at_the_start_the_event_panel_gives_the_summary():
     assert plain(event(at(0), WORDS)) == "Start of the scenario\nBefore anything happens."
 
 
-def test_control_counts_holders_and_names_the_changes():
+def test_control_counts_towns_held_per_holder_and_leaves_the_changes_to_the_event():
     said = control(at(1), WORDS)
-    text = plain(said)
-    assert " B    3 Blue side  pop. 52,000 + unknown\n" in text
-    assert text.endswith("Changed at this step:\n B  Northtown: Red side → Blue side")
-    assert roles(said)["badge:blue"] == " B  B "
-    assert plain(control(at(3), WORDS)).endswith("No control changes at this step.")
+    assert plain(said) == " R  1 Red side\n B  3 Blue side  pop. 52,000 + unknown"
+    assert roles(said)["badge:blue"] == " B "
 
 
 def test_a_town_row_marks_a_change_of_hands():
@@ -74,7 +80,9 @@ def test_the_header_and_the_headline():
     assert roles(title(WORDS))["subtitle"] == "Two factions, four towns"
     assert date(at(0)) == "START" and date(at(2)) == "2024-01-02"
     assert plain(position(at(2), "LIVE")) == "step 2 / 4\nLIVE" and roles(position(at(2), "LIVE"))["hot"] == "\nLIVE"
-    assert plain(headline(at(1), WORDS)) == "Blue takes Northtown\nstep 1/4   REPORTED   Northtown → Blue side"
+    assert plain(headline(at(1), WORDS, "▶ PLAY 2s")) == (
+        "Blue takes Northtown\n REPORTED   Source: Wire service\n▶ PLAY 2s  step 1/4  Northtown → Blue side"
+    )
     assert plain(headline(at(0), ASCII)).startswith("START  Start: Small test scenario, before the first event")
 
 
@@ -121,3 +129,19 @@ def test_go_to_reads_what_a_person_types(typed, step):
 def test_go_to_says_why_anything_else_is_not_a_step(typed):
     with pytest.raises(NotAStep):
         parse_goto(typed, TIMELINE)
+
+
+@pytest.mark.parametrize(
+    ("typed", "current", "step"),
+    [
+        ("Westville", 0, 2),  # its change of hands
+        ("  westville ", 0, 2),  # any case and spacing
+        ("west", 0, 2),  # its id
+        ("Westville", 3, 2),  # after its last change: the first again
+        ("Northtown", 0, 1),
+        ("Southtown", 0, 2),  # never changes hands: the next step that moves its people
+        ("Eastburg", 2, 1),  # the same, from the start again
+    ],
+)
+def test_go_to_takes_a_town_to_its_next_change_of_hands(typed, current, step):
+    assert parse_goto(typed, TIMELINE, current) == step

@@ -13,31 +13,21 @@ from textual.strip import Strip
 
 from sitboard.app.messages import TownSelected
 from sitboard.app.style import Look, look_for
-from sitboard.app.widgets.bound import BoardWidget
-from sitboard.app.widgets.text_panel import StatePanel
+from sitboard.app.widgets.text_panel import StatePanel, Titled, cut_hint
 from sitboard.panels.control import control, town_row
+from sitboard.panels.layout import Need
 from sitboard.panels.styled import Styled
 from sitboard.panels.words import Words
 from sitboard.timeline import Situation, Timeline
 
 
 class ControlPanel(StatePanel):
-    """The top of the Control box: towns and people held per faction, and this step's changes.
+    """Towns and people held per faction (this step's changes of hands are the event panel's)."""
 
-    The box is two sibling widgets, this one (title, top edge) and the town
-    list under it (bottom edge), not a container around two: every node
-    costs start-up time. This one's "more" hint goes on the box's bottom edge.
-    """
-
-    TITLE = "Control"
+    TITLE = "Control: towns held"
 
     def describe(self, situation: Situation, words: Words) -> Styled:
         return control(situation, words)
-
-    def scroll_hint(self, hint: str) -> None:
-        below = self.parent.query_children(TownList) if self.parent is not None else None
-        if below and (below.first().border_subtitle or "") != hint:
-            below.first().border_subtitle = hint
 
 
 class TownRow(NamedTuple):
@@ -47,7 +37,7 @@ class TownRow(NamedTuple):
     prompt: Text
 
 
-class TownList(BoardWidget, can_focus=True):
+class TownList(Titled, can_focus=True):
     """Every town with its holder; Enter or a click shows the town's history.
 
     A Line API list rather than an OptionList: with 2,000 towns, replacing one
@@ -68,11 +58,12 @@ class TownList(BoardWidget, can_focus=True):
     TownList > .town-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     """
 
+    TITLE = "Towns"
+
     highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.ascii_only = ascii_only
+        super().__init__(ascii_only=ascii_only, **kwargs)
         self._listed: Timeline | None = None  # the timeline whose towns are listed
         self._ids: list[str] = []
         self._holders: tuple[str, ...] | None = None
@@ -94,6 +85,7 @@ class TownList(BoardWidget, can_focus=True):
             self._ids = [t.id for t in timeline.scenario.towns]
             self._top = 0
             self.highlighted = None
+            self.content_changed()
         self.show(timeline.state_at(timeline.clamp(self.state.step)))
 
     def show(self, state: Situation) -> None:
@@ -125,6 +117,15 @@ class TownList(BoardWidget, can_focus=True):
             if self._top <= i < self._top + height:
                 self.refresh(Region(0, i - self._top, self.size.width, 1))
 
+    def need(self, width: int) -> Need:
+        return Need(len(self._ids))
+
+    def lines_changed(self) -> None:
+        shown = self.shown_lines
+        self._top = max(0, min(self._top, len(self._ids) - shown))
+        below = len(self._ids) - self._top - shown
+        self.scroll_hint(cut_hint(self._top, below, focused=self.has_focus, ascii_only=self.ascii_only))
+
     @property
     def options(self) -> list[TownRow]:
         """Every row as (id, prompt), in file order."""
@@ -147,11 +148,12 @@ class TownList(BoardWidget, can_focus=True):
             if index is not None:
                 self._strips.pop(index, None)
         if new is not None:
-            height = max(1, self.size.height)
+            height = max(1, self.shown_lines)
             if new < self._top:
                 self._top = new
             elif new >= self._top + height:
                 self._top = new - height + 1
+        self.lines_changed()
         self.refresh()
 
     def action_move(self, delta: int) -> None:
@@ -178,9 +180,10 @@ class TownList(BoardWidget, can_focus=True):
         self._scroll(-3)
 
     def _scroll(self, delta: int) -> None:
-        top = max(0, min(self._top + delta, len(self._ids) - max(1, self.size.height)))
+        top = max(0, min(self._top + delta, len(self._ids) - max(1, self.shown_lines)))
         if top != self._top:
             self._top = top
+            self.lines_changed()
             self.refresh()
 
     # -- Line API ---------------------------------------------------------------------
@@ -208,9 +211,11 @@ class TownList(BoardWidget, can_focus=True):
         self._strips.clear()  # drawn in the old colours (a theme change)
 
     def on_focus(self) -> None:
+        super().on_focus()
         if self.highlighted is None and self._ids:
             self.highlighted = 0
         self.refresh()
 
     def on_blur(self) -> None:
+        super().on_blur()
         self.refresh()

@@ -6,10 +6,11 @@ import os
 from typing import Any
 
 from rich.text import Text
-from textual.geometry import Size
+from textual.strip import Strip
 
 from sitboard.app.style import fills_areas, look_for
 from sitboard.app.widgets.text_panel import TextPanel
+from sitboard.panels.layout import Need
 from sitboard.panels.legend import areas_legend, legend, states_legend
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
@@ -17,35 +18,38 @@ from sitboard.timeline import Timeline
 GAP = "  "  # between two entries on a line
 
 
-class Legend(TextPanel, can_focus=False):
-    """A text panel as tall as its text (it never scrolls, so it takes no focus).
+class Legend(TextPanel):
+    """A text panel whose entries are laid out for its width; the side column gives it the rows it needs.
 
     Entries are laid out whole: a line breaks between a faction's badge and
     name only when the name alone is wider than the panel, so a room never
-    reads a letter at the end of one line and its meaning on the next.
+    reads a letter at the end of one line and its meaning on the next. It
+    comes last by priority: where it is cut, Tab gives it the rows it needs.
     """
+
+    TITLE = "Legend"
 
     def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
         super().__init__(ascii_only=ascii_only, **kwargs)
-        self.border_title = "Legend"
         self._laid_out_at = -1  # the width `_text` was laid out for
-        self._height = -1  # lines, until laid out at a width
 
     def watch_timeline(self, old: Timeline, new: Timeline) -> None:
-        """A reloaded scenario has its own factions: laid out again at the next paint, and its height may change."""
+        """A reloaded scenario has its own factions: laid out again, and its height may change."""
         if old is new:  # the binding's first call
             return
         self._laid_out_at = -1
-        self._wrapped_at = -1
-        self.refresh(layout=True)
+        self._wrapped = None
+        self.refresh()
+        self.content_changed()
 
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         """Areas on or off change what the legend says: laid out again, and its height may change."""
         super().watch_state(old, new)
         if old.areas != new.areas:
             self._laid_out_at = -1
-            self._wrapped_at = -1
-            self.refresh(layout=True)
+            self._wrapped = None
+            self.refresh()
+            self.content_changed()
 
     def entries(self) -> tuple[list[Text], ...]:
         """(factions, town kinds, areas): one Text per entry."""
@@ -76,21 +80,12 @@ class Legend(TextPanel, can_focus=False):
             lines.append(line)
         return Text("\n").join(lines)
 
-    def _lay_out(self, width: int) -> None:
-        """Fill the entries into lines of `width` cells, once per width."""
-        if width > 0 and width != self._laid_out_at:
+    def wrapped(self, width: int) -> list[Strip]:
+        if width > 0 and width != self._laid_out_at:  # fill the entries into lines of `width` cells, once per width
             self._text = self.describe(width)
-            console = self.app.console
-            self._height = len(console.render_lines(self._text, console.options.update_width(width), pad=False))
+            self._wrapped = None
             self._laid_out_at = width
+        return super().wrapped(width)
 
-    def _wrap(self) -> None:
-        self._lay_out(self.content_region.width)
-        super()._wrap()
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        self._lay_out(width)  # Textual asks on every layout pass
-        if self._height < 0:  # no width yet: a line per group
-            self._text = self.describe()
-            self._height = len(self._text.split())
-        return self._height
+    def need(self, width: int) -> Need:
+        return Need(len(self.wrapped(width)))

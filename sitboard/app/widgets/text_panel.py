@@ -1,17 +1,21 @@
-"""A bordered panel of text with a fixed height that scrolls inside itself.
+"""A panel of text under a title rule, as tall as the side column gives it, that scrolls inside itself.
 
 It is a Line API widget with its own scroll offset rather than a ScrollView:
-changing what a panel says then needs no layout pass (no virtual size, no
-scrollbar appearing or disappearing), so a step repaints this panel alone and
-not the map and panels around it. The border's subtitle says when there is
-more text above or below.
+changing what a panel says then needs no layout pass of its own (no virtual
+size, no scrollbar appearing or disappearing). The side column
+(`sitboard.app.widgets.side`) asks each panel what its text needs at its
+width (`need`) and gives it rows by priority (`sitboard.panels.layout`); a
+panel's height changes only when what the panels need does. The title
+rule says how much is cut and which key shows it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -19,14 +23,103 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 
-from sitboard.app.style import look_for
+from sitboard.app.style import look_for, shorten
 from sitboard.app.widgets.bound import BoardWidget
+from sitboard.panels.layout import Need
 from sitboard.panels.styled import Styled
 from sitboard.panels.words import Words
 from sitboard.timeline import Situation, Timeline
 
 
-class TextPanel(BoardWidget, can_focus=True):
+def cut_hint(above: int, below: int, *, focused: bool, ascii_only: bool) -> str:
+    """What a panel's title rule says of lines it cannot show: how many, and the key that shows them.
+
+    Tab gives a panel the keyboard, and the focused panel is given all the
+    rows it needs first (`sitboard.panels.layout`); the arrows then scroll it.
+    """
+    up, down = ("^", "v") if ascii_only else ("↑", "↓")
+    parts = [f"{up} {above} more" if above > 0 else "", f"{down} {below} more" if below > 0 else ""]
+    said = "  ".join(p for p in parts if p)
+    if not said:
+        return ""
+    key = ("Up/Down" if ascii_only else "↑↓") if focused else "Tab"
+    return f"{said} ({key})"
+
+
+def fit_title(title: str, hint: str, width: int, *, ascii_only: bool) -> str:
+    """A title rule's text in `width` cells: the hint loses its key, then its words, before the title is cut.
+
+    Textual would cut a long title with "…", which ASCII mode never shows.
+    """
+    between = "-" if ascii_only else "·"
+    short = re.sub(r" \([^)]*\)$", "", hint)
+    for said in (hint, short, short.replace(" more", "").replace(" ", "")):
+        text = f" {title} " + (f"{between} {said} " if said else "")
+        if width <= 0 or cell_len(text) <= width:
+            return text
+    return shorten(Text(f" {title} "), width, ascii_only=ascii_only).plain
+
+
+class Titled(BoardWidget):
+    """A side panel's title rule: its name, and what is cut (see `cut_hint`)."""
+
+    TITLE = ""
+
+    def __init__(self, *, title: str | None = None, ascii_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ascii_only = ascii_only
+        self.title = self.TITLE if title is None else title
+        self._hint = ""
+        self._lines: int | None = None  # lines the side column gives this panel (None: its own height)
+        self.border_title = self._title_text()
+
+    def _title_text(self) -> str:
+        return fit_title(self.title, self._hint, self.size.width - 2, ascii_only=self.ascii_only)
+
+    def scroll_hint(self, hint: str) -> None:
+        """Say in the title rule what is cut, and how to see it (as much of it as the rule's width holds)."""
+        self._hint = hint
+        title = self._title_text()
+        if self.border_title != title:  # setting it repaints, even to the same text
+            self.border_title = title
+
+    @property
+    def shown_lines(self) -> int:
+        """Lines of text on screen: what the side column gave, or the widget's own height."""
+        return self._lines if self._lines is not None else max(0, self.content_region.height)
+
+    def arranged(self, lines: int) -> None:
+        """The side column gives this panel `lines` lines of text from the next frame on."""
+        if lines != self._lines:
+            self._lines = lines
+            self.lines_changed()
+
+    def lines_changed(self) -> None:
+        """The panel shows another number of lines: say again what is cut."""
+
+    def on_resize(self) -> None:
+        self._lines = None  # laid out: the widget's own height is the truth now
+        self.lines_changed()
+
+    def on_focus(self) -> None:
+        self.lines_changed()  # the key that shows more is another one
+
+    def on_blur(self) -> None:
+        self.lines_changed()
+
+    def need(self, width: int) -> Need:
+        """Lines this panel's text takes at `width` columns."""
+        raise NotImplementedError
+
+    def content_changed(self) -> None:
+        """What the panel says changed: the side column may give it other rows."""
+        from sitboard.app.widgets.side import SideColumn
+
+        if isinstance(self.parent, SideColumn):
+            self.parent.arrange_panels()
+
+
+class TextPanel(Titled, can_focus=True):
     """Scrolls with Up/Down, Page keys and the wheel; ←/→ and Home/End stay the timeline's."""
 
     BINDINGS = [
@@ -36,12 +129,10 @@ class TextPanel(BoardWidget, can_focus=True):
         Binding("pagedown", "scroll_pages(1)", "Page down", show=False),
     ]
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.ascii_only = ascii_only
+    def __init__(self, *, title: str | None = None, ascii_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(title=title, ascii_only=ascii_only, **kwargs)
         self._text = Text()
-        self._strips: list[Strip] = []
-        self._wrapped_at = -1
+        self._wrapped: tuple[int, list[Strip]] | None = None  # (width, lines) of `_text`
         self._top = 0
 
     # -- content ---------------------------------------------------------------
@@ -50,47 +141,50 @@ class TextPanel(BoardWidget, can_focus=True):
         if text == self._text:  # most steps leave most panels as they were: repaint nothing
             return
         self._text = text
-        self._wrapped_at = -1
+        self._wrapped = None
         self._top = 0
-        self._wrap()
         self.refresh()
+        self.content_changed()
+        self._clamp()
 
     @property
     def content(self) -> Text:
         """What the panel shows, for tests and exports."""
         return self._text
 
-    def on_resize(self) -> None:
-        self._wrap()
+    def need(self, width: int) -> Need:
+        return Need(len(self.wrapped(width)))
+
+    def wrapped(self, width: int) -> list[Strip]:
+        """The text as lines of `width` cells, kept for the last width asked (the side column measures at the width drawn)."""
+        if self._wrapped is None or self._wrapped[0] != width:
+            self._wrapped = (width, self.wrap(self._text, width))
+        return self._wrapped[1]
+
+    def wrap(self, text: Text, width: int) -> list[Strip]:
+        if width <= 0 or not self.is_attached:
+            return []
+        console = self.app.console
+        options = console.options.update_width(width).update(highlight=False)
+        lines = console.render_lines(text, options, style=self.rich_style, pad=True, new_lines=False)
+        return [Strip(line, width) for line in lines]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._wrapped_at = -1  # the strips carry the old colours (a theme change): wrap again
+        self._wrapped = None  # the lines carry the old colours (a theme change): wrap again
 
-    def _wrap(self) -> None:
-        width = self.content_region.width
-        if width <= 0 or width == self._wrapped_at or not self.is_mounted:
-            return
-        console = self.app.console
-        options = console.options.update_width(width).update(highlight=False)
-        lines = console.render_lines(self._text, options, style=self.rich_style, pad=True, new_lines=False)
-        self._strips = [Strip(line, width) for line in lines]
-        self._wrapped_at = width
+    def lines_changed(self) -> None:
         self._clamp()
 
     # -- scrolling ---------------------------------------------------------------
 
     def _clamp(self) -> None:
-        self._top = max(0, min(self._top, len(self._strips) - self.content_region.height))
-        below = len(self._strips) - self._top - self.content_region.height
-        up, down = ("^", "v") if self.ascii_only else ("↑", "↓")
-        parts = [f"{up} {self._top} more" if self._top > 0 else "", f"{down} {below} more" if below > 0 else ""]
-        self.scroll_hint("  ".join(p for p in parts if p))
-
-    def scroll_hint(self, hint: str) -> None:
-        """Say in the border that there is more text above or below."""
-        if (self.border_subtitle or "") != hint:  # setting it repaints, even to the same text
-            self.border_subtitle = hint
+        width = self.content_region.width
+        total = len(self.wrapped(width)) if width > 0 else 0
+        shown = self.shown_lines
+        self._top = max(0, min(self._top, total - shown))
+        below = total - self._top - shown
+        self.scroll_hint(cut_hint(self._top, below, focused=self.has_focus, ascii_only=self.ascii_only))
 
     def action_scroll_lines(self, lines: int) -> None:
         before = self._top
@@ -100,7 +194,7 @@ class TextPanel(BoardWidget, can_focus=True):
             self.refresh()
 
     def action_scroll_pages(self, pages: int) -> None:
-        self.action_scroll_lines(pages * max(1, self.content_region.height - 1))
+        self.action_scroll_lines(pages * max(1, self.shown_lines - 1))
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
@@ -113,17 +207,17 @@ class TextPanel(BoardWidget, can_focus=True):
     # -- Line API ---------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Wrapped before Textual draws the border, which it reads first: the
-        # "more" hint is then in this very paint, not in a second one.
-        self._wrap()
+        # The hint is worked out before Textual draws the title rule, which
+        # it reads first: it is then in this very paint, not in a second one.
+        self._clamp()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        self._wrap()
-        index = y + self._top
-        if 0 <= index < len(self._strips):
-            return self._strips[index]
         width = max(0, self.content_region.width)
+        strips = self.wrapped(width)
+        index = y + self._top
+        if 0 <= index < len(strips):
+            return strips[index]
         return Strip([Segment(" " * width, self.rich_style)], width)
 
 
@@ -139,13 +233,10 @@ class StatePanel(TextPanel):
     one: `StatePanel(describe=casualties, title="Casualties", id="casualties")`.
     """
 
-    TITLE = ""
-
     def __init__(
         self, *, describe: Describe | None = None, title: str | None = None, ascii_only: bool = False, **kwargs: Any
     ) -> None:
-        super().__init__(ascii_only=ascii_only, **kwargs)
-        self.border_title = self.TITLE if title is None else title
+        super().__init__(title=title, ascii_only=ascii_only, **kwargs)
         self._describe = describe
         self._described: tuple[Timeline, int] | None = None  # what `content` says
 

@@ -1,0 +1,108 @@
+"""The side column: the panels beside the map, given rows by priority (`sitboard.panels.layout`).
+
+Its width comes from the terminal's size and the scenario's proportions
+alone, so a step never moves it. Its panels' heights come from what each
+panel's text needs at that width: a panel says when what it shows changed
+(`Titled.content_changed`), and the column works the arrangement out again
+at once, before the next paint, and changes the layout only if the
+arrangement changed. A grid, so that a wide column can hold two columns
+of text (the event in the first, the others in the second).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widget import Widget
+
+from sitboard.app.widgets.event_panel import EventPanel
+from sitboard.app.widgets.text_panel import Titled
+from sitboard.panels import layout
+from sitboard.panels.layout import EVENT, ORDER, PRIORITY, Arrangement, Frame, Need
+
+
+class SideColumn(Widget):
+    """The event, control, town list, displacement and legend panels (any other `Titled` comes last)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.frame: Frame | None = None
+        self.arrangement: Arrangement | None = None
+        self._arranging = False
+        self._again = False
+
+    def configure(self, frame: Frame) -> None:
+        """The board's frame at the terminal's size: this column's width and its columns of text."""
+        if frame == self.frame:
+            return
+        self.frame = frame
+        self.styles.width = frame.side
+        self.styles.grid_size_columns = max(1, len(frame.columns))
+        self.styles.grid_columns = [str(c) for c in frame.columns] or ["1fr"]
+        self.arrange_panels()
+
+    def panels(self) -> list[Titled]:
+        """The panels in this column, by priority."""
+        found = [w for w in self.children if isinstance(w, Titled)]
+        rank = {name: i for i, name in enumerate(PRIORITY)}
+        return sorted(found, key=lambda w: rank.get(w.id or "", len(rank)))
+
+    def arrange_panels(self) -> None:
+        """Give every panel its rows again (if what they need changed, the layout changes; else nothing)."""
+        if self._arranging:  # a panel re-described itself while being arranged: once more, after
+            self._again = True
+            return
+        frame = self.frame
+        if frame is None or not self.is_attached:
+            return
+        self._arranging = True
+        try:
+            for _ in range(3):  # the event written tight is one more round, at most
+                self._again = False
+                self._arrange(frame)
+                if not self._again:
+                    break
+        finally:
+            self._arranging = False
+
+    def _arrange(self, frame: Frame) -> None:
+        panels = self.panels()
+        columns = len(frame.columns)
+        needs: dict[str, Need] = {}
+        for panel in panels:
+            needs[panel.id or ""] = panel.need(frame.text_width(panel.id or ""))
+        focused = self.screen.focused if self.is_attached else None
+        focused_id = focused.id if isinstance(focused, Titled) and focused.parent is self else None
+        arrangement = layout.arrange(frame.rows, needs, columns=columns, focused=focused_id, text_first=frame.rows // 4)
+        self.arrangement = arrangement
+        for panel in panels:
+            if isinstance(panel, EventPanel):
+                panel.tight = arrangement.tight
+        self._apply(panels, arrangement, columns, frame.rows)
+
+    def _apply(self, panels: list[Titled], arrangement: Arrangement, columns: int, rows: int) -> None:
+        on_screen = sorted(panels, key=lambda w: _place(w.id or ""))
+        shown = [w for w in on_screen if arrangement.rows.get(w.id or "", 0) > 0]
+        heights = [arrangement.rows[w.id or ""] for w in shown]
+        if columns == 2:
+            others = [w for w in shown if w.id != EVENT]
+            heights = [arrangement.rows[w.id or ""] for w in others]
+            if heights:  # the event spans them all: they fill the column, the last taking what is left
+                heights[-1] += rows - sum(heights)
+        for panel in panels:
+            panel.display = panel in shown
+            panel.arranged(layout.Arrangement.lines(arrangement, panel.id or ""))
+            if panel.id == EVENT:
+                panel.styles.row_span = max(1, len(heights)) if columns == 2 else 1
+        self.styles.grid_rows = [str(h) for h in heights] or ["1fr"]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.arrange_panels()  # the focused panel comes first after the event's essentials
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.arrange_panels()
+
+
+def _place(panel: str) -> int:
+    return ORDER.index(panel) if panel in ORDER else len(ORDER)

@@ -1,0 +1,190 @@
+"""How the board shares the terminal out: sizes in, rows and columns out, as pure functions.
+
+A briefer must see, at any size from 80x24 up and at every step, without
+scrolling, what the current event is and who says so: its time, title,
+confidence word, place, every source, and every change of hands in full.
+Everything else gets what is left, in this order of priority (the README
+names it too):
+
+1. the event's essentials (above; source kinds only where they fit),
+2. the event's text, a first share of it,
+3. the control summary (towns held per faction),
+4. displacement,
+5. the town list,
+6. the legend,
+7. the rest of the event's text.
+
+Panels grow and shrink with their content: each gets at most what it needs,
+and whatever is cut says so (the panel's title rule says how many lines
+and which key shows them: Tab gives the panel the keyboard, and the
+focused panel comes second, right after the event's essentials).
+
+Widths do not depend on content, so a step never moves the side column:
+the map gets the width its scenario's proportions fill at its height, and
+the side column the rest, in two columns of text when one would be wider
+than a line should be. Heights change only when what a panel needs does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import NamedTuple
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16  # below this the board asks for a larger terminal
+MAX_WIDTH, MAX_HEIGHT = 1000, 500  # the largest terminal a picture may be drawn for
+
+HEADER_ROWS, SHORT_HEADER_ROWS = 4, 2  # the date in large digits needs the taller one
+SHORT_BELOW = 32  # terminals with fewer rows than this get the short header
+BOTTOM_ROWS = 3  # the timeline strip (ticks, dates) and the key bar
+
+RULE = 1  # a panel's title rule, one row (its title, and what is cut)
+PADDING = 2  # columns around a panel's text (one each side)
+EDGE = 1  # the line between the map and the side column
+
+MAP_MARGIN = 6  # columns the map keeps beyond its scenario's width, for labels that stick out
+MIN_MAP = 24  # the map never gets fewer columns than this
+MIN_SIDE = 40  # nor the side column
+ONE_COLUMN_MAX = 100  # wider than this, a line of text is hard to follow: two columns
+TWO_COLUMNS_FROM = 110  # a side column this wide holds two columns of text
+COLUMN_MAX = 90  # each of the two
+EVENT_SHARE = 0.55  # of two columns, the event's
+
+# The side panels, by priority (see above); the event also owns rules 2 and 7.
+EVENT, CONTROL, DISPLACEMENT, TOWNS, LEGEND = "event", "control", "displacement", "towns", "legend"
+PRIORITY = (EVENT, CONTROL, DISPLACEMENT, TOWNS, LEGEND)
+ORDER = (EVENT, CONTROL, TOWNS, DISPLACEMENT, LEGEND)  # top to bottom on screen
+
+
+class Frame(NamedTuple):
+    """The board's frame at one terminal size: rows of the bars, columns of the map and the side."""
+
+    header: int  # rows at the top (presentation mode's headline sizes itself: 0 here)
+    bottom: int  # rows at the bottom: the timeline strip and the key bar
+    rows: int  # rows between them: the map's height, and the side column's
+    side: int  # columns of the side column, its edge included (0 in presentation mode)
+    columns: tuple[int, ...]  # the side's columns, left to right (one or two), each panel's padding included
+    map_width: int  # columns of the map
+
+    def text_width(self, panel: str) -> int:
+        """Columns a panel's text is wrapped to: its column less the padding."""
+        column = self.columns[column_of(panel, len(self.columns))] if self.columns else 0
+        return max(0, column - PADDING)
+
+
+def frame(width: int, height: int, map_aspect: float, *, present: bool = False, halves: bool = False) -> Frame:
+    """Where the bars, the map and the side column go on a `width` x `height` terminal.
+
+    `map_aspect` is how many columns the scenario's home view fills per row
+    of map (`map_aspect` in this module): the map is given what it fills at
+    its height, plus a margin; the side column takes the rest, at least
+    `MIN_SIDE`, at most two columns of `COLUMN_MAX`; the map at least `MIN_MAP`.
+    With `halves` (the split view's two maps) the map's width is even.
+    """
+    width, height = max(0, width), max(0, height)
+    header = 0 if present else (HEADER_ROWS if height >= SHORT_BELOW else SHORT_HEADER_ROWS)
+    rows = max(0, height - header - BOTTOM_ROWS)
+    if present:
+        return Frame(header, BOTTOM_ROWS, rows, 0, (), width)
+    wanted_map = math.ceil(rows * max(0.0, map_aspect)) + MAP_MARGIN if math.isfinite(map_aspect) else MIN_MAP
+    side = max(MIN_SIDE, width - max(MIN_MAP, wanted_map))
+    side = min(side, max(0, width - MIN_MAP))
+    text = side - EDGE
+    if text >= TWO_COLUMNS_FROM:
+        text = min(text, 2 * COLUMN_MAX)
+        first = round(text * EVENT_SHARE)
+        columns: tuple[int, ...] = (first, text - first)
+    else:
+        text = min(text, ONE_COLUMN_MAX)
+        columns = (max(0, text),)
+    side = sum(columns) + EDGE
+    if halves and (width - side) % 2 and width - side > MIN_MAP:  # the split view's two maps: equal halves
+        columns = (*columns[:-1], columns[-1] + 1)
+        side += 1
+    return Frame(header, BOTTOM_ROWS, rows, side, columns, width - side)
+
+
+def column_of(panel: str, columns: int) -> int:
+    """Which of the side's columns a panel is in: with two, the event has the first to itself."""
+    return 1 if columns == 2 and panel != EVENT else 0
+
+
+def map_aspect(west: float, south: float, east: float, north: float, cell_aspect: float = 2.0) -> float:
+    """Columns per row that a view of these bounds fills, as the map projects it (cos(latitude), tall cells)."""
+    middle = math.radians((south + north) / 2)
+    shrink = max(math.cos(middle), 1e-3)
+    return (east - west) * shrink * cell_aspect / max(north - south, 1e-9)
+
+
+class Need(NamedTuple):
+    """What a panel's text needs at its width, in lines."""
+
+    want: int  # every line
+    must: int = 0  # the first lines, which must be seen without scrolling
+    tight: int | None = None  # `must` written tighter (the event without its sources' kinds), when given
+
+
+class Arrangement(NamedTuple):
+    """Rows given to each side panel (its title rule included; 0: not shown) and how the event is written."""
+
+    rows: Mapping[str, int]
+    tight: bool  # the event's essentials are written tighter (sources without their kinds) to fit
+
+    def lines(self, panel: str) -> int:
+        """Lines of text the panel shows (its rows less the title rule)."""
+        return max(0, self.rows.get(panel, 0) - RULE)
+
+
+def arrange(
+    rows: int, needs: Mapping[str, Need], *, columns: int = 1, focused: str | None = None, text_first: int = 0
+) -> Arrangement:
+    """Rows for each panel of `needs` (names from `PRIORITY`) in a side column of `rows` rows.
+
+    With two columns the event has the first to itself and the others share
+    the second. Within a column, rows go in rounds, by priority: a title rule
+    for every panel while rows last; the event's essentials (written tight
+    if only that fits); the focused panel, all it needs; `text_first` lines
+    of the event's text; each other panel, all it needs, in priority order;
+    then the event takes what is left (the rest of its text, and blank rows
+    below it), so a step that changes only the event's length moves nothing.
+    """
+    given: dict[str, int] = {}
+    tight = False
+    groups = [[EVENT], [p for p in PRIORITY if p != EVENT]] if columns == 2 else [list(PRIORITY)]
+    for group in groups:
+        panels = [p for p in group if p in needs]
+        left = max(0, rows)
+        for panel in panels:
+            given[panel] = RULE if left >= RULE else 0
+            left -= given[panel]
+        wants = {p: needs[p].want for p in panels if given[p]}
+        event = needs.get(EVENT)
+        if EVENT in wants and event is not None:
+            must = event.must
+            if event.tight is not None and event.must > left >= event.tight:
+                tight, must = True, event.tight
+                wants[EVENT] -= event.must - event.tight
+            rounds: tuple[tuple[str | None, int | None], ...] = (
+                (EVENT, must),
+                (focused, None),
+                (EVENT, must + max(0, text_first)),
+            )
+            for who, lines in rounds:
+                if who is not None and who in wants:
+                    left = _give(given, wants, who, left, lines)
+        elif focused is not None and focused in wants:
+            left = _give(given, wants, focused, left, None)
+        for panel in wants:
+            if panel != EVENT:
+                left = _give(given, wants, panel, left, None)
+        if EVENT in wants:
+            given[EVENT] += left  # the rest of the event's text, and the blank rows under it
+    return Arrangement(given, tight)
+
+
+def _give(given: dict[str, int], wants: Mapping[str, int], panel: str, left: int, upto: int | None) -> int:
+    """Give `panel` lines up to `upto` of its text (all of it if None) out of `left`; what is left then."""
+    target = wants[panel] if upto is None else min(upto, wants[panel])
+    more = max(0, min(target - (given[panel] - RULE), left))
+    given[panel] += more
+    return left - more
