@@ -51,6 +51,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
+from sitboard.panels.narration import narration
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -671,6 +672,10 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import HelpScreen
 
         self.push_screen(HelpScreen(self.ascii_only))
+
+    def action_say_step(self) -> None:
+        """The step as one sentence, for whoever cannot read the panels from their seat (a follower may ask too)."""
+        self.notify(self.look.text(narration(self.timeline.state_at(self.step))), title="This step", timeout=12)
 
     def action_save_picture(self) -> None:
         """An SVG of the board as it is now: beside where the briefer started sitboard, or to the browser."""
