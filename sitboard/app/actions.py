@@ -49,7 +49,7 @@ ACTIONS: tuple[BoardAction, ...] = (
     ),
     BoardAction("toggle_layer('countries')", "b", "Countries", "Show or hide country names", "Map", footer=False),
     BoardAction("toggle_layer('water')", "w", "Seas", "Show or hide the names of seas and lakes", "Map", footer=False),
-    BoardAction("toggle_layer('rivers')", "r", "Rivers", "Show or hide rivers and their names", "Map", footer=False),
+    BoardAction("toggle_layer('rivers')", "v", "Rivers", "Show or hide rivers and their names", "Map", footer=False),
     BoardAction(
         "toggle_layer('places')", "o", "Places", "Show or hide populated places (orientation only)", "Map", footer=False
     ),
@@ -60,6 +60,14 @@ ACTIONS: tuple[BoardAction, ...] = (
         "s",
         "Save SVG",
         "Save an SVG screenshot of the board in the current directory",
+        "View",
+        footer=False,
+    ),
+    BoardAction(
+        "say_step",
+        "r",
+        "Read",
+        "Say this step in one sentence, as narrate does",
         "View",
         footer=False,
     ),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -51,6 +51,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
+from sitboard.panels.narration import narration
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -681,6 +682,10 @@ class SitboardApp(App[int]):
 
         self.push_screen(HelpScreen(self.ascii_only))
 
+    def action_say_step(self) -> None:
+        """The step as one sentence, for whoever cannot read the panels from their seat (a follower may ask too)."""
+        self.notify(self.look.text(narration(self.timeline.state_at(self.step))), title="This step", timeout=12)
+
     def action_save_picture(self) -> None:
         """An SVG of the board as it is now: beside where the briefer started sitboard, or to the browser."""
         stem = Path(self.scenario.path).stem or "sitboard"
@@ -778,7 +783,7 @@ def _crash_log(error: Exception) -> str:
     return f"details are in {log}"
 
 
-def matching_step(old_events: tuple[Event, ...], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
+def matching_step(old_events: Sequence[Event], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
     """Where the view should be after a reload: the same event, else the nearest.
 
     The same event is the one with the same time and title (closest to the old

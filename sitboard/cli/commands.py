@@ -23,6 +23,7 @@ from sitboard.cli.terminal import (
     complain,
     emit,
     number_in,
+    progress_bar,
     refuse_input,
     say,
     size_arg,
@@ -118,17 +119,19 @@ def cmd_board(args: argparse.Namespace) -> int:
     file = args.file or str(default_scenario())
     set_bidi(terminal_reorders(args.bidi, os.environ))
     try:
-        app = open_board(
-            file_source(file, watch=not args.no_watch),
-            step=args.step,
-            present=args.present,
-            areas=_areas_of(args),
-            hidden=args.hide,
-            autoplay=args.autoplay,
-            theme_name=args.theme,
-            ascii_only=args.ascii,
-            cameras=not args.no_camera,
-        )
+        with progress_bar(f"reading {file}") as bar:  # a cold open of a large file takes seconds
+            app = open_board(
+                file_source(file, watch=not args.no_watch),
+                step=args.step,
+                present=args.present,
+                areas=_areas_of(args),
+                hidden=args.hide,
+                progress=bar,
+                autoplay=args.autoplay,
+                theme_name=args.theme,
+                ascii_only=args.ascii,
+                cameras=not args.no_camera,
+            )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
     app.run()
@@ -154,7 +157,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for file in args.files:
         try:
-            s = read(file)
+            with progress_bar(f"checking {file}") as bar:
+                s = read(file, bar)
         except ScenarioError as exc:
             complain(str(exc))
             status = EXIT_INVALID
@@ -224,7 +228,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.compare is not None and args.format not in PICTURES:
         raise Usage(f"--compare draws the split view: it goes with --format {', '.join(PICTURES)}")
     set_bidi(False)  # a picture, text or page is read in a viewer that does its own bidi: logical order
-    scenario = read(args.file)
+    with progress_bar(f"reading {args.file}") as bar:
+        scenario = read(args.file, bar)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
@@ -355,7 +360,7 @@ def import_parser() -> argparse.ArgumentParser:
         description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
         "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
         "control (to actor1); every town starts 'unknown'.",
-        epilog="Limits: the CSV may be up to 128 MiB, and one field up to 131,072 characters (128 KiB, "
+        epilog="Limits: the CSV may be up to 512 MiB, and one field up to 131,072 characters (128 KiB, "
         "Python's csv limit); a longer field is an error, with its line. "
         "ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
     )
@@ -395,7 +400,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.source == "acled":
         from sitboard.feeds.acled import import_acled
 
-        text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+        with progress_bar(f"importing {args.csv}") as bar:
+            text = import_acled(args.csv, bar)  # a bad CSV raises ScenarioError: row:column problems, exit 2
     else:
         from sitboard.feeds.table import Gazetteer
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.density import KEY, Density, crowded
 from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.symbols import marks_of
@@ -92,6 +93,7 @@ class Frame(NamedTuple):
     shade: list[list[str | None]] | None
     projection: Projection
     town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
+    density: bool = False  # towns drawn as counts per cell (`density.py`): more towns than cells
     labels: tuple[PlacedLabel, ...] = ()  # every label drawn: towns' (keyed by id) and flows' ("flow:<from>:<to>")
     context_pending: bool = False  # drawn without its context layers, which are still being made
 
@@ -141,6 +143,8 @@ class _Layers:
         self.territory: Territory | None = None
         # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
         self.areas: tuple[tuple[object, ...], _Areas] | None = None
+        self.density: Density | None = None  # made when the view is crowded (see `dense`)
+        self.dense: bool | None = None  # None: not yet decided
 
 
 class _Areas(NamedTuple):
@@ -184,6 +188,7 @@ class MapScene:
         self._town_looks = {
             marks: (_TownLooks(char, ""), _TownLooks(char, ":hot")) for marks, char in ((True, mark), (False, glyph))
         }
+        self._density_looks: dict[tuple[str, str], Cell] = {}  # (count, holder) -> its cell
         # (text, style) -> its cells and whether one is wide: labels are written at every step.
         self._texts: dict[tuple[str, str], tuple[tuple[Cell, ...], bool]] = {}
 
@@ -246,7 +251,11 @@ class MapScene:
         if selected:
             hot.add(selected)
         visible = self._visible_towns(layers)
-        self._draw_towns(grid, visible, state.holders, hot, marks)
+        dense = self._density(layers, visible)
+        if dense is None:
+            self._draw_towns(grid, visible, state.holders, hot, marks)
+        else:
+            self._draw_density(grid, dense, visible, state.holders, hot, marks)
         town_marks = self._draw_marks(grid, visible, state)
         precision = state.event.precision if state.event else "exact"
         if place is not None and place.town is None and precision == "exact":
@@ -257,9 +266,20 @@ class MapScene:
         if place is not None and precision in APPROXIMATE_KM:
             self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
+        if dense is not None and len(KEY) + 6 <= projection.cols:  # the key, top left, clear of the north arrow
+            wide |= self._write(grid, 1, 0, KEY, "scale")
+            blocked = [*blocked, *((c, 0) for c in range(1, 1 + len(KEY)))]
         labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, town_marks, areas)
         pending = bool(layers.shown) and layers.context is None
-        return Frame(grid, shade, projection, visible.cells, tuple(labels), pending)
+        return Frame(
+            grid,
+            shade,
+            projection,
+            visible.cells,
+            density=dense is not None,
+            labels=tuple(labels),
+            context_pending=pending,
+        )
 
     def _draw_flows(
         self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
@@ -355,6 +375,32 @@ class MapScene:
             if sides != [0, 0]:
                 marked[towns[i].id] = (sides[0], sides[1])
         return marked
+
+    def _density(self, layers: _Layers, visible: _Towns) -> Density | None:
+        """The view's per-cell counts if it has more towns than cells, else None (decided once per view and size)."""
+        if layers.dense is None:
+            projection = layers.projection
+            layers.dense = crowded(len(visible.listed), projection.cols, projection.rows)
+            if layers.dense:
+                layers.density = Density(visible.listed, [f.id for f in self.scenario.factions])
+        return layers.density
+
+    def _draw_density(
+        self, grid: Grid, dense: Density, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool
+    ) -> None:
+        """Each occupied cell's count in its majority holder's colour, then the hot towns' own glyphs over theirs."""
+        looks = self._density_looks
+        for (col, row), key in dense.update(holders).items():
+            cell = looks.get(key)
+            if cell is None:
+                cell = looks[key] = (key[0], f"town:town:{key[1]}")
+            grid[row][col] = cell
+        hot_looks = self._town_looks[bool(marks)][1]
+        for town_id in hot:
+            spot = visible.drawn.get(town_id)
+            if spot is not None:
+                i, col, row, kind = spot
+                grid[row][col] = hot_looks[kind, holders[i]]
 
     def _draw_furniture(self, grid: Grid, layers: _Layers, older_not_drawn: bool) -> tuple[bool, list[tuple[int, int]]]:
         """The scale bar and north arrow (bottom-left, top-right), and a note when older flows are left out.

@@ -1,4 +1,4 @@
-"""Each context layer has a key (b, w, r, o) that hides and shows it, and the legend says when areas are on, on the board."""
+"""Each context layer has a key (b, w, v, o) that hides and shows it, and the legend says when areas are on, on the board."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def drawn(view: MapView) -> tuple[set[str], set[str]]:
     [
         ("b", "countries", ("country",)),
         ("w", "water", ("sea", "lake")),
-        ("r", "rivers", ("line:river",)),
+        ("v", "rivers", ("line:river",)),
         ("o", "places", ("place",)),
     ],
 )
