@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import colorsys
 from collections.abc import Sequence
+from functools import lru_cache
 
 AA = 4.5
 AAA = 7.0
@@ -47,8 +48,14 @@ def legible(color: str, backgrounds: Sequence[str], target: float) -> str:
     Darker and lighter are both tried, and the smaller move wins: yellow on
     a light grey becomes an olive, not a white. When no lightness reaches
     the target (backgrounds on both sides of the colour), the lightness with
-    the best worst case is given.
+    the best worst case is given. Remembered: the map asks again for
+    every style it makes.
     """
+    return _legible(color, tuple(backgrounds), target)
+
+
+@lru_cache(maxsize=1024)
+def _legible(color: str, backgrounds: tuple[str, ...], target: float) -> str:
     if worst_contrast(color, backgrounds) >= target:
         return color
     hue, light, saturation = colorsys.rgb_to_hls(*_rgb(color))
