@@ -125,7 +125,7 @@ def compare(timeline: Timeline, start: int, end: int) -> Comparison:
         flows=flows,
         displaced=displaced,
         by_destination=by_destination,
-        events=timeline.scenario.events[start:end],
+        events=tuple(timeline.scenario.events[start:end]),  # a stored scenario's events are a sequence
     )
 
 

@@ -1,23 +1,36 @@
 """What the situation is after event k: the engine behind every panel.
 
 Step 0 is the start state; step k is the state after the k-th event. Holders are
-rebuilt from a checkpoint taken every `CHECKPOINT` steps plus the control changes
-since, so any step costs the same whatever the length of the timeline; totals
-come from prefix sums; per-town histories are indexed once.
+rebuilt from a checkpoint plus the control changes since, so any step costs the
+same whatever the length of the timeline; totals come from prefix sums; per-town
+histories are indexed once.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping, Sequence
+import heapq
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
 from types import MappingProxyType
-from typing import NamedTuple, overload
+from typing import Any, NamedTuple, overload
 
-from sitboard.scenario.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, plain_control
+from sitboard.scenario.model import (
+    MIXED,
+    Control,
+    Event,
+    EventTime,
+    Faction,
+    Flow,
+    Scenario,
+    event_columns,
+    instant,
+    plain_control,
+)
 
-CHECKPOINT = 32
+CHECKPOINT = 32  # the fewest steps (and flows) between two checkpoints; more with more towns (Timeline)
 MIXED_TOWNS = "(mixed)"  # the key `holdings()` counts mixed towns under: never a faction id
 DestinationKey = str | tuple[str, ...]  # a town id, or the towns that share one flow's figure
 MAX_WORDS = 8  # distinct source words a tally keeps (a total that lists more says "and other words")
@@ -103,10 +116,13 @@ class Tally(NamedTuple):
         return (-(self.people or 0), -self.unquantified)
 
 
+_NONE = Tally()
+
+
 class Displacement(NamedTuple):
     total: Tally
-    by_origin: dict[str, Tally]
-    by_destination: dict[DestinationKey, Tally]
+    by_origin: Mapping[str, Tally]
+    by_destination: Mapping[DestinationKey, Tally]
 
 
 class FlowsSoFar(Sequence[FlowAt]):
@@ -197,6 +213,8 @@ class Situation(NamedTuple):
     step_flows: tuple[Flow, ...]
     displaced: Displacement
     controls: ControlsAt = _NO_STATES  # the full record of each town, indexed like `holders`
+    # `holdings()`, when the timeline kept count (it does: counting 20,000 towns at each step would not do)
+    counts: Mapping[str, tuple[int, int, int]] | None = None
 
     def holder(self, town_id: str) -> str:
         return self.holders[self.scenario.town_index[town_id]]
@@ -212,6 +230,8 @@ class Situation(NamedTuple):
     def held(self, faction: Faction | str) -> tuple[int, int, int]:
         """(towns held, population held, towns held with no population given)."""
         fid = faction if isinstance(faction, str) else faction.id
+        if self.counts is not None:
+            return self.counts.get(fid, (0, 0, 0))
         return self.holdings().get(fid, (0, 0, 0))
 
     def holdings(self) -> dict[str, tuple[int, int, int]]:
@@ -220,6 +240,8 @@ class Situation(NamedTuple):
         A town under mixed control is credited to none of its holders: it is
         counted under `MIXED_TOWNS`.
         """
+        if self.counts is not None:
+            return dict(self.counts)
         counts: dict[str, list[int]] = {}
         holders: Sequence[str] = self.holders
         mixed = [i for i, c in self.controls.states.items() if c.state == MIXED]
@@ -239,75 +261,202 @@ class Situation(NamedTuple):
         return {holder: (a, b, c) for holder, (a, b, c) in counts.items()}
 
 
+class Tallies(Mapping[Any, Tally]):
+    """People displaced by place at one step: a checkpoint's table with the flows since laid over it.
+
+    Copying a table of every place a long timeline has touched (20,000 of
+    them) at every step would make a step cost as much as the places; the
+    checkpoint's table is shared, and only the places touched since are held
+    here. `largest` ranks without visiting every place: a place's tally only
+    grows along the timeline, so the largest are among the checkpoint's
+    largest and the places touched since.
+    """
+
+    __slots__ = ("_base", "_over", "_ranked", "_size")
+    _base: dict[Any, Tally]
+    _over: dict[Any, Tally]
+    _ranked: Callable[[], list[Any]] | None
+    _size: int
+
+    def __init__(
+        self, base: dict[Any, Tally], over: dict[Any, Tally], ranked: Callable[[], list[Any]] | None = None
+    ) -> None:
+        self._base = base
+        self._over = over
+        self._ranked = ranked  # the base's keys, largest first (at least `RANKED` of them), worked out when asked
+        self._size = -1
+
+    def __getitem__(self, key: Any) -> Tally:
+        found = self._over.get(key)
+        return found if found is not None else self._base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._over or key in self._base
+
+    def __len__(self) -> int:
+        if self._size < 0:
+            base = self._base
+            self._size = len(base) + sum(1 for k in self._over if k not in base)
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        # first reached first, as one table filled flow by flow would list them
+        yield from self._base
+        base = self._base
+        for k in self._over:
+            if k not in base:
+                yield k
+
+    def largest(self, n: int) -> list[tuple[Any, Tally]]:
+        """The `n` largest tallies, most people first (then most unquantified flows, then by name)."""
+        if self._ranked is None or n > RANKED:
+            return heapq.nsmallest(n, self.items(), key=_rank)
+        candidates = dict.fromkeys(self._ranked()[:n])
+        candidates.update(dict.fromkeys(self._over))
+        return heapq.nsmallest(n, ((k, self[k]) for k in candidates), key=_rank)
+
+
+RANKED = 32  # how many of a checkpoint's largest tallies are kept ranked (a panel shows 8)
+
+
+def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
+    key, tally = item
+    return (*tally.rank, str(key))
+
+
+def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
+    """The `n` largest of `tallies`, most people first: cheap for the timeline's own `Tallies`."""
+    if isinstance(tallies, Tallies):
+        return tallies.largest(n)
+    return heapq.nsmallest(n, tallies.items(), key=_rank)
+
+
+def _holding(control: Control) -> str:
+    """Whom `holdings()` credits a town with: its holder, or no one (`MIXED_TOWNS`) under mixed control."""
+    return MIXED_TOWNS if control.state == MIXED else control.holder
+
+
 class Timeline:
-    """The scenario's events as a sequence of board states."""
+    """The scenario's events as a sequence of board states.
+
+    Memory grows with towns plus events, not their product: holders are kept
+    whole only at checkpoints spaced by the number of towns (an eighth of
+    them, at least `CHECKPOINT` steps), and displacement tallies at
+    checkpoints spaced the same way in flows; a step replays the changes
+    since its checkpoint, at most that many.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        towns = scenario.towns
         index = scenario.town_index
-        start = tuple(t.control for t in scenario.towns)
-        # per step: (town idx, before, after), full records
-        self._deltas: list[tuple[tuple[int, Control, Control], ...]] = [()]
+        steps = len(scenario.events)
+        self.spacing = spacing = max(CHECKPOINT, len(towns) // 8)
+        columns = event_columns(scenario.events)
+        self._times = columns.times
+        start = tuple(t.control for t in towns)
+        # per step: (town idx, before, after), full records; most steps change nothing
+        self._deltas: list[tuple[tuple[int, Control, Control], ...]] = [()] * (steps + 1)
         self._checkpoints: list[tuple[str, ...]] = [start]
         # Towns whose control is more than a plain holding, by index, per checkpoint.
-        states = {i: t.control_state for i, t in enumerate(scenario.towns) if t.control_state is not None}
+        states = {i: t.control_state for i, t in enumerate(towns) if t.control_state is not None}
         self._state_checkpoints: list[Mapping[int, Control]] = [dict(states)]
         self._uses_states = bool(states)
-        self._flows: list[FlowAt] = []
-        self._flow_end = [0]  # flows so far, per step
-        self._total = [Tally()]
+        # towns, population and towns without a population credited to each holder, per checkpoint
+        counts: dict[str, list[int]] = {}
+        for t in towns:
+            entry = counts.setdefault(_holding(t.control_state or plain_control(t.control)), [0, 0, 0])
+            entry[0] += 1
+            if t.population is None:
+                entry[2] += 1
+            else:
+                entry[1] += t.population
+        self._count_checkpoints: list[dict[str, tuple[int, int, int]]] = [_frozen(counts)]
         holders = list(start)
-        for step, event in enumerate(scenario.events, start=1):
+        changed_since = False  # whether the holders changed since the last checkpoint (else it is shared)
+
+        def checkpoint() -> None:
+            nonlocal changed_since
+            self._checkpoints.append(tuple(holders) if changed_since else self._checkpoints[-1])
+            self._state_checkpoints.append(dict(states) if states else _NO_STATES.states)
+            self._count_checkpoints.append(_frozen(counts) if changed_since else self._count_checkpoints[-1])
+            changed_since = False
+
+        controls = columns.controls
+        n = len(controls)
+        c = 0
+        next_checkpoint = spacing
+        while c < n:
+            step = controls[c][0]
+            while next_checkpoint < step:
+                checkpoint()
+                next_checkpoint += spacing
             delta = []
-            records = event.control_states
-            for k, (town_id, holder) in enumerate(event.control):
+            while c < n and controls[c][0] == step:
+                _, town_id, holder, record = controls[c]
+                c += 1
                 i = index[town_id]
-                if not records and i not in states:  # plain before and after: the usual case, kept cheap
+                if record is None and i not in states:  # plain before and after: the usual case, kept cheap
                     if holders[i] != holder:  # restating the holder is not a change of hands
-                        delta.append((i, plain_control(holders[i]), plain_control(holder)))
-                        holders[i] = holder
-                    continue
-                after = records[k] if records else plain_control(holder)
-                before = states.get(i)
-                if before is None:
-                    before = plain_control(holders[i])
-                if not before.restates(after):  # restating the same value is not a change
-                    delta.append((i, before, after))
-                    holders[i] = after.holder
+                        before, after = plain_control(holders[i]), plain_control(holder)
+                    else:
+                        continue
+                else:
+                    self._uses_states = True
+                    after = record if record is not None else plain_control(holder)
+                    before = states.get(i) or plain_control(holders[i])
+                    if before.restates(after):  # restating the same value is not a change
+                        continue
                     if after.is_plain:
                         states.pop(i, None)
                     else:
                         states[i] = after
-            self._deltas.append(tuple(delta))
-            self._uses_states = self._uses_states or bool(records)
-            if step % CHECKPOINT == 0:
-                self._checkpoints.append(tuple(holders))
-                self._state_checkpoints.append(dict(states) if states else _NO_STATES.states)
-            total = self._total[-1]
-            for flow in event.flows:
-                self._flows.append(FlowAt(step, flow))
-                total = total.plus(flow)
-            self._flow_end.append(len(self._flows))
-            self._total.append(total)
+                delta.append((i, before, after))
+                holders[i] = after.holder
+                _move(counts, towns[i].population, _holding(before), _holding(after))
+                changed_since = True
+            if delta:
+                self._deltas[step] = tuple(delta)
+        while next_checkpoint <= steps:
+            checkpoint()
+            next_checkpoint += spacing
+        self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
+        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
-        self._times = [e.time.sort_key for e in scenario.events]
+        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
         self._last: Situation | None = None  # what `state_at` gave last
 
     @property
     def steps(self) -> int:
-        return len(self.scenario.events)
+        return len(self._deltas) - 1
 
     def clamp(self, step: int) -> int:
         return max(0, min(step, self.steps))
 
     def holders_at(self, step: int) -> tuple[str, ...]:
         step = self._check(step)
-        base = step // CHECKPOINT
-        holders = list(self._checkpoints[base])
-        for s in range(base * CHECKPOINT + 1, step + 1):
-            for i, _, after in self._deltas[s]:
+        base = step // self.spacing
+        start = self._checkpoints[base]
+        first = base * self.spacing + 1
+        deltas = self._deltas
+        if not any(deltas[first : step + 1]):
+            return start  # nothing changed hands since the checkpoint: share it
+        holders = list(start)
+        for s in range(first, step + 1):
+            for i, _, after in deltas[s]:
                 holders[i] = after.holder
         return tuple(holders)
+
+    def holdings_at(self, step: int) -> dict[str, tuple[int, int, int]]:
+        """`Situation.holdings()` at `step`, from the checkpoint's counts and the changes since."""
+        step = self._check(step)
+        base = step // self.spacing
+        counts = {k: list(v) for k, v in self._count_checkpoints[base].items()}
+        towns = self.scenario.towns
+        for s in range(base * self.spacing + 1, step + 1):
+            for i, before, after in self._deltas[s]:
+                _move(counts, towns[i].population, _holding(before), _holding(after))
+        return _frozen(counts)
 
     def controls_at(self, step: int) -> ControlsAt:
         """Every town's full control record at `step` (holders as `holders_at` gives them, and any state)."""
@@ -317,9 +466,9 @@ class Timeline:
         step = self._check(step)
         if not self._uses_states:
             return _NO_STATES.states  # every town is plainly held at every step
-        base = step // CHECKPOINT
+        base = step // self.spacing
         states = dict(self._state_checkpoints[base])
-        for s in range(base * CHECKPOINT + 1, step + 1):
+        for s in range(base * self.spacing + 1, step + 1):
             for i, _, after in self._deltas[s]:
                 if after.is_plain:
                     states.pop(i, None)
@@ -344,15 +493,31 @@ class Timeline:
     def displacement_at(self, step: int) -> Displacement:
         step = self._check(step)
         self._build_tally_checkpoints()
-        start_origin, start_dest = self._tally_checkpoints[step // CHECKPOINT]
-        origin, dest = dict(start_origin), dict(start_dest)
-        first = self._flow_end[(step // CHECKPOINT) * CHECKPOINT]
-        for j in range(first, self._flow_end[step]):
+        end = self._flow_end[step]
+        base = end // self.spacing
+        start_origin, start_dest = self._tally_checkpoints[base]
+        origin: dict[str, Tally] = {}
+        dest: dict[DestinationKey, Tally] = {}
+        for j in range(base * self.spacing, end):
             flow = self._flows[j].flow
-            origin[flow.origin] = origin.get(flow.origin, Tally()).plus(flow)
+            o = flow.origin
+            origin[o] = (origin.get(o) or start_origin.get(o) or _NONE).plus(flow)
             key = destination_key(flow)
-            dest[key] = dest.get(key, Tally()).plus(flow)
-        return Displacement(self._total[step], origin, dest)
+            dest[key] = (dest.get(key) or start_dest.get(key) or _NONE).plus(flow)
+        total = self._totals[end]
+        return Displacement(
+            total,
+            Tallies(start_origin, origin, lambda: self._ranks(base, 0)),
+            Tallies(start_dest, dest, lambda: self._ranks(base, 1)),
+        )
+
+    def _ranks(self, base: int, which: int) -> list[Any]:
+        """A tally checkpoint's keys, largest first (the first `RANKED`), worked out once."""
+        found = self._tally_ranks.get((base, which))
+        if found is None:
+            table = self._tally_checkpoints[base][which]
+            found = self._tally_ranks[(base, which)] = [k for k, _ in heapq.nsmallest(RANKED, table.items(), key=_rank)]
+        return found
 
     def state_at(self, step: int) -> Situation:
         """The situation after event `step` (0: the start). The last one asked for is kept: every panel of
@@ -374,6 +539,7 @@ class Timeline:
             step_flows=event.flows if event else (),
             displaced=self.displacement_at(step),
             controls=ControlsAt(holders, self._states_at(step)),
+            counts=self.holdings_at(step),
         )
         return last
 
@@ -383,7 +549,7 @@ class Timeline:
         `when` is ordered like event times: a date is its midnight, a naive
         date-time is taken as UTC.
         """
-        return bisect.bisect_right(self._times, EventTime.of("", when).sort_key)
+        return bisect.bisect_right(self._times, instant(EventTime.of("", when).sort_key))
 
     @cached_property
     def _history(self) -> dict[str, list[tuple[int, str]]]:
@@ -424,13 +590,42 @@ class Timeline:
         origin: dict[str, Tally] = {}
         dest: dict[DestinationKey, Tally] = {}
         checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
-        done = 0
-        for base in range(CHECKPOINT, self.steps + 1, CHECKPOINT):
-            for j in range(done, self._flow_end[base]):
-                flow = self._flows[j].flow
-                origin[flow.origin] = origin.get(flow.origin, Tally()).plus(flow)
+        flows = self._flows
+        for base in range(self.spacing, len(flows) + 1, self.spacing):
+            for j in range(base - self.spacing, base):
+                flow = flows[j].flow
+                origin[flow.origin] = origin.get(flow.origin, _NONE).plus(flow)
                 key = destination_key(flow)
-                dest[key] = dest.get(key, Tally()).plus(flow)
-            done = self._flow_end[base]
+                dest[key] = dest.get(key, _NONE).plus(flow)
             checkpoints.append((dict(origin), dict(dest)))
         self._tally_checkpoints = checkpoints
+
+
+def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[Tally]]:
+    """Flows so far at each step, and the total of the first j flows (people, and the sources' words for the rest)."""
+    flow_end = array("q", bytes(8 * (steps + 1)))
+    totals = [_NONE]
+    for j, (step, flow) in enumerate(flows, start=1):
+        flow_end[step] = j
+        totals.append(totals[-1].plus(flow))
+    for step in range(1, steps + 1):  # a step without flows ends where the one before it did
+        flow_end[step] = max(flow_end[step], flow_end[step - 1])
+    return flow_end, totals
+
+
+def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:
+    return {holder: (a, b, c) for holder, (a, b, c) in counts.items() if a}
+
+
+def _move(counts: dict[str, list[int]], population: int | None, before: str, after: str) -> None:
+    """A town passes from one holder's count to another's."""
+    if before == after:
+        return
+    field = 2 if population is None else 1
+    amount = 1 if population is None else population
+    old = counts[before]
+    old[0] -= 1
+    old[field] -= amount
+    new = counts.setdefault(after, [0, 0, 0])
+    new[0] += 1
+    new[field] += amount

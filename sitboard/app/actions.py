@@ -57,6 +57,14 @@ ACTIONS: tuple[BoardAction, ...] = (
         "View",
         footer=False,
     ),
+    BoardAction(
+        "say_step",
+        "r",
+        "Read",
+        "Say this step in one sentence, as narrate does",
+        "View",
+        footer=False,
+    ),
     BoardAction("help", "question_mark", "Help", "Show every key", "View", display="?"),
     BoardAction("quit", "q", "Quit", "Quit sitboard", "View"),
 )

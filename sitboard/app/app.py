@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -51,6 +51,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
+from sitboard.panels.narration import narration
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -58,11 +59,7 @@ from sitboard.scenario.watch import Change
 from sitboard.state import (
     BoardState,
     compare_with,
-    first_step,
     go_to,
-    last_step,
-    next_step,
-    previous_step,
     reset_view,
     select,
     toggle_areas,
@@ -119,11 +116,14 @@ class SitboardApp(App[int]):
         theme_name: str | None = None,
         ascii_only: bool = False,
         owns_gc: bool = False,
+        cameras: bool = True,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
         `owns_gc`: this process runs this one board (the command line), so
         the garbage collector is the board's to schedule (`collector`).
+        `cameras`: entering a step moves the map to the step's camera (its
+        event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -133,9 +133,15 @@ class SitboardApp(App[int]):
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
         self._homes: tuple[Scenario, View] | None = None
+        self._cameras: camera.StepCameras | None = None
+        self.cameras_on = cameras
         state = state or BoardState()
         self.set_reactive(SitboardApp.timeline, timeline)
-        self.set_reactive(SitboardApp.state, go_to(state, timeline, state.step))
+        state = go_to(state, timeline, state.step)
+        if cameras and self.cameras.any and state.center is None and state.zoom == 1.0:
+            center, zoom = self.cameras.view_at(state.step)  # opening at a step enters it
+            state = state._replace(center=center, zoom=zoom)
+        self.set_reactive(SitboardApp.state, state)
         self._autoplay = autoplay
         self._timer: Timer | None = None
         self.register_theme(high_contrast())
@@ -169,6 +175,14 @@ class SitboardApp(App[int]):
         if self._homes is None or self._homes[0] is not scenario:
             self._homes = (scenario, camera.home_view(scenario))
         return self._homes[1]
+
+    @property
+    def cameras(self) -> camera.StepCameras:
+        """Each step's camera, for the scenario shown now."""
+        scenario = self.timeline.scenario
+        if self._cameras is None or self._cameras.scenario is not scenario:
+            self._cameras = camera.StepCameras(scenario, self.home)
+        return self._cameras
 
     # -- a crash is a sentence and a log file, never a traceback on the screen --
 
@@ -448,7 +462,11 @@ class SitboardApp(App[int]):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
-        self.state = go_to(self.state, self.timeline, step)
+        """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
+        if self.cameras_on:
+            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+        else:
+            self.state = go_to(self.state, self.timeline, step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -460,16 +478,16 @@ class SitboardApp(App[int]):
     # -- actions: each one a move on the state -----------------------------------
 
     def action_next(self) -> None:
-        self.state = next_step(self.state, self.timeline)
+        self.go_to(self.step + 1)
 
     def action_previous(self) -> None:
-        self.state = previous_step(self.state, self.timeline)
+        self.go_to(self.step - 1)
 
     def action_first(self) -> None:
-        self.state = first_step(self.state, self.timeline)
+        self.go_to(0)
 
     def action_last(self) -> None:
-        self.state = last_step(self.state, self.timeline)
+        self.go_to(self.timeline.steps)
 
     def action_zoom_in(self) -> None:
         self.state = camera.zoom(self.state, self.home, ZOOM_STEP)
@@ -598,20 +616,8 @@ class SitboardApp(App[int]):
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        if state.selected is not None and state.selected not in timeline.scenario.town_index:
-            state = select(state, None)
-        self.title = self.look.text(timeline.scenario.title)
-        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
-        self.state = state  # ... then at its step
-        self._apply_size(message=False)  # another extent may give the map and the side other widths
+        self.show_timeline(timeline, state)
         self._report(None)
-        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
-        self.refresh_bindings()
-        self._update_live()
-        if self._collector is not None:
-            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
-            self.call_after_refresh(freeze)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
         added = timeline.steps - old_timeline.steps
@@ -620,6 +626,25 @@ class SitboardApp(App[int]):
             + (f" ({added:+d})" if added else ""),
             timeout=3,
         )
+
+    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+        """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
+
+        (A reload, and a follower sent the presenter's scenario.) A selected
+        town the new scenario lacks is dropped.
+        """
+        if state.selected is not None and state.selected not in timeline.scenario.town_index:
+            state = select(state, None)
+        self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
+        self.state = go_to(state, timeline, state.step)  # ... then at its step
+        self._apply_size(message=False)  # another extent may give the map and the side other widths
+        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
+        self.refresh_bindings()
+        self._update_live()
+        if self._collector is not None:
+            # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
+            self._collector.replaced()
+            self.call_after_refresh(freeze)
 
     def action_goto(self) -> None:
         def done(step: int | None) -> None:
@@ -649,6 +674,10 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import HelpScreen
 
         self.push_screen(HelpScreen(self.ascii_only))
+
+    def action_say_step(self) -> None:
+        """The step as one sentence, for whoever cannot read the panels from their seat (a follower may ask too)."""
+        self.notify(self.look.text(narration(self.timeline.state_at(self.step))), title="This step", timeout=12)
 
     def action_save_picture(self) -> None:
         """An SVG of the board as it is now: beside where the briefer started sitboard, or to the browser."""
@@ -747,7 +776,7 @@ def _crash_log(error: Exception) -> str:
     return f"details are in {log}"
 
 
-def matching_step(old_events: tuple[Event, ...], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
+def matching_step(old_events: Sequence[Event], old_step: int, scenario: Scenario, timeline: Timeline) -> int:
     """Where the view should be after a reload: the same event, else the nearest.
 
     The same event is the one with the same time and title (closest to the old

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sitboard.app.colors import rich_color_ok
+from sitboard.scenario.loader import Progress
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.source import ScenarioSource
 from sitboard.state import BoardState, resolve_step
@@ -27,13 +28,18 @@ def file_source(path: str | Path, *, watch: bool = True) -> ScenarioSource:
     return ScenarioSource(path, color_ok=rich_color_ok, cache=True, watch=watch)
 
 
-def read(path: str | Path) -> Scenario:
+def read(path: str | Path, progress: Progress | None = None) -> Scenario:
     """The scenario at `path`, read as every command reads it (`ScenarioError` if it is not valid)."""
-    return file_source(path, watch=False).load()
+    return file_source(path, watch=False).load(progress=progress)
 
 
 def open_board(
-    source: ScenarioSource, *, step: int | Literal["end"] = 0, present: bool = False, **options: Any
+    source: ScenarioSource,
+    *,
+    step: int | Literal["end"] = 0,
+    present: bool = False,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> SitboardApp:
     """The board for `source`, ready to run, owning this process's garbage collector (`options` go to SitboardApp).
 
@@ -42,7 +48,7 @@ def open_board(
     first frame, in a thread, so that the first open of a large file is not
     made slower by preparing the next one.
     """
-    scenario = source.load(remember_later=True)
+    scenario = source.load(remember_later=True, progress=progress)
     timeline = Timeline(scenario)
     state = BoardState(step=resolve_step(step, timeline.steps), present=present)
     from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good

@@ -29,7 +29,7 @@ class Command(NamedTuple):
 def _commands() -> tuple[Command, ...]:
     """Every command (imported when one runs: `sitboard --version` loads none of the layers it does not need)."""
     from sitboard.cli import commands as c
-    from sitboard.cli import story
+    from sitboard.cli import room, story
 
     return (
         Command("check", c.check_parser, c.cmd_check),
@@ -37,6 +37,8 @@ def _commands() -> tuple[Command, ...]:
         Command("import", c.import_parser, c.cmd_import),
         Command("locate", c.locate_parser, c.cmd_locate),
         Command("serve", c.serve_parser, c.cmd_serve),
+        Command("present", room.present_parser, room.cmd_present),
+        Command("follow", room.follow_parser, room.cmd_follow),
         Command("schema", c.schema_parser, c.cmd_schema),
         Command("diff", story.diff_parser, story.cmd_diff),
         Command("narrate", story.narrate_parser, story.cmd_narrate),

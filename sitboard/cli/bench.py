@@ -52,8 +52,12 @@ def first_frame():
     app.exit()
 app.call_later(lambda: app.call_after_refresh(first_frame))
 app.run(headless=True, size=(int(sys.argv[2]), int(sys.argv[3])))
-import resource  # after the frame: the harness's own import is not the board's time
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # peak resident set, KiB
+import threading
+for thread in threading.enumerate():  # the cache entry, written after the first frame, counts in the peak
+    if thread is not threading.current_thread() and not thread.daemon:
+        thread.join()
+from sitboard.cli.bench_scale import peak_kib  # after the frame: the harness's own import is not the board's time
+print(peak_kib())
 """
 
 
@@ -187,7 +191,7 @@ def bench_scale(path: Path, repeat: int, cache: Path) -> dict[str, Any]:
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none", SITBOARD_CACHE_DIR=str(cache))
     cold, warm, peak = [], [], 0
     for _ in range(max(1, repeat // 2)):
-        for entry in cache.glob("sitboard-*.json"):
+        for entry in cache.glob("sitboard-*.sqlite"):
             entry.unlink()
         elapsed, rss = _board_run(path, (200, 60), env)
         cold.append(elapsed)
@@ -339,7 +343,14 @@ def parser() -> argparse.ArgumentParser:
         default="50x100,500x2000,2000x20000",
         help="towns x events to generate, comma separated; the last is also run as a board",
     )
+    p.add_argument(
+        "--room",
+        action="store_true",
+        help="measure only the briefing room: the transport, and key-to-frame with terminal and browser followers",
+    )
     p.add_argument("--json", metavar="OUT", help="also write the results as JSON")
+    p.add_argument("--towns", type=positive_int, help="with --events: a whole country's data, every figure of it")
+    p.add_argument("--events", type=positive_int, help="with --towns (see --towns)")
     return p
 
 
@@ -350,10 +361,22 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from sitboard.scenario.bundled import default_scenario
 
+    if (args.towns is None) != (args.events is None):
+        from sitboard.cli.terminal import Usage
+
+        raise Usage("--towns and --events go together")
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "load_before": os.getloadavg(),
     }
+    if args.towns is not None:  # first, on a machine as quiet as it will be
+        from sitboard.cli.bench_scale import run_scale
+
+        with tempfile.TemporaryDirectory() as tmp:
+            results["whole_country"] = run_scale(args.towns, args.events, args.repeat * 3, Path(tmp))
     bundled = default_scenario()
+    if args.room:
+        return _room(args, results, bundled)
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
         os.environ["SITBOARD_CACHE_DIR"] = str(cache)  # never the user's own cache
@@ -373,13 +396,71 @@ def run(args: argparse.Namespace) -> int:
     results["first_frame"] = bench_first_frame(bundled, args.repeat * 3)
     results["keys_160x50"] = asyncio.run(_step_latency(bundled, args.repeat * 3, (160, 50)))
     results["map_200x60"] = bench_map(1000, args.repeat * 5, (200, 60))
+    results["map_200x60_crowded"] = bench_map(20000, args.repeat * 5, (200, 60))
     results["record"] = bench_record(max(1, args.repeat // 3))
+    results["load_after"] = os.getloadavg()
     _print(results)
     if args.json:
         from sitboard.scenario.userfile import write_file
 
         write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
     return 0
+
+
+def _room(args: argparse.Namespace, results: dict[str, Any], scenario: Path) -> int:
+    """`--room`: the briefing room's figures (see `sitboard.room.bench` and `sitboard.room.boards.bench`)."""
+    from sitboard.room.bench import bench_room
+    from sitboard.room.boards.bench import bench_briefing
+
+    results["load_before"] = os.getloadavg()
+    results["room_transport"] = bench_room()
+    results["room_boards"] = bench_briefing(scenario, repeat=args.repeat * 7)  # 6 pairs of blocks by default
+    results["load_after"] = os.getloadavg()
+    _print_room(results)
+    if args.json:
+        from sitboard.scenario.userfile import write_file
+
+        write_file(args.json, (json.dumps(results, indent=2) + "\n").encode("utf-8"))
+    return 0
+
+
+def _print_room(r: dict[str, Any]) -> None:
+    m = r["machine"]
+    print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
+    before, after = (" ".join(f"{x:.2f}" for x in r[k]) for k in ("load_before", "load_after"))
+    print(f"load average (1, 5, 15 min): {before} before, {after} after")
+    t = r["room_transport"]
+    for crowd, p in t["publish"].items():
+        s = p["with_writes_cpu"]
+        print(f"room publish to {crowd:>2} followers (CPU, with the writes): median {s['median_ms']:.3f} ms, "
+              f"p95 {s['p95_ms']:.3f} ms")  # fmt: skip
+    for crowd, s in t["latency"].items():
+        print(f"room publish to state held, {crowd:>2} followers: median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms (targets 50, 100)")  # fmt: skip
+    b = r["room_boards"]
+    for kind in ("all", "terminal", "browser"):
+        s = b["frames"][kind]
+        print(f"briefer's key to follower frame, {kind:>8} ({s['n']} frames): median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms (targets 50, 100)")  # fmt: skip
+    s = b["frames_one"]["all"]
+    print(f"briefer's key to follower frame, one terminal follower ({s['n']} frames): median {s['median_ms']:.1f} ms, "
+          f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
+    for name in ("frames", "frames_one"):
+        s = b[name]["key_to_publish"]
+        print(f"  of which the presenter's key to publish ({name}): median {s['median_ms']:.1f} ms, "
+              f"p95 {s['p95_ms']:.1f} ms")  # fmt: skip
+    f = b["frames"]
+    print(f"  {b['terminals']} terminals + {b['tabs']} browser tabs, {b['keys']} keys; "
+          f"{f['skipped']} of {f['expected']} frames skipped for a newer state")  # fmt: skip
+    lj = b["late_join"]
+    print(f"late joiner: welcome to step shown median {lj['from_welcome']['median_ms']:.0f} ms (target 1000); "
+          f"from process start {lj['from_process_start']['median_ms']:.0f} ms")  # fmt: skip
+    publish = r["room_transport"]["publish"]["50"]["with_writes_cpu"]["median_ms"]
+    ps = b["presenter_step"]
+    print(f"presenter's key to frame (CPU): alone median {ps['alone']['median_ms']:.1f} ms, "
+          f"with {b['crowd']} followers {ps['followed']['median_ms']:.1f} ms, "
+          f"change {ps['change'] * 100:+.1f} % (target under 10 %); one publish to 50 is "
+          f"{publish / ps['alone']['median_ms'] * 100:.1f} % of the step")  # fmt: skip
 
 
 def _sizes(value: str) -> str:
@@ -396,6 +477,13 @@ def _sizes(value: str) -> str:
 def _print(r: dict[str, Any]) -> None:
     m = r["machine"]
     print(f"machine: Python {m['python']}, {m['platform']}, {m['cpus']} CPUs")
+    print(
+        f"load average before {' '.join(f'{x:.1f}' for x in r['load_before'])}, after {' '.join(f'{x:.1f}' for x in r['load_after'])}"
+    )
+    if "whole_country" in r:
+        from sitboard.cli.bench_scale import print_scale
+
+        print_scale(r["whole_country"])
     for size, s in r["load"].items():
         print(
             f"load+validate {size:>11} ({s['bytes'] / 1e6:.2f} MB): cold median {s['cold']['median_ms']:.0f} ms "
@@ -421,13 +509,14 @@ def _print(r: dict[str, Any]) -> None:
     for name in ("step", "step_late", "jump", "no_op_key"):
         s = k[name]
         print(f"key to frame at 160x50 (CPU), {name:>9}: median {s['median_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms")
-    mp = r["map_200x60"]
-    s = mp["step_draw"]
-    print(
-        f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
-        f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
-        f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms"
-    )
+    for name in ("map_200x60", "map_200x60_crowded"):
+        mp = r[name]
+        s = mp["step_draw"]
+        print(
+            f"map {mp['size']} with {mp['towns']} towns: first draw {mp['first_draw_ms']:.1f} ms, "
+            f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
+            f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms"
+        )
     rec = r["record"]
     print(
         f"record {rec['steps']} steps at {rec['size']}, per 100 steps: "

@@ -22,6 +22,7 @@ from sitboard.cli.terminal import (
     complain,
     emit,
     number_in,
+    progress_bar,
     refuse_input,
     say,
     size_arg,
@@ -37,6 +38,7 @@ from sitboard.state import BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
+NO_CAMERA_HELP = "keep the map where it is when stepping: ignore the events' 'view:' cameras"
 
 
 def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
@@ -55,7 +57,8 @@ def board_parser() -> argparse.ArgumentParser:
         prog="sitboard",
         description="A terminal situation board. Opens FILE (default: the bundled central Syria scenario).",
         epilog="Other commands: 'sitboard check FILE...', 'sitboard export FILE --format json|md|geojson|kml|svg|txt|html', "
-        "'sitboard schema', 'sitboard serve FILE', 'sitboard import acled CSV', 'sitboard locate NAME', "
+        "'sitboard schema', 'sitboard serve FILE', 'sitboard present FILE', "
+        "'sitboard follow ADDRESS', 'sitboard import acled CSV', 'sitboard locate NAME', "
         "'sitboard bench'. See 'sitboard COMMAND --help'.",
     )
     p.add_argument("file", nargs="?", help="scenario file (YAML)")
@@ -65,6 +68,7 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
+    p.add_argument("--no-camera", action="store_true", help=NO_CAMERA_HELP)
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
     return p
 
@@ -74,14 +78,17 @@ def cmd_board(args: argparse.Namespace) -> int:
         raise Usage("--autoplay takes a positive number of seconds")
     file = args.file or str(default_scenario())
     try:
-        app = open_board(
-            file_source(file, watch=not args.no_watch),
-            step=args.step,
-            present=args.present,
-            autoplay=args.autoplay,
-            theme_name=args.theme,
-            ascii_only=args.ascii,
-        )
+        with progress_bar(f"reading {file}") as bar:  # a cold open of a large file takes seconds
+            app = open_board(
+                file_source(file, watch=not args.no_watch),
+                step=args.step,
+                present=args.present,
+                progress=bar,
+                autoplay=args.autoplay,
+                theme_name=args.theme,
+                ascii_only=args.ascii,
+                cameras=not args.no_camera,
+            )
     except StepOutOfRange as exc:  # the file is read first: only then is its last step known
         raise Usage(f"{file}: --{exc}") from None
     app.run()
@@ -107,7 +114,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for file in args.files:
         try:
-            s = read(file)
+            with progress_bar(f"checking {file}") as bar:
+                s = read(file, bar)
         except ScenarioError as exc:
             complain(str(exc))
             status = EXIT_INVALID
@@ -175,7 +183,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise Usage("--notes goes with --format md: speaker notes are never part of any other output")
     if args.compare is not None and args.format not in PICTURES:
         raise Usage(f"--compare draws the split view: it goes with --format {', '.join(PICTURES)}")
-    scenario = read(args.file)
+    with progress_bar(f"reading {args.file}") as bar:
+        scenario = read(args.file, bar)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
@@ -279,6 +288,12 @@ def serve_parser() -> argparse.ArgumentParser:
         help="no token, even beyond loopback: anyone who can reach the port can open and drive "
         "the board (and make it save pictures in this folder)",
     )
+    p.add_argument(
+        "--follow",
+        metavar="ADDRESS",
+        help="every tab follows the briefing room at ADDRESS (as 'sitboard follow ADDRESS [FILE]' would); "
+        "FILE, if given, is the followers' copy of the scenario",
+    )
     p.add_argument("--theme", type=theme_arg, help=f"theme for every board; {THEME_HELP}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
@@ -295,7 +310,7 @@ def import_parser() -> argparse.ArgumentParser:
         description="Turn an ACLED export (CSV) into a scenario: one event per row in date order, a town per "
         "location, a faction per actor, a source per named source. Only ACLED's territorial sub-events change "
         "control (to actor1); every town starts 'unknown'.",
-        epilog="Limits: the CSV may be up to 128 MiB, and one field up to 131,072 characters (128 KiB, "
+        epilog="Limits: the CSV may be up to 512 MiB, and one field up to 131,072 characters (128 KiB, "
         "Python's csv limit); a longer field is an error, with its line. "
         "ACLED data: Armed Conflict Location & Event Data, https://acleddata.com; its terms of use apply.",
     )
@@ -335,7 +350,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.source == "acled":
         from sitboard.feeds.acled import import_acled
 
-        text = import_acled(args.csv)  # a bad CSV raises ScenarioError: row:column problems, exit 2
+        with progress_bar(f"importing {args.csv}") as bar:
+            text = import_acled(args.csv, bar)  # a bad CSV raises ScenarioError: row:column problems, exit 2
     else:
         from sitboard.feeds.table import Gazetteer
 
@@ -396,6 +412,16 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sitboard.serve.start import ServeError, serve
 
+    follow = None
+    if args.follow is not None:
+        from sitboard.room.address import AddressError, parse_address
+
+        try:
+            follow = str(parse_address(args.follow))
+        except AddressError as exc:
+            raise Usage(f"--follow: {exc}") from None
+        if args.no_watch:
+            raise Usage("--no-watch goes without --follow: a follower shows the presenter's scenario, never a file's")
     extra = (
         (["--theme", args.theme] if args.theme else [])
         + (["--ascii"] if args.ascii else [])
@@ -403,13 +429,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     try:
         serve(
-            args.file or str(default_scenario()),
+            args.file or (None if follow else str(default_scenario())),
             args.host,
             args.port,
             extra_args=extra,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
             token=args.token,
+            follow=follow,
         )
     except ServeError as exc:
         complain(f"sitboard serve: error: {exc}")  # an address or URL as typed: cleaned for the terminal

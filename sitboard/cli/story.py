@@ -14,7 +14,7 @@ import time
 
 from sitboard.app.launch import read
 from sitboard.app.themes import THEMES
-from sitboard.cli.terminal import EXIT_OK, Parser, Usage, emit, refuse_input, size_arg, write_output
+from sitboard.cli.terminal import EXIT_OK, Parser, Usage, emit, refuse_input, size_arg, theme_arg, write_output
 from sitboard.panels.goto import NotAStep, parse_goto
 from sitboard.timeline import Timeline
 
@@ -127,7 +127,7 @@ def record_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave the recording's date out of the file: two runs give identical bytes",
     )
-    p.add_argument("--theme", help=f"colour theme: {', '.join(THEMES)}")
+    p.add_argument("--theme", type=theme_arg, help=f"colour theme: {', '.join(THEMES)}")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only")
     return p
 

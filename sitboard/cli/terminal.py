@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
-from typing import Literal, NoReturn
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Literal, NoReturn, TextIO
 
 from sitboard.app.themes import THEMES
 from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
@@ -88,6 +89,61 @@ def complain(text: str) -> None:
         stream.flush()
     except (OSError, ValueError):
         pass
+
+
+class ProgressBar:
+    """A bar on standard error while a long read runs: `[#####.....]  42%  reading FILE`, redrawn in place.
+
+    Called with the fraction done; it redraws only when the whole percent
+    changes, and `close` wipes the line so that what follows (an error, the
+    board) starts clean. A terminal that went away stops the bar, not the read.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: TextIO) -> None:
+        self.label = for_terminal(label)
+        self.stream: TextIO | None = stream
+        self.shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = max(0, min(100, int(fraction * 100)))
+        if percent == self.shown or self.stream is None:
+            return
+        self.shown = percent
+        filled = percent * self.WIDTH // 100
+        self._write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}%  {self.label}")
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            self._write("\r\x1b[K")
+
+    def _write(self, text: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.stream = None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressBar | None]:
+    """A `ProgressBar` when standard error is a terminal, else None: a pipe or a log gets no bar at all."""
+    stream = sys.stderr
+    try:
+        shown = stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        shown = False
+    if not shown:
+        yield None
+        return
+    bar = ProgressBar(label, stream)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def refuse_input(out: str, source: str, what: str) -> None:

@@ -38,10 +38,11 @@ from typing import Protocol, TypeVar
 from sitboard import __version__
 from sitboard.scenario.cleantext import BIDI_CONTROLS
 from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import MAX_BYTES, Progress
 from sitboard.scenario.userfile import read_bytes
 
-MAX_INPUT_BYTES = 128 * 1024 * 1024
-MAX_OUTPUT_BYTES = 32 * 1024 * 1024  # sitboard.scenario.loader.MAX_BYTES: what `check` will read
+MAX_INPUT_BYTES = 512 * 1024 * 1024  # 300,000 rows with ACLED's notes are about 300 MB
+MAX_OUTPUT_BYTES = MAX_BYTES  # what `check` will read
 MAX_PROBLEMS = 50
 
 REQUIRED = ("event_date", "event_type", "actor1", "location", "latitude", "longitude")
@@ -167,8 +168,8 @@ _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
-def import_acled(path: str | Path) -> str:
-    """Read the ACLED export at `path` and return the scenario as YAML text."""
+def import_acled(path: str | Path, progress: Progress | None = None) -> str:
+    """Read the ACLED export at `path` and return the scenario as YAML text; `progress` is told how far it got."""
     shown = str(path)
     p = Path(path)
     data = read_bytes(
@@ -177,18 +178,20 @@ def import_acled(path: str | Path) -> str:
         expected="an ACLED export (.csv)",
         too_big=f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first",
     )
-    return acled_to_yaml(data, shown, name=p.name)
+    return acled_to_yaml(data, shown, name=p.name, progress=progress)
 
 
-def acled_to_yaml(data: bytes, file: str = "<acled>", *, name: str | None = None) -> str:
+def acled_to_yaml(
+    data: bytes, file: str = "<acled>", *, name: str | None = None, progress: Progress | None = None
+) -> str:
     """The scenario for the CSV `data`; `file` names it in errors, `name` in the provenance."""
     if len(data) > MAX_INPUT_BYTES:
         _fail(file, f"file is over {MAX_INPUT_BYTES // 2**20} MiB: filter the export (by country or dates) first")
-    rows = _Reader(data, file).rows()
+    rows = _Reader(data, file, progress).rows()
     export = _build(rows)
     # a file name need not be text (bytes that are not UTF-8 on Linux)
     shown = (name or Path(file).name).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    text = _write(export, shown, hashlib.sha256(data).hexdigest())
+    text = _write(export, shown, hashlib.sha256(data).hexdigest(), progress)
     size = len(text.encode("utf-8"))
     if size > MAX_OUTPUT_BYTES:
         _fail(
@@ -216,10 +219,17 @@ class _Row:
     fatalities: int | None
 
 
+# How the work of an import is shared, for its progress bar: reading the rows
+# takes most of it, writing the YAML the rest.
+_READING = 0.75
+_EVERY = 4096  # rows between reports
+
+
 class _Reader:
-    def __init__(self, data: bytes, file: str) -> None:
+    def __init__(self, data: bytes, file: str, progress: Progress | None = None) -> None:
         self.data = data
         self.file = file
+        self.progress = progress
         self.problems: list[Problem] = []
         self.dropped = 0
 
@@ -279,7 +289,10 @@ class _Reader:
         self.check_encoding(header_line, header)
         columns = self.columns(header_line, header)
         rows: list[_Row] = []
+        lines = text.count("\n") + 1 if self.progress is not None else 1
         for line, record in records:
+            if self.progress is not None and not line % _EVERY:
+                self.progress(_READING * line / lines)
             if len(self.problems) >= MAX_PROBLEMS:
                 self.dropped += 1
                 continue
@@ -683,7 +696,7 @@ def _summary(export: _Export, name: str) -> str:
     )
 
 
-def _write(export: _Export, name: str, sha256: str) -> str:
+def _write(export: _Export, name: str, sha256: str, progress: Progress | None = None) -> str:
     first, last = export.events[0].row.when, export.events[-1].row.when
     countries = export.countries
     if not countries:
@@ -723,7 +736,10 @@ def _write(export: _Export, name: str, sha256: str) -> str:
             kind = f", kind: {q(s.kind)}" if s.kind else ""
             out.append(f"  - {{id: {_ident(s.id)}, name: {q(s.name)}{kind}}}")
     out.append("events:")
-    for e in export.events:
+    count = len(export.events)
+    for k, e in enumerate(export.events):
+        if progress is not None and not k % _EVERY:
+            progress(_READING + (1 - _READING) * k / count)
         f = e.row.fields
         out.append(f"  - time: {e.row.when.isoformat()}")
         out.append(f"    title: {q(_title(e))}")

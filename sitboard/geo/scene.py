@@ -20,6 +20,7 @@ from typing import NamedTuple
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.density import KEY, Density, crowded
 from sitboard.geo.labels import LabelLayout, LabelRequest
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.text import cell_width, display
@@ -51,6 +52,7 @@ class Frame(NamedTuple):
     shade: list[list[str | None]] | None
     projection: Projection
     town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
+    density: bool = False  # towns drawn as counts per cell (`density.py`): more towns than cells
 
 
 class _Towns(NamedTuple):
@@ -86,6 +88,8 @@ class _Layers:
         self.labels: tuple[LabelLayout, dict[str, int]] | None = None
         self.bases: dict[tuple[tuple[str, str], ...], Grid] = {}  # with earlier flows, by their pairs; oldest first
         self.shade: tuple[tuple[str, ...], list[list[str | None]]] | None = None  # for one set of holders
+        self.density: Density | None = None  # made when the view is crowded (see `dense`)
+        self.dense: bool | None = None  # None: not yet decided
 
 
 class MapScene:
@@ -118,6 +122,7 @@ class MapScene:
         self._town_looks = {
             marks: (_TownLooks(char, ""), _TownLooks(char, ":hot")) for marks, char in ((True, mark), (False, glyph))
         }
+        self._density_looks: dict[tuple[str, str], Cell] = {}  # (count, holder) -> its cell
         # (text, style) -> its cells and whether one is wide: labels are written at every step.
         self._texts: dict[tuple[str, str], tuple[tuple[Cell, ...], bool]] = {}
 
@@ -169,15 +174,22 @@ class MapScene:
         if selected:
             hot.add(selected)
         visible = self._visible_towns(layers)
-        self._draw_towns(grid, visible, state.holders, hot, marks)
+        dense = self._density(layers, visible)
+        if dense is None:
+            self._draw_towns(grid, visible, state.holders, hot, marks)
+        else:
+            self._draw_density(grid, dense, visible, state.holders, hot, marks)
         if place is not None and place.town is None:
             c = projection.cell(place.lat, place.lon)
             if c is not None:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
+        if dense is not None and len(KEY) + 6 <= projection.cols:  # the key, top left, clear of the north arrow
+            wide |= self._write(grid, 1, 0, KEY, "scale")
+            blocked = [*blocked, *((c, 0) for c in range(1, 1 + len(KEY)))]
         self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
         shade = self._shading(layers, state.holders) if areas else None
-        return Frame(grid, shade, projection, visible.cells)
+        return Frame(grid, shade, projection, visible.cells, dense is not None)
 
     def _draw_flows(
         self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
@@ -220,6 +232,32 @@ class MapScene:
             cells = grid[row]
             for col, i, kind in spots:
                 cells[col] = normal[kind, holders[i]]
+        for town_id in hot:
+            spot = visible.drawn.get(town_id)
+            if spot is not None:
+                i, col, row, kind = spot
+                grid[row][col] = hot_looks[kind, holders[i]]
+
+    def _density(self, layers: _Layers, visible: _Towns) -> Density | None:
+        """The view's per-cell counts if it has more towns than cells, else None (decided once per view and size)."""
+        if layers.dense is None:
+            projection = layers.projection
+            layers.dense = crowded(len(visible.listed), projection.cols, projection.rows)
+            if layers.dense:
+                layers.density = Density(visible.listed, [f.id for f in self.scenario.factions])
+        return layers.density
+
+    def _draw_density(
+        self, grid: Grid, dense: Density, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool
+    ) -> None:
+        """Each occupied cell's count in its majority holder's colour, then the hot towns' own glyphs over theirs."""
+        looks = self._density_looks
+        for (col, row), key in dense.update(holders).items():
+            cell = looks.get(key)
+            if cell is None:
+                cell = looks[key] = (key[0], f"town:town:{key[1]}")
+            grid[row][col] = cell
+        hot_looks = self._town_looks[bool(marks)][1]
         for town_id in hot:
             spot = visible.drawn.get(town_id)
             if spot is not None:

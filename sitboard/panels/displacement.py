@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
+from collections.abc import Mapping
 
 from sitboard.panels.styled import Span, Styled, rstrip
 from sitboard.panels.words import Words
 from sitboard.scenario.control_text import group_words
-from sitboard.timeline import DestinationKey, Situation, Tally
+from sitboard.timeline import DestinationKey, Situation, Tally, ranked
 
 SHOWN_PER_TABLE = 8
 
@@ -29,12 +29,11 @@ def displacement(situation: Situation, words: Words) -> Styled:
     return rstrip(out)
 
 
-def _table(heading: str, tallies: dict[str, Tally] | dict[DestinationKey, Tally], words: Words) -> list[Span]:
+def _table(heading: str, tallies: Mapping[str, Tally] | Mapping[DestinationKey, Tally], words: Words) -> list[Span]:
     out = [Span(f"{heading}:\n", "strong")]
-    # The largest few, without sorting every place a long timeline has touched.
+    # The largest few, without visiting every place a long timeline has touched.
     # A key is a town id, or the towns that share one flow's figure (a tuple).
-    ranked = heapq.nsmallest(SHOWN_PER_TABLE, tallies.items(), key=lambda kv: (*kv[1].rank, str(kv[0])))
-    for key, tally in ranked:
+    for key, tally in ranked(tallies, SHOWN_PER_TABLE):
         name = words.town(key) if isinstance(key, str) else group_words(key, words.town)
         out.append(Span(f"  {name}: {words.text(tally.describe())}\n"))
     if len(tallies) > SHOWN_PER_TABLE:

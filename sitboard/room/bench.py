@@ -146,7 +146,8 @@ async def _followers(address: str, count: int) -> None:
                 elif isinstance(event, StateReceived):
                     if event.state.get("done"):
                         return
-                    latency.append(time.monotonic() - float(event.state["sent"]))
+                    if "sent" in event.state:  # a board's own states (the briefing bench) carry no moment
+                        latency.append(time.monotonic() - float(event.state["sent"]))
 
     tasks = [asyncio.create_task(follow()) for _ in range(count)]
     await ready.wait()

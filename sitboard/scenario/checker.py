@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
+from sitboard.scenario.loader import Progress
 from sitboard.scenario.model import (
     COMPASS,
     COMPASS_WORDS,
@@ -137,9 +138,39 @@ _DEATHS = {"best": True, "low": False, "high": False}
 _PCODE = re.compile(r"[A-Za-z0-9]+\Z")
 
 
-def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
+def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
+    """The scenario in `text`, or a `ScenarioError` with every problem and its place.
+
+    A well-formed file is read in one pass that checks each event as soon as
+    it is composed and lets its nodes go (`_Checker.stream`), so reading
+    300,000 events never holds 300,000 events' worth of nodes. Anything
+    unusual (a problem, events before the towns they name, merge keys at the
+    top) sends the file down the whole-document path, which reports exactly
+    what it always did, positions and order included.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    try:
+        return _streamed(text, file, color_ok, progress)
+    except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
+        pass
+    return _whole(text, file, color_ok)
+
+
+def _streamed(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
+    checker = _Checker(file, color_ok)
+    checker.progress = progress
+    checker.lines = text.count("\n") + 1
+    root = compose(text, stream=checker.stream)
+    if root is None or checker.streamed is None:
+        raise _NotStreamable
+    scenario = checker.scenario(root)
+    if checker.problems or checker.dropped or scenario is None:
+        raise _NotStreamable
+    return scenario
+
+
+def _whole(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
     try:
         root = compose(text)
     except YamlProblem as exc:
@@ -167,6 +198,10 @@ def check(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
             shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped, counting_stopped=stopped
         )
     return scenario
+
+
+class _NotStreamable(Exception):
+    """The one-pass reading cannot vouch for this file: read it whole."""
 
 
 class _TooMany(Exception):
@@ -213,6 +248,22 @@ class _Extensions(NamedTuple):
 
 
 _NO_EXTENSIONS = _Extensions()
+_REFERRED = frozenset(("factions", "towns", "sources"))
+
+
+class _Sections(NamedTuple):
+    """What events refer to, checked (`_Checker.referred`)."""
+
+    factions: list[Faction]
+    faction_ids: list[str]
+    holders: list[str]
+    towns: list[Town]
+    town_ids: dict[str, Town | None]
+    sources: list[Source]
+    source_ids: list[str]
+    keys: frozenset[str]  # which of the three the file gives
+
+
 _EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
 
 
@@ -236,6 +287,13 @@ class _Checker:
         self.times: dict[str, EventTime] = {}
         self.places: dict[str, Place] = {}
         self.pcodes: dict[str, int] = {}  # place code -> line of the town that first gave it
+        # Reading in one pass (`stream`): what the events refer to, checked before the first
+        # event; the events checked so far; the one before the next; how far along the file is.
+        self.sections: _Sections | None = None
+        self.streamed: list[Event] | None = None
+        self.previous: tuple[EventTime, int] | None = None
+        self.progress: Progress | None = None
+        self.lines = 1
 
     # -- reporting -----------------------------------------------------------
 
@@ -407,17 +465,18 @@ class _Checker:
         subtitle = self.text(top["subtitle"][1], "subtitle") if "subtitle" in top else None
         summary = self.text(top["summary"][1], "summary") if "summary" in top else None
 
-        factions = self.factions(top["factions"][1]) if "factions" in top else []
-        # Ids of entries that had other errors still count as known, so that
-        # one mistake in a town does not turn every reference to it into another.
-        faction_ids = list(self.seen_factions)
-        holders = faction_ids + list(RESERVED_HOLDERS)
-        towns = self.towns(top["towns"][1], holders) if "towns" in top else []
-        town_ids = self.seen_towns
-        sources = self.sources(top["sources"][1]) if "sources" in top else []
-        source_ids = [s.id for s in sources]
+        if self.sections is None:
+            self.sections = self.referred(top)
+        elif self.sections.keys != frozenset(top).intersection(_REFERRED):
+            raise _NotStreamable  # a section the events refer to came after them
+        factions, faction_ids, holders, towns, town_ids, sources, source_ids, _ = self.sections
         map_settings = self.map(top["map"][1], town_ids) if "map" in top else MapSettings()
-        events = self.events(top["events"][1], town_ids, faction_ids, holders, source_ids) if "events" in top else []
+        if self.streamed is not None:
+            events = self.streamed
+        else:
+            events = (
+                self.events(top["events"][1], town_ids, faction_ids, holders, source_ids) if "events" in top else []
+            )
         if self.problems or title is None:
             return None
         return Scenario(
@@ -432,6 +491,52 @@ class _Checker:
             events=tuple(events),
             resolved=tuple(self.resolved),
         )
+
+    def referred(self, top: dict[str, tuple[Scalar, Node]]) -> _Sections:
+        """The sections events refer to: factions, towns and sources, checked in that order."""
+        factions = self.factions(top["factions"][1]) if "factions" in top else []
+        # Ids of entries that had other errors still count as known, so that
+        # one mistake in a town does not turn every reference to it into another.
+        faction_ids = list(self.seen_factions)
+        holders = faction_ids + list(RESERVED_HOLDERS)
+        towns = self.towns(top["towns"][1], holders) if "towns" in top else []
+        sources = self.sources(top["sources"][1]) if "sources" in top else []
+        source_ids = [s.id for s in sources]
+        keys = frozenset(top).intersection(_REFERRED)
+        return _Sections(factions, faction_ids, holders, towns, self.seen_towns, sources, source_ids, keys)
+
+    def stream(self, root: Map, entry: Node) -> bool:
+        """One event of the top-level `events`, just composed: checked now, its nodes let go (`compose`).
+
+        Raises `_NotStreamable` at the first thing the one-pass reading cannot
+        vouch for; the whole-document path then reads the file again.
+        """
+        if self.sections is None:  # the first event: check what events refer to, written above them
+            if root.merges:
+                raise _NotStreamable
+            top: dict[str, tuple[Scalar, Node]] = {}
+            for pair in root.pairs:
+                if pair[0].text in top:
+                    raise _NotStreamable
+                top[pair[0].text] = pair
+            if not {"factions", "towns"} <= top.keys():
+                raise _NotStreamable
+            self.sections = self.referred(top)
+            self.streamed = []
+        if self.problems or self.dropped:
+            raise _NotStreamable
+        sections = self.sections
+        events = self.streamed
+        assert events is not None
+        event = self.event(
+            len(events), entry, sections.town_ids, sections.faction_ids, sections.holders, sections.source_ids
+        )
+        if event is None or self.problems:
+            raise _NotStreamable
+        events.append(event)
+        if self.progress is not None and not len(events) % 4096:
+            self.progress(entry.line / self.lines)
+        return True
 
     def factions(self, node: Node) -> list[Faction]:
         raw: list[tuple[str, str, str | None, str | None]] = []
@@ -855,75 +960,89 @@ class _Checker:
         sources: list[str],
     ) -> list[Event]:
         events: list[Event] = []
-        previous: tuple[EventTime, int] | None = None
         for i, entry in enumerate(self.items(node, "events", "events")):
-            path = f"events[{i}]"
-            f = self.fields(entry, path, _EVENT, "an event")
-            if f is None:
-                continue
-            when = self.time(f["time"][1], f"{path}.time") if "time" in f else None
-            if when is not None:
-                if previous is not None and when.sort_key < previous[0].sort_key:
-                    self.error(
-                        f["time"][1],
-                        f"{path}.time",
-                        f"{when.text} is earlier than the event before it ({previous[0].text}, line {previous[1]}): "
-                        "events play in file order, so times must not go backwards",
-                    )
-                previous = (when, f["time"][1].line)
-            title = self.optional_text(f, "title", path)
-            text = self.optional_text(f, "text", path)
-            kind = self.optional_text(f, "kind", path)
-            at = self.place(f["at"][1], f"{path}.at", towns) if "at" in f else None
-            actors = self.refs(f, "actors", path, factions, "faction")
-            control = self.control(f["control"][1], f"{path}.control", towns, holders) if "control" in f else ()
-            flows = (
-                tuple(
-                    flow
-                    for j, item in enumerate(self.items(f["flows"][1], f"{path}.flows", "flows"))
-                    if (flow := self.flow(item, f"{path}.flows[{j}]", towns)) is not None
-                )
-                if "flows" in f
-                else ()
-            )
-            srcs = self.refs(f, "sources", path, sources, "source")
-            confidence = (
-                self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
-            )
-            extra = _NO_EXTENSIONS if _EXTENSION_KEYS.isdisjoint(f) else self.event_extensions(f, path, towns, when)
-            if when is None or title is None or extra is None:
-                continue
-            pairs: tuple[tuple[str, str], ...] = ()
-            states: tuple[Control, ...] = ()
-            if control:
-                pairs = tuple(pair for pair, _ in control)
-                if any(st is not None for _, st in control):
-                    states = tuple(full_control(h, st) for (_, h), st in control)
-            event = Event(
-                index=len(events),
-                time=when,
-                title=title,
-                text=text,
-                kind=kind,
-                at=at,
-                actors=actors,
-                control=pairs,
-                flows=flows,
-                sources=srcs,
-                confidence=confidence,
-                mark=Mark(entry.line, entry.column),
-            )
-            if extra is not _NO_EXTENSIONS or states:  # most events use none of the extensions
-                event = event._replace(
-                    notes=extra.notes,
-                    view=extra.view,
-                    until=extra.until,
-                    precision=extra.precision,
-                    deaths=extra.deaths,
-                    control_states=states,
-                )
-            events.append(event)
+            event = self.event(i, entry, towns, factions, holders, sources, index=len(events))
+            if event is not None:
+                events.append(event)
         return events
+
+    def event(
+        self,
+        i: int,
+        entry: Node,
+        towns: dict[str, Town | None],
+        factions: list[str],
+        holders: list[str],
+        sources: list[str],
+        *,
+        index: int | None = None,
+    ) -> Event | None:
+        """The `i`-th entry of `events` (the `index`-th good one: `i` unless some before it were bad)."""
+        path = f"events[{i}]"
+        f = self.fields(entry, path, _EVENT, "an event")
+        if f is None:
+            return None
+        when = self.time(f["time"][1], f"{path}.time") if "time" in f else None
+        if when is not None:
+            previous = self.previous
+            if previous is not None and when.sort_key < previous[0].sort_key:
+                self.error(
+                    f["time"][1],
+                    f"{path}.time",
+                    f"{when.text} is earlier than the event before it ({previous[0].text}, line {previous[1]}): "
+                    "events play in file order, so times must not go backwards",
+                )
+            self.previous = (when, f["time"][1].line)
+        title = self.optional_text(f, "title", path)
+        text = self.optional_text(f, "text", path)
+        kind = self.optional_text(f, "kind", path)
+        at = self.place(f["at"][1], f"{path}.at", towns) if "at" in f else None
+        actors = self.refs(f, "actors", path, factions, "faction")
+        control = self.control(f["control"][1], f"{path}.control", towns, holders) if "control" in f else ()
+        flows = (
+            tuple(
+                flow
+                for j, item in enumerate(self.items(f["flows"][1], f"{path}.flows", "flows"))
+                if (flow := self.flow(item, f"{path}.flows[{j}]", towns)) is not None
+            )
+            if "flows" in f
+            else ()
+        )
+        srcs = self.refs(f, "sources", path, sources, "source")
+        confidence = self.choice(f["confidence"][1], f"{path}.confidence", CONFIDENCES) if "confidence" in f else None
+        extra = _NO_EXTENSIONS if _EXTENSION_KEYS.isdisjoint(f) else self.event_extensions(f, path, towns, when)
+        if when is None or title is None or extra is None:
+            return None
+        pairs: tuple[tuple[str, str], ...] = ()
+        states: tuple[Control, ...] = ()
+        if control:
+            pairs = tuple(pair for pair, _ in control)
+            if any(st is not None for _, st in control):
+                states = tuple(full_control(h, st) for (_, h), st in control)
+        event = Event(
+            index=i if index is None else index,
+            time=when,
+            title=title,
+            text=text,
+            kind=kind,
+            at=at,
+            actors=actors,
+            control=pairs,
+            flows=flows,
+            sources=srcs,
+            confidence=confidence,
+            mark=Mark(entry.line, entry.column),
+        )
+        if extra is not _NO_EXTENSIONS or states:  # most events use none of the extensions
+            event = event._replace(
+                notes=extra.notes,
+                view=extra.view,
+                until=extra.until,
+                precision=extra.precision,
+                deaths=extra.deaths,
+                control_states=states,
+            )
+        return event
 
     def event_extensions(
         self, f: dict[str, tuple[Scalar, Node]], path: str, towns: dict[str, Town | None], when: EventTime | None

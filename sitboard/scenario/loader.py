@@ -18,24 +18,33 @@ from sitboard.scenario.model import Scenario
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.userfile import read_bytes
 
-MAX_BYTES = 32 * 1024 * 1024
+# A cap against runaway inputs (a log, a generated file gone wrong), not a size
+# a real scenario reaches: 300,000 events of a whole country's war, imported
+# from ACLED, are about 200 MB. Reads stop at the cap, never past it.
+MAX_BYTES = 256 * 1024 * 1024
+
+# Told the fraction of a long read done so far (0 to 1), now and then: the
+# command line draws a bar with it when standard error is a terminal.
+Progress = Callable[[float], None]
 
 
-def load_scenario(path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False) -> Scenario:
+def load_scenario(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False, progress: Progress | None = None
+) -> Scenario:
     """Read and validate the scenario at `path`.
 
     `color_ok` judges colour names (the core cannot ask Rich itself); without it
     any plain colour word is accepted and `#rrggbb` is checked here. With
     `cache`, an earlier validation of the very same bytes is reused (`cache.py`).
     """
-    scenario, remember = read_scenario(path, color_ok=color_ok, cache=cache)
+    scenario, remember = read_scenario(path, color_ok=color_ok, cache=cache, progress=progress)
     if remember is not None:
         remember()
     return scenario
 
 
 def read_scenario(
-    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False, progress: Progress | None = None
 ) -> tuple[Scenario, Callable[[], None] | None]:
     """`load_scenario`, with the cache entry left to write: (scenario, remember).
 
@@ -45,12 +54,24 @@ def read_scenario(
     first frame, off the UI thread; it is safe to call from any thread, or not
     at all.
     """
+    scenario, _, remember = read_scenario_text(path, color_ok=color_ok, cache=cache, progress=progress)
+    return scenario, remember
+
+
+def read_scenario_text(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False, progress: Progress | None = None
+) -> tuple[Scenario, str, Callable[[], None] | None]:
+    """`read_scenario`, with the text it read: for whoever must name or send the very file that was checked.
+
+    (The briefing room names a scenario by a hash of its text, and may send it:
+    reading the file a second time could read a newer save.)
+    """
     shown = str(path)
     data = read_bytes(
         path,
         limit=MAX_BYTES,
         expected="a scenario file (.yaml)",
-        too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario",
+        too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario (a cap against runaway files)",
     )
     try:
         text = data.decode("utf-8")
@@ -65,13 +86,15 @@ def read_scenario(
 
         cached = scenario_cache.load(data, shown, color_ok)
         if cached is not None:
-            return cached, None
-        scenario = parse_scenario(text, shown, color_ok=color_ok)
-        return scenario, lambda: scenario_cache.store(data, scenario)
-    return parse_scenario(text, shown, color_ok=color_ok), None
+            return cached, text, None
+        scenario = parse_scenario(text, shown, color_ok=color_ok, progress=progress)
+        return scenario, text, lambda: scenario_cache.store(data, scenario)
+    return parse_scenario(text, shown, color_ok=color_ok, progress=progress), text, None
 
 
-def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None) -> Scenario:
+def parse_scenario(
+    text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None, progress: Progress | None = None
+) -> Scenario:
     """Validate scenario text; `file` is the name used in error messages."""
     # Reading builds hundreds of thousands of small objects and frees none of
     # them: the cyclic collector's passes over that growing heap are pure cost
@@ -81,7 +104,7 @@ def parse_scenario(text: str, file: str = "<scenario>", *, color_ok: ColorCheck 
     try:
         from sitboard.scenario.checker import check  # PyYAML is imported only when a file must be parsed
 
-        return check(text, file, color_ok)
+        return check(text, file, color_ok, progress)
     finally:
         if enabled:
             gc.enable()

@@ -13,6 +13,7 @@ plain class, for its cached lookup tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Literal, NamedTuple
@@ -246,6 +247,15 @@ class EventTime(NamedTuple):
             return False
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def instant(sort_key: datetime) -> int:
+    """An event time's order as an integer: microseconds since 1970 UTC (exact for years 1 to 9999, unlike a float)."""
+    return (sort_key - _EPOCH) // _MICROSECOND
+
+
 class Bounds(NamedTuple):
     west: float
     south: float
@@ -289,6 +299,46 @@ class Event(NamedTuple):
         return tuple((town, plain_control(holder)) for town, holder in self.control)
 
 
+class EventColumns(NamedTuple):
+    """What the timeline needs of every event, column by column, without the events themselves.
+
+    A stored scenario (`scenario/store.py`) reads these straight from its
+    tables, so that opening 300,000 events builds no 300,000 records; for
+    events in memory `event_columns` works them out in one pass.
+    """
+
+    times: Sequence[int]  # each event's `instant`, in file order
+    # (step, town id, holder, the full record when it is more than a plain holding), in file order
+    controls: Sequence[tuple[int, str, str, Control | None]]
+    flows: Sequence[tuple[int, Flow]]  # (step, flow), in file order
+
+
+def event_columns(events: Sequence[Event]) -> EventColumns:
+    """The columns of `events`: a stored sequence's own (its `columns()`), else worked out from the records."""
+    stored = getattr(events, "columns", None)
+    if stored is not None:
+        found: EventColumns = stored()
+        return found
+    times: list[int] = []
+    controls: list[tuple[int, str, str, Control | None]] = []
+    flows: list[tuple[int, Flow]] = []
+    keys: dict[datetime, int] = {}  # a long timeline repeats its times
+    for step, e in enumerate(events, start=1):
+        key = e.time.sort_key
+        t = keys.get(key)
+        if t is None:
+            t = keys[key] = instant(key)
+        times.append(t)
+        if e.control:
+            states = e.control_states
+            controls += [
+                (step, town, holder, states[k] if states else None) for k, (town, holder) in enumerate(e.control)
+            ]
+        if e.flows:
+            flows += [(step, f) for f in e.flows]
+    return EventColumns(times, controls, flows)
+
+
 class MapLine(NamedTuple):
     name: str
     kind: str
@@ -317,7 +367,9 @@ class Scenario:
     summary: str | None
     map: MapSettings
     sources: tuple[Source, ...]
-    events: tuple[Event, ...]
+    # A tuple when read from the file; a sequence that reads its records from
+    # the store when opened from it (`scenario/store.py`), equal to that tuple.
+    events: Sequence[Event]
     # towns given without lat/lon, placed from the gazetteer: (town id, what it matched)
     resolved: tuple[tuple[str, str], ...]
 
@@ -331,7 +383,7 @@ class Scenario:
         summary: str | None = None,
         map: MapSettings = MapSettings(),  # noqa: B008 - an immutable tuple
         sources: tuple[Source, ...] = (),
-        events: tuple[Event, ...] = (),
+        events: Sequence[Event] = (),
         resolved: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.__dict__.update(

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sitboard.scenario.loader import read_scenario
+from sitboard.scenario.loader import Progress, read_scenario
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.watch import Change, FileWatcher
@@ -56,17 +56,17 @@ class ScenarioSource:
         """A checked file waits to be stored in the cache (see `load`)."""
         return self._remember is not None
 
-    def load(self, *, remember_later: bool = False) -> Scenario:
+    def load(self, *, remember_later: bool = False, progress: Progress | None = None) -> Scenario:
         """Read and check the file (`ScenarioError` with every problem if it is not valid). Any thread.
 
         A freshly checked file is stored in the cache at once, or, with
         `remember_later`, when `remember` is called: writing a large entry
         takes a fifth of a second, which the board spends after its first
-        frame rather than before it.
+        frame rather than before it. `progress` is told how far a long read has gone.
         """
         if self.reader is not None:
             return self.reader(self.path)
-        scenario, remember = read_scenario(self.path, color_ok=self.color_ok, cache=self.cache)
+        scenario, remember = read_scenario(self.path, color_ok=self.color_ok, cache=self.cache, progress=progress)
         if remember is not None:
             if remember_later:
                 with self._lock:

@@ -147,14 +147,24 @@ def _check_collection_tag(event: yaml.CollectionStartEvent, expected: str) -> No
         raise YamlProblem(line, col, f"tag {event.tag!r} is not allowed: scenarios use plain YAML values")
 
 
-def compose(text: str) -> Node | None:
-    """Compose one YAML document into nodes; None for a document with no content."""
+Stream = Callable[[Map, Node], bool]
+
+
+def compose(text: str, *, stream: Stream | None = None) -> Node | None:
+    """Compose one YAML document into nodes; None for a document with no content.
+
+    `stream`, if given, is handed each item of the top-level mapping's
+    `events` list as soon as the item is composed, with the top mapping as
+    composed so far; the item is left out of the list when it returns True
+    (its nodes are then freed at once, which keeps reading a 300,000-event file
+    within memory).
+    """
     try:
         # The parser is driven directly rather than through `yaml.parse`, whose
         # generator asks `check_event` and then `get_event` for every event.
         loader = _Loader(text)
         try:
-            return _compose(loader.get_event)
+            return _compose(loader.get_event, stream)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -188,7 +198,7 @@ def _codepoint(character: object) -> str:
     return f"U+{code:04X}"
 
 
-def _compose(get_event: Callable[[], Any]) -> Node | None:  # noqa: PLR0912, PLR0915 - one loop, kept whole for speed (below)
+def _compose(get_event: Callable[[], Any], stream: Stream | None = None) -> Node | None:  # noqa: PLR0912, PLR0915 - one loop, kept whole for speed (below)
     """Build the nodes from the parser's events, one event at a time.
 
     This loop runs once per event (half a million for a 4 MB scenario), so it is
@@ -252,9 +262,18 @@ def _compose(get_event: Callable[[], Any]) -> Node | None:  # noqa: PLR0912, PLR
             else:
                 if event.tag is not None:
                     _check_collection_tag(event, SEQ)
+                top = parent
                 parent = Seq([], line, col)
                 add = parent.items.append
                 in_map = False
+                if (
+                    stream is not None
+                    and len(stack) == 2
+                    and isinstance(top, Map)
+                    and key is not None
+                    and key.text == "events"
+                ):
+                    add = _streaming(stream, top, add)  # `top` is the document's mapping: `key` is its pending key
             key = None
             size = 1
             anchor = event.anchor
@@ -303,6 +322,16 @@ def _compose(get_event: Callable[[], Any]) -> Node | None:  # noqa: PLR0912, PLR
             size += nsize
         else:
             root = node
+
+
+def _streaming(stream: Stream, top: Map, append: Callable[[Any], None]) -> Callable[[Any], None]:
+    """`append` for the top-level events list, handing each item to `stream` first."""
+
+    def add(node: Node) -> None:
+        if not stream(top, node):
+            append(node)
+
+    return add
 
 
 def resolve_merges(node: Map) -> list[tuple[Scalar, Node]]:

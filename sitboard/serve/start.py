@@ -40,15 +40,18 @@ class ServeError(Exception):
     """The server cannot be started: textual-serve missing, the address unusable."""
 
 
-def board_command(file: str | Path, extra_args: list[str] | None = None) -> str:
+def board_command(file: str | Path | None, extra_args: list[str] | None = None, *, follow: str | None = None) -> str:
     """The shell command textual-serve runs for each browser tab.
 
     textual-serve hands it to a shell (`asyncio.create_subprocess_shell`), so
     every word is quoted: a scenario path with spaces or `$` stays one argument.
     The interpreter is this one, so the board runs with the same packages.
+    With `follow` (a join address), each tab is a follower of that briefing
+    room (`sitboard follow`), with `file` as its copy of the scenario if given.
     """
-    path = str(Path(file).resolve())
-    return shlex.join([sys.executable, "-m", "sitboard", path, *(extra_args or [])])
+    path = [str(Path(file).resolve())] if file is not None else []
+    words = ["follow", follow, *path] if follow is not None else path
+    return shlex.join([sys.executable, "-m", "sitboard", *words, *(extra_args or [])])
 
 
 def _check_listen(host: str, port: int) -> None:
@@ -77,7 +80,7 @@ def _check_listen(host: str, port: int) -> None:
 
 
 def serve(
-    file: str,
+    file: str | None,
     host: str,
     port: int,
     *,
@@ -85,8 +88,13 @@ def serve(
     public_url: str | None = None,
     max_sessions: int = DEFAULT_MAX_SESSIONS,
     token: bool | None = None,
+    follow: str | None = None,
 ) -> None:
     """Serve the board for `file` on http://host:port until interrupted.
+
+    With `follow` (a join address, already checked), every tab follows that
+    briefing room instead (`file`, if given, is the followers' copy of the
+    scenario; without it the presenter must send its own).
 
     `extra_args` are passed to each board (e.g. `["--theme", "textual-light"]`).
     `public_url` is the address browsers use to reach the server: the page
@@ -104,7 +112,7 @@ def serve(
     Raises `ScenarioError` for a bad file (before anything listens) and
     `ServeError` when textual-serve is missing or the address is unusable.
     """
-    scenario = read(file)  # first: a bad file never starts a server
+    scenario = read(file) if file is not None else None  # first: a bad file never starts a server
     try:
         import textual_serve.server  # noqa: F401 - the optional extra, checked before anything else of it
     except ImportError:
@@ -138,10 +146,10 @@ def serve(
         )
     door = Door(board_origins(host, port, public_url), new_token() if token_needed(host, token) else None)
     server = BoardServer(
-        board_command(file, list(extra_args)),
+        board_command(file, list(extra_args), follow=follow),
         host=host,
         port=port,
-        title=f"sitboard: {scenario.title}",
+        title=f"sitboard: {scenario.title}" if scenario is not None else "sitboard: following a briefing",
         public_url=public_url,
         door=door,
         max_sessions=max_sessions,

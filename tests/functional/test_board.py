@@ -7,6 +7,8 @@ conftest.py for why tests are sync functions around `asyncio.run`).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -408,6 +410,24 @@ def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
         assert "no-such-theme" in toasts
 
     ui.drive(unknown, body2, notifications=True)
+
+
+def test_r_reads_the_step_as_one_sentence_on_screen(syria, ui):
+    """The sentence `sitboard narrate` prints for a step, shown on the board for whoever cannot read the panels."""
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):
+        await pilot.press("right", "right", "r")
+        await settle(pilot)
+        sentence = [n.message for n in app._notifications][-1]
+        run = subprocess.run(
+            [sys.executable, "-m", "sitboard", "narrate", syria.path, "--step", "2"],
+            capture_output=True, text=True, encoding="utf-8", check=True,
+        )  # fmt: skip
+        assert sentence == run.stdout.rstrip("\n") and "Aleppo" in sentence
+        assert app.screen.query(Toast)  # on screen, as a notification
+
+    ui.drive(app, body, notifications=True)
 
 
 def test_a_toggles_area_shading(syria, ui):
@@ -988,14 +1008,14 @@ def test_a_new_file_is_cached_after_the_first_frame_not_before(tmp_path, monkeyp
     path = tmp_path / "board.yaml"
     path.write_bytes(default_scenario().read_bytes())
     app = open_board(file_source(path))
-    assert not list(cache_dir.glob("*.json"))  # validated, not yet remembered
+    assert not list(cache_dir.glob("*.sqlite"))  # validated, not yet remembered
 
     async def body(pilot):  # type: ignore[no-untyped-def]
         for _ in range(100):
-            if list(cache_dir.glob("*.json")):
+            if list(cache_dir.glob("*.sqlite")):
                 break
             await pilot.pause(0.05)
-        assert len(list(cache_dir.glob("*.json"))) == 1
+        assert len(list(cache_dir.glob("*.sqlite"))) == 1
 
     ui.drive(app, body)
 

@@ -90,6 +90,24 @@ def test_the_board_refuses_the_same_options_before_it_opens(case):
     assert sentence in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["present", str(BUNDLED)],
+        ["follow", "sitboard://127.0.0.1:9/not-a-token"],
+        ["serve", str(BUNDLED)],
+        ["record", str(BUNDLED), "-o", "unused.cast"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_that_draws_refuses_an_unknown_theme_before_anything_else(tmp_path, command):
+    """`present`, `follow` and `record` took any theme name and drew with the default."""
+    run = sitboard(*command, "--theme", "solarized", cwd=tmp_path)
+    assert run.returncode == 2 and run.stdout == "", (command, run.stderr)
+    assert "unknown theme 'solarized'" in run.stderr and "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_picture_exporter_refuses_what_it_cannot_draw_without_drawing():
     from sitboard.exports import ExportOptions, exporter
 

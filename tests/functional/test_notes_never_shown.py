@@ -18,6 +18,7 @@ from extended_scenario import EXTENDED, NOTE
 
 from sitboard.app.app import SitboardApp
 from sitboard.app.screens import TownScreen
+from sitboard.exports import formats
 from sitboard.scenario.loader import parse_scenario
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
@@ -53,7 +54,10 @@ def test_md_with_notes_shows_them(scenario_file):
     assert one.stdout.count(NOTE) == 1
 
 
-@pytest.mark.parametrize("fmt", ["json", "geojson", "svg", "txt"])
+EXPORTS = formats()  # every format in the registry, so that a new one is searched too
+
+
+@pytest.mark.parametrize("fmt", [f for f in EXPORTS if f != "md"])
 def test_notes_go_with_md_only(scenario_file, fmt):
     result = sitboard("export", scenario_file, "--format", fmt, "--notes", cwd=scenario_file.parent)
     assert result.returncode == 2 and result.stdout == ""
@@ -61,7 +65,7 @@ def test_notes_go_with_md_only(scenario_file, fmt):
 
 
 @pytest.mark.parametrize("step", range(STEPS + 1))
-@pytest.mark.parametrize("fmt", ["json", "geojson", "md", "svg", "txt", "txt --ascii"])
+@pytest.mark.parametrize("fmt", [*EXPORTS, "txt --ascii"])
 def test_no_other_export_shows_notes(scenario_file, fmt, step):
     fmt, *more = fmt.split()
     result = sitboard(
@@ -80,6 +84,28 @@ def test_no_other_export_shows_notes(scenario_file, fmt, step):
     assert result.stdout and NOTE not in result.stdout and NOTE not in result.stderr
     if fmt == "md":
         assert "Notes for the briefer" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *[["narrate", "--step", str(step)] for step in range(STEPS + 1)],
+        *[["diff", "--from", "start", "--to", "end", "--format", fmt] for fmt in ("txt", "md", "json")],
+    ],
+)
+def test_the_story_commands_do_not_show_notes(scenario_file, command):
+    result = sitboard(command[0], scenario_file, *command[1:], cwd=scenario_file.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout and NOTE not in result.stdout + result.stderr
+
+
+def test_a_recording_does_not_show_notes(scenario_file):
+    out = scenario_file.parent / "brief.cast"
+    result = sitboard(
+        "record", scenario_file, "-o", out, "--fixed-clock", "--interval", "0.5", cwd=scenario_file.parent
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size and NOTE not in out.read_text(encoding="utf-8") + result.stdout + result.stderr
 
 
 def test_check_does_not_show_notes(scenario_file):

@@ -41,8 +41,8 @@ def uncached_run(args, folder: Path):  # type: ignore[no-untyped-def]
 
 
 def entries(directory: Path, besides: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
-    """The cache's entries: JSON files in its directory that the test did not put there."""
-    return sorted(p for p in directory.glob("*.json") if p not in besides)
+    """The cache's entries: SQLite files in its directory that the test did not put there."""
+    return sorted(p for p in directory.glob("*.sqlite") if p not in besides)
 
 
 def age(path: Path, seconds: float) -> None:
@@ -72,8 +72,8 @@ def test_user_files_in_a_shared_cache_folder_are_never_deleted(tmp_path, cache_d
 def test_its_own_stale_temporaries_are_removed_and_nothing_else(tmp_path, cache_dir):
     cache_dir.mkdir()
     digest = "0123456789abcdef" * 4
-    stale = cache_dir / f".sitboard-{digest}.json.a1b2c3d4e5f6.tmp"  # a writer died ten minutes ago or more
-    fresh = cache_dir / f".sitboard-{digest}.json.0f0f0f0f0f0f.tmp"  # another process, writing now
+    stale = cache_dir / f".sitboard-{digest}.sqlite.a1b2c3d4e5f6.tmp"  # a writer died ten minutes ago or more
+    fresh = cache_dir / f".sitboard-{digest}.sqlite.0f0f0f0f0f0f.tmp"  # another process, writing now
     others = [cache_dir / ".notes.json.a1b2c3d4e5f6.tmp", cache_dir / "tmpk3j4h5.tmp", cache_dir / f"{digest}.json"]
     for path in (stale, fresh, *others):
         path.write_text("{}", encoding="utf-8")

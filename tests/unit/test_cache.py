@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from sitboard.scenario import cache
+from sitboard.scenario import cache, store
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import load_scenario
 
@@ -30,7 +30,7 @@ def scenario_file(tmp_path: Path) -> Path:
 def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, cache_dir, monkeypatch):
     path = scenario_file(tmp_path)
     cold = load_scenario(path, cache=True)
-    assert len(list(cache_dir.glob("*.json"))) == 1
+    assert len(list(cache_dir.glob("*.sqlite"))) == 1
 
     def no_parsing(*_a, **_k):  # the warm load must not parse at all
         raise AssertionError("parsed although cached")
@@ -57,27 +57,68 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
     for _ in range(2):
         with pytest.raises(ScenarioError):
             load_scenario(path, cache=True)
-    assert not list(cache_dir.glob("*.json")) if cache_dir.exists() else True
+    assert not list(cache_dir.glob("*.sqlite")) if cache_dir.exists() else True
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda text: text[: len(text) // 2],  # truncated
-        lambda text: "not json",
-        lambda text: text.replace('"hama"', '"nowhere"', 1),  # a reference that no longer holds
-        lambda text: text.replace(f'"format":{cache.ENTRY_FORMAT}', '"format":99'),
+        lambda raw: raw[: len(raw) // 2],  # truncated
+        lambda raw: b"not a database",
+        lambda raw: raw.replace(b"hama", b"hamx", 1),  # a reference that no longer holds
+        lambda raw: raw[:100] + bytes([raw[100] ^ 1]) + raw[101:],  # one bit of the header flipped
     ],
-    ids=["truncated", "garbage", "broken-reference", "other-format"],
+    ids=["truncated", "garbage", "broken-reference", "bit-flip"],
 )
 def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage):
     path = scenario_file(tmp_path)
     good = load_scenario(path, cache=True)
-    (entry,) = cache_dir.glob("*.json")
-    entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
+    (entry,) = cache_dir.glob("*.sqlite")
+    written = entry.read_bytes()
+    entry.write_bytes(damage(written))
     assert load_scenario(path, cache=True) == good
-    _seal, payload = entry.read_text(encoding="utf-8").split("\n", 1)  # the MAC, then the JSON
-    assert json.loads(payload)["format"] == cache.ENTRY_FORMAT  # rewritten whole
+    assert entry.read_bytes() == written  # rewritten whole
+
+
+def test_an_entry_of_another_format_is_a_miss(tmp_path, cache_dir, monkeypatch):
+    """Sealed by this very key, but written by another version of the store: read again, never misread."""
+    path = scenario_file(tmp_path)
+    good = load_scenario(path)
+    monkeypatch.setattr(store, "FORMAT", 99)
+    cache.store(path.read_bytes(), good.replace(title="Written by another version"))
+    monkeypatch.undo()
+    monkeypatch.setenv("SITBOARD_CACHE_DIR", str(cache_dir))
+    assert cache.load(path.read_bytes(), str(path)) is None
+    assert load_scenario(path, cache=True) == good
+
+
+def test_a_sealed_database_of_another_shape_is_a_miss(tmp_path, cache_dir, monkeypatch):
+    """A valid SQLite file that is not a scenario (another program's, or a bug's) is never read as one."""
+    path = scenario_file(tmp_path)
+    good = load_scenario(path)
+    foreign = sqlite3.connect(":memory:")
+    foreign.executescript("CREATE TABLE meta (key, value); INSERT INTO meta VALUES ('format', 5), ('title', 'x');")
+    payload = foreign.serialize()
+    monkeypatch.setattr(store, "to_database", lambda _s: payload)
+    cache.store(path.read_bytes(), good)
+    monkeypatch.undo()
+    monkeypatch.setenv("SITBOARD_CACHE_DIR", str(cache_dir))
+    (entry,) = cache_dir.glob("*.sqlite")
+    assert entry.read_bytes().startswith(payload)  # the foreign database is there, sealed
+    assert cache.load(path.read_bytes(), str(path)) is None
+    assert load_scenario(path, cache=True) == good
+
+
+def test_an_entry_is_a_database_anyone_can_inspect(tmp_path, cache_dir):
+    path = scenario_file(tmp_path)
+    good = load_scenario(path, cache=True)
+    (entry,) = cache_dir.glob("*.sqlite")
+    db = sqlite3.connect(f"file:{entry}?mode=ro", uri=True)  # SQLite reads past the seal at its end
+    try:
+        assert db.execute("SELECT count(*) FROM events").fetchone() == (len(good.events),)
+        assert db.execute("SELECT value FROM meta WHERE key = 'title'").fetchone() == (good.title,)
+    finally:
+        db.close()
 
 
 def test_an_unwritable_cache_is_simply_not_used(tmp_path, monkeypatch):
@@ -101,4 +142,4 @@ def test_old_entries_are_pruned(tmp_path, cache_dir, monkeypatch):
     for i in range(6):
         path.write_text(text.replace("title: Central Syria offensive", f"title: Version {i}"), encoding="utf-8")
         load_scenario(path, cache=True)
-    assert len(list(cache_dir.glob("*.json"))) == 3
+    assert len(list(cache_dir.glob("*.sqlite"))) == 3

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
+import sqlite3
 from pathlib import Path
 
 import pytest
 from extended_scenario import EXTENDED
 
-from sitboard.scenario import cache
+from sitboard.scenario import cache, store
 from sitboard.scenario.loader import load_scenario, parse_scenario
 from sitboard.scenario.model import Bounds, Camera, Control, Deaths, EventTime, Flow, MapSettings, Offset, Scenario
 
@@ -28,12 +28,17 @@ def extended() -> Scenario:
     return parse_scenario(EXTENDED, "extended.yaml")
 
 
+def round_trip(s: Scenario, file: str) -> Scenario:
+    """Through the store's bytes and back, as the cache does once the seal holds."""
+    return store.from_database(store.to_database(s), file)
+
+
 def test_the_entry_format_changed():
-    assert cache.ENTRY_FORMAT == 4  # entries of format 3 cannot carry the new keys: they are misses
+    assert cache.ENTRY_FORMAT == store.FORMAT == 5  # entries of format 4 were JSON: they are misses
 
 
 def test_every_new_field_survives_the_round_trip(extended):
-    back = cache.from_plain(json.loads(json.dumps(cache.to_plain(extended))), "extended.yaml")
+    back = round_trip(extended, "extended.yaml")
     assert back == extended
     # field by field, so that a failure says which one was lost
     assert back.map.areas is True
@@ -53,6 +58,7 @@ def test_every_new_field_survives_the_round_trip(extended):
         assert [f.also_to for f in mine.flows] == [f.also_to for f in theirs.flows]
     assert back.events[0].at.offset == Offset("homs", 5.0, "N")  # type: ignore[union-attr]
     assert back.events[1].control_states[0] is extended.events[1].control_states[0]  # plain records stay shared
+    assert back.events[1].controls() == extended.events[1].controls()
 
 
 def test_a_cached_load_of_the_extended_scenario_is_the_same(tmp_path, cache_dir, monkeypatch, extended):
@@ -67,13 +73,15 @@ def test_a_cached_load_of_the_extended_scenario_is_the_same(tmp_path, cache_dir,
     assert load_scenario(path, cache=True) == cold
 
 
-def test_a_v1_entry_is_as_small_as_before():
-    """Files without the extensions store no extra fields (a 20,000-event entry stays the size it was)."""
-    d = cache.to_plain(parse_scenario(BUNDLED.read_text(encoding="utf-8"), "c.yaml"))
-    assert "areas" not in d
-    assert all(len(t) == 7 for t in d["towns"]) and all(len(x) == 4 for x in d["sources"])
-    assert all(len(e) == 11 for e in d["events"]) and all(len(f) == 4 for e in d["events"] for f in e[7])
-    assert all(e[4] is None or len(e[4]) == 3 for e in d["events"])
+def test_a_v1_entry_stores_no_extension_fields():
+    """Files without the extensions store nothing extra (a 20,000-event entry stays small)."""
+    s = parse_scenario(BUNDLED.read_text(encoding="utf-8"), "c.yaml")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(store.to_database(s))
+    assert db.execute("SELECT count(*) FROM events WHERE extra IS NOT NULL").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM controls WHERE state IS NOT NULL").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM towns WHERE pcode IS NOT NULL OR state IS NOT NULL").fetchone() == (0,)
+    assert db.execute("SELECT value FROM meta WHERE key = 'areas'").fetchone() == (0,)
 
 
 def _event(s: Scenario, i: int, **changes: object) -> Scenario:
@@ -157,7 +165,7 @@ POISONS = {
 def test_an_entry_with_values_the_checker_rejects_is_not_used(tmp_path, cache_dir, extended, poison):
     data = EXTENDED.encode("utf-8")
     cache.store(data, POISONS[poison](extended))  # sealed as sitboard seals its own entries
-    assert list(cache_dir.glob("*.json"))  # it was written
+    assert list(cache_dir.glob("*.sqlite"))  # it was written
     assert cache.load(data, "extended.yaml") is None
     path = tmp_path / "extended.yaml"
     path.write_bytes(data)
@@ -167,11 +175,11 @@ def test_an_entry_with_values_the_checker_rejects_is_not_used(tmp_path, cache_di
 def test_the_poisons_are_poison(extended):
     """Each poison breaks a rule the round trip would otherwise keep (so the test above can fail)."""
     for name, poison in POISONS.items():
-        with pytest.raises(ValueError, match="cache entry"):
-            cache.from_plain(json.loads(json.dumps(cache.to_plain(poison(extended)))), "x.yaml")
+        with pytest.raises(ValueError, match="store"):
+            round_trip(poison(extended), "x.yaml")
             raise AssertionError(f"{name} was accepted")  # pragma: no cover - reported as the wrong exception
 
 
 def test_a_v1_file_round_trips_with_no_extension_fields():
     s = parse_scenario(BUNDLED.read_text(encoding="utf-8"), "c.yaml")
-    assert cache.from_plain(json.loads(json.dumps(cache.to_plain(s))), "c.yaml") == s
+    assert round_trip(s, "c.yaml") == s

@@ -1093,6 +1093,11 @@ def test_file_over_the_size_limit(tmp_path, monkeypatch):
     (problem,) = info.value.problems
     assert (problem.file, problem.line, problem.column, problem.path) == (str(path), 1, 1, "")
     assert "limit" in problem.message
+    monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", 2**20)
+    big = write(tmp_path, HEAD.encode() + b"#" * 2**20, "big.yaml")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(big)
+    assert info.value.problems[0].message == "file is over the 1 MiB limit for a scenario (a cap against runaway files)"
     monkeypatch.setattr(sitboard.scenario.loader, "MAX_BYTES", len(HEAD.encode()))
     assert load_scenario(path).title == "Test board"  # exactly at the limit is fine
 

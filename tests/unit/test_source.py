@@ -18,9 +18,9 @@ def test_a_source_reads_its_file_and_can_leave_the_cache_entry_for_later(tmp_pat
     path.write_text(SMALL, encoding="utf-8")
     source = ScenarioSource(path, cache=True, watch=False)
     assert source.load(remember_later=True).title == "Small test scenario"
-    assert source.remembering and not list((tmp_path / "cache").glob("sitboard-*.json"))
+    assert source.remembering and not list((tmp_path / "cache").glob("sitboard-*.sqlite"))
     source.remember()
-    assert not source.remembering and len(list((tmp_path / "cache").glob("sitboard-*.json"))) == 1
+    assert not source.remembering and len(list((tmp_path / "cache").glob("sitboard-*.sqlite"))) == 1
     assert source.poll(0.0) is None and not source.watching  # --no-watch: never a change
 
 

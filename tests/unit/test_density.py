@@ -1,0 +1,74 @@
+"""A map with more towns than cells draws how many towns each cell holds, in the colour of the holder of most."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from sitboard.cli.bench import generate
+from sitboard.geo.density import KEY
+from sitboard.geo.scene import MapScene
+from sitboard.scenario.loader import parse_scenario
+from sitboard.timeline import Timeline
+
+SCENARIO = parse_scenario(generate(3000, 400, seed=5), "crowded.yaml")
+TIMELINE = Timeline(SCENARIO)
+
+
+def occupants(frame, holders):  # type: ignore[no-untyped-def]
+    """cell -> Counter of the holders of the towns in it, worked out town by town."""
+    cells: dict[tuple[int, int], Counter[str]] = {}
+    for town, holder in zip(SCENARIO.towns, holders):
+        cell = frame.projection.cell(town.lat, town.lon)
+        if cell is not None:
+            cells.setdefault(cell, Counter())[holder] += 1
+    return cells
+
+
+def expected(counts: Counter[str]) -> tuple[str, str]:
+    n = sum(counts.values())
+    order = [f.id for f in SCENARIO.factions]
+    holder = min(counts, key=lambda h: (-counts[h], order.index(h) if h in order else len(order), h))
+    return (str(n) if n <= 9 else "+"), holder
+
+
+def test_a_crowded_map_draws_each_cells_count_in_its_majority_holders_colour():
+    scene = MapScene(SCENARIO)
+    step = 250
+    situation = TIMELINE.state_at(step)
+    frame = scene.draw(situation, scene.home, 60, 20)  # 3,000 towns on 1,200 cells
+    assert frame.density
+    hot = {c.town for c in situation.changed} | (
+        {situation.event.at.town} if situation.event and situation.event.at else set()
+    )
+    hot_cells = {frame.projection.cell(t.lat, t.lon) for t in SCENARIO.towns if t.id in hot}
+    cells = occupants(frame, situation.holders)
+    assert len(cells) > 100
+    for (col, row), counts in cells.items():
+        if (col, row) in hot_cells:
+            continue
+        char, style = frame.grid[row][col]
+        want_char, want_holder = expected(counts)
+        if char in "123456789+":
+            assert (char, style) == (want_char, f"town:town:{want_holder}"), (col, row, counts)
+        else:  # a label or the key line written over the cell
+            assert style in ("label", "label-hot", "scale"), (col, row, char, style)
+    assert KEY in "\n".join("".join(ch for ch, _ in row) for row in frame.grid)
+
+
+def test_counts_kept_from_step_to_step_are_those_worked_out_afresh():
+    """The counts are updated from the towns that changed hands: any path through the steps gives the fresh answer."""
+    kept = MapScene(SCENARIO)
+    rng = random.Random(3)
+    for step in [1, 2, 3, 50, 49, 400, 0, *rng.sample(range(401), 20)]:
+        situation = TIMELINE.state_at(step)
+        fresh = MapScene(SCENARIO)
+        assert kept.draw(situation, kept.home, 60, 20).grid == fresh.draw(situation, fresh.home, 60, 20).grid, step
+
+
+def test_a_sparse_map_draws_town_glyphs_as_before():
+    scene = MapScene(SCENARIO)
+    frame = scene.draw(TIMELINE.state_at(5), scene.home, 200, 60)  # 3,000 towns on 12,000 cells
+    assert not frame.density
+    text = "\n".join("".join(ch for ch, _ in row) for row in frame.grid)
+    assert KEY not in text and "■" in text
