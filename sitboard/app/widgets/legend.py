@@ -40,9 +40,14 @@ class Legend(TextPanel):
         self.refresh()
         self.content_changed()
 
+    def restyle(self) -> None:
+        self._laid_out_at = -1
+        self._wrapped = None
+        self.refresh()
+
     def entries(self) -> tuple[list[Text], list[Text]]:
         """(factions, town kinds): one Text per entry."""
-        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
         holders, kinds = legend(look.words)
         return [look.rich(entry) for entry in holders], [look.rich(entry) for entry in kinds]
 
