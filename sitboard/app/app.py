@@ -36,7 +36,7 @@ from sitboard.app import actions
 from sitboard.app.collector import IDLE, IdleCollector, freeze
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
-from sitboard.app.style import look_for
+from sitboard.app.style import Look, look_for
 from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
@@ -138,7 +138,6 @@ class SitboardApp(App[int]):
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
         self.defer_context = defer_context
-        self.look = look_for(timeline.scenario, ascii_only=ascii_only)
         self._homes: tuple[Scenario, View] | None = None
         self._cameras: camera.StepCameras | None = None
         self.cameras_on = cameras
@@ -364,10 +363,15 @@ class SitboardApp(App[int]):
             return f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
         return ""
 
+    @property
+    def look(self) -> Look:
+        """The scenario's look in the current theme (holders' colours made legible on the theme's backgrounds)."""
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.current_theme)
+
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
-        look = self.__dict__.get("look")  # called by App.__init__ before we set it
-        if look is not None:
+        if "_theme_unknown" in self.__dict__:  # called by App.__init__ before the timeline and theme are set
+            look = self.look
             for faction in look.scenario.factions:
                 variables[f"faction-{faction.id}"] = look.holders[faction.id].color
         return variables
@@ -640,8 +644,6 @@ class SitboardApp(App[int]):
         """
         if state.selected is not None and state.selected not in timeline.scenario.town_index:
             state = select(state, None)
-        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(timeline.scenario.title)
         self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
         self.state = go_to(state, timeline, state.step)  # ... then at its step
         self._apply_size(message=False)  # another extent may give the map and the side other widths

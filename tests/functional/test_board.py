@@ -42,7 +42,7 @@ def footer_shows_disabled(app, action: str) -> bool:
     bar = app.query_one(BottomBar)
     text = bar.key_row(bar.size.width)
     span = next(s for s in bar._spans if s[2] == action)
-    off = bar.get_component_rich_style("bottom-bar--disabled")
+    _, off, _ = bar.key_styles()  # the theme's disabled style, made legible (issue 17)
     return any(sp.start == span[0] and sp.style == off for sp in text.spans)
 
 

@@ -42,6 +42,11 @@ class Legend(TextPanel):
         self.refresh()
         self.content_changed()
 
+    def restyle(self) -> None:
+        self._laid_out_at = -1
+        self._wrapped = None
+        self.refresh()
+
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         """Areas on or off change what the legend says: laid out again, and its height may change."""
         super().watch_state(old, new)
@@ -53,7 +58,7 @@ class Legend(TextPanel):
 
     def entries(self) -> tuple[list[Text], ...]:
         """(factions, town kinds, areas): one Text per entry."""
-        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
         holders, kinds = legend(look.words)
         kinds = kinds + states_legend(look.words)
         fills = fills_areas(

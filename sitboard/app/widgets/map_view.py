@@ -19,8 +19,9 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
+from sitboard.app.contrast import legible
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
-from sitboard.app.style import Look, fills_areas, look_for
+from sitboard.app.style import Look, fills_areas, ground_of, look_for
 from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.compare import changed_towns
@@ -78,7 +79,7 @@ CONTRAST = {
 CONTEXT_LOOKS = {
     "ctx-country": ("border", "bold"),  # under the scenario: quiet, but a name a room can read
     "ctx-water": ("coast", "italic"),
-    "ctx-place": ("flow-old", "dim"),  # orientation only: never a holder's colour
+    "ctx-place": ("flow-old", "none"),  # orientation only: never a holder's colour; the faintest legible grey
     "front": ("line:front", "bold"),
 }
 KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
@@ -124,7 +125,7 @@ class MapView(BoardWidget, can_focus=True):
 
     @property
     def look(self) -> Look:
-        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
 
     @property
     def view(self) -> View:
@@ -140,7 +141,6 @@ class MapView(BoardWidget, can_focus=True):
             self._caption()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
         self._caption()
 
     @property
@@ -177,7 +177,7 @@ class MapView(BoardWidget, can_focus=True):
         if self._drawn_size != self.size:  # the first frame may have drawn at this size already
             self._redraw(full=True)
 
-    def _on_theme_changed(self) -> None:
+    def restyle(self) -> None:
         self._styles.clear()
         self._blank_plain.clear()
         self._kept.clear()
@@ -372,6 +372,9 @@ class MapView(BoardWidget, can_focus=True):
         if theme.name == HIGH_CONTRAST_NAME:
             base.update(CONTRAST)
         background = self.rich_style.bgcolor
+        ground = ground_of(theme)
+        behind = [background.get_truecolor().hex if background else ground.backgrounds[0]]
+        base = {role: legible(color, behind, ground.target) for role, color in base.items()}  # see `app.contrast`
         if key is None:
             return Style(bgcolor=background)
         if key.startswith("town:"):
@@ -384,10 +387,10 @@ class MapView(BoardWidget, can_focus=True):
                 style += Style(reverse=True)
             return style
         if key.startswith(("area:", "mark:")):
-            # A fill pattern (dim; bright where land changed hands) or a control state's mark (the other party's colour).
+            # A fill pattern (bold where land changed hands) or a control state's mark (the other party's colour):
+            # never dim, which would take the holder's colour below the theme's contrast target.
             kind, holder, *new = key.split(":")
-            faint = kind == "area" and not new
-            return Style(color=self.look.holders[holder].color, dim=faint, bold=not faint, bgcolor=background)
+            return Style(color=self.look.holders[holder].color, bold=kind == "mark" or bool(new), bgcolor=background)
         if key in CONTEXT_LOOKS:
             role, look = CONTEXT_LOOKS[key]
             return Style.parse(look) + Style(color=base[role], bgcolor=background)
@@ -397,7 +400,8 @@ class MapView(BoardWidget, can_focus=True):
             return Style(color=base["flow"], bold=True, bgcolor=background)
         if key == "place":
             return Style(color=base["place"], bold=True, blink=False, bgcolor=background)
-        return Style(color=base.get(key, base["label"]), bgcolor=background, dim=key == "flow-old")
+        # Old flows are quieter by their colour alone: dimmed as well, they fell below 4.5:1 (2.7:1 dark).
+        return Style(color=base.get(key, base["label"]), bgcolor=background)
 
     # -- mouse --------------------------------------------------------------------
 
