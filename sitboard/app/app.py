@@ -63,6 +63,7 @@ from sitboard.state import (
     reset_view,
     select,
     toggle_areas,
+    toggle_layer,
     toggle_present,
 )
 from sitboard.timeline import Timeline
@@ -117,6 +118,7 @@ class SitboardApp(App[int]):
         ascii_only: bool = False,
         owns_gc: bool = False,
         cameras: bool = True,
+        defer_context: bool = False,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
@@ -124,6 +126,9 @@ class SitboardApp(App[int]):
         the garbage collector is the board's to schedule (`collector`).
         `cameras`: entering a step moves the map to the step's camera (its
         event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
+        `defer_context`: the map's context layers are made in a thread after
+        the first frame (the command line's board); a board whose picture is
+        taken once (export, tests) makes them before drawing.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -132,6 +137,7 @@ class SitboardApp(App[int]):
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
+        self.defer_context = defer_context
         self._homes: tuple[Scenario, View] | None = None
         self._cameras: camera.StepCameras | None = None
         self.cameras_on = cameras
@@ -506,6 +512,9 @@ class SitboardApp(App[int]):
 
     def action_toggle_areas(self) -> None:
         self.state = toggle_areas(self.state)
+
+    def action_toggle_layer(self, layer: str) -> None:
+        self.state = toggle_layer(self.state, layer)
 
     def action_toggle_present(self) -> None:
         self.state = toggle_present(self.state)

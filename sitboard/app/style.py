@@ -173,6 +173,18 @@ class Look:
         return shorten(text, width, ascii_only=self.ascii_only)
 
 
+def fills_areas(marks: bool, color_system: str | None, *, headless: bool = False) -> bool:
+    """Whether areas of control are drawn as fill patterns rather than a tint behind the map.
+
+    A tint a fifth of a faction's colour is what a truecolor terminal shows
+    well; NO_COLOR and --ascii (`marks`) show no colour, and a 16- or
+    256-colour palette rounds such a tint to black. Those get a pattern per
+    holder (the legend shows which). A headless board (export) is pictured
+    in truecolor whatever the environment says.
+    """
+    return marks or (not headless and color_system != "truecolor")
+
+
 _last: dict[tuple[bool, str | None], Look] = {}  # by ascii_only and theme: the Look made last
 
 
