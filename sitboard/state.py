@@ -26,6 +26,8 @@ from sitboard.timeline import Timeline
 # there takes a million key presses), and near enough that a view's bounds
 # stay distinct numbers.
 MAX_CENTER = 1e6
+# The map's context layers, each of which a briefer may hide (see `sitboard.geo.context_layer`).
+CONTEXT_LAYERS = ("countries", "water", "rivers", "places")
 
 
 class BoardState(NamedTuple):
@@ -39,6 +41,7 @@ class BoardState(NamedTuple):
     present: bool = False  # presentation mode: the map fills the screen
     # The split view: the step drawn beside this one (the same view, left), with what changed marked on both.
     compare: int | None = None
+    hidden: tuple[str, ...] = ()  # context layers hidden (sorted; of CONTEXT_LAYERS)
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON types only; `from_json` gives back an equal value."""
@@ -50,6 +53,7 @@ class BoardState(NamedTuple):
             "selected": self.selected,
             "present": self.present,
             "compare": self.compare,
+            "hidden": list(self.hidden),
         }
 
     @classmethod
@@ -87,7 +91,19 @@ class BoardState(NamedTuple):
         compare = data.get("compare")
         if compare is not None and (type(compare) is not int or compare < 0):
             raise ValueError(f"a board state's compare is a whole number from 0 or null, not {_shown(compare)}")
-        return cls(step, center, float(zoom), flags["areas"], selected, flags["present"], compare)
+        hidden = data.get("hidden", [])
+        if not (
+            isinstance(hidden, list)
+            and all(isinstance(layer, str) and layer in CONTEXT_LAYERS for layer in hidden)
+            and len(set(hidden)) == len(hidden)
+        ):
+            raise ValueError(
+                f"a board state's hidden layers are a list of distinct names of {', '.join(CONTEXT_LAYERS)}, "
+                f"not {_shown(hidden)}"
+            )
+        return cls(
+            step, center, float(zoom), flags["areas"], selected, flags["present"], compare, tuple(sorted(hidden))
+        )
 
 
 def _finite(value: object) -> bool:
@@ -150,6 +166,14 @@ def reset_view(state: BoardState) -> BoardState:
 
 def toggle_areas(state: BoardState) -> BoardState:
     return state._replace(areas=not state.areas)
+
+
+def toggle_layer(state: BoardState, layer: str) -> BoardState:
+    """Hide a context layer that is shown, show one that is hidden (unknown names change nothing)."""
+    if layer not in CONTEXT_LAYERS:
+        return state
+    hidden = set(state.hidden) ^ {layer}
+    return state._replace(hidden=tuple(sorted(hidden)))
 
 
 def toggle_present(state: BoardState) -> BoardState:

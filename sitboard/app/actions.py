@@ -47,6 +47,12 @@ ACTIONS: tuple[BoardAction, ...] = (
         "Map",
         footer=False,
     ),
+    BoardAction("toggle_layer('countries')", "b", "Countries", "Show or hide country names", "Map", footer=False),
+    BoardAction("toggle_layer('water')", "w", "Seas", "Show or hide the names of seas and lakes", "Map", footer=False),
+    BoardAction("toggle_layer('rivers')", "v", "Rivers", "Show or hide rivers and their names", "Map", footer=False),
+    BoardAction(
+        "toggle_layer('places')", "o", "Places", "Show or hide populated places (orientation only)", "Map", footer=False
+    ),
     BoardAction("toggle_present", "f", "Present", "Presentation mode: the map fills the screen", "View"),
     BoardAction("cycle_theme", "t", "Theme", "Cycle dark, light and high-contrast themes", "View", footer=False),
     BoardAction(
@@ -54,6 +60,14 @@ ACTIONS: tuple[BoardAction, ...] = (
         "s",
         "Save SVG",
         "Save an SVG screenshot of the board in the current directory",
+        "View",
+        footer=False,
+    ),
+    BoardAction(
+        "say_step",
+        "r",
+        "Read",
+        "Say this step in one sentence, as narrate does",
         "View",
         footer=False,
     ),

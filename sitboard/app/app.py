@@ -36,7 +36,7 @@ from sitboard.app import actions
 from sitboard.app.collector import IDLE, IdleCollector, freeze
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
-from sitboard.app.style import look_for
+from sitboard.app.style import Look, look_for
 from sitboard.app.themes import DEFAULT_THEME, THEMES, high_contrast
 from sitboard.app.widgets.bottom_bar import BottomBar
 from sitboard.app.widgets.bound import BoardWidget, give, no_timeline_yet
@@ -51,6 +51,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
+from sitboard.panels.narration import narration
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -62,6 +63,7 @@ from sitboard.state import (
     reset_view,
     select,
     toggle_areas,
+    toggle_layer,
     toggle_present,
 )
 from sitboard.timeline import Timeline
@@ -116,6 +118,7 @@ class SitboardApp(App[int]):
         ascii_only: bool = False,
         owns_gc: bool = False,
         cameras: bool = True,
+        defer_context: bool = False,
     ) -> None:
         """`source`, if given, is followed: a save reloads the board (`--no-watch` gives one that never changes).
 
@@ -123,6 +126,9 @@ class SitboardApp(App[int]):
         the garbage collector is the board's to schedule (`collector`).
         `cameras`: entering a step moves the map to the step's camera (its
         event's `view:`, see `sitboard.geo.camera`); False is `--no-camera`.
+        `defer_context`: the map's context layers are made in a thread after
+        the first frame (the command line's board); a board whose picture is
+        taken once (export, tests) makes them before drawing.
         """
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
@@ -131,7 +137,7 @@ class SitboardApp(App[int]):
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
-        self.look = look_for(timeline.scenario, ascii_only=ascii_only)
+        self.defer_context = defer_context
         self._homes: tuple[Scenario, View] | None = None
         self._cameras: camera.StepCameras | None = None
         self.cameras_on = cameras
@@ -357,10 +363,15 @@ class SitboardApp(App[int]):
             return f"Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})."
         return ""
 
+    @property
+    def look(self) -> Look:
+        """The scenario's look in the current theme (holders' colours made legible on the theme's backgrounds)."""
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.current_theme)
+
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
-        look = self.__dict__.get("look")  # called by App.__init__ before we set it
-        if look is not None:
+        if "_theme_unknown" in self.__dict__:  # called by App.__init__ before the timeline and theme are set
+            look = self.look
             for faction in look.scenario.factions:
                 variables[f"faction-{faction.id}"] = look.holders[faction.id].color
         return variables
@@ -502,6 +513,9 @@ class SitboardApp(App[int]):
     def action_toggle_areas(self) -> None:
         self.state = toggle_areas(self.state)
 
+    def action_toggle_layer(self, layer: str) -> None:
+        self.state = toggle_layer(self.state, layer)
+
     def action_toggle_present(self) -> None:
         self.state = toggle_present(self.state)
 
@@ -630,8 +644,6 @@ class SitboardApp(App[int]):
         """
         if state.selected is not None and state.selected not in timeline.scenario.town_index:
             state = select(state, None)
-        self.look = look_for(timeline.scenario, ascii_only=self.ascii_only)
-        self.title = self.look.text(timeline.scenario.title)
         self.timeline = timeline  # every widget draws the new scenario (at the old step, held in range) ...
         self.state = go_to(state, timeline, state.step)  # ... then at its step
         self._apply_size(message=False)  # another extent may give the map and the side other widths
@@ -671,6 +683,10 @@ class SitboardApp(App[int]):
         from sitboard.app.screens import HelpScreen
 
         self.push_screen(HelpScreen(self.ascii_only))
+
+    def action_say_step(self) -> None:
+        """The step as one sentence, for whoever cannot read the panels from their seat (a follower may ask too)."""
+        self.notify(self.look.text(narration(self.timeline.state_at(self.step))), title="This step", timeout=12)
 
     def action_save_picture(self) -> None:
         """An SVG of the board as it is now: beside where the briefer started sitboard, or to the browser."""

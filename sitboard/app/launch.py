@@ -38,11 +38,14 @@ def open_board(
     *,
     step: int | Literal["end"] = 0,
     present: bool = False,
+    areas: bool | None = None,
+    hidden: tuple[str, ...] = (),
     progress: Progress | None = None,
     **options: Any,
 ) -> SitboardApp:
     """The board for `source`, ready to run, owning this process's garbage collector (`options` go to SitboardApp).
 
+    `areas` None starts with areas as the scenario says (`map.areas`, off if it does not say).
     Raises `ScenarioError` for a bad file and `StepOutOfRange` for a step
     past the end. A freshly checked file's cache entry is written after the
     first frame, in a thread, so that the first open of a large file is not
@@ -50,10 +53,17 @@ def open_board(
     """
     scenario = source.load(remember_later=True, progress=progress)
     timeline = Timeline(scenario)
-    state = BoardState(step=resolve_step(step, timeline.steps), present=present)
+    state = BoardState(
+        step=resolve_step(step, timeline.steps),
+        areas=scenario.map.areas if areas is None else areas,
+        present=present,
+        hidden=hidden,
+    )
     from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
 
-    app = SitboardApp(timeline, state, source=source, owns_gc=True, **options)  # one board per process
+    app = SitboardApp(
+        timeline, state, source=source, owns_gc=True, defer_context=True, **options
+    )  # one board per process
     if source.remembering:
         app.call_later(
             app.call_after_refresh, lambda: threading.Thread(target=source.remember, name="sitboard-cache").start()

@@ -8,6 +8,7 @@ confidence badges are words, town kinds have glyph shapes. `NO_COLOR` and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import JustifyMethod, OverflowMethod
 from rich.style import Style
@@ -15,10 +16,15 @@ from rich.text import Text
 from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
 
+from sitboard.app.contrast import AA, AAA, ink_on, legible
+from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.panels.styled import Span
 from sitboard.panels.words import ASCII_ELLIPSIS, words_for
-from sitboard.scenario.model import Scenario
+from sitboard.scenario.model import CONTESTED, Scenario
 from sitboard.scenario.palette import OKABE_ITO, Holder, holders
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
 
 CONFIDENCE_STYLE = {
     "confirmed": "bold reverse",
@@ -37,13 +43,57 @@ ROLE_STYLE = {
 }
 
 
-def holder_looks(scenario: Scenario) -> dict[str, Holder]:
-    """Every holder with a colour Rich can draw: the scenario's, else its default from the palette."""
+class Ground(NamedTuple):
+    """What a theme draws holders' colours on, and how much contrast they need there."""
+
+    name: str  # the theme's
+    backgrounds: tuple[str, ...]  # `#rrggbb`: the screen's, the panels', the bars'
+    foreground: str  # `#rrggbb`: plain text's
+    target: float  # the contrast every mark and letter reaches: AA, or AAA for the high-contrast theme
+
+
+_grounds: dict[str, Ground] = {}
+
+
+def ground_of(theme: Theme) -> Ground:
+    """The colours `theme` draws on (Textual's own derivation of them), worked out once per theme name."""
+    ground = _grounds.get(theme.name)
+    if ground is None:
+        from textual.color import Color
+
+        colors = theme.to_color_system().generate()
+        backgrounds = tuple(Color.parse(colors[key]).hex.lower() for key in ("background", "surface", "panel"))
+        foreground = Color.parse(colors["foreground"]).hex.lower()
+        target = AAA if theme.name == HIGH_CONTRAST_NAME else AA
+        ground = _grounds[theme.name] = Ground(theme.name, backgrounds, foreground, target)
+    return ground
+
+
+def holder_looks(scenario: Scenario, ground: Ground | None = None) -> dict[str, Holder]:
+    """Every holder with a colour Rich can draw: the scenario's, else its default from the palette.
+
+    On a `ground`, each colour is made legible there (`contrast.legible`: same
+    hue, another lightness). Contested, white on a dark board, becomes
+    whichever of black and white reads best, so that it never meets unknown's
+    grey half-way.
+    """
     looks = {}
     for i, (holder_id, holder) in enumerate(holders(scenario).items()):
         fallback = OKABE_ITO[i % len(OKABE_ITO)] if i < len(scenario.factions) else holder.color
-        looks[holder_id] = holder._replace(color=drawable(holder.color, fallback))
+        color = drawable(holder.color, fallback)
+        if ground is not None:
+            color = legible(hex_of(color), ground.backgrounds, ground.target)
+            if holder_id == CONTESTED and color != hex_of(holder.color):
+                color = ink_on(ground.backgrounds[0], ("#000000", "#ffffff"))
+        looks[holder_id] = holder._replace(color=color)
     return looks
+
+
+def hex_of(color: str) -> str:
+    """`#rrggbb` of a colour Rich can draw."""
+    from rich.color import Color
+
+    return Color.parse(color).get_truecolor().hex
 
 
 def drawable(color: str, fallback: str) -> str:
@@ -65,11 +115,12 @@ def drawable(color: str, fallback: str) -> str:
 class Look:
     """What every widget needs to draw a scenario: its words, its holders' colours, the style of each role."""
 
-    def __init__(self, scenario: Scenario, *, ascii_only: bool = False) -> None:
+    def __init__(self, scenario: Scenario, *, ascii_only: bool = False, ground: Ground | None = None) -> None:
         self.scenario = scenario
         self.ascii_only = ascii_only
+        self.ground = ground
         self.words = words_for(scenario, ascii_only=ascii_only)
-        self.holders = holder_looks(scenario)
+        self.holders = holder_looks(scenario, ground)
         self._styles = dict(ROLE_STYLE)
 
     def text(self, value: str | None) -> str:
@@ -77,12 +128,24 @@ class Look:
         return self.words.text(value)
 
     def style(self, role: str) -> str:
-        """The Rich style of a role: the fixed ones, and holders' badges and names in their colour."""
+        """The Rich style of a role: the fixed ones, and holders' badges and names in their colour.
+
+        A badge is its holder's colour behind a letter in the theme's
+        background or text colour, whichever reads better on it; it stays
+        reversed so that without colour (`NO_COLOR`) it is still a badge.
+        """
         style = self._styles.get(role)
         if style is None:
             kind, _, holder = role.partition(":")
             color = self.holders[holder].color
-            style = self._styles[role] = f"bold reverse {color}" if kind == "badge" else f"bold {color}"
+            if kind != "badge":
+                style = f"bold {color}"
+            elif self.ground is None:
+                style = f"bold reverse {color}"
+            else:
+                ink = ink_on(hex_of(color), (self.ground.backgrounds[0], self.ground.foreground))
+                style = f"bold reverse {color} on {ink}"
+            self._styles[role] = style
         return style
 
     def rich(
@@ -110,14 +173,28 @@ class Look:
         return shorten(text, width, ascii_only=self.ascii_only)
 
 
-_last: dict[bool, Look] = {}  # by ascii_only: the Look made last
+def fills_areas(marks: bool, color_system: str | None, *, headless: bool = False) -> bool:
+    """Whether areas of control are drawn as fill patterns rather than a tint behind the map.
+
+    A tint a fifth of a faction's colour is what a truecolor terminal shows
+    well; NO_COLOR and --ascii (`marks`) show no colour, and a 16- or
+    256-colour palette rounds such a tint to black. Those get a pattern per
+    holder (the legend shows which). A headless board (export) is pictured
+    in truecolor whatever the environment says.
+    """
+    return marks or (not headless and color_system != "truecolor")
 
 
-def look_for(scenario: Scenario, *, ascii_only: bool = False) -> Look:
-    """The `Look` of this scenario, made once however many widgets of a board ask (compared by identity)."""
-    look = _last.get(ascii_only)
-    if look is None or look.scenario is not scenario:
-        look = _last[ascii_only] = Look(scenario, ascii_only=ascii_only)
+_last: dict[tuple[bool, str | None], Look] = {}  # by ascii_only and theme: the Look made last
+
+
+def look_for(scenario: Scenario, *, ascii_only: bool = False, theme: Theme | None = None) -> Look:
+    """The `Look` of this scenario in this theme, made once however many widgets of a board ask (compared by identity)."""
+    ground = ground_of(theme) if theme is not None else None
+    key = (ascii_only, ground.name if ground else None)
+    look = _last.get(key)
+    if look is None or look.scenario is not scenario or look.ground != ground:
+        look = _last[key] = Look(scenario, ascii_only=ascii_only, ground=ground)
     return look
 
 

@@ -32,6 +32,7 @@ HIGH_CONTRAST_VARIABLES = {
     "footer-description-foreground": "#FFFFFF",
     "block-cursor-background": "#FFFF00",
     "block-cursor-foreground": "#000000",
+    "text-muted": "auto 80%",  # Textual's 60% measured 6.9:1 on the panel colour: under the 7:1 this theme promises
 }
 DEFAULT_THEME = "textual-dark"
 THEMES = (DEFAULT_THEME, "textual-light", HIGH_CONTRAST_NAME)  # what `t` cycles through, in order

@@ -274,11 +274,20 @@ def bench_map(towns: int, repeat: int, size: tuple[int, int]) -> dict[str, Any]:
         t0 = time.perf_counter()
         scene.draw(state, scene.home, cols, rows)
         draws.append(time.perf_counter() - t0)
+    areas_scene = MapScene(scenario)  # with areas of control, fronts and fill patterns: the most a step draws
+    areas_scene.draw(timeline.state_at(0), areas_scene.home, cols, rows, areas=True, fills=True)
+    with_areas = []
+    for i in range(repeat):
+        state = timeline.state_at(1 + i % timeline.steps)
+        t0 = time.perf_counter()
+        areas_scene.draw(state, areas_scene.home, cols, rows, areas=True, fills=True)
+        with_areas.append(time.perf_counter() - t0)
     return {
         "towns": towns,
         "size": f"{cols}x{rows}",
         "first_draw_ms": first * 1e3,
         "step_draw": _stats(draws),
+        "step_draw_areas": _stats(with_areas),
         "far_lines": _stats(_far_lines(repeat, size)),
     }
 
@@ -517,6 +526,8 @@ def _print(r: dict[str, Any]) -> None:
             f"per step median {s['median_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms; "
             f"three lines far off the map {mp['far_lines']['median_ms']:.2f} ms"
         )
+        a = mp["step_draw_areas"]
+        print(f"  with areas, fronts and fills: per step median {a['median_ms']:.2f} ms, p95 {a['p95_ms']:.2f} ms")
     rec = r["record"]
     print(
         f"record {rec['steps']} steps at {rec['size']}, per 100 steps: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Literal
 
 from sitboard import __version__
@@ -31,10 +32,11 @@ from sitboard.cli.terminal import (
     write_output,
 )
 from sitboard.exports import ExportOptions, exporter, formats
+from sitboard.geo.text import BIDI_CHOICES, set_bidi, terminal_reorders
 from sitboard.panels.layout import MAX_HEIGHT, MAX_WIDTH, MIN_HEIGHT, MIN_WIDTH
 from sitboard.scenario.bundled import default_scenario
 from sitboard.scenario.errors import ScenarioError
-from sitboard.state import BoardState, StepOutOfRange, resolve_step
+from sitboard.state import CONTEXT_LAYERS, BoardState, StepOutOfRange, resolve_step
 from sitboard.timeline import Timeline
 
 THEME_HELP = f"colour theme: {', '.join(THEMES)} (default: {DEFAULT_THEME})"
@@ -52,6 +54,36 @@ def _step_of(step: int | Literal["end"], steps: int, file: str) -> int:
 # -- the board -----------------------------------------------------------------------
 
 
+def layers_arg(value: str) -> tuple[str, ...]:
+    """`--hide countries,rivers`: the context layers named, sorted; an unknown name is a usage error."""
+    names = sorted({name.strip() for name in value.split(",") if name.strip()})
+    for name in names:
+        if name not in CONTEXT_LAYERS:
+            raise argparse.ArgumentTypeError(f"no context layer {name!r}: the layers are {', '.join(CONTEXT_LAYERS)}")
+    return tuple(names)
+
+
+def map_switches(p: argparse.ArgumentParser) -> None:
+    """--areas and --hide: the board and its pictures take the same switches for what the map shows."""
+    p.add_argument(
+        "--areas",
+        choices=("on", "off"),
+        help="areas of control shown or not (default: the scenario's map.areas, else off)",
+    )
+    p.add_argument(
+        "--hide",
+        type=layers_arg,
+        default=(),
+        metavar="LAYERS",
+        help=f"context layers not drawn, comma separated: {', '.join(CONTEXT_LAYERS)}",
+    )
+
+
+def _areas_of(args: argparse.Namespace) -> bool | None:
+    """`--areas on|off` as a flag; None without it (the scenario's `map.areas` decides)."""
+    return None if args.areas is None else bool(args.areas == "on")
+
+
 def board_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="sitboard",
@@ -67,6 +99,14 @@ def board_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", type=theme_arg, help=THEME_HELP)
     p.add_argument("--present", action="store_true", help="presentation mode: the map fills the screen")
     p.add_argument("--ascii", action="store_true", help="7-bit ASCII only, for old terminals and projectors")
+    map_switches(p)
+    p.add_argument(
+        "--bidi",
+        choices=BIDI_CHOICES,
+        default="auto",
+        help="on: sitboard puts right-to-left names in reading order (most terminals); off: the terminal "
+        "does bidi itself (Konsole, mlterm); auto (default): off in Konsole and mlterm, else on",
+    )
     p.add_argument("--no-watch", action="store_true", help="do not reload the file when it changes")
     p.add_argument("--no-camera", action="store_true", help=NO_CAMERA_HELP)
     p.add_argument("--version", action="version", version=f"sitboard {__version__}")
@@ -77,12 +117,15 @@ def cmd_board(args: argparse.Namespace) -> int:
     if args.autoplay is not None and not args.autoplay > 0:
         raise Usage("--autoplay takes a positive number of seconds")
     file = args.file or str(default_scenario())
+    set_bidi(terminal_reorders(args.bidi, os.environ))
     try:
         with progress_bar(f"reading {file}") as bar:  # a cold open of a large file takes seconds
             app = open_board(
                 file_source(file, watch=not args.no_watch),
                 step=args.step,
                 present=args.present,
+                areas=_areas_of(args),
+                hidden=args.hide,
                 progress=bar,
                 autoplay=args.autoplay,
                 theme_name=args.theme,
@@ -167,6 +210,7 @@ def export_parser() -> argparse.ArgumentParser:
         help="svg, txt and html: the split view, the map at this earlier moment (a step, 'start' or a date) "
         "beside the step, what changed marked on both",
     )
+    map_switches(p)
     p.add_argument(
         "--notes",
         action="store_true",
@@ -183,12 +227,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise Usage("--notes goes with --format md: speaker notes are never part of any other output")
     if args.compare is not None and args.format not in PICTURES:
         raise Usage(f"--compare draws the split view: it goes with --format {', '.join(PICTURES)}")
+    set_bidi(False)  # a picture, text or page is read in a viewer that does its own bidi: logical order
     with progress_bar(f"reading {args.file}") as bar:
         scenario = read(args.file, bar)
     if args.output:
         refuse_input(args.output, args.file, "the scenario")  # before the work, and again before writing
     timeline = Timeline(scenario)
-    state = BoardState(step=_step_of(args.step, timeline.steps, args.file), compare=_compare_of(args, timeline))
+    state = BoardState(
+        step=_step_of(args.step, timeline.steps, args.file),
+        areas=scenario.map.areas if (shown := _areas_of(args)) is None else shown,
+        compare=_compare_of(args, timeline),
+        hidden=args.hide,
+    )
     options = ExportOptions(
         size=args.size, theme=args.theme, ascii_only=args.ascii, color_hex=rich_color_hex, notes=args.notes
     )

@@ -1,30 +1,56 @@
 """The map for one step, as a grid of styled cells, computed without a terminal.
 
-Layers, bottom to top: the basemap (coast, borders) and the scenario's overlay
-lines, drawn once per view and size; then, per step, flows, town glyphs, the
-event's place, labels and the scale bar. The widget only turns rows of cells
-into strips, so everything a briefer sees on the map is decided and tested here.
+Layers, bottom to top: the context's rivers and lake shores, the basemap
+(coast solid, borders dashed) and the scenario's overlay lines, drawn once per
+view and size; then, per step, flows, town glyphs with the marks of their
+control state, the event's place (a pin, or a ring for an approximate one),
+areas of control (fill patterns and fronts, on blank cells), the scale bar,
+and the labels: flow sizes on their arrows, towns' names, then the context's
+names and populated places where room is left. The widget only turns rows of
+cells into strips, so everything a briefer sees on the map is decided and
+tested here.
 
 Style keys are plain strings the widget maps to colours:
 `coast`, `border`, `line:<kind>`, `flow`, `flow-old`, `place`, `label`,
 `label-hot`, `scale`, and `town:<kind>:<holder>` with `:hot` appended for a
-town that changed hands, is the event's place, or is selected.
+town that changed hands, is the event's place, or is selected;
+`mark:<faction>` for a control state's mark (the other party's colour);
+`ctx-country`, `ctx-water` and `ctx-place` for context names and places. With
+areas on: `front` (a front derived from the areas), and, on boards that show
+areas by a fill pattern rather than a tint, `area:<holder>` with `:new`
+appended for land that changed hands at this step. A frame's `shade` gives
+per cell the holder whose area it is in (`<holder>:new` where it changed
+hands at this step).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
-from typing import NamedTuple
+import threading
+from collections.abc import Callable, Collection, Iterable
+from itertools import pairwise, zip_longest
+from typing import TYPE_CHECKING, NamedTuple
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
 from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
 from sitboard.geo.density import KEY, Density, crowded
-from sitboard.geo.labels import LabelLayout, LabelRequest
+from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
+from sitboard.geo.symbols import marks_of
+from sitboard.geo.territory import (
+    FRONT_GLYPHS,
+    FRONT_GLYPHS_ASCII,
+    Territory,
+    fill_pattern,
+)
 from sitboard.geo.text import cell_width, display
-from sitboard.scenario.model import Scenario
+from sitboard.scenario.model import UNKNOWN, Scenario
+from sitboard.scenario.palette import holders as scenario_holders
+from sitboard.state import CONTEXT_LAYERS
+
+if TYPE_CHECKING:  # the context's data and code are loaded with the first view's context, not at start-up
+    from sitboard.geo.context_layer import ContextLayer
 from sitboard.timeline import Situation, figure
 
 PRIORITY = {
@@ -43,6 +69,21 @@ KIND_GLYPH_ASCII = {"city": "#", "town": "o", "village": ".", "region": "@"}
 MAX_OLD_FLOWS = 120  # earlier flows drawn (dimmed); all of them count in totals and exports
 KIND_WEIGHT = {"city": 4.0, "region": 3.0, "town": 2.0, "village": 1.0}
 PLACE_GLYPH, PLACE_GLYPH_ASCII = "✱", "*"
+AREA_MARK, AREA_MARK_ASCII = "∘", "*"  # the ring around an approximate place
+APPROXIMATE_KM = {"near": 5.0, "district": 25.0, "province": 75.0}  # the ring's radius by precision
+ALL_CONTEXT = frozenset(CONTEXT_LAYERS)
+PLACE_DOT, PLACE_DOT_ASCII = "·", "."  # a populated place of the context
+# The style of a context name by its key's prefix.
+CONTEXT_STYLE = {
+    "country": "ctx-country",
+    "sea": "ctx-water",
+    "lake": "ctx-water",
+    "river": "ctx-water",
+    "place": "ctx-place",
+}
+BORDER_DASH, BORDER_GAP = 1.5, 1.0  # in cell widths
+FRONT_CELLS = {edges: (char, "front") for edges, char in FRONT_GLYPHS.items()}
+FRONT_CELLS_ASCII = {edges: (char, "front") for edges, char in FRONT_GLYPHS_ASCII.items()}
 
 
 class Frame(NamedTuple):
@@ -53,6 +94,16 @@ class Frame(NamedTuple):
     projection: Projection
     town_cells: dict[tuple[int, int], str]  # cell -> town id, for clicks (shared by the frames of a view)
     density: bool = False  # towns drawn as counts per cell (`density.py`): more towns than cells
+    labels: tuple[PlacedLabel, ...] = ()  # every label drawn: towns' (keyed by id) and flows' ("flow:<from>:<to>")
+    context_pending: bool = False  # drawn without its context layers, which are still being made
+
+
+class _FlowLabel(NamedTuple):
+    """A flow's size and the spots on its arrow where it may go (first cells of the label, best first)."""
+
+    key: str
+    text: str
+    spots: list[tuple[int, int]]
 
 
 class _Towns(NamedTuple):
@@ -80,18 +131,30 @@ class _TownLooks(dict[tuple[str, str], Cell]):
 class _Layers:
     """What one view at one size draws the same at every step: made once, the first time a step needs each part."""
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, shown: frozenset[str]) -> None:
         self.projection = projection
+        self.shown = shown  # context layers
+        self.context: ContextLayer | None = None
         self.static: Canvas | None = None  # basemap and the scenario's lines
         self.towns: _Towns | None = None
         self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
         self.labels: tuple[LabelLayout, dict[str, int]] | None = None
         self.bases: dict[tuple[tuple[str, str], ...], Grid] = {}  # with earlier flows, by their pairs; oldest first
-        self.shade: tuple[tuple[str, ...], list[list[str | None]]] | None = None  # for one set of holders
+        self.territory: Territory | None = None
+        # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
+        self.areas: tuple[tuple[object, ...], _Areas] | None = None
         self.density: Density | None = None  # made when the view is crowded (see `dense`)
         # the base layer of `bases` (by its earlier flows) with `density`'s cells drawn on it, kept in step
         self.dense_grid: tuple[tuple[tuple[str, str], ...], Grid] | None = None
         self.dense: bool | None = None  # None: not yet decided
+
+
+class _Areas(NamedTuple):
+    """What a step's areas of control put on the map, once per set of holders and changes."""
+
+    shade: list[list[str | None]]
+    fills: list[tuple[int, int, Cell]]  # (row, col, cell) to write where the grid is blank
+    fronts: list[tuple[int, int, Cell]]
 
 
 class MapScene:
@@ -109,8 +172,11 @@ class MapScene:
         self.ascii_only = ascii_only
         self._basemap = basemap
         self.home = home_view(scenario)
-        self._views: dict[tuple[View, int, int], _Layers] = {}  # oldest used first
+        self._views: dict[tuple[View, int, int, frozenset[str]], _Layers] = {}  # oldest used first
         self._names = [display(t.name, ascii=ascii_only) for t in scenario.towns]
+        self._deferring = False
+        self._context_lock = threading.Lock()
+        self._scenario_fronts = any(line.kind == "front" for line in scenario.map.lines)
         # Town glyphs by (kind, holder), normal and hot, with and without faction marks.
         glyphs = KIND_GLYPH_ASCII if ascii_only else KIND_GLYPH
         looks = {f.id: f.mark for f in scenario.factions}
@@ -134,12 +200,12 @@ class MapScene:
             self._basemap = Basemap.load()
         return self._basemap
 
-    def _layers(self, view: View, cols: int, rows: int) -> _Layers:
-        key = (view, cols, rows)
+    def _layers(self, view: View, cols: int, rows: int, shown: frozenset[str]) -> _Layers:
+        key = (view, cols, rows, shown)
         views = self._views
         layers = views.pop(key, None)
         if layers is None:
-            layers = _Layers(Projection(view, cols, rows))
+            layers = _Layers(Projection(view, cols, rows), shown)
             if len(views) >= self.KEPT_VIEWS:
                 views.pop(next(iter(views)))
         views[key] = layers  # the most recently used last
@@ -156,15 +222,26 @@ class MapScene:
         *,
         marks: bool = False,
         areas: bool = False,
+        fills: bool = False,
         selected: str | None = None,
         marked: Collection[str] | None = None,
+        context: Iterable[str] = ALL_CONTEXT,
+        defer_context: bool = False,
     ) -> Frame:
         """The map of `state` at `view`; towns that changed at the step, and the event's town, are marked (hot).
 
         `marked` replaces those with a set of its own: the split view marks the
         towns that changed between its two steps, the same on both halves.
+        `fills` draws areas as patterns (boards that cannot show a tint).
+        `context` names the context layers shown (`sitboard.geo.context_layer.LAYERS`: all by default).
+        With `defer_context` a view whose context is not made yet is drawn
+        without it (the frame says `context_pending`): the caller makes it
+        elsewhere (`make_context`, a thread) and hands it back (`add_context`).
+        Made in line, the first context costs 40-180 ms (the file's tables
+        are read then): too much for the board's first frame or a zoom.
         """
-        layers = self._layers(view, cols, rows)
+        layers = self._layers(view, cols, rows, frozenset(context) & ALL_CONTEXT)
+        self._deferring = defer_context
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
         visible = self._visible_towns(layers)
@@ -184,22 +261,35 @@ class MapScene:
             self._draw_towns(grid, visible, state.holders, hot, marks)
         else:
             self._draw_hot_over_density(grid, visible, state.holders, hot, marks)
-        if place is not None and place.town is None:
+        town_marks = self._draw_marks(grid, visible, state)
+        precision = state.event.precision if state.event else "exact"
+        if place is not None and place.town is None and precision == "exact":
             c = projection.cell(place.lat, place.lon)
             if c is not None:
                 put(grid, c[0], c[1], PLACE_GLYPH_ASCII if self.ascii_only else PLACE_GLYPH, "place")
+        shade = self._draw_areas(grid, layers, state, fills) if areas else None
+        if place is not None and precision in APPROXIMATE_KM:
+            self._draw_approximate(grid, projection, place.lat, place.lon, APPROXIMATE_KM[precision])
         wide, blocked = self._draw_furniture(grid, layers, older_not_drawn)
         if dense is not None and len(KEY) + 6 <= projection.cols:  # the key, top left, clear of the north arrow
             wide |= self._write(grid, 1, 0, KEY, "scale")
             blocked = [*blocked, *((c, 0) for c in range(1, 1 + len(KEY)))]
-        self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide)
-        shade = self._shading(layers, state.holders) if areas else None
-        return Frame(grid, shade, projection, visible.cells, dense is not None)
+        labels = self._draw_labels(grid, layers, blocked, size_labels, hot, selected, wide, town_marks, areas)
+        pending = bool(layers.shown) and layers.context is None
+        return Frame(
+            grid,
+            shade,
+            projection,
+            visible.cells,
+            density=dense is not None,
+            labels=tuple(labels),
+            context_pending=pending,
+        )
 
     def _draw_flows(
         self, grid: Grid, projection: Projection, state: Situation, now: list[tuple[str, str]]
-    ) -> list[LabelRequest]:
-        """This step's flows as arrows; the labels of those with a size, to place first."""
+    ) -> list[_FlowLabel]:
+        """This step's flows as arrows; the sizes of those with one, to place on their arrows first."""
         towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
         cols, rows = projection.cols, projection.rows
         for origin, dest in now:
@@ -207,23 +297,23 @@ class MapScene:
             (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
             x1, y1 = _short_of(x0, y0, x1, y1)
             arrow(grid, x0, y0, x1, y1, "flow", self.ascii_only)
-        size_labels: list[LabelRequest] = []
+        size_labels: list[_FlowLabel] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
-                # One figure, however many destinations share it: one label, between the
-                # origin and the middle of its destinations, so that it reads for them all.
-                dests = [towns[index[d]] for d in f.destinations]
+                # One figure, however many destinations share it: one label, on one of its
+                # arrows (the spots of each, middle first, taken in turn), so it reads for them all.
                 a = towns[index[f.origin]]
                 x0, y0 = project(a.lat, a.lon)
-                ends = [project(b.lat, b.lon) for b in dests]
-                x1, y1 = sum(x for x, _ in ends) / len(ends), sum(y for _, y in ends) / len(ends)
-                mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-                if 0 <= mx < cols and 0 <= my < rows:
-                    text = (
-                        figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
-                    )
-                    key = f"flow:{f.origin}:{'+'.join(f.destinations)}"
-                    size_labels.append(LabelRequest(key, int(mx), int(my), text, 50.0))
+                text = figure(f.people) if f.people is not None else display(f.estimate or "", ascii=self.ascii_only)
+                width = cell_width(text)
+                lines = []
+                for d in f.destinations:
+                    b = towns[index[d]]
+                    x1, y1 = _short_of(x0, y0, *project(b.lat, b.lon))
+                    lines.append(_along(x0, y0, x1, y1, width, cols, rows))
+                spots = [spot for turn in zip_longest(*lines) for spot in turn if spot is not None]
+                key = f"flow:{f.origin}:{'+'.join(f.destinations)}"
+                size_labels.append(_FlowLabel(key, text, spots))
         return size_labels
 
     def _draw_towns(self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool) -> None:
@@ -243,6 +333,54 @@ class MapScene:
                 i, col, row, kind = spot
                 grid[row][col] = hot_looks[kind, holders[i]]
 
+    def _draw_approximate(self, grid: Grid, projection: Projection, lat: float, lon: float, km: float) -> None:
+        """An approximate place as a ring of place marks as wide as its precision, not a pin.
+
+        Over blank cells and area fills only, under the labels; at least two
+        cells across, so that a precise-looking point never stands for a province.
+        """
+        x, y = projection.project(lat, lon)
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        radius = max(2.0, km / projection.km_per_col())  # in cell widths
+        cell = (AREA_MARK_ASCII if self.ascii_only else AREA_MARK, "place")
+        rows, cols = len(grid), len(grid[0]) if grid else 0
+        steps = max(12, int(radius * 4))
+        for k in range(steps):
+            angle = 2 * math.pi * k / steps
+            c = int(x + radius * math.cos(angle))
+            r = int(y + radius * math.sin(angle) / projection.cell_aspect)
+            if 0 <= r < rows and 0 <= c < cols and (k % 2 == 0 or radius < 4):
+                under = grid[r][c]
+                if under[0] == " " or (under[1] or "").startswith("area:"):
+                    grid[r][c] = cell
+
+    def _draw_marks(self, grid: Grid, visible: _Towns, state: Situation) -> dict[str, tuple[int, int]]:
+        """The marks of towns in a control state beyond one holder; per town, whether a left and a right mark went in.
+
+        A mark never covers another town's glyph: that side is then left out.
+        """
+        states = state.controls.states
+        if not states:
+            return {}
+        towns = self.scenario.towns
+        cols = len(grid[0]) if grid else 0
+        marked: dict[str, tuple[int, int]] = {}
+        for i, control in states.items():
+            spot = visible.drawn.get(towns[i].id)
+            if spot is None:
+                continue
+            _, col, row, _ = spot
+            left, right = marks_of(control, ascii_only=self.ascii_only)
+            sides = [0, 0]
+            for side, (cell, c) in enumerate(((left, col - 1), (right, col + 1))):
+                if cell is not None and 0 <= c < cols and not (grid[row][c][1] or "").startswith("town:"):
+                    grid[row][c] = cell
+                    sides[side] = 1
+            if sides != [0, 0]:
+                marked[towns[i].id] = (sides[0], sides[1])
+        return marked
+
     def _density(self, layers: _Layers, visible: _Towns) -> Density | None:
         """The view's per-cell counts if it has more towns than cells, else None (decided once per view and size)."""
         if layers.dense is None:
@@ -259,7 +397,7 @@ class MapScene:
         dense: Density,
         state: Situation,
         now: list[tuple[str, str]],
-    ) -> tuple[Grid, list[LabelRequest]]:
+    ) -> tuple[Grid, list[_FlowLabel]]:
         """The base layer, this step's flows, and each occupied cell's count in its majority holder's colour over them.
 
         The base with the counts on it is kept from step to step: a step
@@ -332,26 +470,70 @@ class MapScene:
         grid: Grid,
         layers: _Layers,
         blocked: list[tuple[int, int]],
-        size_labels: list[LabelRequest],
+        size_labels: list[_FlowLabel],
         hot: set[str],
         selected: str | None,
         wide: bool,
-    ) -> None:
-        """Every town's label as placed once per view, with this step's hot labels (and flow sizes) placed first."""
+        marked: dict[str, tuple[int, int]],
+        areas: bool,
+    ) -> list[PlacedLabel]:
+        """Flow sizes on their arrows, then every town's label as placed once per view, this step's hot ones first.
+
+        A flow's size goes on a cell of its own arrow, near no town (else it
+        would read as the town's: "thousands■ Hama"), or is not shown; town
+        labels keep off it. Returns every label placed.
+        """
         ellipsis = "." if self.ascii_only else "…"
         layout, order = self._base_labels(layers, blocked, ellipsis)
-        first = list(size_labels)
-        for j in sorted(order[key] for key in hot if key in order):
+        on_arrows: list[PlacedLabel] = []
+        if size_labels:
+            sheet = layout.tokens(blocked)
+            for flow in size_labels:
+                label = sheet.place(flow.key, flow.text, flow.spots)
+                if label is not None:
+                    on_arrows.append(label)
+                    width = cell_width(label.text)
+                    blocked = blocked + [(c, label.row) for c in range(label.col - 1, label.col + width + 1)]
+        first: list[LabelRequest] = []
+        for j in sorted(order[key] for key in hot | marked.keys() if key in order):
             request = layout.requests[j]
-            bonus = 20.0 + (10.0 if request.key == selected else 0.0)
-            first.append(LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus))
-        for label in layout.over(first, blocked):
+            bonus = (20.0 if request.key in hot else 0.0) + (10.0 if request.key == selected else 0.0)
+            left, right = marked.get(request.key, (0, 0))
+            first.append(
+                LabelRequest(request.key, request.col, request.row, request.text, request.priority + bonus, left, right)
+            )
+        sheet = layout.sheet(first, blocked)
+        placed = on_arrows + sheet.placed
+        context = self._context(layers)
+        for name in context.names:  # only on cells nothing is drawn in: a name never hides a flow or a line
+            width = cell_width(name.text)
+            free = sheet.free  # the cheap test first
+            spots = (s for s in name.spots if free(s[0], s[1], width) and _bare(grid, s[0], s[1], width))
+            label = sheet.place(name.key, name.text, spots)
+            if label is not None:
+                placed.append(label)
+        dot = PLACE_DOT_ASCII if self.ascii_only else PLACE_DOT
+        for place in context.places:  # last: the first thing dropped when the map is crowded
+            cell = grid[place.row][place.col]
+            if cell[0] == " " or (cell[1] or "").startswith("area:"):
+                label = sheet.place_point(place.key, place.text, place.col, place.row)
+                if label is not None:
+                    grid[place.row][place.col] = (dot, "ctx-place")
+                    placed.append(label)
+        for label in placed:
             key = label.key
-            style = "label-hot" if key in hot or key.startswith("flow:") else "label"
+            if areas:
+                _clear_gaps(grid, label.col, label.row, cell_width(label.text))
+            style = (
+                "label-hot"
+                if key in hot or key.startswith("flow:")
+                else CONTEXT_STYLE.get(key.partition(":")[0], "label")
+            )
             if wide:
                 overlay(grid, label.col, label.row, label.text, style)
             else:
                 wide = self._write(grid, label.col, label.row, label.text, style)
+        return placed
 
     def _write(self, grid: Grid, col: int, row: int, text: str, style: str) -> bool:
         """`overlay` on a grid holding no half of a wide character; True if the text has a wide one."""
@@ -375,12 +557,49 @@ class MapScene:
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
             e = projection.extent
             project_all = projection.project_all
+            for points, style in self._context(layers).lines:
+                canvas.polyline(points, style)
             for piece in self.basemap.lines_in(e.west, e.south, e.east, e.north):
-                canvas.polyline(project_all(piece.points), piece.kind)
+                if piece.kind == "border":  # dashed: a border never reads as a coast, in any mode
+                    for dash in _dashes(project_all(piece.points)):
+                        canvas.polyline(dash, piece.kind)
+                else:
+                    canvas.polyline(project_all(piece.points), piece.kind)
             for line in self.scenario.map.lines:
                 canvas.polyline(project_all(line.points), f"line:{line.kind}")
             layers.static = canvas
         return layers.static
+
+    def _context(self, layers: _Layers) -> ContextLayer:
+        if layers.context is None:
+            if self._deferring:
+                from sitboard.geo.context_layer import ContextLayer
+
+                return ContextLayer.none()
+            layers.context = self.make_context(
+                layers.projection.view, layers.projection.cols, layers.projection.rows, layers.shown
+            )
+        return layers.context
+
+    def make_context(self, view: View, cols: int, rows: int, shown: frozenset[str]) -> ContextLayer:
+        """The context layers of a view (pure; safe in another thread: one is made at a time)."""
+        from sitboard.geo.context import load_context
+        from sitboard.geo.context_layer import ContextLayer
+
+        with self._context_lock:
+            towns = [(t.lat, t.lon) for t in self.scenario.towns]
+            return ContextLayer(
+                Projection(view, cols, rows), load_context(), towns, ascii_only=self.ascii_only, shown=shown
+            )
+
+    def add_context(self, view: View, cols: int, rows: int, shown: frozenset[str], context: ContextLayer) -> None:
+        """A view's context, made elsewhere: the view's layers drawn without it are drawn again with it."""
+        layers = self._views.get((view, cols, rows, shown))
+        if layers is not None and layers.context is None:
+            layers.context = context
+            layers.static = None  # the rivers are drawn on the static layer
+            layers.bases.clear()
+            layers.dense_grid = None  # drawn on the old bases
 
     def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
         """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
@@ -463,17 +682,68 @@ class MapScene:
         layers.furniture = (writes, blocked)
         return layers.furniture
 
-    def _shading(self, layers: _Layers, holders: tuple[str, ...]) -> list[list[str | None]]:
-        if layers.shade is None or layers.shade[0] != holders:
-            projection = layers.projection
-            towns = self.scenario.towns
-            extent_km = projection.km_per_col() * projection.cols
-            radius = max(5.0, min(60.0, extent_km / 12))
-            sites = [(t.lat, t.lon, holders[i]) for i, t in enumerate(towns)]
-            from sitboard.geo.shading import shade_cells  # areas are off until asked for: not loaded at start-up
+    def _draw_areas(self, grid: Grid, layers: _Layers, state: Situation, fills: bool) -> list[list[str | None]]:
+        """The step's areas: fill patterns (if asked) and derived fronts on blank cells; the shade rows.
 
-            layers.shade = (holders, shade_cells(projection, sites, radius))
-        return layers.shade[1]
+        Under everything drawn so far (towns, flows, lines) and under the
+        labels drawn next. Fronts are not derived when the scenario draws its
+        own: the author's line wins.
+        """
+        changed = tuple(c.town for c in state.changed)
+        key = (state.holders, changed, fills)
+        if layers.areas is None or layers.areas[0] != key:
+            layers.areas = (key, self._areas_of(layers, state.holders, changed, fills))
+        found = layers.areas[1]
+        for row, col, cell in found.fills:
+            line = grid[row]
+            if line[col][0] == " ":
+                line[col] = cell
+        for row, col, cell in found.fronts:
+            line = grid[row]
+            under = line[col]
+            if under[0] == " " or (under[1] or "").startswith("area:"):
+                line[col] = cell
+        return found.shade
+
+    def _areas_of(self, layers: _Layers, holders: tuple[str, ...], changed: tuple[str, ...], fills: bool) -> _Areas:
+        """Per-step work is passes over lists the view made once (`Territory`), none over the grid in Python."""
+        territory = self._territory(layers)
+        cols, rows = territory.cols, territory.rows
+        keys = [None if h == UNKNOWN else h for h in holders]
+        owners = territory.owners(keys)
+        shade: list[list[str | None]] = [owners[r * cols : (r + 1) * cols] for r in range(rows)]
+        index = self.scenario.town_index
+        new = territory.changed([index[town] for town in changed if town in index])
+        for k in new:
+            owner = owners[k]
+            if owner is not None:
+                shade[k // cols][k % cols] = f"{owner}:new"
+        fill_cells: list[tuple[int, int, Cell]] = []
+        if fills:
+            order = {h: j for j, h in enumerate(scenario_holders(self.scenario))}
+            looks = {
+                h: (fill_pattern(j, ascii_only=self.ascii_only), f"area:{h}") for h, j in order.items() if h != UNKNOWN
+            }
+            town_looks = [None if key is None else looks[key] for key in keys]
+            fill_cells = [(r, c, look) for r, c, i in territory.checker() if (look := town_looks[i]) is not None]
+            for k in new:
+                owner = owners[k]
+                if owner is not None:
+                    char, style = looks[owner]
+                    fill_cells.append((k // cols, k % cols, (char, f"{style}:new")))
+        fronts: list[tuple[int, int, Cell]] = []
+        if not self._scenario_fronts:
+            front_looks = FRONT_CELLS_ASCII if self.ascii_only else FRONT_CELLS
+            fronts = [(r, c, front_looks[edges]) for c, r, edges in territory.fronts(keys)]
+        return _Areas(shade, fill_cells, fronts)
+
+    def _territory(self, layers: _Layers) -> Territory:
+        if layers.territory is None:
+            from sitboard.geo.context import load_context  # areas may stay off: not loaded at start-up
+
+            towns = self.scenario.towns
+            layers.territory = Territory(layers.projection, [(t.lat, t.lon) for t in towns], load_context())
+        return layers.territory
 
 
 def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
@@ -502,6 +772,79 @@ def _flow_pairs(state: Situation) -> tuple[list[tuple[str, str]], list[tuple[str
             break
     earlier.reverse()  # oldest first, so the most recent are drawn on top
     return now, earlier, older_not_drawn
+
+
+def _dashes(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A projected line cut into dashes BORDER_DASH long with gaps BORDER_GAP long (lengths in cell widths)."""
+    out: list[list[tuple[float, float]]] = []
+    period = BORDER_DASH + BORDER_GAP
+    at = 0.0  # distance along the line, from its start
+    dash: list[tuple[float, float]] = []
+    for (x0, y0), (x1, y1) in pairwise(points):
+        length = math.hypot(x1 - x0, (y1 - y0) * 2.0)  # a cell is twice as tall as wide
+        if not math.isfinite(length):
+            continue
+        done = 0.0
+        while True:
+            phase = at % period
+            on = phase < BORDER_DASH
+            room = BORDER_DASH - phase if on else period - phase
+            step = min(room, length - done)
+            k0 = done / length if length else 0.0
+            done += step
+            at += step
+            if on:
+                k1 = done / length if length else 1.0
+                if not dash:
+                    dash.append((x0 + (x1 - x0) * k0, y0 + (y1 - y0) * k0))
+                dash.append((x0 + (x1 - x0) * k1, y0 + (y1 - y0) * k1))
+                if step >= room:
+                    out.append(dash)
+                    dash = []
+            if done >= length:
+                break
+    if len(dash) >= 2:
+        out.append(dash)
+    return out
+
+
+def _bare(grid: Grid, col: int, row: int, width: int) -> bool:
+    """Whether the cells a name would take hold nothing but blanks and area fills."""
+    if not (0 <= row < len(grid) and col >= 0 and col + width <= len(grid[row])):
+        return False
+    return all(char == " " or (style or "").startswith("area:") for char, style in grid[row][col : col + width])
+
+
+def _clear_gaps(grid: Grid, col: int, row: int, width: int) -> None:
+    """Blank the cells either side of a label where areas put a front or fill: "H_Talbiseh" reads as one word."""
+    line = grid[row] if 0 <= row < len(grid) else None
+    if line is None:
+        return
+    for c in (col - 1, col + width):
+        if 0 <= c < len(line):
+            style = line[c][1]
+            if style is not None and (style == "front" or style.startswith("area:")):
+                line[c] = (" ", None)
+
+
+def _along(x0: float, y0: float, x1: float, y1: float, width: int, cols: int, rows: int) -> list[tuple[int, int]]:
+    """Where a label `width` cells wide may start so that it is centred on a cell of the line: the middle first.
+
+    The points are taken from the middle outwards, stopping a fifth of the
+    way from each end, where the towns are.
+    """
+    spots: list[tuple[int, int]] = []
+    seen = set()
+    for k in range(16):
+        t = 0.5 + (k + 1) // 2 * (0.3 / 8) * (1 if k % 2 else -1)
+        x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        if not (0 <= x < cols and 0 <= y < rows):
+            continue
+        spot = (int(x) - (width - 1) // 2, int(y))
+        if spot not in seen:
+            seen.add(spot)
+            spots.append(spot)
+    return spots
 
 
 def _short_of(x0: float, y0: float, x1: float, y1: float, gap: float = 1.6) -> tuple[float, float]:

@@ -26,11 +26,13 @@ recursively instead, which keeps that case near 0.1 s for 2,000 towns.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TypeVar, cast
 
 from sitboard.geo.projection import Projection
 
-Site = tuple[float, float, str, int]  # x, y (width units), holder, input index
+H = TypeVar("H", bound=Hashable)
+Site = tuple[float, float, Hashable, int]  # x, y (width units), holder, input index
 
 # Tuning knobs, found by timing; they change speed, never results.
 _SITES_PER_BUCKET = 3.0  # bigger buckets: cheaper ring searches, longer candidate lists
@@ -42,13 +44,14 @@ _BUDGET_PER_SITE = 40  # towns examined per town by block searches before halvin
 
 def shade_cells(
     projection: Projection,
-    towns: Sequence[tuple[float, float, str]],
+    towns: Sequence[tuple[float, float, H]],
     radius_km: float,
     step: int = 1,
-) -> list[list[str | None]]:
+) -> list[list[H | None]]:
     """Per cell (rows x cols), the holder of the nearest town within radius_km, else None.
 
-    ``towns`` are ``(lat, lon, holder)``. ``step`` > 1 samples only the centre
+    ``towns`` are ``(lat, lon, holder)``; a holder is any hashable value (a
+    town's own index gives the nearest town itself, see `sitboard.geo.territory`). ``step`` > 1 samples only the centre
     of each ``step x step`` block of cells and fills the block with it, for a
     coarser but proportionally cheaper result. The radius is inclusive (a
     radius of 0 or less shades nothing); between equidistant towns the
@@ -66,16 +69,16 @@ def shade_cells(
     samples = _nearest_holders(xs, ys, sites, reach, cols, rows * aspect)
 
     if step == 1:
-        return samples
-    out: list[list[str | None]] = []
+        return cast(list[list[H | None]], samples)
+    out: list[list[Hashable | None]] = []
     for sample_row in samples:
         row = [holder for holder in sample_row for _ in range(step)][:cols]
         out.extend([row] + [row[:] for _ in range(step - 1)])
-    return out[:rows]
+    return cast(list[list[H | None]], out[:rows])
 
 
 def _visible_sites(
-    projection: Projection, towns: Sequence[tuple[float, float, str]], reach: float, width: float, height: float
+    projection: Projection, towns: Sequence[tuple[float, float, Hashable]], reach: float, width: float, height: float
 ) -> list[Site]:
     """Towns that can shade a visible cell, in width units."""
     aspect = projection.cell_aspect
@@ -95,9 +98,9 @@ def _visible_sites(
 
 def _nearest_holders(
     xs: list[float], ys: list[float], sites: list[Site], reach: float, width: float, height: float
-) -> list[list[str | None]]:
+) -> list[list[Hashable | None]]:
     """Holder of the nearest site within ``reach`` for every sample (xs x ys, both ascending)."""
-    out: list[list[str | None]] = [[None] * len(xs) for _ in ys]
+    out: list[list[Hashable | None]] = [[None] * len(xs) for _ in ys]
     if not sites or reach <= 0 or not xs or not ys:
         return out
     size = max(math.sqrt(width * height * _SITES_PER_BUCKET / len(sites)), _MIN_BUCKET)
@@ -223,7 +226,7 @@ def _ring(bx: int, by: int, ring: int, nbx: int, nby: int) -> list[int]:
 
 
 def _fill(
-    out: list[list[str | None]],
+    out: list[list[Hashable | None]],
     xs: list[float],
     ys: list[float],
     block: tuple[int, int, int, int],
@@ -322,7 +325,7 @@ def _prune(candidates: list[Site], left: float, right: float, top: float, bottom
 
 def _sole_holder(
     candidates: list[Site], left: float, right: float, top: float, bottom: float, reach2: float
-) -> str | None:
+) -> Hashable | None:
     """The holder if every sample in the rectangle is certainly theirs, else None.
 
     True when all candidates share a holder and one of them reaches the

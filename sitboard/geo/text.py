@@ -15,6 +15,7 @@ zero-width characters 0, everything else (including East Asian Ambiguous) 1.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from sitboard.scenario.cleantext import clean
@@ -92,6 +93,32 @@ def is_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
 
 
+BIDI_CHOICES = ("auto", "on", "off")
+_reorder = [True]  # whether `display` puts right-to-left text in visual order (see `set_bidi`)
+
+
+def set_bidi(reorder: bool) -> None:
+    """Say whether `display` reorders right-to-left text (True: the output does no bidi of its own).
+
+    A terminal that does no bidi (most) needs visual order; a terminal that
+    does (Konsole, mlterm), and every picture or text a viewer opens later
+    (SVG in a browser, text in an editor), reorders by itself and would undo
+    ours: those get logical order. One process draws for one such output, so
+    this is set once, before anything is drawn.
+    """
+    if _reorder[0] != reorder:
+        _reorder[0] = reorder
+        display.cache_clear()
+
+
+def terminal_reorders(choice: str, environ: Mapping[str, str]) -> bool:
+    """`--bidi on|off|auto` as "sitboard must reorder": auto is off in terminals known to do bidi themselves."""
+    if choice != "auto":
+        return choice == "on"
+    does_bidi = "KONSOLE_VERSION" in environ or "MLTERM" in environ or environ.get("TERM", "").startswith("mlterm")
+    return not does_bidi
+
+
 @lru_cache(maxsize=8192)
 def display(text: str, *, ascii: bool = False) -> str:
     """``text`` ready to be written left to right into terminal cells.
@@ -100,7 +127,8 @@ def display(text: str, *, ascii: bool = False) -> str:
     removed, so a scenario cannot inject escape sequences. With ``ascii`` the
     text is transliterated by anyascii and anything that is not printable
     7-bit ASCII is dropped. Otherwise text containing right-to-left characters
-    is returned in visual order (python-bidi's ``get_display``), because most
+    is returned in visual order (python-bidi's ``get_display``) when the
+    output does no bidi itself (`set_bidi`; the default), because most
     terminals print code points strictly left to right; Arabic letters are not
     re-shaped.
     """
@@ -111,7 +139,7 @@ def display(text: str, *, ascii: bool = False) -> str:
 
             text = anyascii(text)
         return "".join(ch for ch in text if " " <= ch <= "~")
-    if is_rtl(text):
+    if _reorder[0] and is_rtl(text):
         from bidi import get_display
 
         shown: str = get_display(text)

@@ -65,7 +65,7 @@ def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[S
     place = where(event, words)
     out = [Span(when(event, words), "strong")]
     if place and tight:
-        out.append(Span(f"  {place}"))
+        out += [Span(f"  {place}"), Span(precision_note(event.precision), "dim")]
     if event.kind:
         out.append(Span(f"  {words.text(event.kind)}", "em"))
     if event.confidence:
@@ -73,7 +73,7 @@ def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[S
     out += self_sourced(situation)
     out += [Span("\n"), Span(words.text(event.title) + "\n", "strong")]
     if place and not tight:
-        out += [Span("Where: ", "dim"), Span(place + "\n")]
+        out += [Span("Where: ", "dim"), Span(place), Span(precision_note(event.precision), "dim"), Span("\n")]
     out += changes(situation, words)
     out += _sources(event.sources, words, tight=tight)
     return tuple(out), tuple(_details(situation, words))
@@ -137,3 +137,10 @@ def _details(situation: Situation, words: Words) -> list[Span]:
     if event.text:
         out.append(Span(("\n" if out else "") + words.text(event.text)))
     return list(rstrip(out))
+
+
+def precision_note(precision: str) -> str:
+    """How exact an event's place is, after the place: nothing for an exact one."""
+    if precision == "exact":
+        return ""
+    return " (approx., near)" if precision == "near" else f" (approx., {precision} level)"

@@ -7,6 +7,8 @@ conftest.py for why tests are sync functions around `asyncio.run`).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -40,7 +42,7 @@ def footer_shows_disabled(app, action: str) -> bool:
     bar = app.query_one(BottomBar)
     text = bar.key_row(bar.size.width)
     span = next(s for s in bar._spans if s[2] == action)
-    off = bar.get_component_rich_style("bottom-bar--disabled")
+    _, off, _ = bar.key_styles()  # the theme's disabled style, made legible (issue 17)
     return any(sp.start == span[0] and sp.style == off for sp in text.spans)
 
 
@@ -408,6 +410,24 @@ def test_theme_from_the_constructor_and_an_unknown_one(syria, ui):
         assert "no-such-theme" in toasts
 
     ui.drive(unknown, body2, notifications=True)
+
+
+def test_r_reads_the_step_as_one_sentence_on_screen(syria, ui):
+    """The sentence `sitboard narrate` prints for a step, shown on the board for whoever cannot read the panels."""
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):
+        await pilot.press("right", "right", "r")
+        await settle(pilot)
+        sentence = [n.message for n in app._notifications][-1]
+        run = subprocess.run(
+            [sys.executable, "-m", "sitboard", "narrate", syria.path, "--step", "2"],
+            capture_output=True, text=True, encoding="utf-8", check=True,
+        )  # fmt: skip
+        assert sentence == run.stdout.rstrip("\n") and "Aleppo" in sentence
+        assert app.screen.query(Toast)  # on screen, as a notification
+
+    ui.drive(app, body, notifications=True)
 
 
 def test_a_toggles_area_shading(syria, ui):

@@ -27,6 +27,7 @@ from conftest import screen_lines
 from extended_scenario import EXTENDED, NOTE
 from serving import free_port, start_server
 
+from sitboard.panels.narration import narration
 from sitboard.room.address import JoinAddress
 from sitboard.room.boards.audience import FollowerBoard
 from sitboard.room.boards.console import PresenterConsole
@@ -289,7 +290,16 @@ def test_stepping_keys_on_a_follower_say_the_presenter_drives_and_help_and_quit_
                     await pilot.pause()
                     assert board.state == BoardState() and len(board.screen_stack) == 1, key
                 said = [n.message for n in board._notifications]
-                assert said == ["The presenter drives this board: steps and the map follow theirs (? help, q quit)."]
+                assert said == [
+                    "The presenter drives this board: steps and the map follow theirs (r reads the step aloud, ? help, q quit)."
+                ]
+                # A follower may ask for the presenter's step as one sentence (issue 20).
+                room.publish(BoardState(step=2).to_json())
+                await until(lambda: board.state.step == 2, lambda: str(board.state))
+                await pilot.press("r")
+                await pilot.pause()
+                assert [n.message for n in board._notifications][-1] == narration(board.timeline.state_at(2))
+                assert board.state.step == 2
                 await pilot.press("question_mark")
                 await pilot.pause()
                 assert len(board.screen_stack) == 2  # help opens

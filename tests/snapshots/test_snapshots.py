@@ -66,3 +66,17 @@ def test_map_with_flows(snap_compare, syria, size, ascii_only):
 
     app = SitboardApp(Timeline(syria), BoardState(present=True), ascii_only=ascii_only)
     assert snap_compare(app, terminal_size=size, run_before=flight_from_homs)
+
+
+GEZIRA = BUNDLED.parent / "gezira_2023.yaml"  # Sudan: Arabic names, every control state, approximate places
+
+
+@pytest.mark.parametrize("mode", ["colour", "no-color", "ascii"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 50), (250, 70)], ids=["80x24", "160x50", "250x70"])
+@pytest.mark.parametrize(("path", "step"), [(BUNDLED, 5), (GEZIRA, 5)], ids=["syria", "gezira"])
+def test_situation_map(snap_compare, monkeypatch, path, step, size, mode):
+    """The board with areas of control, fronts, context and control states: in colour, without and in ASCII."""
+    if mode == "no-color":
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = SitboardApp(Timeline(read(path)), BoardState(step=step, areas=True), ascii_only=mode == "ascii")
+    assert snap_compare(app, terminal_size=size)

@@ -12,6 +12,7 @@ from sitboard.geo.labels import (
     LabelRequest,
     PlacedLabel,
     _blocked_grid,
+    _halo,
     _keep_or_move,
     _place,
     place_labels,
@@ -45,30 +46,30 @@ def test_then_above_centred_then_below() -> None:
 
 
 def test_high_priority_wins_a_contested_spot() -> None:
-    # One row, ten columns: A can only go right (cells 2-5), B only left (cells 2-5).
-    a_low, b_high = req("a", 0, 0, "AAAA", 1.0), req("b", 7, 0, "BBBB", 2.0)
-    assert place_labels([a_low, b_high], 10, 1) == [PlacedLabel("b", 2, 0, "BBBB")]
-    a_high, b_low = req("a", 0, 0, "AAAA", 2.0), req("b", 7, 0, "BBBB", 1.0)
-    assert place_labels([b_low, a_high], 10, 1) == [PlacedLabel("a", 2, 0, "AAAA")]
+    # One row, twelve columns: A can only go right (cells 2-5), B only left (cells 4-7).
+    a_low, b_high = req("a", 0, 0, "AAAA", 1.0), req("b", 9, 0, "BBBB", 2.0)
+    assert place_labels([a_low, b_high], 12, 1) == [PlacedLabel("b", 4, 0, "BBBB")]
+    a_high, b_low = req("a", 0, 0, "AAAA", 2.0), req("b", 9, 0, "BBBB", 1.0)
+    assert place_labels([b_low, a_high], 12, 1) == [PlacedLabel("a", 2, 0, "AAAA")]
 
 
 def test_equal_priority_keeps_input_order() -> None:
-    first, second = req("a", 0, 0, "AAAA"), req("b", 7, 0, "BBBB")
-    assert [p.key for p in place_labels([first, second], 10, 1)] == ["a"]
-    assert [p.key for p in place_labels([second, first], 10, 1)] == ["b"]
+    first, second = req("a", 0, 0, "AAAA"), req("b", 9, 0, "BBBB")
+    assert [p.key for p in place_labels([first, second], 12, 1)] == ["a"]
+    assert [p.key for p in place_labels([second, first], 12, 1)] == ["b"]
 
 
 def test_dropped_towns_still_block_their_glyph_cell() -> None:
-    # "x" has no room for its label, but its glyph at (8, 0) must stay visible.
-    placed = place_labels([req("long", 0, 0, "Longname", 2.0), req("x", 8, 0, "", 1.0)], 12, 1)
+    # "x" has no room for its label, but its glyph at (9, 0) must stay visible.
+    placed = place_labels([req("long", 0, 0, "Longname", 2.0), req("x", 9, 0, "", 1.0)], 12, 1)
     assert placed == [PlacedLabel("long", 2, 0, "Long…")]
-    assert (8, 0) not in cells_of(placed[0])
+    assert (9, 0) not in cells_of(placed[0])
 
 
 def test_one_blank_cell_between_labels_on_a_row() -> None:
-    placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 6, 0, "BB", 1.0)], 12, 1)
-    # a takes cells 2-4; b's left spot (cells 3-4) and a spot touching cell 4 are out.
-    assert placed == [PlacedLabel("a", 2, 0, "AAA"), PlacedLabel("b", 8, 0, "BB")]
+    placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 7, 0, "BB", 1.0)], 12, 1)
+    # a takes cells 2-4; b's left spot (cells 4-5) overlaps it: b goes right.
+    assert placed == [PlacedLabel("a", 2, 0, "AAA"), PlacedLabel("b", 9, 0, "BB")]
     placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 8, 0, "BB", 1.0)], 10, 1)
     assert [p.key for p in placed] == ["a"]  # b's only spot (cells 5-6) touches a's last cell
     placed = place_labels([req("a", 0, 0, "AAA", 2.0), req("b", 9, 0, "BB", 1.0)], 11, 1)
@@ -147,11 +148,12 @@ def over_from_scratch(base, first, rest, cols, rows, blocked=()):  # type: ignor
     if cols < 1 or rows < 1:
         return []
     grid = _blocked_grid([*first, *rest], cols, rows, blocked)
-    placed = _place(grid, first, cols, rows, "…", True)
+    halo = _halo([*first, *rest], cols, rows)
+    placed = _place(grid, halo, first, cols, rows, "…", True)
     taken = {p.key for p in placed} | {r.key for r in first}
     by_key = {r.key: r for r in rest}
     kept = [(label, cell_width(label.text)) for label in base if label.key not in taken and label.key in by_key]
-    return _keep_or_move(grid, placed, kept, by_key, cols, rows, "…", True)
+    return _keep_or_move(grid, halo, bool(first), placed, kept, by_key, cols, rows, "…", True)
 
 
 def test_placing_nothing_first_keeps_the_base_placement() -> None:
@@ -190,7 +192,7 @@ def test_incremental_placement_keeps_every_rule(cols: int, rows: int, requests: 
     placed = LabelLayout(reqs, cols, rows, blocked).over(first, blocked)
     check_layout(placed, reqs, cols, rows, blocked)
     # A hot label that fits on an empty board (apart from glyphs) is never lost to a base label.
-    alone = {p.key for p in place_labels(first, cols, rows, blocked + [(r.col, r.row) for r in rest])}
+    alone = {p.key for p in place_labels([*first, *(r._replace(text="") for r in rest)], cols, rows, blocked)}
     assert alone <= {p.key for p in placed}
 
 
@@ -224,6 +226,14 @@ def test_a_label_layout_keeps_labels_off_the_anchors_placed_first() -> None:
     # A flow size is anchored between two towns; no town's label may cover that cell.
     layout = LabelLayout([req("a", 0, 0, "Longname", 2.0)], 20, 1)
     assert layout.base == [PlacedLabel("a", 2, 0, "Longname")]
-    size = req("flow:x:y", 8, 0, "", 50.0)  # nothing to show, but its cell is taken
+    size = req("flow:x:y", 9, 0, "", 50.0)  # nothing to show, but its cell is taken
     assert layout.over([size]) == over_from_scratch(layout.base, [size], [req("a", 0, 0, "Longname", 2.0)], 20, 1)
     assert layout.over([size]) == [PlacedLabel("a", 2, 0, "Long…")]
+
+
+def test_a_label_never_reads_as_another_towns() -> None:
+    # "Talbiseh ● Rastan": a's name right of its glyph would end two cells before b's glyph and read as b's.
+    placed = place_labels([req("a", 0, 0, "Talbiseh", 2.0), req("b", 11, 0, "", 1.0)], 14, 1)
+    assert placed == [PlacedLabel("a", 2, 0, "Talb…")]  # the shortened name ends far enough from b
+    placed = place_labels([req("a", 0, 1, "Talbiseh", 2.0), req("b", 5, 0, "", 1.0)], 14, 2)
+    assert placed == []  # every spot is near b (right, on the row below b's) or off the grid: dropped

@@ -14,6 +14,7 @@ from sitboard.geo import camera
 from sitboard.geo.projection import View
 from sitboard.scenario.loader import parse_scenario
 from sitboard.state import (
+    CONTEXT_LAYERS,
     BoardState,
     StepOutOfRange,
     first_step,
@@ -25,6 +26,7 @@ from sitboard.state import (
     resolve_step,
     select,
     toggle_areas,
+    toggle_layer,
     toggle_present,
 )
 from sitboard.timeline import Timeline
@@ -42,6 +44,7 @@ states = st.builds(
     selected=st.none() | st.text(),
     present=st.booleans(),
     compare=st.none() | st.integers(0, 10**6),
+    hidden=st.sets(st.sampled_from(CONTEXT_LAYERS)).map(lambda layers: tuple(sorted(layers))),
 )
 
 
@@ -73,6 +76,10 @@ def test_a_state_survives_json_exactly(state):
         {"compare": -1},
         {"compare": "2024-12-05"},
         {"compare": False},
+        {"hidden": "rivers"},
+        {"hidden": ["rivers", "rivers"]},
+        {"hidden": ["borders"]},
+        {"hidden": [1]},
     ],
 )
 def test_anything_else_is_refused_with_a_sentence(data):
@@ -103,6 +110,10 @@ def test_moves_change_only_what_they_are_about():
     assert toggle_present(toggle_present(state)) == state
     assert select(state, "east") == state._replace(selected="east")
     assert reset_view(state) == state._replace(center=None, zoom=1.0)
+    assert toggle_layer(state, "rivers") == state._replace(hidden=("rivers",))
+    assert toggle_layer(toggle_layer(state, "rivers"), "countries") == state._replace(hidden=("countries", "rivers"))
+    assert toggle_layer(toggle_layer(state, "rivers"), "rivers") == state
+    assert toggle_layer(state, "borders") is state
 
 
 def test_a_step_given_by_a_person():

@@ -37,7 +37,13 @@ class BoardWidget(Widget):
         self._board_changed()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self.restyle(), init=False)
         self._board_changed()
+
+    def restyle(self) -> None:
+        """Draw again in the new theme: holders' colours are chosen per theme (`style.look_for`)."""
+        self._board_changed()
+        self.refresh()
 
     def _board_changed(self) -> None:
         if self.is_mounted:  # the first frame is drawn once mounted, with what the board gave before

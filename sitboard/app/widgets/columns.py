@@ -59,6 +59,9 @@ class ColumnsWidget(BoardWidget):
         self._rows = None
         self.refresh()
 
+    def restyle(self) -> None:
+        self.redraw()
+
     def _build(self, width: int, height: int) -> list[Strip]:
         console = self.app.console
         base = self.rich_style

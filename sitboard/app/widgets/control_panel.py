@@ -74,7 +74,7 @@ class TownList(Titled, can_focus=True):
 
     @property
     def look(self) -> Look:
-        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
 
     # -- state ------------------------------------------------------------------
 
@@ -87,6 +87,11 @@ class TownList(Titled, can_focus=True):
             self.highlighted = None
             self.content_changed()
         self.show(timeline.state_at(timeline.clamp(self.state.step)))
+
+    def restyle(self) -> None:
+        self._prompts.clear()
+        self._strips.clear()
+        self.refresh()
 
     def show(self, state: Situation) -> None:
         town_index = self.timeline.scenario.town_index

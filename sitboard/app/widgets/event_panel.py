@@ -30,7 +30,7 @@ class EventPanel(StatePanel):
         self._measured: dict[tuple[bool, int], int] = {}  # (tight, width) -> lines of the essentials
 
     def describe(self, situation: Situation, words: Words) -> Styled:
-        look = look_for(words.scenario, ascii_only=words.ascii_only)
+        look = look_for(words.scenario, ascii_only=words.ascii_only, theme=self.app.current_theme)
         self._essentials = {}
         self._measured = {}
         for tight in (False, True):

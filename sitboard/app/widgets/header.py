@@ -29,7 +29,7 @@ class BoardHeader(ColumnsWidget):
 
     @property
     def look(self) -> Look:
-        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
 
     @property
     def situation(self) -> Situation:

@@ -39,7 +39,7 @@ class Headline(ColumnsWidget):
     @property
     def content(self) -> Text:
         timeline = self.timeline
-        look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        look = look_for(timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
         situation = timeline.state_at(timeline.clamp(self.state.step))
         return look.rich(header.headline(situation, look.words, self.play))
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.text import Text
 from textual.strip import Strip
 
-from sitboard.app.style import look_for
+from sitboard.app.style import fills_areas, look_for
 from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.panels.layout import Need
-from sitboard.panels.legend import legend
+from sitboard.panels.legend import areas_legend, legend, states_legend
+from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
 GAP = "  "  # between two entries on a line
@@ -40,11 +42,33 @@ class Legend(TextPanel):
         self.refresh()
         self.content_changed()
 
-    def entries(self) -> tuple[list[Text], list[Text]]:
-        """(factions, town kinds): one Text per entry."""
-        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+    def restyle(self) -> None:
+        self._laid_out_at = -1
+        self._wrapped = None
+        self.refresh()
+
+    def watch_state(self, old: BoardState, new: BoardState) -> None:
+        """Areas on or off change what the legend says: laid out again, and its height may change."""
+        super().watch_state(old, new)
+        if old.areas != new.areas:
+            self._laid_out_at = -1
+            self._wrapped = None
+            self.refresh()
+            self.content_changed()
+
+    def entries(self) -> tuple[list[Text], ...]:
+        """(factions, town kinds, areas): one Text per entry."""
+        look = look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
         holders, kinds = legend(look.words)
-        return [look.rich(entry) for entry in holders], [look.rich(entry) for entry in kinds]
+        kinds = kinds + states_legend(look.words)
+        fills = fills_areas(
+            self.ascii_only or bool(os.environ.get("NO_COLOR")),
+            self.app.console.color_system,
+            headless=self.app.is_headless,
+        )
+        areas = areas_legend(look.words, shown=self.state.areas, fills=fills)
+        extra = {"front": "bold red"}
+        return tuple([look.rich(entry, extra=extra) for entry in group] for group in (holders, kinds, areas))
 
     def describe(self, width: int | None = None) -> Text:
         """The legend, entries filled into lines of `width` cells (one line per group if None)."""

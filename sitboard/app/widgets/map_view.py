@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,17 +19,21 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
+from sitboard.app.contrast import legible
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
-from sitboard.app.style import Look, look_for
+from sitboard.app.style import Look, fills_areas, ground_of, look_for
 from sitboard.app.themes import HIGH_CONTRAST_NAME
 from sitboard.app.widgets.bound import BoardWidget
 from sitboard.compare import changed_towns
 from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
-from sitboard.geo.scene import Frame, MapScene
+from sitboard.geo.scene import ALL_CONTEXT, Frame, MapScene
 from sitboard.state import BoardState
 from sitboard.timeline import Situation, Timeline
+
+if TYPE_CHECKING:
+    from sitboard.geo.context_layer import ContextLayer
 
 # Base colours per theme family; faction colours come from the scenario.
 BASE = {
@@ -71,6 +75,13 @@ CONTRAST = {
     "line:road": "#FFD700",
     "line:front": "#FF4040",
 }
+# Context names and places, and fronts: (the base colour they take, the rest of their look).
+CONTEXT_LOOKS = {
+    "ctx-country": ("border", "bold"),  # under the scenario: quiet, but a name a room can read
+    "ctx-water": ("coast", "italic"),
+    "ctx-place": ("flow-old", "none"),  # orientation only: never a holder's colour; the faintest legible grey
+    "front": ("line:front", "bold"),
+}
 KEPT_FRAMES = 4  # recent frames whose rows' strips are kept (see `_strip`)
 _new_segment = tuple.__new__  # see `_new_strip`
 
@@ -100,6 +111,7 @@ class MapView(BoardWidget, can_focus=True):
         self._blank_plain: dict[str | None, bool] = {}  # style keys whose blanks look like any other blank
         self._drag: tuple[int, int, BoardState] | None = None
         self._drawn_size = Size(0, 0)
+        self._context_asked: set[tuple[View, int, int, frozenset[str]]] = set()
         self._caption_text: str | None = None  # the split view's title of this half
 
     @property
@@ -108,11 +120,12 @@ class MapView(BoardWidget, can_focus=True):
         scenario = self.timeline.scenario
         if self._scene is None or self._scene.scenario is not scenario:
             self._scene = MapScene(scenario, ascii_only=self.ascii_only)
+            self._context_asked.clear()  # a new scene makes its views' context again
         return self._scene
 
     @property
     def look(self) -> Look:
-        return look_for(self.timeline.scenario, ascii_only=self.ascii_only)
+        return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
 
     @property
     def view(self) -> View:
@@ -128,7 +141,6 @@ class MapView(BoardWidget, can_focus=True):
             self._caption()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self._on_theme_changed(), init=False)
         self._caption()
 
     @property
@@ -165,7 +177,7 @@ class MapView(BoardWidget, can_focus=True):
         if self._drawn_size != self.size:  # the first frame may have drawn at this size already
             self._redraw(full=True)
 
-    def _on_theme_changed(self) -> None:
+    def restyle(self) -> None:
         self._styles.clear()
         self._blank_plain.clear()
         self._kept.clear()
@@ -188,16 +200,48 @@ class MapView(BoardWidget, can_focus=True):
         if width < 1 or height < 1:
             return None
         state = self.state
-        return self.scene.draw(
+        view, shown = self.view, ALL_CONTEXT.difference(state.hidden)
+        frame = self.scene.draw(
             situation,
-            self.view,
+            view,
             width,
             height,
             marks=self.marks,
             areas=state.areas,
+            fills=self.fills,
             selected=state.selected,
             marked=self._marked(),
+            context=shown,
+            defer_context=getattr(self.app, "defer_context", False),
         )
+        if frame.context_pending:
+            self._make_context(view, width, height, shown)
+        return frame
+
+    def _make_context(self, view: View, width: int, height: int, shown: frozenset[str]) -> None:
+        """Make a view's context layers in a thread, then draw again with them (once per view, size and layers)."""
+        scene = self.scene
+        key = (view, width, height, shown)
+        if key in self._context_asked:
+            return
+        self._context_asked.add(key)
+
+        def make() -> None:
+            context = scene.make_context(*key)
+            self.app.call_from_thread(arrived, context)
+
+        def arrived(context: ContextLayer) -> None:
+            if scene is self._scene:
+                scene.add_context(*key, context)
+                self._redraw()
+
+        # After the frame being drawn is on screen: the thread would hold the interpreter while it paints.
+        self.call_after_refresh(lambda: self.run_worker(make, thread=True, group="context", exit_on_error=False))
+
+    @property
+    def fills(self) -> bool:
+        """Whether areas are drawn as fill patterns: a faint tint does not survive NO_COLOR, --ascii or a 16/256-colour palette."""
+        return fills_areas(self.marks, self.app.console.color_system, headless=self.app.is_headless)
 
     def _redraw(self, full: bool = False, *, refresh: bool = True) -> None:
         timeline = self.timeline
@@ -312,10 +356,11 @@ class MapView(BoardWidget, can_focus=True):
         if style is None:
             style = self._make_style(key)
             if shade is not None:
-                color = self.look.holders[shade].color
-                style += Style(
-                    bgcolor=_dim(color, 0.22 if self.app.current_theme.dark else 0.18, self.app.current_theme.dark)
-                )
+                holder, _, new = shade.partition(":")  # "<holder>:new": land that changed hands at this step
+                color = self.look.holders[holder].color
+                dark = self.app.current_theme.dark
+                amount = (0.45 if dark else 0.4) if new else (0.22 if dark else 0.18)
+                style += Style(bgcolor=_dim(color, amount, dark))
             self._styles[cache_key] = style
             if shade is None:
                 self._blank_plain[key] = not (style.underline or style.reverse or style.strike)
@@ -327,6 +372,9 @@ class MapView(BoardWidget, can_focus=True):
         if theme.name == HIGH_CONTRAST_NAME:
             base.update(CONTRAST)
         background = self.rich_style.bgcolor
+        ground = ground_of(theme)
+        behind = [background.get_truecolor().hex if background else ground.backgrounds[0]]
+        base = {role: legible(color, behind, ground.target) for role, color in base.items()}  # see `app.contrast`
         if key is None:
             return Style(bgcolor=background)
         if key.startswith("town:"):
@@ -338,13 +386,22 @@ class MapView(BoardWidget, can_focus=True):
             if hot:
                 style += Style(reverse=True)
             return style
+        if key.startswith(("area:", "mark:")):
+            # A fill pattern (bold where land changed hands) or a control state's mark (the other party's colour):
+            # never dim, which would take the holder's colour below the theme's contrast target.
+            kind, holder, *new = key.split(":")
+            return Style(color=self.look.holders[holder].color, bold=kind == "mark" or bool(new), bgcolor=background)
+        if key in CONTEXT_LOOKS:
+            role, look = CONTEXT_LOOKS[key]
+            return Style.parse(look) + Style(color=base[role], bgcolor=background)
         if key == "label-hot":
             return Style(color=base["label"], bold=True, underline=True, bgcolor=background)
         if key == "flow":
             return Style(color=base["flow"], bold=True, bgcolor=background)
         if key == "place":
             return Style(color=base["place"], bold=True, blink=False, bgcolor=background)
-        return Style(color=base.get(key, base["label"]), bgcolor=background, dim=key == "flow-old")
+        # Old flows are quieter by their colour alone: dimmed as well, they fell below 4.5:1 (2.7:1 dark).
+        return Style(color=base.get(key, base["label"]), bgcolor=background)
 
     # -- mouse --------------------------------------------------------------------
 

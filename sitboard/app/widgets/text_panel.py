@@ -240,6 +240,10 @@ class StatePanel(TextPanel):
         self._describe = describe
         self._described: tuple[Timeline, int] | None = None  # what `content` says
 
+    def restyle(self) -> None:
+        self._described = None
+        super().restyle()
+
     def board_changed(self) -> None:
         timeline = self.timeline
         step = timeline.clamp(self.state.step)  # held in range while a reload sets the timeline, then the step
@@ -247,7 +251,7 @@ class StatePanel(TextPanel):
         if described is not None and described[0] is timeline and described[1] == step:
             return
         self._described = (timeline, step)
-        look = look_for(timeline.scenario, ascii_only=self.ascii_only)
+        look = look_for(timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
         self.show(look.rich(self.describe(timeline.state_at(step), look.words)))
 
     def describe(self, situation: Situation, words: Words) -> Styled:

@@ -44,9 +44,11 @@ from sitboard.state import BoardState, go_to, select
 from sitboard.timeline import Timeline
 
 # What a follower may still do on its own screen; every other action moves the briefing.
-OWN_ACTIONS = frozenset(("cycle_theme", "save_picture", "help", "quit"))
+OWN_ACTIONS = frozenset(("cycle_theme", "save_picture", "say_step", "help", "quit"))
 DRIVING = frozenset(parse(a.action)[1] for a in ACTIONS) - OWN_ACTIONS
-PRESENTER_DRIVES = "The presenter drives this board: steps and the map follow theirs (? help, q quit)."
+PRESENTER_DRIVES = (
+    "The presenter drives this board: steps and the map follow theirs (r reads the step aloud, ? help, q quit)."
+)
 NOTICE_EVERY = 3.0  # seconds: a held key says it once, not at every repeat
 RECEIVED_NAME = "presenter.yaml"  # what a scenario sent by the presenter is called in messages
 
