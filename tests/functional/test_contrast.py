@@ -95,6 +95,17 @@ def test_every_character_meets_wcag_in_every_theme(timeline, theme, size):
 
 
 @pytest.mark.parametrize("theme", THEMES)
+def test_the_map_with_areas_shaded_meets_wcag(timeline, theme):
+    """Towns, flows and fronts drawn over their holders' tint (and over land that changed hands at this step)."""
+    need = 7.0 if theme == HIGH_CONTRAST_NAME else 4.5
+    svg = exporter("svg")
+    for step in (0, 5, 8):
+        picture = svg(timeline, BoardState(step=step, areas=True), ExportOptions(size=(120, 40), theme=theme))
+        low = low_cells(picture, need)
+        assert not low, f"{theme} areas step {step}: below {need}:1 (chars, fg, bg, ratio): {low}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
 def test_the_split_views_edges_and_captions_meet_wcag(timeline, theme):
     need = 7.0 if theme == HIGH_CONTRAST_NAME else 4.5
     state = BoardState(step=timeline.steps, compare=0)

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from sitboard.app.style import fills_areas, look_for
+from sitboard.app.widgets.map_view import base_colors
 from sitboard.app.widgets.text_panel import TextPanel
 from sitboard.panels.layout import Need
 from sitboard.panels.legend import areas_legend, legend, states_legend
@@ -67,7 +68,7 @@ class Legend(TextPanel):
             headless=self.app.is_headless,
         )
         areas = areas_legend(look.words, shown=self.state.areas, fills=fills)
-        extra = {"front": "bold red"}
+        extra = {"front": f"bold {base_colors(self.app.current_theme)['line:front']}"}  # as the map draws fronts
         return tuple([look.rich(entry, extra=extra) for entry in group] for group in (holders, kinds, areas))
 
     def describe(self, width: int | None = None) -> Text:

@@ -18,6 +18,7 @@ from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.theme import Theme
 
 from sitboard.app.contrast import legible
 from sitboard.app.messages import TownSelected, ViewChanged, ZoomRequested
@@ -355,26 +356,36 @@ class MapView(BoardWidget, can_focus=True):
         style = self._styles.get(cache_key)
         if style is None:
             style = self._make_style(key)
-            if shade is not None:
+            if shade is not None and not style.reverse:  # a reversed mark keeps the map's ground behind it
                 holder, _, new = shade.partition(":")  # "<holder>:new": land that changed hands at this step
                 color = self.look.holders[holder].color
                 dark = self.app.current_theme.dark
                 amount = (0.45 if dark else 0.4) if new else (0.22 if dark else 0.18)
                 style += Style(bgcolor=_dim(color, amount, dark))
+            style = self._legible(style)
             self._styles[cache_key] = style
             if shade is None:
                 self._blank_plain[key] = not (style.underline or style.reverse or style.strike)
         return style
 
+    def _legible(self, style: Style) -> Style:
+        """`style` with its colour moved (hue kept) to the theme's contrast target against what is behind it.
+
+        Whatever drew it (a town over its holder's tint, a front over the land
+        that changed hands, an old flow over shading), the glyph must read.
+        """
+        if style.color is None or style.bgcolor is None or style.reverse:
+            return style
+        theme = self.app.current_theme
+        ink = style.color.get_truecolor().hex
+        ground = style.bgcolor.get_truecolor().hex
+        better = legible(ink, [ground], ground_of(theme).target)
+        return style if better == ink else style + Style(color=better)
+
     def _make_style(self, key: str | None) -> Style:
         theme = self.app.current_theme
-        base = dict(BASE["dark" if theme.dark else "light"])
-        if theme.name == HIGH_CONTRAST_NAME:
-            base.update(CONTRAST)
         background = self.rich_style.bgcolor
-        ground = ground_of(theme)
-        behind = [background.get_truecolor().hex if background else ground.backgrounds[0]]
-        base = {role: legible(color, behind, ground.target) for role, color in base.items()}  # see `app.contrast`
+        base = base_colors(theme, background.get_truecolor().hex if background else None)
         if key is None:
             return Style(bgcolor=background)
         if key.startswith("town:"):
@@ -454,6 +465,19 @@ class MapView(BoardWidget, can_focus=True):
 
     def _latlon(self, x: int, y: int) -> tuple[float, float] | None:
         return self._frame.projection.unproject(x + 0.5, y + 0.5) if self._frame else None
+
+
+def base_colors(theme: Theme, background: str | None = None) -> dict[str, str]:
+    """The map's own colours (coast, borders, fronts, flows, labels) in `theme`, legible on `background`.
+
+    (The legend draws its front sample with these too: one colour for one thing.)
+    """
+    base = dict(BASE["dark" if theme.dark else "light"])
+    if theme.name == HIGH_CONTRAST_NAME:
+        base.update(CONTRAST)
+    ground = ground_of(theme)
+    behind = [background or ground.backgrounds[0]]
+    return {role: legible(color, behind, ground.target) for role, color in base.items()}  # see `app.contrast`
 
 
 def _dim(color: str, amount: float, dark: bool) -> str:
