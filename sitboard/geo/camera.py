@@ -20,7 +20,7 @@ import bisect
 import math
 
 from sitboard.geo.projection import KM_PER_DEGREE, View
-from sitboard.scenario.model import Camera, Scenario
+from sitboard.scenario.model import Camera, Scenario, event_columns
 from sitboard.state import MAX_CENTER, BoardState, go_to
 from sitboard.timeline import Timeline
 
@@ -87,8 +87,9 @@ class StepCameras:
     def __init__(self, scenario: Scenario, home: View) -> None:
         self.scenario = scenario
         self.home = home
-        self._steps = [e.index + 1 for e in scenario.events if e.view is not None]
-        self._cameras = [e.view for e in scenario.events if e.view is not None]
+        views = event_columns(scenario.events).views  # not every event's record: a store builds them lazily
+        self._steps = [step for step, _ in views]
+        self._cameras = [view for _, view in views]
 
     @property
     def any(self) -> bool:

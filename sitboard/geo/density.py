@@ -6,15 +6,17 @@ noise. Above `CROWDED` towns per cell (over the whole map) each occupied cell
 shows how many towns it holds (1 to 9, `+` for more), in the colour of the
 holder of most of them; the map's key line says so (`KEY`).
 
-The counts of one view and size are kept and updated from the towns that
-changed holder since the last step drawn, so a step costs a pass over the
-holders (to find what changed), not a recount of every cell.
+The looks of one view and size are kept; a step finds the towns that changed
+holder since the last step drawn (a pass over the holders, in C) and
+recounts only their cells, and the map rewrites only those cells.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import compress, count
+from operator import ne
 
 CROWDED = 1.0  # towns on the map per cell of it, above which density is drawn
 KEY = "digits: towns per cell, coloured by the holder of most"
@@ -45,34 +47,49 @@ class Density:
         for i, col, row in listed:
             self._members.setdefault((col, row), []).append(i)
         self._rank = {holder: k for k, holder in enumerate(order)}
-        self._counts: dict[Spot, Counter[str]] = {}
         self._holders: Sequence[str] | None = None
+        self._by_row: dict[int, list[int]] | None = None
         self.looks: dict[Spot, tuple[str, str]] = {}  # cell -> (the count's character, the holder of most)
 
-    def update(self, holders: Sequence[str]) -> dict[Spot, tuple[str, str]]:
-        """Each occupied cell's (character, holder) for these holders (indexed like the scenario's towns)."""
-        old = self._holders
-        if old is None or len(old) != len(holders):
-            for spot, members in self._members.items():
-                counts = self._counts[spot] = Counter(holders[i] for i in members)
-                self.looks[spot] = self._look(counts, len(members))
-        elif old is not holders:
-            touched: set[Spot] = set()
-            cell_of = self._cell_of
-            for i in [i for i, (a, b) in enumerate(zip(old, holders)) if a != b]:
-                found = cell_of.get(i)
-                if found is not None:
-                    spot = found
-                    counts = self._counts[spot]
-                    counts[old[i]] -= 1
-                    counts[holders[i]] += 1
-                    touched.add(spot)
-            for spot in touched:
-                self.looks[spot] = self._look(self._counts[spot], len(self._members[spot]))
-        self._holders = holders
-        return self.looks
+    def update(self, holders: Sequence[str]) -> set[Spot] | None:
+        """Bring each occupied cell's (character, holder) in `looks` to these holders (indexed like the towns).
 
-    def _look(self, counts: Counter[str], n: int) -> tuple[str, str]:
+        Returns the cells whose look may have changed since the last update,
+        or None when every cell was worked out afresh.
+        """
+        old = self._holders
+        self._holders = holders
+        looks, members, look = self.looks, self._members, self._look
+        if old is None or len(old) != len(holders):
+            for spot, there in members.items():
+                looks[spot] = look(there, holders)
+            return None
+        if old is holders:
+            return set()
+        cell_of = self._cell_of
+        # the towns that changed hands, found in C (a step at 20,000 towns changes a few); their
+        # cells are recounted from their own few towns, a jump's thousands as cheaply as a step's
+        touched = {cell_of[i] for i in compress(count(), map(ne, old, holders)) if i in cell_of}
+        for spot in touched:
+            looks[spot] = look(members[spot], holders)
+        return touched
+
+    def columns_by_row(self) -> dict[int, list[int]]:
+        """The occupied cells' columns, by row (worked out once)."""
+        if self._by_row is None:
+            self._by_row = {}
+            for col, row in self._members:
+                self._by_row.setdefault(row, []).append(col)
+        return self._by_row
+
+    def _look(self, there: list[int], holders: Sequence[str]) -> tuple[str, str]:
+        """The count of the towns `there` and the holder of most of them (ties: by `order`, then by id)."""
+        if len(there) == 1:  # the commonest cell
+            return "1", holders[there[0]]
+        counts = Counter([holders[i] for i in there])
+        most = max(counts.values())
+        tied = [h for h, c in counts.items() if c == most]
+        if len(tied) == 1:
+            return count_char(len(there)), tied[0]
         rank = self._rank
-        holder = min(counts, key=lambda h: (-counts[h], rank.get(h, len(rank)), h))
-        return count_char(n), holder
+        return count_char(len(there)), min(tied, key=lambda h: (rank.get(h, len(rank)), h))

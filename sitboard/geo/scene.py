@@ -144,6 +144,8 @@ class _Layers:
         # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
         self.areas: tuple[tuple[object, ...], _Areas] | None = None
         self.density: Density | None = None  # made when the view is crowded (see `dense`)
+        # the base layer of `bases` (by its earlier flows) with `density`'s cells drawn on it, kept in step
+        self.dense_grid: tuple[tuple[tuple[str, str], ...], Grid] | None = None
         self.dense: bool | None = None  # None: not yet decided
 
 
@@ -242,20 +244,23 @@ class MapScene:
         self._deferring = defer_context
         projection = layers.projection
         now, earlier, older_not_drawn = _flow_pairs(state)
-        grid = self._base_grid(layers, earlier)
-        size_labels = self._draw_flows(grid, projection, state, now)
+        visible = self._visible_towns(layers)
+        dense = self._density(layers, visible)
+        if dense is None:
+            grid = self._base_grid(layers, earlier)
+            size_labels = self._draw_flows(grid, projection, state, now)
+        else:
+            grid, size_labels = self._dense_base(layers, earlier, dense, state, now)
         hot = {c.town for c in state.changed} if marked is None else set(marked)
         place = state.event.at if state.event else None
         if place is not None and place.town and marked is None:
             hot.add(place.town)
         if selected:
             hot.add(selected)
-        visible = self._visible_towns(layers)
-        dense = self._density(layers, visible)
         if dense is None:
             self._draw_towns(grid, visible, state.holders, hot, marks)
         else:
-            self._draw_density(grid, dense, visible, state.holders, hot, marks)
+            self._draw_hot_over_density(grid, visible, state.holders, hot, marks)
         town_marks = self._draw_marks(grid, visible, state)
         precision = state.event.precision if state.event else "exact"
         if place is not None and place.town is None and precision == "exact":
@@ -385,16 +390,53 @@ class MapScene:
                 layers.density = Density(visible.listed, [f.id for f in self.scenario.factions])
         return layers.density
 
-    def _draw_density(
-        self, grid: Grid, dense: Density, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool
+    def _dense_base(
+        self,
+        layers: _Layers,
+        earlier: list[tuple[str, str]],
+        dense: Density,
+        state: Situation,
+        now: list[tuple[str, str]],
+    ) -> tuple[Grid, list[_FlowLabel]]:
+        """The base layer, this step's flows, and each occupied cell's count in its majority holder's colour over them.
+
+        The base with the counts on it is kept from step to step: a step
+        rewrites the cells whose count or majority changed (a few), not the
+        thousands occupied, unless the earlier flows changed under them.
+        """
+        key = tuple(earlier)
+        touched = dense.update(state.holders)
+        looks, cell_of = dense.looks, self._density_cell
+        kept = layers.dense_grid
+        if kept is None or touched is None or kept[0] != key:
+            rows = self._base_grid(layers, earlier)
+            for (col, row), look in looks.items():
+                rows[row][col] = cell_of(look)
+            layers.dense_grid = (key, rows)
+        else:
+            rows = kept[1]
+            for col, row in touched:
+                rows[row][col] = cell_of(looks[col, row])
+        grid = [row[:] for row in rows]
+        size_labels = self._draw_flows(grid, layers.projection, state, now)
+        if now:  # the counts go over this step's arrows, as over everything below them
+            occupied = dense.columns_by_row()
+            for r, (cells, drawn) in enumerate(zip(grid, rows)):
+                if cells != drawn:
+                    for col in occupied.get(r, ()):
+                        cells[col] = drawn[col]
+        return grid, size_labels
+
+    def _density_cell(self, look: tuple[str, str]) -> Cell:
+        cell = self._density_looks.get(look)
+        if cell is None:
+            cell = self._density_looks[look] = (look[0], f"town:town:{look[1]}")
+        return cell
+
+    def _draw_hot_over_density(
+        self, grid: Grid, visible: _Towns, holders: tuple[str, ...], hot: set[str], marks: bool
     ) -> None:
-        """Each occupied cell's count in its majority holder's colour, then the hot towns' own glyphs over theirs."""
-        looks = self._density_looks
-        for (col, row), key in dense.update(holders).items():
-            cell = looks.get(key)
-            if cell is None:
-                cell = looks[key] = (key[0], f"town:town:{key[1]}")
-            grid[row][col] = cell
+        """The hot towns' own glyphs over their cells' counts."""
         hot_looks = self._town_looks[bool(marks)][1]
         for town_id in hot:
             spot = visible.drawn.get(town_id)
@@ -557,6 +599,7 @@ class MapScene:
             layers.context = context
             layers.static = None  # the rivers are drawn on the static layer
             layers.bases.clear()
+            layers.dense_grid = None  # drawn on the old bases
 
     def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
         """The static layer with the earlier flows on it, as cells; a copy the step may draw on.

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sitboard.scenario.model import Control, Scenario
+from sitboard.scenario.model import Control, Scenario, event_columns
 
 PRESENCE = "presence"
 # state -> (left, right) characters, Unicode and ASCII; "" = no mark on that side.
@@ -98,7 +98,6 @@ def states_in_use(scenario: Scenario) -> list[str]:
                     found.add(PRESENCE)
 
     note(t.control_state for t in scenario.towns)
-    for event in scenario.events:
-        if event.control_states:
-            note(event.control_states)
+    # from the timeline's columns: a stored scenario builds no event record for this
+    note(record for _, _, _, record in event_columns(scenario.events).controls)
     return [state for state in MARKS if state in found]

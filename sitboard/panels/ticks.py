@@ -26,13 +26,16 @@ def spans(scenario: Scenario) -> list[float | None]:
 
     A range that runs past the last event's start is drawn to the strip's end.
     """
-    keys = [e.time.sort_key.timestamp() for e in scenario.events]
-    span = (keys[-1] - keys[0]) if keys else 0.0
+    events = scenario.events
+    n = len(events)
+    first = events[0].time.sort_key.timestamp() if n else 0.0
+    span = (events[-1].time.sort_key.timestamp() - first) if n else 0.0
+    ends: list[float | None] = [None] * n
     if span <= 0:
-        return [None] * len(keys)
-    return [
-        None if e.until is None else min(1.0, (e.until.sort_key.timestamp() - keys[0]) / span) for e in scenario.events
-    ]
+        return ends
+    for step, until in event_columns(events).untils:  # the few ranges, without building every record
+        ends[step - 1] = min(1.0, (until.sort_key.timestamp() - first) / span)
+    return ends
 
 
 class Ticks(NamedTuple):

@@ -311,6 +311,10 @@ class EventColumns(NamedTuple):
     # (step, town id, holder, the full record when it is more than a plain holding), in file order
     controls: Sequence[tuple[int, str, str, Control | None]]
     flows: Sequence[tuple[int, Flow]]  # (step, flow), in file order
+    # the few events with a camera or a range: (step, camera) and (step, end), in file order;
+    # the board places its cameras and the strip its ranges without building every record
+    views: Sequence[tuple[int, Camera]] = ()
+    untils: Sequence[tuple[int, EventTime]] = ()
 
 
 def event_columns(events: Sequence[Event]) -> EventColumns:
@@ -322,6 +326,8 @@ def event_columns(events: Sequence[Event]) -> EventColumns:
     times: list[int] = []
     controls: list[tuple[int, str, str, Control | None]] = []
     flows: list[tuple[int, Flow]] = []
+    views: list[tuple[int, Camera]] = []
+    untils: list[tuple[int, EventTime]] = []
     keys: dict[datetime, int] = {}  # a long timeline repeats its times
     for step, e in enumerate(events, start=1):
         key = e.time.sort_key
@@ -336,7 +342,11 @@ def event_columns(events: Sequence[Event]) -> EventColumns:
             ]
         if e.flows:
             flows += [(step, f) for f in e.flows]
-    return EventColumns(times, controls, flows)
+        if e.view is not None:
+            views.append((step, e.view))
+        if e.until is not None:
+            untils.append((step, e.until))
+    return EventColumns(times, controls, flows, views, untils)
 
 
 class MapLine(NamedTuple):

@@ -301,10 +301,7 @@ class StoredEvents(Sequence[Event]):
         self._recent: dict[int, Event] = {}
         self._times: dict[str, EventTime] = {}
         self._lists: dict[str, tuple[str, ...]] = {}
-        n, low, high = db.execute("SELECT count(*), min(i), max(i) FROM events").fetchone()
-        if n and (low, high) != (0, n - 1):
-            raise ValueError("store: events are not numbered 0 to n-1")
-        self._n: int = n
+        self._n = 0
         self._check(scenario)
 
     # -- what is read whole, and checked -------------------------------------------------
@@ -327,8 +324,9 @@ class StoredEvents(Sequence[Event]):
             self._ids(i, text, s.source_by_id) for i, (text,) in enumerate(_rows(db, "source_lists", "ids"))
         ]
         confidences = ", ".join(f"'{c}'" for c in CONFIDENCES)
-        (bad,) = db.execute(
-            "SELECT count(*) FROM events WHERE typeof(time) != 'integer' OR time NOT BETWEEN 0 AND ?"
+        # one pass over the events' rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
+        n, low, high, bad = db.execute(
+            "SELECT count(*), min(i), max(i), count(*) FILTER (WHERE typeof(time) != 'integer' OR time NOT BETWEEN 0 AND ?"
             " OR typeof(title) != 'text' OR (text IS NOT NULL AND typeof(text) != 'text')"
             " OR (kind IS NOT NULL AND typeof(kind) != 'text')"
             " OR (place IS NOT NULL AND (typeof(place) != 'integer' OR place NOT BETWEEN 0 AND ?))"
@@ -337,14 +335,17 @@ class StoredEvents(Sequence[Event]):
             f" OR (confidence IS NOT NULL AND confidence NOT IN ({confidences}))"
             " OR (line IS NULL) != (col IS NULL)"
             " OR (line IS NOT NULL AND (typeof(line) != 'integer' OR typeof(col) != 'integer'))"
-            " OR (extra IS NOT NULL AND typeof(extra) != 'text')",
+            " OR (extra IS NOT NULL AND typeof(extra) != 'text')) FROM events",
             (len(self._times_by_number) - 1, len(self._places) - 1, len(self._actors) - 1, len(self._sources) - 1),
         ).fetchone()
+        if n and (low, high) != (0, n - 1):
+            raise ValueError("store: events are not numbered 0 to n-1")
         if bad:
             raise ValueError("store: event fields")
+        self._n = n
         keys = [instant(t.sort_key) for t in self._times_by_number]
         times = [keys[k] for (k,) in db.execute("SELECT time FROM events ORDER BY i")]
-        if not all(map(le, times, islice(times, 1, None))):
+        if not _ordered(times):
             raise ValueError("store: time goes backwards")
         holder_ids = ", ".join("?" * len(holders))
         (bad,) = db.execute(
@@ -353,7 +354,7 @@ class StoredEvents(Sequence[Event]):
             f" OR holder NOT IN ({holder_ids}) OR (state IS NOT NULL AND typeof(state) != 'text')",
             (self._n, *holders),
         ).fetchone()
-        if bad or not _ordered(db, "controls"):
+        if bad:
             raise ValueError("store: controls")
         states: dict[str, Control | None] = {}
         for holder, state in db.execute("SELECT DISTINCT holder, state FROM controls WHERE state IS NOT NULL"):
@@ -371,6 +372,8 @@ class StoredEvents(Sequence[Event]):
         if mixed:
             raise ValueError("store: control states")
         self._control_steps = [row[0] for row in self._controls]
+        if not _ordered(self._control_steps):
+            raise ValueError("store: controls out of order")
         (bad,) = db.execute(
             "SELECT count(*) FROM flows WHERE typeof(step) != 'integer' OR step NOT BETWEEN 1 AND ?"
             " OR origin NOT IN (SELECT id FROM towns) OR destination NOT IN (SELECT id FROM towns)"
@@ -378,7 +381,7 @@ class StoredEvents(Sequence[Event]):
             " OR (estimate IS NOT NULL AND typeof(estimate) != 'text') OR (also IS NOT NULL AND typeof(also) != 'text')",
             (self._n, MAX_PEOPLE),
         ).fetchone()
-        if bad or not _ordered(db, "flows"):
+        if bad:
             raise ValueError("store: flows")
         self._flows: list[tuple[int, Flow]] = []
         for step, origin, destination, people, estimate, also in db.execute(
@@ -390,9 +393,18 @@ class StoredEvents(Sequence[Event]):
                 checks.check_flow(flow, towns)
             self._flows.append((step, flow))
         self._flow_steps = [step for step, _ in self._flows]
-        self._columns = EventColumns(times, self._controls, self._flows)
+        if not _ordered(self._flow_steps):
+            raise ValueError("store: flows out of order")
+        views: list[tuple[int, Camera]] = []
+        untils: list[tuple[int, EventTime]] = []
         for (i,) in db.execute("SELECT i FROM events WHERE extra IS NOT NULL"):
-            checks.check_extensions(self[i], s)
+            event = self[i]
+            checks.check_extensions(event, s)
+            if event.view is not None:
+                views.append((i + 1, event.view))
+            if event.until is not None:
+                untils.append((i + 1, event.until))
+        self._columns = EventColumns(times, self._controls, self._flows, views, untils)
 
     def _time_row(self, i: int, text: object, t: object) -> EventTime:
         if not (type(text) is str and type(t) is int):
@@ -539,9 +551,6 @@ def _rows(db: sqlite3.Connection, table: str, columns: str) -> list[Any]:
     return [row[1:] for row in rows]
 
 
-def _ordered(db: sqlite3.Connection, table: str) -> bool:
-    """Whether a table of changes or flows lists its steps in order."""
-    (back,) = db.execute(
-        f"SELECT count(*) FROM (SELECT step < lag(step) OVER (ORDER BY rowid) AS back FROM {table}) WHERE back"
-    ).fetchone()
-    return not back
+def _ordered(steps: list[int]) -> bool:
+    """Whether a table's changes or flows, read in its order, list their steps in order (checked in C)."""
+    return all(map(le, steps, islice(steps, 1, None)))

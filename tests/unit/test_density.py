@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from sitboard.cli.bench import generate
 from sitboard.geo.density import KEY
 from sitboard.geo.scene import MapScene
@@ -32,9 +34,14 @@ def expected(counts: Counter[str]) -> tuple[str, str]:
     return (str(n) if n <= 9 else "+"), holder
 
 
-def test_a_crowded_map_draws_each_cells_count_in_its_majority_holders_colour():
+# A step whose flows are drawn (their arrows cross occupied cells), and steps around it.
+FLOW_STEP = next(s for s in range(1, TIMELINE.steps + 1) if TIMELINE.state_at(s).step_flows)
+
+
+@pytest.mark.parametrize("step", [250, FLOW_STEP, FLOW_STEP + 1])
+def test_a_crowded_map_draws_each_cells_count_in_its_majority_holders_colour(step):
     scene = MapScene(SCENARIO)
-    step = 250
+    scene.draw(TIMELINE.state_at(step - 1), scene.home, 60, 20)  # the step before, kept by the scene
     situation = TIMELINE.state_at(step)
     frame = scene.draw(situation, scene.home, 60, 20)  # 3,000 towns on 1,200 cells
     assert frame.density
@@ -60,7 +67,7 @@ def test_counts_kept_from_step_to_step_are_those_worked_out_afresh():
     """The counts are updated from the towns that changed hands: any path through the steps gives the fresh answer."""
     kept = MapScene(SCENARIO)
     rng = random.Random(3)
-    for step in [1, 2, 3, 50, 49, 400, 0, *rng.sample(range(401), 20)]:
+    for step in [1, 2, 3, 50, 49, 400, 0, *rng.sample(range(401), 20), *range(100, 160), *range(300, 260, -1)]:
         situation = TIMELINE.state_at(step)
         fresh = MapScene(SCENARIO)
         assert kept.draw(situation, kept.home, 60, 20).grid == fresh.draw(situation, fresh.home, 60, 20).grid, step

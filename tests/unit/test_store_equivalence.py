@@ -17,13 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitboard.exports.json_state import state_to_json
+from sitboard.geo.camera import StepCameras
+from sitboard.geo.projection import View
 from sitboard.panels.control import control
 from sitboard.panels.displacement import displacement
 from sitboard.panels.event import event
 from sitboard.panels.header import date as header_date
 from sitboard.panels.header import day, headline, position, title
 from sitboard.panels.legend import legend
-from sitboard.panels.ticks import dates, fractions
+from sitboard.panels.ticks import dates, fractions, spans
 from sitboard.panels.town_history import town_history
 from sitboard.panels.words import Words
 from sitboard.scenario import cache
@@ -150,6 +152,8 @@ def board(s: Scenario) -> list[object]:
     timeline = Timeline(s)
     words = Words(s)
     shown: list[object] = [title(words), legend(words), fractions(s), s.title, s.towns, s.factions, s.map, s.sources]
+    shown.append(spans(s))
+    cameras = StepCameras(s, View(30.0, 30.0, 45.0, 40.0))
     columns = list(range(len(s.events)))
     for step in range(timeline.steps + 1):
         situation = timeline.state_at(step)
@@ -166,6 +170,8 @@ def board(s: Scenario) -> list[object]:
             timeline.holdings_at(step),
             list(timeline.controls_at(step)),
             timeline.changes_at(step),
+            cameras.camera_at(step),
+            cameras.view_at(step),
         ]
         if s.events:
             shown.append(dates(s, step, columns, max(40, len(columns))))
