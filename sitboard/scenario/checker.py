@@ -138,7 +138,7 @@ _DEATHS = {"best": True, "low": False, "high": False}
 _PCODE = re.compile(r"[A-Za-z0-9]+\Z")
 
 
-def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
+def check(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
     """The scenario in `text`, or a `ScenarioError` with every problem and its place.
 
     A well-formed file is read in one pass that checks each event as soon as
@@ -147,20 +147,30 @@ def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress 
     unusual (a problem, events before the towns they name, merge keys at the
     top) sends the file down the whole-document path, which reports exactly
     what it always did, positions and order included.
+
+    `text` may be the file's bytes, already known to be UTF-8: libyaml reads
+    those as they are, where text would be copied to UTF-8 first. The
+    whole-document path reads text, as it always did.
     """
-    if text.startswith("\ufeff"):
+    if isinstance(text, bytes):
+        if text.startswith(_BOM):
+            text = text[len(_BOM) :]
+    elif text.startswith("\ufeff"):
         text = text[1:]
     try:
         return _streamed(text, file, color_ok, progress)
     except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
         pass
-    return _whole(text, file, color_ok)
+    return _whole(text.decode("utf-8") if isinstance(text, bytes) else text, file, color_ok)
 
 
-def _streamed(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
+_BOM = "\ufeff".encode()
+
+
+def _streamed(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
     checker = _Checker(file, color_ok)
     checker.progress = progress
-    checker.lines = text.count("\n") + 1
+    checker.lines = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) + 1
     root = compose(text, stream=checker.stream)
     if root is None or checker.streamed is None:
         raise _NotStreamable

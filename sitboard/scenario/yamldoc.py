@@ -17,8 +17,12 @@ import yaml
 
 try:  # libyaml is several times faster; the pure parser is a faithful fallback
     from yaml import CSafeLoader as _Loader
+
+    _IN_C = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _IN_C = False
 
 from yaml.events import (
     AliasEvent,
@@ -150,7 +154,7 @@ def _check_collection_tag(event: yaml.CollectionStartEvent, expected: str) -> No
 Stream = Callable[[Map, Node], bool]
 
 
-def compose(text: str, *, stream: Stream | None = None) -> Node | None:
+def compose(text: str | bytes, *, stream: Stream | None = None) -> Node | None:
     """Compose one YAML document into nodes; None for a document with no content.
 
     `stream`, if given, is handed each item of the top-level mapping's
@@ -158,7 +162,12 @@ def compose(text: str, *, stream: Stream | None = None) -> Node | None:
     composed so far; the item is left out of the list when it returns True
     (its nodes are then freed at once, which keeps reading a 300,000-event file
     within memory).
+
+    `text` may be UTF-8 bytes without a byte-order mark: libyaml then reads
+    them in place instead of encoding a copy of the text, and says the same.
     """
+    if isinstance(text, bytes) and not _IN_C:
+        text = text.decode("utf-8")  # the pure parser reads bytes differently; read what it always read
     try:
         # The parser is driven directly rather than through `yaml.parse`, whose
         # generator asks `check_event` and then `get_event` for every event.
@@ -184,6 +193,8 @@ def compose(text: str, *, stream: Stream | None = None) -> Node | None:
         raise YamlProblem(line, col, f"invalid YAML: {what}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         offset = exc.position if isinstance(exc.position, int) else 0
+        if isinstance(text, bytes):  # libyaml read the same UTF-8 either way: say what the text would have
+            text = text.decode("utf-8", "replace")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise YamlProblem(
