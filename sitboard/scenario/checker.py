@@ -171,7 +171,7 @@ def _streamed(text: str | bytes, file: str, color_ok: ColorCheck | None, progres
     checker = _Checker(file, color_ok)
     checker.progress = progress
     checker.lines = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) + 1
-    root = compose(text, stream=checker.stream)
+    root = compose(text, stream=checker.stream, shared=True)  # positions inside events are never reported here
     if root is None or checker.streamed is None:
         raise _NotStreamable
     scenario = checker.scenario(root)
