@@ -275,6 +275,7 @@ class _Sections(NamedTuple):
 
 
 _EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
+_REQUIRED: dict[int, tuple[str, ...]] = {}  # id of a spec above -> its required keys, in order
 
 
 class _Checker:
@@ -362,8 +363,11 @@ class _Checker:
                 self.error(
                     key, kpath, "unknown key", near=(name, spec), then=f"; expected one of: {allowed} (or an 'x-' key)"
                 )
-        for name, required in spec.items():
-            if required and name not in found:
+        required = _REQUIRED.get(id(spec))
+        if required is None:  # each spec is a constant: its required keys are listed once
+            required = _REQUIRED[id(spec)] = tuple(name for name, needed in spec.items() if needed)
+        for name in required:
+            if name not in found:
                 self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
         return found
 
@@ -1192,6 +1196,10 @@ class _Checker:
         return when
 
     def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            known = self.places.get(node.value)
+            if known is not None:  # a town placed before: a known id, its place built (the usual case)
+                return known
         if isinstance(node, Map) and any(k.text in _NEAR for k, _ in resolve_merges(node)):
             return self.near(node, path, towns)
         if isinstance(node, Map):
