@@ -93,3 +93,16 @@ def test_a_file_with_a_byte_order_mark_and_non_ascii_text_loads_as_its_text_does
     path = tmp_path / "s.yaml"
     path.write_bytes(("\ufeff" + text).encode())
     assert load_scenario(path) == parse_scenario(text, str(path))
+
+
+def test_without_libyaml_bytes_read_as_the_pure_parser_reads_text(monkeypatch):
+    # PyYAML built without libyaml parses in Python: the bytes path must answer the same there too
+    import yaml
+
+    from sitboard.scenario import yamldoc
+
+    monkeypatch.setattr(yamldoc, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(yamldoc, "_IN_C", False)
+    for text in ("title: Ḩamāh\nbad: \x07\n", "a: [1, 'é', yes]\n", BUNDLED):
+        assert composed(text.encode()) == composed(text)
+    assert outcome(BUNDLED.encode()) == outcome(BUNDLED)
