@@ -275,8 +275,6 @@ class _Sections(NamedTuple):
 
 
 _EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
-# id of a spec -> (the spec, kept so that its id is never another's; its required keys, in order)
-_REQUIRED: dict[int, tuple[dict[str, bool], tuple[str, ...]]] = {}
 
 
 class _Checker:
@@ -364,11 +362,8 @@ class _Checker:
                 self.error(
                     key, kpath, "unknown key", near=(name, spec), then=f"; expected one of: {allowed} (or an 'x-' key)"
                 )
-        listed = _REQUIRED.get(id(spec))
-        if listed is None or listed[0] is not spec:  # each spec is a constant: its required keys are listed once
-            listed = _REQUIRED[id(spec)] = (spec, tuple(name for name, needed in spec.items() if needed))
-        for name in listed[1]:
-            if name not in found:
+        for name, required in spec.items():
+            if required and name not in found:
                 self.error(node, path or name, f"missing required key '{name}'" if path else "missing required key")
         return found
 
