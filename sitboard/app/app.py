@@ -463,6 +463,9 @@ class SitboardApp(App[int]):
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
         timeline = self.timeline
+        from sitboard.panels import goto  # not at start-up: the dialog's module is loaded when first needed
+
+        goto.prepare(timeline)  # the names a go-to looks up first
         if self.step != timeline.steps and self._board_is_showing():
             for map_view in self.query(MapView):
                 map_view.prepare(timeline.state_at(timeline.steps))
