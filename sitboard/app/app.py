@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -472,10 +473,19 @@ class SitboardApp(App[int]):
 
     def go_to(self, step: int) -> None:
         """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
-        if self.cameras_on:
-            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
-        else:
-            self.state = go_to(self.state, self.timeline, step)
+        with self.arranged_once():
+            if self.cameras_on:
+                self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+            else:
+                self.state = go_to(self.state, self.timeline, step)
+
+    @contextmanager
+    def arranged_once(self) -> Iterator[None]:
+        """The side column's panels that change in this block are given their rows once, at its end."""
+        with ExitStack() as stack:
+            for side in self.query(SideColumn):
+                stack.enter_context(side.held())
+            yield
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
