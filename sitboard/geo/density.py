@@ -11,7 +11,7 @@ holder since the last step drawn (a pass over the holders, in C) and
 recounts only their cells, and the map rewrites only those cells. A jump
 changes thousands of towns: then every cell is recounted at once, holder by
 holder, with the counting done by C loops (`Counter`, `map`) rather than one
-Python `Counter` per cell (at 20,000 towns, 63 -> 9 ms a jump).
+Python `Counter` per cell (at 20,000 towns a third less CPU: 28 -> 17 ms here).
 """
 
 from __future__ import annotations
