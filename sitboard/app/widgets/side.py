@@ -31,6 +31,7 @@ class SideColumn(Widget):
         super().__init__(**kwargs)
         self.frame: Frame | None = None
         self.arrangement: Arrangement | None = None
+        self._arranged_for: tuple[Frame, str | None] | None = None  # the frame and focus `arrangement` is for
         self._arranging = False
         self._again = False
         self._held = 0  # inside `held`: panels' changes are arranged once, when it ends
@@ -66,10 +67,15 @@ class SideColumn(Widget):
             self._held -= 1
             if not self._held and self._pending:
                 self._pending = False
-                self.arrange_panels()
+                self.arrange_panels(keep=True)
 
-    def arrange_panels(self) -> None:
-        """Give every panel its rows again (if what they need changed, the layout changes; else nothing)."""
+    def arrange_panels(self, *, keep: bool = False) -> None:
+        """Give every panel its rows again (if what they need changed, the layout changes; else nothing).
+
+        `keep`: after a step, the column as it is, if it still shows what
+        matters (`layout.settled`); otherwise (start-up, a new size or focus,
+        a reload) the rows as the panels' needs give them.
+        """
         if self._held:
             self._pending = True
             return
@@ -83,13 +89,13 @@ class SideColumn(Widget):
         try:
             for _ in range(3):  # the event written tight is one more round, at most
                 self._again = False
-                self._arrange(frame)
+                self._arrange(frame, keep)
                 if not self._again:
                     break
         finally:
             self._arranging = False
 
-    def _arrange(self, frame: Frame) -> None:
+    def _arrange(self, frame: Frame, keep: bool) -> None:
         panels = self.panels()
         columns = len(frame.columns)
         needs: dict[str, Need] = {}
@@ -97,8 +103,11 @@ class SideColumn(Widget):
             needs[panel.id or ""] = panel.need(frame.text_width(panel.id or ""))
         focused = self.screen.focused if self.is_attached else None
         focused_id = focused.id if isinstance(focused, Titled) and focused.parent is self else None
-        arrangement = layout.arrange(frame.rows, needs, columns=columns, focused=focused_id, text_first=frame.rows // 4)
-        self.arrangement = arrangement
+        fresh = layout.arrange(frame.rows, needs, columns=columns, focused=focused_id, text_first=frame.rows // 4)
+        context = (frame, focused_id)
+        kept = self.arrangement if keep and context == self._arranged_for else None
+        arrangement = layout.settled(kept, fresh, needs)
+        self.arrangement, self._arranged_for = arrangement, context
         for panel in panels:
             if isinstance(panel, EventPanel):
                 panel.tight = arrangement.tight
