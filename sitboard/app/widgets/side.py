@@ -34,7 +34,7 @@ class SideColumn(Widget):
         self._arranged_for: tuple[Frame, str | None] | None = None  # the frame and focus `arrangement` is for
         self._arranging = False
         self._again = False
-        self._held = 0  # inside `held`: panels' changes are arranged once, when it ends
+        self._held = 1  # inside `held`, and until mounted: changes are arranged once, when it ends
         self._pending = False
 
     def configure(self, frame: Frame) -> None:
@@ -53,6 +53,10 @@ class SideColumn(Widget):
         rank = {name: i for i, name in enumerate(PRIORITY)}
         return sorted(found, key=lambda w: rank.get(w.id or "", len(rank)))
 
+    def on_mount(self) -> None:
+        # The panels' first texts arrived one by one as they mounted: one arrangement for all, before the first frame.
+        self._release(keep=False)
+
     @contextmanager
     def held(self) -> Iterator[None]:
         """Arrange once when the block ends, however many panels changed in it.
@@ -64,10 +68,13 @@ class SideColumn(Widget):
         try:
             yield
         finally:
-            self._held -= 1
-            if not self._held and self._pending:
-                self._pending = False
-                self.arrange_panels(keep=True)
+            self._release(keep=True)
+
+    def _release(self, *, keep: bool) -> None:
+        self._held -= 1
+        if not self._held and self._pending:
+            self._pending = False
+            self.arrange_panels(keep=keep)
 
     def arrange_panels(self, *, keep: bool = False) -> None:
         """Give every panel its rows again (if what they need changed, the layout changes; else nothing).
