@@ -185,6 +185,9 @@ def arrange(
     return Arrangement(given, tight)
 
 
+KEPT_BLANK = 3  # rows a step may leave blank in the side column rather than move its panels (see `settled`)
+
+
 def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str, Need]) -> Arrangement:
     """`previous` (the column as it is) if it shows every panel as much of what it needs as `fresh` would, else `fresh`.
 
@@ -200,7 +203,9 @@ def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str
       and says how many more there are, as it does anyway;
     - a panel has more rows than in `fresh` only where its text has ended
       (blank rows, not rows its priority would not give it);
-    - the event's essentials fit.
+    - the event's essentials fit;
+    - at most `KEPT_BLANK` rows are kept blank: a panel that got much
+      shorter gives its rows back, to the lists that show more with them.
 
     A panel that needs more gets the fresh arrangement at once: nothing that
     matters waits for a row.
@@ -208,6 +213,9 @@ def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str
     if previous is None or previous.tight != fresh.tight:
         return fresh
     if {p for p, r in previous.rows.items() if r} != {p for p, r in fresh.rows.items() if r}:
+        return fresh
+    blank = sum(max(0, previous.lines(p) - fresh.lines(p)) for p in needs)
+    if blank > KEPT_BLANK:
         return fresh
     for panel, need in needs.items():
         before, now = previous.lines(panel), fresh.lines(panel)

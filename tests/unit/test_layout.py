@@ -73,10 +73,10 @@ LONG_LIST = {EVENT: Need(want=9, must=6), CONTROL: Need(4), DISPLACEMENT: Need(7
 
 def test_a_panel_whose_text_got_shorter_keeps_its_rows_and_the_column_does_not_move():
     before = arrange(50, LONG_LIST, text_first=12)
-    shorter = {**LONG_LIST, DISPLACEMENT: Need(3)}
+    shorter = {**LONG_LIST, DISPLACEMENT: Need(5)}
     fresh = arrange(50, shorter, text_first=12)
     assert fresh.lines(TOWNS) > before.lines(TOWNS)  # fresh, the town list would take the rows given up
-    assert layout.settled(before, fresh, shorter) is before  # kept: the table shows its 3 lines, 4 blank under them
+    assert layout.settled(before, fresh, shorter) is before  # kept: the table shows its 5 lines, 2 blank under them
 
 
 def test_a_panel_that_needs_more_gets_the_fresh_arrangement_at_once():
@@ -134,4 +134,12 @@ def test_whatever_the_steps_every_panel_shows_what_a_fresh_column_shows_unless_c
             assert shown >= shown_fresh or cut_in_both, (panel, got, fresh)
             assert got.lines(panel) <= fresh.lines(panel) or need.want <= fresh.lines(panel), (panel, got, fresh)
         assert got.lines(EVENT) >= layout.tight_must(want[EVENT], got) or fresh.lines(EVENT) < want[EVENT].must
+        assert sum(max(0, got.lines(p) - fresh.lines(p)) for p in want) <= layout.KEPT_BLANK
         kept = got
+
+
+def test_a_panel_that_got_much_shorter_gives_its_rows_back():
+    before = arrange(50, LONG_LIST, text_first=12)
+    much_shorter = {**LONG_LIST, DISPLACEMENT: Need(7 - layout.KEPT_BLANK - 1)}
+    fresh = arrange(50, much_shorter, text_first=12)
+    assert layout.settled(before, fresh, much_shorter) is fresh
