@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -463,16 +464,28 @@ class SitboardApp(App[int]):
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
         timeline = self.timeline
+        from sitboard.panels import goto  # not at start-up: the dialog's module is loaded when first needed
+
+        goto.prepare(timeline)  # the names a go-to looks up first
         if self.step != timeline.steps and self._board_is_showing():
             for map_view in self.query(MapView):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
         """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
-        if self.cameras_on:
-            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
-        else:
-            self.state = go_to(self.state, self.timeline, step)
+        with self.arranged_once():
+            if self.cameras_on:
+                self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+            else:
+                self.state = go_to(self.state, self.timeline, step)
+
+    @contextmanager
+    def arranged_once(self) -> Iterator[None]:
+        """The side column's panels that change in this block are given their rows once, at its end."""
+        with ExitStack() as stack:
+            for side in self.query(SideColumn):
+                stack.enter_context(side.held())
+            yield
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
