@@ -133,7 +133,7 @@ class SitboardApp(App[int]):
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
         self._source = source
-        self._reloader = Reloader(self, source) if source is not None and source.watching else None
+        self._reloader = Reloader(self, source, timeline) if source is not None and source.watching else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
