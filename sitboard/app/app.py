@@ -52,6 +52,7 @@ from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.panels.narration import narration
+from sitboard.scenario.append import only_appended
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -617,11 +618,12 @@ class SitboardApp(App[int]):
         """
         old_timeline, old_state, old_home = self.timeline, self.state, self.home
         following = old_state.step >= old_timeline.steps
-        step = (
-            timeline.steps
-            if following
-            else matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
-        )
+        if following:
+            step = timeline.steps
+        elif only_appended(old_timeline.scenario, timeline.scenario):
+            step = old_state.step  # the same event at the same step (matching it would build every record)
+        else:
+            step = matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
