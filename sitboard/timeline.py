@@ -494,6 +494,10 @@ class Timeline:
         new._last = None
         return new
 
+    def forget(self) -> None:
+        """Let go of the situation `state_at` kept: it refers back to this timeline (a cycle only a full collection frees)."""
+        self._last = None
+
     @property
     def steps(self) -> int:
         return len(self._deltas) - 1
