@@ -39,7 +39,7 @@ from sitboard.scenario.userfile import read_bytes
 
 # Line breaks YAML counts besides `\n` (CR, NEL, LS, PS): with any of them in
 # the file, a line number is not a count of `\n`, and the file is read whole.
-_OTHER_BREAKS = (b"\r", "\x85".encode(), "\u2028".encode(), "\u2029".encode())
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 # The start of the last event's line: its indentation, the list's dash, spaces.
 _ITEM_START = re.compile(r"( *)- +\Z")
 # An item this deep in the slice is within two levels of the composer's limit in the whole file.
@@ -54,6 +54,8 @@ class LastRead(NamedTuple):
     size: int
     digest: bytes
     scenario: Scenario
+    lines: int  # line breaks (`\n`) in those bytes
+    plain: bool  # and no other kind of line break
 
 
 _CHUNK = 1 << 20
@@ -73,7 +75,8 @@ def last_read(text: str, scenario: Scenario) -> LastRead:
         chunk = text[i : i + _CHUNK].encode("utf-8")
         size += len(chunk)
         digest.update(chunk)
-    return LastRead(size, digest.digest(), scenario)
+    plain = not any(brk in text for brk in _OTHER_BREAKS)
+    return LastRead(size, digest.digest(), scenario, text.count("\n"), plain)
 
 
 class Appended(NamedTuple):
@@ -113,19 +116,19 @@ def read_appended(path: str, last: LastRead, color_ok: ColorCheck | None) -> App
         return None
     if events:
         scenario = scenario.replace(events=ExtendedEvents(scenario.events, tuple(events)))
-    return Appended(data, LastRead(len(data), digest.digest(), scenario))
+    return Appended(data, LastRead(len(data), digest.digest(), scenario, last.lines + data.count(b"\n", n), True))
 
 
 def _tail(data: bytes, last: LastRead) -> tuple[str, int, int] | None:
     """The text from the line where the last event read starts, the column of its dash, and the lines before it."""
     n = last.size
-    if any(brk in data for brk in _OTHER_BREAKS):
+    if not last.plain or any(data.find(brk.encode(), n) >= 0 for brk in _OTHER_BREAKS):
         return None
     events = last.scenario.events
     mark = events[-1].mark if events else None
     if mark is None:
         return None
-    lines = data.count(b"\n", 0, n)  # the old file ends with one: it has this many lines
+    lines = last.lines  # the old file ends with a line break: it has this many lines
     if not 1 <= mark.line <= lines or lines - mark.line > _MOST_LINES_BACK:
         return None
     start = n - 1  # the line break that ends the old file's last line; back to the one before line `mark.line`

@@ -218,3 +218,15 @@ def test_hundreds_of_problems_are_counted_as_a_whole_read_counts_them(tmp_path):
         source.load()
     assert tail.value.truncated > 0
     assert outcome(lambda: (_ for _ in ()).throw(tail.value)) == outcome(lambda: load_scenario(path))
+
+
+def test_a_file_with_windows_line_ends_is_read_whole(tmp_path):
+    """Line numbers are counted in `\\n`; YAML also counts a lone `\\r` (and NEL, LS, PS) as a line break."""
+    path = tmp_path / "live.yaml"
+    path.write_bytes(BASE.replace("|+", "|").replace("\n", "\r\n").encode("utf-8"))
+    source, _ = watched(path)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write("  - time: 2025-03-01\n    title: Unix line ends now\n")
+    scenario = source.load()
+    assert not isinstance(scenario.events, ExtendedEvents)
+    assert scenario == load_scenario(path)
