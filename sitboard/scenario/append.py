@@ -64,19 +64,23 @@ _CHUNK = 1 << 20
 def last_read(text: str, scenario: Scenario) -> LastRead:
     """`LastRead` of a file whose text a whole read checked (any thread: the hash lets go of the GIL).
 
-    The text is encoded a megabyte at a time, so that a board's thread waits
-    for this one a millisecond at most, and no second copy of the file is made.
+    The text is encoded, counted and hashed a megabyte at a time, so that the
+    board's thread never waits for this one more than a millisecond or so,
+    and no second copy of the file is made.
     """
     import hashlib
 
     digest = hashlib.sha256()
-    size = 0
+    size = lines = 0
+    plain = True
+    breaks = [brk.encode() for brk in _OTHER_BREAKS]
     for i in range(0, len(text), _CHUNK):
-        chunk = text[i : i + _CHUNK].encode("utf-8")
+        chunk = text[i : i + _CHUNK].encode("utf-8")  # whole characters: a chunk of the text, not of its bytes
         size += len(chunk)
+        lines += chunk.count(b"\n")
+        plain = plain and not any(brk in chunk for brk in breaks)
         digest.update(chunk)
-    plain = not any(brk in text for brk in _OTHER_BREAKS)
-    return LastRead(size, digest.digest(), scenario, text.count("\n"), plain)
+    return LastRead(size, digest.digest(), scenario, lines, plain)
 
 
 class Appended(NamedTuple):
