@@ -53,6 +53,7 @@ from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.panels.narration import narration
+from sitboard.scenario.append import only_appended
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -134,7 +135,7 @@ class SitboardApp(App[int]):
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
         self._source = source
-        self._reloader = Reloader(self, source) if source is not None and source.watching else None
+        self._reloader = Reloader(self, source, timeline) if source is not None and source.watching else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
@@ -630,15 +631,21 @@ class SitboardApp(App[int]):
         """
         old_timeline, old_state, old_home = self.timeline, self.state, self.home
         following = old_state.step >= old_timeline.steps
-        step = (
-            timeline.steps
-            if following
-            else matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
-        )
+        appended = only_appended(old_timeline.scenario, timeline.scenario)
+        if following:
+            step = timeline.steps
+        elif appended:
+            step = old_state.step  # the same event at the same step (matching it would build every record)
+        else:
+            step = matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        self.show_timeline(timeline, state)
+        self.show_timeline(timeline, state, collect=not appended)
+        if appended:
+            # Nearly all of the old timeline lives on in the new one; what does not is freed as soon as
+            # nothing refers to it, once its kept situation (which refers back to it) is let go.
+            old_timeline.forget()
         self._report(None)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
@@ -649,11 +656,14 @@ class SitboardApp(App[int]):
             timeout=3,
         )
 
-    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+    def show_timeline(self, timeline: Timeline, state: BoardState, *, collect: bool = True) -> None:
         """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
 
         (A reload, and a follower sent the presenter's scenario.) A selected
-        town the new scenario lacks is dropped.
+        town the new scenario lacks is dropped. `collect`: the old scenario is
+        garbage now, for a full collection (not after an append, where it lives
+        on in the new one: a full pass over 300,000 events' heap is a second of
+        the board's thread).
         """
         if state.selected is not None and state.selected not in timeline.scenario.town_index:
             state = select(state, None)
@@ -665,7 +675,8 @@ class SitboardApp(App[int]):
         self._update_live()
         if self._collector is not None:
             # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
+            if collect:
+                self._collector.replaced()
             self.call_after_refresh(freeze)
 
     def action_goto(self) -> None:
