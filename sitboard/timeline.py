@@ -17,6 +17,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
+from sitboard.scenario.append import only_appended
 from sitboard.scenario.model import (
     MIXED,
     Control,
@@ -331,6 +332,20 @@ def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
     return heapq.nsmallest(n, tallies.items(), key=_rank)
 
 
+class _Replay(NamedTuple):
+    """Where a timeline's replay of control changes stands after its last step (see `Timeline._replay`)."""
+
+    holders: list[str]
+    states: dict[int, Control]
+    counts: dict[str, list[int]]  # as `holdings()`, and holders that hold nothing now, in the order first met
+    changed: bool  # since the last checkpoint
+
+
+def _step(row: tuple[Any, ...]) -> int:
+    step: int = row[0]
+    return step
+
+
 def _holding(control: Control) -> str:
     """Whom `holdings()` credits a town with: its holder, or no one (`MIXED_TOWNS`) under mixed control."""
     return MIXED_TOWNS if control.state == MIXED else control.holder
@@ -349,9 +364,8 @@ class Timeline:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         towns = scenario.towns
-        index = scenario.town_index
         steps = len(scenario.events)
-        self.spacing = spacing = max(CHECKPOINT, len(towns) // 8)
+        self.spacing = max(CHECKPOINT, len(towns) // 8)
         columns = event_columns(scenario.events)
         self._times = columns.times
         start = tuple(t.control for t in towns)
@@ -372,8 +386,22 @@ class Timeline:
             else:
                 entry[1] += t.population
         self._count_checkpoints: list[dict[str, tuple[int, int, int]]] = [_frozen(counts)]
-        holders = list(start)
-        changed_since = False  # whether the holders changed since the last checkpoint (else it is shared)
+        # Where the replay of control changes stands at the last step: holders, states, counts, and whether
+        # anything changed since the last checkpoint. An extended timeline carries on from there (`extended`).
+        self._end = _Replay(list(start), states, counts, False)
+        self._replay(columns.controls, 0, steps)
+        self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
+        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
+        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
+        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
+        self._last: Situation | None = None  # what `state_at` gave last
+
+    def _replay(self, controls: Sequence[tuple[int, str, str, Control | None]], c: int, steps: int) -> None:
+        """Apply `controls[c:]` (steps after the last replayed, up to `steps`), adding deltas and checkpoints."""
+        towns = self.scenario.towns
+        index = self.scenario.town_index
+        spacing = self.spacing
+        holders, states, counts, changed_since = self._end
 
         def checkpoint() -> None:
             nonlocal changed_since
@@ -382,10 +410,8 @@ class Timeline:
             self._count_checkpoints.append(_frozen(counts) if changed_since else self._count_checkpoints[-1])
             changed_since = False
 
-        controls = columns.controls
         n = len(controls)
-        c = 0
-        next_checkpoint = spacing
+        next_checkpoint = len(self._checkpoints) * spacing
         while c < n:
             step = controls[c][0]
             while next_checkpoint < step:
@@ -420,11 +446,57 @@ class Timeline:
         while next_checkpoint <= steps:
             checkpoint()
             next_checkpoint += spacing
-        self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
-        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
-        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
-        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
-        self._last: Situation | None = None  # what `state_at` gave last
+        self._end = _Replay(holders, states, counts, changed_since)
+
+    def extended(self, scenario: Scenario) -> Timeline:
+        """The timeline of `scenario`, whose events are this one's with more appended (`scenario/append.py`).
+
+        Equal in every state to `Timeline(scenario)`, built from this one's
+        checkpoints and sums in the time the new events take rather than all
+        of them. Anything else (other towns, events that do not extend
+        these) is built afresh.
+        """
+        events = scenario.events
+        if not only_appended(self.scenario, scenario):
+            return Timeline(scenario)
+        done, steps = self.steps, len(events)
+        columns = event_columns(events)
+        new = Timeline.__new__(Timeline)
+        new.scenario = scenario
+        new.spacing = self.spacing
+        new._times = columns.times
+        new._deltas = [*self._deltas, *([()] * (steps - done))]
+        new._checkpoints = list(self._checkpoints)
+        new._state_checkpoints = list(self._state_checkpoints)
+        new._count_checkpoints = list(self._count_checkpoints)
+        new._uses_states = self._uses_states
+        holders, states, counts, changed_since = self._end
+        new._end = _Replay(list(holders), dict(states), {k: list(v) for k, v in counts.items()}, changed_since)
+        controls = columns.controls
+        new._replay(controls, bisect.bisect_right(controls, done, key=_step), steps)
+        flows = columns.flows
+        first = bisect.bisect_right(flows, done, key=_step)
+        new._flows = [*self._flows, *(FlowAt(step, flow) for step, flow in flows[first:])]
+        new._flow_end = array("q", self._flow_end)
+        new._flow_end.extend([0] * (steps - done))
+        new._totals = list(self._totals)
+        for j, (step, flow) in enumerate(flows[first:], start=first + 1):
+            new._flow_end[step] = j
+            new._totals.append(new._totals[-1].plus(flow))
+        for step in range(done + 1, steps + 1):
+            new._flow_end[step] = max(new._flow_end[step], new._flow_end[step - 1])
+        new._tally_checkpoints = []
+        new._tally_ranks = {}
+        if self._tally_checkpoints:  # carry on from the last one rather than from the first flow
+            new._tally_checkpoints = list(self._tally_checkpoints)
+            new._tally_ranks = dict(self._tally_ranks)
+            new._build_tally_checkpoints()
+        new._last = None
+        return new
+
+    def forget(self) -> None:
+        """Let go of the situation `state_at` kept: it refers back to this timeline (a cycle only a full collection frees)."""
+        self._last = None
 
     @property
     def steps(self) -> int:
@@ -585,20 +657,22 @@ class Timeline:
         return step
 
     def _build_tally_checkpoints(self) -> None:
-        if self._tally_checkpoints:
+        """The tallies at every `spacing` flows: all of them, or (an extended timeline's) those after the last kept."""
+        checkpoints = self._tally_checkpoints
+        if checkpoints and len(checkpoints) > len(self._flows) // self.spacing:
             return
-        origin: dict[str, Tally] = {}
-        dest: dict[DestinationKey, Tally] = {}
-        checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
+        if not checkpoints:
+            checkpoints.append(({}, {}))
+        origin: dict[str, Tally] = dict(checkpoints[-1][0])
+        dest: dict[DestinationKey, Tally] = dict(checkpoints[-1][1])
         flows = self._flows
-        for base in range(self.spacing, len(flows) + 1, self.spacing):
+        for base in range(len(checkpoints) * self.spacing, len(flows) + 1, self.spacing):
             for j in range(base - self.spacing, base):
                 flow = flows[j].flow
                 origin[flow.origin] = origin.get(flow.origin, _NONE).plus(flow)
                 key = destination_key(flow)
                 dest[key] = dest.get(key, _NONE).plus(flow)
             checkpoints.append((dict(origin), dict(dest)))
-        self._tally_checkpoints = checkpoints
 
 
 def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[Tally]]:
