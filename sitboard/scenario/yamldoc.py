@@ -140,7 +140,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, col: int) -> Scalar:
                 BOOL: _constructor.construct_yaml_bool,
                 NULL: _constructor.construct_yaml_null,
             }[tag](node)
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, IndexError):  # IndexError: an empty `!!int` or `!!float`
             raise YamlProblem(line, col, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from None
     return Scalar(value, tag, event.value, line, col)
 
