@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
@@ -316,6 +316,7 @@ class _Sections(NamedTuple):
 
 
 _EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
+_T = TypeVar("_T", bound=tuple[object, ...])
 
 
 class _Checker:
@@ -337,6 +338,8 @@ class _Checker:
         # shared (both are immutable), which also keeps a big scenario smaller.
         self.times: dict[str, EventTime] = {}
         self.places: dict[str, Place] = {}
+        # So do its lists of actors and sources and its control changes: equal tuples are kept once.
+        self.tuples: dict[object, Any] = {}
         self.pcodes: dict[str, int] = {}  # place code -> line of the town that first gave it
         # Reading in one pass (`stream`): what the events refer to, checked before the first
         # event; the events checked so far; the one before the next; how far along the file is.
@@ -1067,7 +1070,7 @@ class _Checker:
         pairs: tuple[tuple[str, str], ...] = ()
         states: tuple[Control, ...] = ()
         if control:
-            pairs = tuple(pair for pair, _ in control)
+            pairs = self.shared(tuple(self.shared(pair) for pair, _ in control))
             if any(st is not None for _, st in control):
                 states = tuple(full_control(h, st) for (_, h), st in control)
         event = Event(
@@ -1204,7 +1207,12 @@ class _Checker:
             value = self.ref(item, f"{path}.{key}[{j}]", known, what)
             if value is not None:
                 found.append(value)
-        return tuple(found)
+        return self.shared(tuple(found))
+
+    def shared(self, value: _T) -> _T:
+        """`value`, or an equal tuple kept before (an ACLED-like file repeats thirty pairs of actors)."""
+        kept: _T = self.tuples.setdefault(value, value)
+        return kept
 
     def time(self, node: Node, path: str) -> EventTime | None:
         expected = "expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30)"
