@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
+from itertools import accumulate, starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
@@ -383,46 +384,52 @@ class Timeline:
             changed_since = False
 
         controls = columns.controls
-        n = len(controls)
-        c = 0
+        deltas = self._deltas
+        populations = [t.population for t in towns]
+        step = 0
+        delta: list[tuple[int, Control, Control]] = []
         next_checkpoint = spacing
-        while c < n:
-            step = controls[c][0]
-            while next_checkpoint < step:
-                checkpoint()
-                next_checkpoint += spacing
-            delta = []
-            while c < n and controls[c][0] == step:
-                _, town_id, holder, record = controls[c]
-                c += 1
-                i = index[town_id]
-                if record is None and i not in states:  # plain before and after: the usual case, kept cheap
-                    if holders[i] != holder:  # restating the holder is not a change of hands
-                        before, after = plain_control(holders[i]), plain_control(holder)
-                    else:
-                        continue
+        for at, town_id, holder, record in zip(controls.steps, controls.towns, controls.holders, controls.records):
+            if at != step:
+                if delta:
+                    deltas[step] = tuple(delta)
+                    delta = []
+                step = at
+                while next_checkpoint < step:
+                    checkpoint()
+                    next_checkpoint += spacing
+            i = index[town_id]
+            if record is None and i not in states:  # plain before and after: the usual case, kept cheap
+                was = holders[i]
+                if was == holder:  # restating the holder is not a change of hands
+                    continue
+                before, after = plain_control(was), plain_control(holder)
+            else:
+                self._uses_states = True
+                after = record if record is not None else plain_control(holder)
+                before = states.get(i) or plain_control(holders[i])
+                if before.restates(after):  # restating the same value is not a change
+                    continue
+                if after.is_plain:
+                    states.pop(i, None)
                 else:
-                    self._uses_states = True
-                    after = record if record is not None else plain_control(holder)
-                    before = states.get(i) or plain_control(holders[i])
-                    if before.restates(after):  # restating the same value is not a change
-                        continue
-                    if after.is_plain:
-                        states.pop(i, None)
-                    else:
-                        states[i] = after
-                delta.append((i, before, after))
-                holders[i] = after.holder
-                _move(counts, towns[i].population, _holding(before), _holding(after))
-                changed_since = True
-            if delta:
-                self._deltas[step] = tuple(delta)
+                    states[i] = after
+            delta.append((i, before, after))
+            holders[i] = after.holder
+            _move(counts, populations[i], _holding(before), _holding(after))
+            changed_since = True
+        if delta:
+            deltas[step] = tuple(delta)
         while next_checkpoint <= steps:
             checkpoint()
             next_checkpoint += spacing
-        self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
-        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
-        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
+        self._flows = list(starmap(FlowAt, columns.flows))
+        self._flow_end = _flow_ends(columns.flows, steps)
+        # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
+        # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
+        self._totals = [_NONE]
+        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
+        self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
         self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
         self._last: Situation | None = None  # what `state_at` gave last
 
@@ -492,10 +499,9 @@ class Timeline:
 
     def displacement_at(self, step: int) -> Displacement:
         step = self._check(step)
-        self._build_tally_checkpoints()
         end = self._flow_end[step]
         base = end // self.spacing
-        start_origin, start_dest = self._tally_checkpoints[base]
+        start_origin, start_dest = self._tally_checkpoint(base)
         origin: dict[str, Tally] = {}
         dest: dict[DestinationKey, Tally] = {}
         for j in range(base * self.spacing, end):
@@ -504,7 +510,7 @@ class Timeline:
             origin[o] = (origin.get(o) or start_origin.get(o) or _NONE).plus(flow)
             key = destination_key(flow)
             dest[key] = (dest.get(key) or start_dest.get(key) or _NONE).plus(flow)
-        total = self._totals[end]
+        total = self._total(end)
         return Displacement(
             total,
             Tallies(start_origin, origin, lambda: self._ranks(base, 0)),
@@ -584,33 +590,36 @@ class Timeline:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         return step
 
-    def _build_tally_checkpoints(self) -> None:
-        if self._tally_checkpoints:
-            return
-        origin: dict[str, Tally] = {}
-        dest: dict[DestinationKey, Tally] = {}
-        checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
+    def _tally_checkpoint(self, base: int) -> tuple[dict[str, Tally], dict[DestinationKey, Tally]]:
+        """The tallies of the first `base * spacing` flows, and of every checkpoint before, once."""
+        checkpoints = self._tally_checkpoints
+        origin, dest = self._tallies
         flows = self._flows
-        for base in range(self.spacing, len(flows) + 1, self.spacing):
-            for j in range(base - self.spacing, base):
+        while len(checkpoints) <= base:
+            start = (len(checkpoints) - 1) * self.spacing
+            for j in range(start, start + self.spacing):
                 flow = flows[j].flow
                 origin[flow.origin] = origin.get(flow.origin, _NONE).plus(flow)
                 key = destination_key(flow)
                 dest[key] = dest.get(key, _NONE).plus(flow)
             checkpoints.append((dict(origin), dict(dest)))
-        self._tally_checkpoints = checkpoints
+        return checkpoints[base]
+
+    def _total(self, end: int) -> Tally:
+        """The total of the first `end` flows (people, and the sources' words for the rest)."""
+        totals = self._totals
+        flows = self._flows
+        while len(totals) <= end:
+            totals.append(totals[-1].plus(flows[len(totals) - 1].flow))
+        return totals[end]
 
 
-def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[Tally]]:
-    """Flows so far at each step, and the total of the first j flows (people, and the sources' words for the rest)."""
+def _flow_ends(flows: Sequence[tuple[int, Flow]], steps: int) -> array[int]:
+    """How many flows there are up to each step (flows are in step order)."""
     flow_end = array("q", bytes(8 * (steps + 1)))
-    totals = [_NONE]
-    for j, (step, flow) in enumerate(flows, start=1):
+    for j, (step, _) in enumerate(flows, start=1):
         flow_end[step] = j
-        totals.append(totals[-1].plus(flow))
-    for step in range(1, steps + 1):  # a step without flows ends where the one before it did
-        flow_end[step] = max(flow_end[step], flow_end[step - 1])
-    return flow_end, totals
+    return array("q", accumulate(flow_end, max))  # a step without flows ends where the one before it did
 
 
 def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:

@@ -61,7 +61,7 @@ from _operator import _compare_digest as same_digest  # hmac.compare_digest, wit
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.userfile import NotRegular, read_regular, write_file
 
-ENTRY_FORMAT = 5  # 5: an SQLite database (4: JSON with the optional keys of docs/scenario-format.md)
+ENTRY_FORMAT = 6  # 6: the timeline's columns as arrays; 5: an SQLite database of rows; 4: JSON
 KEEP = 24  # entries kept; a live board writes one per saved edit
 KEEP_BYTES = 1 << 30  # and no more than this in all: a 300,000-event scenario's entry is about 50 MB
 STALE_SECONDS = 600  # a temporary this old belongs to a writer that died
