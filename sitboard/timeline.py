@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
-from itertools import accumulate, starmap
+from itertools import starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
@@ -386,6 +385,7 @@ class Timeline:
         controls = columns.controls
         deltas = self._deltas
         populations = [t.population for t in towns]
+        plain = _Plain()
         step = 0
         delta: list[tuple[int, Control, Control]] = []
         next_checkpoint = spacing
@@ -403,17 +403,20 @@ class Timeline:
                 was = holders[i]
                 if was == holder:  # restating the holder is not a change of hands
                     continue
-                before, after = plain_control(was), plain_control(holder)
+                delta.append((i, plain[was], plain[holder]))
+                holders[i] = holder
+                _move(counts, populations[i], was, holder)  # a plain holding is credited to its holder
+                changed_since = True
+                continue
+            self._uses_states = True
+            after = record if record is not None else plain[holder]
+            before = states.get(i) or plain[holders[i]]
+            if before.restates(after):  # restating the same value is not a change
+                continue
+            if after.is_plain:
+                states.pop(i, None)
             else:
-                self._uses_states = True
-                after = record if record is not None else plain_control(holder)
-                before = states.get(i) or plain_control(holders[i])
-                if before.restates(after):  # restating the same value is not a change
-                    continue
-                if after.is_plain:
-                    states.pop(i, None)
-                else:
-                    states[i] = after
+                states[i] = after
             delta.append((i, before, after))
             holders[i] = after.holder
             _move(counts, populations[i], _holding(before), _holding(after))
@@ -424,7 +427,7 @@ class Timeline:
             checkpoint()
             next_checkpoint += spacing
         self._flows = list(starmap(FlowAt, columns.flows))
-        self._flow_end = _flow_ends(columns.flows, steps)
+        self._flow_steps = [step for step, _ in columns.flows]  # in order: the flows up to a step are a prefix
         # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
         # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
         self._totals = [_NONE]
@@ -499,7 +502,7 @@ class Timeline:
 
     def displacement_at(self, step: int) -> Displacement:
         step = self._check(step)
-        end = self._flow_end[step]
+        end = self._flows_until(step)
         base = end // self.spacing
         start_origin, start_dest = self._tally_checkpoint(base)
         origin: dict[str, Tally] = {}
@@ -541,7 +544,7 @@ class Timeline:
             event=event,
             holders=holders,
             changed=self.changes_at(step),
-            flows=FlowsSoFar(self._flows, self._flow_end[step]),
+            flows=FlowsSoFar(self._flows, self._flows_until(step)),
             step_flows=event.flows if event else (),
             displaced=self.displacement_at(step),
             controls=ControlsAt(holders, self._states_at(step)),
@@ -605,6 +608,10 @@ class Timeline:
             checkpoints.append((dict(origin), dict(dest)))
         return checkpoints[base]
 
+    def _flows_until(self, step: int) -> int:
+        """How many flows there are up to `step`."""
+        return bisect.bisect_right(self._flow_steps, step)
+
     def _total(self, end: int) -> Tally:
         """The total of the first `end` flows (people, and the sources' words for the rest)."""
         totals = self._totals
@@ -614,12 +621,12 @@ class Timeline:
         return totals[end]
 
 
-def _flow_ends(flows: Sequence[tuple[int, Flow]], steps: int) -> array[int]:
-    """How many flows there are up to each step (flows are in step order)."""
-    flow_end = array("q", bytes(8 * (steps + 1)))
-    for j, (step, _) in enumerate(flows, start=1):
-        flow_end[step] = j
-    return array("q", accumulate(flow_end, max))  # a step without flows ends where the one before it did
+class _Plain(dict[str, Control]):
+    """The shared plain record of each holder, looked up in C once met."""
+
+    def __missing__(self, holder: str) -> Control:
+        found = self[holder] = plain_control(holder)
+        return found
 
 
 def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:
