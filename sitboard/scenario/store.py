@@ -71,7 +71,6 @@ from sitboard.scenario.model import (
 
 FORMAT = 6  # 6: the timeline's columns as arrays (5: one row per event, change and flow; 4: JSON)
 INDEX, COUNT = "i", "q"  # array types: numbers of rows (-1 for none), and counts of people
-_INT_MAX = 2 ** (8 * array(INDEX).itemsize - 1) - 1
 # An entry's arrays are read as this machine writes them: another byte order or size is a miss.
 LAYOUT = f"{sys.byteorder}/{array(INDEX).itemsize}/{array(COUNT).itemsize}"
 
@@ -94,25 +93,28 @@ CREATE TABLE columns (name TEXT PRIMARY KEY, type, data BLOB);
 # columns): a timeline repeats them, and each distinct one is then read and
 # checked once. So do changes to their town, holder (factions in order, then
 # `HOLDERS`) and state, and flows to their towns, words and further destinations.
+# A number is a row's `i`; where there may be none, `i + 1`, and 0 for none (+1 below).
+# Read as unsigned, every valid number is below its table's length: one comparison
+# per column (its maximum), or none where the numbers are looked up anyway.
 _COLUMNS: dict[str, str] = {
     "event_time": INDEX,  # times
-    "event_place": INDEX,  # places
+    "event_place": INDEX,  # places +1
     "event_actors": INDEX,  # actor_lists
     "event_sources": INDEX,  # source_lists
-    "event_kind": INDEX,  # words
-    "event_confidence": INDEX,  # CONFIDENCES
+    "event_kind": INDEX,  # words +1
+    "event_confidence": INDEX,  # CONFIDENCES +1
     "event_line": INDEX,  # where the event is in its file (-1: nowhere, with event_col)
     "event_col": INDEX,
     "control_step": INDEX,  # 1-based event number, in order
     "control_town": INDEX,  # towns
     "control_holder": INDEX,  # factions, then HOLDERS
-    "control_state": INDEX,  # states
+    "control_state": INDEX,  # states +1 (0: a plain holding)
     "flow_step": INDEX,
     "flow_origin": INDEX,  # towns
     "flow_destination": INDEX,  # towns
-    "flow_people": COUNT,
-    "flow_estimate": INDEX,  # words
-    "flow_also": INDEX,  # town_lists
+    "flow_people": COUNT,  # -1: no figure
+    "flow_estimate": INDEX,  # words +1
+    "flow_also": INDEX,  # town_lists +1
 }
 HOLDERS = ("contested", "unknown")
 _CONFIDENCE = {c: i for i, c in enumerate(CONFIDENCES)}
@@ -222,11 +224,11 @@ def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]
     if e.deaths is not None:
         extra["deaths"] = list(e.deaths)
     columns["event_time"].append(_number(shared.times, e.time))
-    columns["event_place"].append(-1 if e.at is None else _number(shared.places, e.at))
+    columns["event_place"].append(0 if e.at is None else 1 + _number(shared.places, e.at))
     columns["event_actors"].append(_number(shared.actors, e.actors))
     columns["event_sources"].append(_number(shared.sources, e.sources))
-    columns["event_kind"].append(-1 if e.kind is None else _number(shared.words, e.kind))
-    columns["event_confidence"].append(-1 if e.confidence is None else _known(_CONFIDENCE, e.confidence))
+    columns["event_kind"].append(0 if e.kind is None else 1 + _number(shared.words, e.kind))
+    columns["event_confidence"].append(0 if e.confidence is None else 1 + _known(_CONFIDENCE, e.confidence))
     mark = e.mark
     if mark is not None and not (type(mark.line) is int and type(mark.column) is int and mark.line >= 0 <= mark.column):
         raise ValueError("store: mark")  # -1 is none: nothing else may be stored as it
@@ -239,7 +241,7 @@ def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]
         columns["control_town"].append(_known(shared.towns, town))
         columns["control_holder"].append(_known(shared.holders, holder))
         # states not parallel to the changes (a bug) are stored as they are, and refused when read
-        columns["control_state"].append(_number(shared.states, _control_json(states[k])) if k < len(states) else -1)
+        columns["control_state"].append(1 + _number(shared.states, _control_json(states[k])) if k < len(states) else 0)
     for f in e.flows:
         if f.people is not None and (type(f.people) is not int or f.people == -1):
             raise ValueError(
@@ -249,8 +251,8 @@ def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]
         columns["flow_origin"].append(_known(shared.towns, f.origin))
         columns["flow_destination"].append(_known(shared.towns, f.destination))
         columns["flow_people"].append(-1 if f.people is None else f.people)
-        columns["flow_estimate"].append(-1 if f.estimate is None else _number(shared.words, f.estimate))
-        columns["flow_also"].append(_number(shared.town_lists, f.also_to) if f.also_to else -1)
+        columns["flow_estimate"].append(0 if f.estimate is None else 1 + _number(shared.words, f.estimate))
+        columns["flow_also"].append(1 + _number(shared.town_lists, f.also_to) if f.also_to else 0)
     return (i, e.title, e.text, json.dumps(extra) if extra else None)
 
 
@@ -392,19 +394,21 @@ class StoredEvents(Sequence[Event]):
         self._kind_column, self._confidence_column = columns["event_kind"], columns["event_confidence"]
         self._line_column, self._col_column = columns["event_line"], columns["event_col"]
         n = self._n = len(time)
-        _within(time, 0, len(self._times_by_number) - 1, n)
-        _within(place, -1, len(self._places) - 1, n)
-        _within(self._actor_column, 0, len(self._actors) - 1, n)
-        _within(self._source_column, 0, len(self._sources) - 1, n)
-        _within(self._kind_column, -1, len(words) - 1, n)
-        _within(self._confidence_column, -1, len(CONFIDENCES) - 1, n)
-        _within(self._line_column, -1, _INT_MAX, n)
-        _within(self._col_column, -1, _INT_MAX, n)
+        if any(len(columns[name]) != n for name in _COLUMNS if name.startswith("event_")):
+            raise ValueError("store: event columns of different lengths")
+        self._place_of: list[Place | None] = [None, *self._places]  # +1: 0 is none
+        self._word_of: list[str | None] = [None, *words]
+        self._confidence_of: list[str | None] = [None, *CONFIDENCES]
+        for column, table in (
+            (place, self._place_of),
+            (self._actor_column, self._actors),
+            (self._source_column, self._sources),
+            (self._kind_column, self._word_of),
+            (self._confidence_column, self._confidence_of),
+        ):
+            _below(column, len(table))  # numbers read when a record is built: checked now
         if not all(map(eq, map((-1).__eq__, self._line_column), map((-1).__eq__, self._col_column))):
             raise ValueError("store: a line without a column")
-        self._place_of: list[Place | None] = [*self._places, None]  # -1: none
-        self._word_of: list[str | None] = [*words, None]
-        self._confidence_of: list[str | None] = [*CONFIDENCES, None]
         # the rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
         rows, low, high, bad = db.execute(
             "SELECT (SELECT count(*) FROM events), (SELECT min(i) FROM events), (SELECT max(i) FROM events),"
@@ -416,7 +420,7 @@ class StoredEvents(Sequence[Event]):
         if bad:
             raise ValueError("store: event fields")
         keys = [instant(t.sort_key) for t in self._times_by_number]
-        times = list(map(keys.__getitem__, time))
+        times = _looked_up(keys, time)
         if not _ordered(times):
             raise ValueError("store: time goes backwards")
         self._columns = EventColumns(
@@ -436,18 +440,12 @@ class StoredEvents(Sequence[Event]):
     def _control_columns(self, s: Scenario, columns: dict[str, array[int]]) -> ControlColumns:
         """The control changes, each refused unless the checker could have made it."""
         steps, town, holder, state = (columns[f"control_{k}"] for k in ("step", "town", "holder", "state"))
-        m = len(steps)
         holder_ids = [*(f.id for f in s.factions), *HOLDERS]
-        _within(steps, 1, self._n, m)
-        _within(town, 0, len(s.towns) - 1, m)
-        _within(holder, 0, len(holder_ids) - 1, m)
-        if not _ordered(steps):
-            raise ValueError("store: controls out of order")
-        records = [_control(text) if type(text) is str else None for (text,) in _rows(self._db, "states", "state")]
-        _within(state, -1, len(records) - 1, m)
-        records.append(None)  # state -1: a plain holding
-        has_state = list(map((-1).__ne__, state))
+        _steps(steps, self._n, town, holder, state)
+        records = [None, *(_control(t) if type(t) is str else None for (t,) in _rows(self._db, "states", "state"))]
+        has_state = list(map(bool, state))
         if any(has_state):
+            _below(state, len(records))
             holders = set(s.faction_by_id) | set(HOLDERS)
             for h, k in set(zip(compress(holder, has_state), compress(state, has_state))):
                 record = records[k]
@@ -460,11 +458,9 @@ class StoredEvents(Sequence[Event]):
                 raise ValueError("store: control states")
             shown = list(map(records.__getitem__, state))
         else:
-            shown = [None] * m
+            shown = [None] * len(steps)
         town_ids = [t.id for t in s.towns]
-        self._controls = ControlColumns(
-            steps, list(map(town_ids.__getitem__, town)), list(map(holder_ids.__getitem__, holder)), shown
-        )
+        self._controls = ControlColumns(steps, _looked_up(town_ids, town), _looked_up(holder_ids, holder), shown)
         return self._controls
 
     def _flow_columns(
@@ -474,27 +470,21 @@ class StoredEvents(Sequence[Event]):
         steps, origin, destination, people, estimate, also = (
             columns[f"flow_{k}"] for k in ("step", "origin", "destination", "people", "estimate", "also")
         )
-        m = len(steps)
-        _within(steps, 1, self._n, m)
-        _within(origin, 0, len(s.towns) - 1, m)
-        _within(destination, 0, len(s.towns) - 1, m)
-        _within(people, -1, MAX_PEOPLE, m)
-        _within(estimate, -1, len(words) - 1, m)
-        _within(also, -1, len(town_lists) - 1, m)
-        if not _ordered(steps):
-            raise ValueError("store: flows out of order")
+        _steps(steps, self._n, origin, destination, people, estimate, also)
+        if people and not (min(people) >= -1 and max(people) <= MAX_PEOPLE):
+            raise ValueError("store: people")
         town_ids = [t.id for t in s.towns]
         flows = list(
             map(
                 Flow,
-                map(town_ids.__getitem__, origin),
-                map(town_ids.__getitem__, destination),
+                _looked_up(town_ids, origin),
+                _looked_up(town_ids, destination),
                 [None if p < 0 else p for p in people],
-                map([*words, None].__getitem__, estimate),
-                map([*town_lists, ()].__getitem__, also),
+                _looked_up([None, *words], estimate),
+                _looked_up([(), *town_lists], also),
             )
         )
-        if any(k >= 0 for k in also):
+        if any(also):
             towns = s.town_index
             for flow in flows:
                 if flow.also_to:
@@ -662,7 +652,25 @@ def _read_columns(db: sqlite3.Connection) -> dict[str, array[int]]:
     return found
 
 
-def _within(values: array[int], low: int, high: int, length: int) -> None:
-    """A column of `length` values, each from `low` to `high` (numbers of rows of the table it refers to)."""
-    if len(values) != length or (values and not (low <= min(values) and max(values) <= high)):
+def _unsigned(values: array[int]) -> memoryview:
+    """A column read as unsigned: a negative number is then above every table's length."""
+    return memoryview(values).cast("B").cast("I")  # INDEX, unsigned
+
+
+def _below(values: array[int], length: int) -> None:
+    """Every number of the column a row of a table of `length` rows (one pass, in C)."""
+    if values and max(_unsigned(values)) >= length:
         raise ValueError("store: a column out of range")
+
+
+def _looked_up(table: Sequence[Any], values: array[int]) -> list[Any]:
+    """The rows the column's numbers refer to; a number that refers to none raises (IndexError: a miss)."""
+    return list(map(table.__getitem__, _unsigned(values)))
+
+
+def _steps(steps: array[int], events: int, *parallel: array[int]) -> None:
+    """A column of event numbers, 1 to `events`, in order, and the columns parallel to it as long."""
+    if any(len(column) != len(steps) for column in parallel):
+        raise ValueError("store: columns of different lengths")
+    if steps and not (_ordered(steps) and steps[0] >= 1 and steps[-1] <= events):
+        raise ValueError("store: steps out of order or range")
