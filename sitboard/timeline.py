@@ -17,6 +17,7 @@ from itertools import starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
+from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.model import (
     MIXED,
     Control,
@@ -347,6 +348,10 @@ class Timeline:
     """
 
     def __init__(self, scenario: Scenario) -> None:
+        with collector_paused():  # tens of thousands of records, none of them garbage
+            self._build(scenario)
+
+    def _build(self, scenario: Scenario) -> None:
         self.scenario = scenario
         towns = scenario.towns
         index = scenario.town_index
@@ -596,6 +601,14 @@ class Timeline:
     def _tally_checkpoint(self, base: int) -> tuple[dict[str, Tally], dict[DestinationKey, Tally]]:
         """The tallies of the first `base * spacing` flows, and of every checkpoint before, once."""
         checkpoints = self._tally_checkpoints
+        if len(checkpoints) > base:
+            return checkpoints[base]
+        with collector_paused():
+            self._tally_up_to(base)
+        return checkpoints[base]
+
+    def _tally_up_to(self, base: int) -> None:
+        checkpoints = self._tally_checkpoints
         origin, dest = self._tallies
         flows = self._flows
         while len(checkpoints) <= base:
@@ -606,7 +619,6 @@ class Timeline:
                 key = destination_key(flow)
                 dest[key] = dest.get(key, _NONE).plus(flow)
             checkpoints.append((dict(origin), dict(dest)))
-        return checkpoints[base]
 
     def _flows_until(self, step: int) -> int:
         """How many flows there are up to `step`."""

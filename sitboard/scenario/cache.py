@@ -39,7 +39,6 @@ scenario's entry costs well under a millisecond of start-up, and of a
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sqlite3
@@ -58,6 +57,7 @@ except ImportError:  # an interpreter without the built-in module
     from hashlib import blake2b
 from _operator import _compare_digest as same_digest  # hmac.compare_digest, without importing hmac (and OpenSSL)
 
+from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.userfile import NotRegular, read_regular, write_file
 
@@ -154,17 +154,13 @@ def load(data: bytes, file: str, color_ok: Any = None) -> Scenario | None:
     payload, seal = view[:-_SEAL_BYTES], bytes(view[-_SEAL_BYTES:])
     if not (seal.startswith(SEAL) and same_digest(seal[len(SEAL) : -1], _seal(key, digest, payload))):
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # as when parsing: many small objects, none of them garbage
-    try:
-        from sitboard.scenario.store import from_database
+    with collector_paused():  # as when parsing: many small objects, none of them garbage
+        try:
+            from sitboard.scenario.store import from_database
 
-        return from_database(payload, file, color_ok)
-    except Exception:
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+            return from_database(payload, file, color_ok)
+        except Exception:
+            return None
 
 
 def store(data: bytes, scenario: Scenario) -> None:
