@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from itertools import compress, islice
-from operator import eq, le, not_
+from operator import le, not_
 from typing import Any, overload
 
 from sitboard import __version__
@@ -103,8 +103,7 @@ _COLUMNS: dict[str, str] = {
     "event_sources": INDEX,  # source_lists
     "event_kind": INDEX,  # words +1
     "event_confidence": INDEX,  # CONFIDENCES +1
-    "event_line": INDEX,  # where the event is in its file (-1: nowhere, with event_col)
-    "event_col": INDEX,
+    "event_mark": COUNT,  # where the event is in its file: line * 2**32 + column (-1: nowhere)
     "control_step": INDEX,  # 1-based event number, in order
     "control_town": INDEX,  # towns
     "control_holder": INDEX,  # factions, then HOLDERS
@@ -117,6 +116,7 @@ _COLUMNS: dict[str, str] = {
     "flow_also": INDEX,  # town_lists +1
 }
 HOLDERS = ("contested", "unknown")
+_LINE = 1 << 32  # a mark's line, times this, plus its column
 _CONFIDENCE = {c: i for i, c in enumerate(CONFIDENCES)}
 _EVENT_COLUMNS = "i, title, text, extra"
 _CHUNK = 2048  # events read at once when the whole sequence is walked
@@ -230,10 +230,9 @@ def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]
     columns["event_kind"].append(0 if e.kind is None else 1 + _number(shared.words, e.kind))
     columns["event_confidence"].append(0 if e.confidence is None else 1 + _known(_CONFIDENCE, e.confidence))
     mark = e.mark
-    if mark is not None and not (type(mark.line) is int and type(mark.column) is int and mark.line >= 0 <= mark.column):
-        raise ValueError("store: mark")  # -1 is none: nothing else may be stored as it
-    columns["event_line"].append(-1 if mark is None else mark.line)
-    columns["event_col"].append(-1 if mark is None else mark.column)
+    if mark is not None and not (type(mark.line) is int and type(mark.column) is int and 0 <= mark.column < _LINE):
+        raise ValueError("store: mark")  # a column that would spill into the line: not stored
+    columns["event_mark"].append(-1 if mark is None else mark.line * _LINE + mark.column)  # a line over 2**31: too big
     step = i + 1
     states = e.control_states
     for k, (town, holder) in enumerate(e.control):
@@ -392,7 +391,7 @@ class StoredEvents(Sequence[Event]):
         self._time_column, self._place_column = time, place
         self._actor_column, self._source_column = columns["event_actors"], columns["event_sources"]
         self._kind_column, self._confidence_column = columns["event_kind"], columns["event_confidence"]
-        self._line_column, self._col_column = columns["event_line"], columns["event_col"]
+        self._mark_column = columns["event_mark"]
         n = self._n = len(time)
         if any(len(columns[name]) != n for name in _COLUMNS if name.startswith("event_")):
             raise ValueError("store: event columns of different lengths")
@@ -407,8 +406,8 @@ class StoredEvents(Sequence[Event]):
             (self._confidence_column, self._confidence_of),
         ):
             _below(column, len(table))  # numbers read when a record is built: checked now
-        if not all(map(eq, map((-1).__eq__, self._line_column), map((-1).__eq__, self._col_column))):
-            raise ValueError("store: a line without a column")
+        if n and min(self._mark_column) < -1:
+            raise ValueError("store: a mark")
         # the rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
         rows, low, high, bad = db.execute(
             "SELECT (SELECT count(*) FROM events), (SELECT min(i) FROM events), (SELECT max(i) FROM events),"
@@ -596,7 +595,7 @@ class StoredEvents(Sequence[Event]):
             flows=flows,
             sources=self._sources[self._source_column[i]],
             confidence=self._confidence_of[self._confidence_column[i]],
-            mark=None if (line := self._line_column[i]) < 0 else Mark(line, self._col_column[i]),
+            mark=None if (mark := self._mark_column[i]) < 0 else Mark(*divmod(mark, _LINE)),
             control_states=states,
         )
         return event if extra is None else event._replace(**self._extensions(json.loads(extra)))
@@ -658,8 +657,23 @@ def _unsigned(values: array[int]) -> memoryview:
 
 
 def _below(values: array[int], length: int) -> None:
-    """Every number of the column a row of a table of `length` rows (one pass, in C)."""
-    if values and max(_unsigned(values)) >= length:
+    """Every number of the column a row of a table of `length` rows (one pass, in C).
+
+    A small table (kinds, confidences, lists of actors: a few dozen rows) is
+    checked on the bytes: each number's other bytes zero, its lowest one of a
+    known row (copies and a translation, no Python int per number).
+    """
+    if not values:
+        return
+    if length <= 256:
+        raw = memoryview(values).cast("B")
+        size = values.itemsize
+        low = 0 if sys.byteorder == "little" else size - 1
+        high = b"".join(raw[k::size].tobytes() for k in range(size) if k != low)
+        if not high.strip(b"\0") and not raw[low::size].tobytes().translate(None, bytes(range(length))):
+            return
+        raise ValueError("store: a column out of range")
+    if max(_unsigned(values)) >= length:
         raise ValueError("store: a column out of range")
 
 

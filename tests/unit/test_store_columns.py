@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import pytest
 from extended_scenario import EXTENDED
+from random_scenarios import random_scenario
 
 from sitboard.scenario import cache, store
 from sitboard.scenario.loader import load_scenario, parse_scenario
@@ -60,9 +61,12 @@ TAMPERED: dict[str, Callable[[sqlite3.Connection], None]] = {
     "sources-beyond-the-table": edit("event_sources", at(1, 7)),
     "kind-beyond-the-table": edit("event_kind", at(0, 5)),
     "confidence-beyond-the-list": edit("event_confidence", at(0, 9)),
-    "line-without-its-column": edit("event_line", at(1, -1)),
+    "mark-below-none": edit("event_mark", at(1, -2)),
+    "actors-a-multiple-of-256-above": edit("event_actors", at(0, 256)),
+    "kind-just-beyond-the-table": edit("event_kind", lambda v: [len(v) + 10, *v[1:]]),
     "an-event-column-short": edit("event_time", lambda v: v[:-1]),
     "an-event-column-long": edit("event_kind", lambda v: [*v, 0]),
+    "a-mark-column-short": edit("event_mark", lambda v: v[:-1]),
     "bytes-not-a-whole-number": lambda db: db.execute(
         "UPDATE columns SET data = data || x'00' WHERE name = 'event_place'"
     ),
@@ -122,6 +126,28 @@ def test_the_columns_are_what_the_tampering_expects(extended):
 def test_a_tampered_column_is_refused(extended, how):
     with pytest.raises((ValueError, IndexError)):
         store.from_database(tampered(extended, TAMPERED[how]), "extended.yaml")
+
+
+LARGE_TABLES: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "place-beyond-the-table": edit("event_place", lambda v: [v[0] + 10_000, *v[1:]]),
+    "place-negative": edit("event_place", at(0, -1)),
+    "time-beyond-the-table": edit("event_time", lambda v: [*v[:-1], 10_000]),
+    "actors-negative": edit("event_actors", at(0, -1)),
+    "actors-a-multiple-of-256-above": edit("event_actors", lambda v: [v[0] + 256, *v[1:]]),
+    "confidence-beyond-the-list": edit("event_confidence", at(0, 5)),
+}
+
+
+@pytest.mark.parametrize("how", list(LARGE_TABLES))
+def test_a_tampered_column_over_a_large_table_is_refused(how):
+    """Hundreds of places and times: their columns are checked another way than those of small tables."""
+    s = parse_scenario(random_scenario(5, 400, 700), "r.yaml")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(store.to_database(s))
+    assert db.execute("SELECT count(*) FROM places").fetchone()[0] > 256
+    assert store.from_database(db.serialize(), "r.yaml") == s
+    with pytest.raises((ValueError, IndexError)):
+        store.from_database(tampered(s, LARGE_TABLES[how]), "r.yaml")
 
 
 @pytest.mark.parametrize("how", ["time-negative", "control-town-negative", "flow-people-over-the-limit"])
