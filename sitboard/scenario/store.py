@@ -70,7 +70,8 @@ from sitboard.scenario.model import (
 )
 
 FORMAT = 6  # 6: the timeline's columns as arrays (5: one row per event, change and flow; 4: JSON)
-INDEX, COUNT = "i", "q"  # array types: numbers of rows (-1 for none), and counts of people
+INDEX, COUNT = "i", "q"  # array types: numbers of rows, and counts of people
+SMALL = "B"  # a column of numbers all below 256 is written as bytes (INDEX otherwise)
 # An entry's arrays are read as this machine writes them: another byte order or size is a miss.
 LAYOUT = f"{sys.byteorder}/{array(INDEX).itemsize}/{array(COUNT).itemsize}"
 
@@ -171,9 +172,7 @@ def to_database(s: Scenario) -> bytes:
             db.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(i, json.dumps(v)) for v, i in lists.items()])
         db.executemany("INSERT INTO states VALUES (?, ?)", [(i, text) for text, i in shared.states.items()])
         db.executemany("INSERT INTO words VALUES (?, ?)", [(i, text) for text, i in shared.words.items()])
-        db.executemany(
-            "INSERT INTO columns VALUES (?, ?, ?)", [(name, a.typecode, a.tobytes()) for name, a in columns.items()]
-        )
+        db.executemany("INSERT INTO columns VALUES (?, ?, ?)", [_column_row(name, a) for name, a in columns.items()])
         db.commit()
         return db.serialize()
     finally:
@@ -253,6 +252,12 @@ def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]
         columns["flow_estimate"].append(0 if f.estimate is None else 1 + _number(shared.words, f.estimate))
         columns["flow_also"].append(1 + _number(shared.town_lists, f.also_to) if f.also_to else 0)
     return (i, e.title, e.text, json.dumps(extra) if extra else None)
+
+
+def _column_row(name: str, values: array[int]) -> tuple[str, str, bytes]:
+    if values.typecode == INDEX and (not values or (min(values) >= 0 and max(values) < 256)):
+        values = array(SMALL, values)
+    return (name, values.typecode, values.tobytes())
 
 
 def _place_row(p: Place, i: int, s: Scenario) -> tuple[Any, ...]:
@@ -642,7 +647,9 @@ def _read_columns(db: sqlite3.Connection) -> dict[str, array[int]]:
     """Every column of the `columns` table, each of its type: anything missing, extra or mistyped raises."""
     found: dict[str, array[int]] = {}
     for name, kind, data in db.execute("SELECT name, type, data FROM columns"):
-        if _COLUMNS.get(name) != kind or type(data) is not bytes or name in found:
+        if not (_COLUMNS.get(name) == kind or (_COLUMNS.get(name) == INDEX and kind == SMALL)):
+            raise ValueError(f"store: column {name!r}")
+        if type(data) is not bytes or name in found:
             raise ValueError(f"store: column {name!r}")
         values = found[name] = array(kind)
         values.frombytes(data)  # ValueError unless a whole number of items
@@ -651,29 +658,22 @@ def _read_columns(db: sqlite3.Connection) -> dict[str, array[int]]:
     return found
 
 
-def _unsigned(values: array[int]) -> memoryview:
+def _unsigned(values: array[int]) -> Sequence[int]:
     """A column read as unsigned: a negative number is then above every table's length."""
-    return memoryview(values).cast("B").cast("I")  # INDEX, unsigned
+    return values if values.typecode == SMALL else memoryview(values).cast("B").cast("I")  # INDEX, unsigned
 
 
 def _below(values: array[int], length: int) -> None:
-    """Every number of the column a row of a table of `length` rows (one pass, in C).
+    """Every number of the column a row of a table of `length` rows, checked in C.
 
-    A small table (kinds, confidences, lists of actors: a few dozen rows) is
-    checked on the bytes: each number's other bytes zero, its lowest one of a
-    known row (copies and a translation, no Python int per number).
+    A column of bytes (over a table of a few dozen rows: kinds, confidences,
+    lists of actors) is checked by one translation of its bytes; a wider one
+    by its maximum, read as unsigned.
     """
-    if not values:
-        return
-    if length <= 256:
-        raw = memoryview(values).cast("B")
-        size = values.itemsize
-        low = 0 if sys.byteorder == "little" else size - 1
-        high = b"".join(raw[k::size].tobytes() for k in range(size) if k != low)
-        if not high.strip(b"\0") and not raw[low::size].tobytes().translate(None, bytes(range(length))):
-            return
-        raise ValueError("store: a column out of range")
-    if max(_unsigned(values)) >= length:
+    if values.typecode == SMALL:
+        if values.tobytes().translate(None, bytes(range(min(length, 256)))):
+            raise ValueError("store: a column out of range")
+    elif values and max(_unsigned(values)) >= length:
         raise ValueError("store: a column out of range")
 
 

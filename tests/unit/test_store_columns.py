@@ -37,8 +37,11 @@ def column(db: sqlite3.Connection, name: str) -> list[int]:
 
 
 def set_column(db: sqlite3.Connection, name: str, values: list[int]) -> None:
+    """The column's new values, as bytes if they were and still fit (the writer's choice), else as 4-byte ints."""
     kind = db.execute("SELECT type FROM columns WHERE name = ?", (name,)).fetchone()[0]
-    db.execute("UPDATE columns SET data = ? WHERE name = ?", (array(kind, values).tobytes(), name))
+    if kind == "B" and not all(0 <= v < 256 for v in values):
+        kind = "i"
+    db.execute("UPDATE columns SET type = ?, data = ? WHERE name = ?", (kind, array(kind, values).tobytes(), name))
 
 
 def edit(name: str, change: Callable[[list[int]], list[int]]) -> Callable[[sqlite3.Connection], None]:
@@ -73,6 +76,7 @@ TAMPERED: dict[str, Callable[[sqlite3.Connection], None]] = {
     "a-column-missing": lambda db: db.execute("DELETE FROM columns WHERE name = 'flow_also'"),
     "a-column-unknown": lambda db: db.execute("INSERT INTO columns VALUES ('event_mood', 'i', x'')"),
     "a-column-of-another-type": lambda db: db.execute("UPDATE columns SET type = 'q' WHERE name = 'event_time'"),
+    "people-as-bytes": lambda db: db.execute("UPDATE columns SET type = 'B', data = x'00' WHERE name = 'flow_people'"),
     "a-column-not-bytes": lambda db: db.execute("UPDATE columns SET data = 'text' WHERE name = 'event_kind'"),
     "another-byte-order": lambda db: db.execute(
         "UPDATE meta SET value = ? || substr(value, instr(value, '/')) WHERE key = 'layout'", (OTHER_ORDER,)
