@@ -15,6 +15,7 @@ hold non-empty containers are walked here, one level at a time.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
 try:
@@ -24,6 +25,8 @@ except ImportError:  # an interpreter without the C encoder: json.dumps itself
 
 _CONTAINERS = (dict, list, tuple)
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+_ONLY_DICTS = frozenset((dict,))
+_STRINGS = frozenset((str,))
 
 
 class _Unusual(Exception):
@@ -60,6 +63,26 @@ class IndentedEncoder:
             )
         return self._leaf[level]
 
+    def _rows(self, rows: list[dict[str, Any]], level: int) -> str:
+        """A list of leaf objects (the towns, the flows) in one call of the C encoder.
+
+        Written as one leaf one level deeper, the list's own items are
+        separated like the objects' items; between two objects that separator
+        comes after a `}` and before a `{`, which inside an object it never
+        does (a key follows it there), and a string holds no raw newline.
+        """
+        p0, p1, p2 = (" " * (self._indent * k) for k in (level, level + 1, level + 2))
+        text = "".join(self._encoder_at(level + 1)(rows, 0))  # [{a,\nP2b},\nP2{c}]
+        body = text[2:-2].replace(f"}},\n{p2}{{", f"\n{p1}}},\n{p1}{{\n{p2}")
+        return f"[\n{p1}{{\n{p2}{body}\n{p1}}}\n{p0}]"
+
+    def _named_rows(self, keys: list[str], rows: list[dict[str, Any]], level: int) -> str:
+        """An object of leaf objects: written as the list of them, cut where one ends, and named."""
+        p0, p1, p2 = (" " * (self._indent * k) for k in (level, level + 1, level + 2))
+        bodies = "".join(self._encoder_at(level + 1)(rows, 0))[2:-2].split(f"}},\n{p2}{{")
+        named = (f"\n{p1}{encode_basestring(k)}: {{\n{p2}{body}\n{p1}}}" for k, body in zip(keys, bodies, strict=True))
+        return "{" + ",".join(named) + f"\n{p0}}}"
+
     def _write(self, value: Any, level: int, out: list[str]) -> None:
         if isinstance(value, dict):
             items: Any = value.values()
@@ -68,7 +91,7 @@ class IndentedEncoder:
         else:
             out += self._encoder_at(level)(value, 0)
             return
-        if _SCALARS.issuperset(map(type, items)) or not any(isinstance(v, _CONTAINERS) and v for v in items):
+        if _leaf(items):
             if not value:
                 out.append("{}" if isinstance(value, dict) else "[]")
                 return
@@ -76,6 +99,16 @@ class IndentedEncoder:
             out.append(
                 f"{text[0]}\n{' ' * (self._indent * (level + 1))}{text[1:-1]}\n{' ' * (self._indent * level)}{text[-1]}"
             )
+            return
+        if type(value) is list and _rows_of_leaves(value):
+            out.append(self._rows(value, level))
+            return
+        if (
+            type(value) is dict
+            and _STRINGS.issuperset(map(type, value))
+            and _rows_of_leaves(rows := list(value.values()))
+        ):
+            out.append(self._named_rows(list(value), rows, level))  # the tallies by place
             return
         pad = "\n" + " " * (self._indent * (level + 1))
         sep = pad
@@ -95,6 +128,20 @@ class IndentedEncoder:
                 self._write(item, level + 1, out)
                 sep = "," + pad
             out.append(f"\n{' ' * (self._indent * level)}]")
+
+
+def _leaf(items: Any) -> bool:
+    """Whether these values are all scalars or empty containers (an indented leaf is a compact one, newlines aside)."""
+    return _SCALARS.issuperset(map(type, items)) or not any(isinstance(v, _CONTAINERS) and v for v in items)
+
+
+def _rows_of_leaves(rows: list[Any]) -> bool:
+    """Whether a list holds only non-empty objects that are leaves: in C when all their values are scalars."""
+    if not (_ONLY_DICTS.issuperset(map(type, rows)) and all(rows)):
+        return False
+    return _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, rows)))) or all(
+        _leaf(row.values()) for row in rows
+    )
 
 
 def dumps_indented(value: Any, indent: int) -> str:

@@ -36,6 +36,24 @@ def test_any_value_is_written_as_json_dumps_writes_it(value, indent):
     assert dumps_indented(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
 
 
+tricky = st.sampled_from(["}", "{", "},\n  {", '": {"', "]", "[{", "\n", ""]) | st.text()
+leaf_objects = st.dictionaries(
+    keys | tricky, scalars | tricky | st.just([]) | st.just({}) | st.just(()), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    rows=st.lists(leaf_objects | st.dictionaries(keys, values, max_size=3), max_size=6),
+    named=st.dictionaries(keys | tricky, leaf_objects | st.dictionaries(keys, values, max_size=3), max_size=6),
+    indent=st.sampled_from([0, 1, 2, 3]),
+)
+def test_lists_and_objects_of_objects_are_written_as_json_dumps_writes_them(rows, named, indent):
+    """The towns, the flows, the tallies by place: objects of scalars written in one call, whatever their strings say."""
+    for value in (rows, named, {"towns": rows, "by_origin": named}, [rows, {"flows": [rows, named]}]):
+        assert dumps_indented(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
 @settings(max_examples=200, deadline=None, database=None)
 @given(
     value=st.dictionaries(
