@@ -26,6 +26,7 @@ from sitboard.scenario.model import (
     Faction,
     Flow,
     Scenario,
+    Town,
     event_columns,
     instant,
     plain_control,
@@ -368,14 +369,7 @@ class Timeline:
         self._state_checkpoints: list[Mapping[int, Control]] = [dict(states)]
         self._uses_states = bool(states)
         # towns, population and towns without a population credited to each holder, per checkpoint
-        counts: dict[str, list[int]] = {}
-        for t in towns:
-            entry = counts.setdefault(_holding(t.control_state or plain_control(t.control)), [0, 0, 0])
-            entry[0] += 1
-            if t.population is None:
-                entry[2] += 1
-            else:
-                entry[1] += t.population
+        counts = _start_counts(towns)
         self._count_checkpoints: list[dict[str, tuple[int, int, int]]] = [_frozen(counts)]
         holders = list(start)
         changed_since = False  # whether the holders changed since the last checkpoint (else it is shared)
@@ -410,7 +404,17 @@ class Timeline:
                     continue
                 delta.append((i, plain[was], plain[holder]))
                 holders[i] = holder
-                _move(counts, populations[i], was, holder)  # a plain holding is credited to its holder
+                # `_move(counts, population, was, holder)`, inline: a plain holding is credited to its holder
+                old, new = counts[was], counts.get(holder) or counts.setdefault(holder, [0, 0, 0])
+                old[0] -= 1
+                new[0] += 1
+                population = populations[i]
+                if population is None:
+                    old[2] -= 1
+                    new[2] += 1
+                else:
+                    old[1] -= population
+                    new[1] += population
                 changed_since = True
                 continue
             self._uses_states = True
@@ -431,15 +435,18 @@ class Timeline:
         while next_checkpoint <= steps:
             checkpoint()
             next_checkpoint += spacing
-        self._flows = list(starmap(FlowAt, columns.flows))
-        self._flow_steps = [step for step, _ in columns.flows]  # in order: the flows up to a step are a prefix
+        self._take_flows(columns.flows)
+        self._last: Situation | None = None  # what `state_at` gave last
+
+    def _take_flows(self, flows: Sequence[tuple[int, Flow]]) -> None:
+        self._flows = list(starmap(FlowAt, flows))
+        self._flow_steps = [step for step, _ in flows]  # in order: the flows up to a step are a prefix
         # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
         # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
         self._totals = [_NONE]
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
         self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
         self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
-        self._last: Situation | None = None  # what `state_at` gave last
 
     @property
     def steps(self) -> int:
@@ -639,6 +646,19 @@ class _Plain(dict[str, Control]):
     def __missing__(self, holder: str) -> Control:
         found = self[holder] = plain_control(holder)
         return found
+
+
+def _start_counts(towns: Sequence[Town]) -> dict[str, list[int]]:
+    """Towns, population and towns without a population credited to each holder at step 0."""
+    counts: dict[str, list[int]] = {}
+    for t in towns:
+        entry = counts.setdefault(_holding(t.control_state or plain_control(t.control)), [0, 0, 0])
+        entry[0] += 1
+        if t.population is None:
+            entry[2] += 1
+        else:
+            entry[1] += t.population
+    return counts
 
 
 def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:
