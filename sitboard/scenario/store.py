@@ -297,7 +297,7 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
         )
     )
     towns = tuple(
-        Town(tid, name, lat, lon, kind, population, control, pcode, _control(state))
+        Town(tid, name, lat, lon, kind, population, control, pcode, None if state is None else _control(state))
         for tid, name, lat, lon, kind, population, control, pcode, state in db.execute(
             "SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"
         )
