@@ -17,10 +17,12 @@ from itertools import starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
+from sitboard.scenario.append import only_appended
 from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.model import (
     MIXED,
     Control,
+    ControlColumns,
     Event,
     EventTime,
     Faction,
@@ -336,6 +338,20 @@ def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
     return heapq.nsmallest(n, tallies.items(), key=_rank)
 
 
+class _Replay(NamedTuple):
+    """Where a timeline's replay of control changes stands after its last step (see `Timeline._replay`)."""
+
+    holders: list[str]
+    states: dict[int, Control]
+    counts: dict[str, list[int]]  # as `holdings()`, and holders that hold nothing now, in the order first met
+    changed: bool  # since the last checkpoint
+
+
+def _step(row: tuple[Any, ...]) -> int:
+    step: int = row[0]
+    return step
+
+
 def _holding(control: Control) -> str:
     """Whom `holdings()` credits a town with: its holder, or no one (`MIXED_TOWNS`) under mixed control."""
     return MIXED_TOWNS if control.state == MIXED else control.holder
@@ -358,9 +374,8 @@ class Timeline:
     def _build(self, scenario: Scenario) -> None:
         self.scenario = scenario
         towns = scenario.towns
-        index = scenario.town_index
         steps = len(scenario.events)
-        self.spacing = spacing = max(CHECKPOINT, len(towns) // 8)
+        self.spacing = max(CHECKPOINT, len(towns) // 8)
         columns = event_columns(scenario.events)
         self._times = columns.times
         start = tuple(t.control for t in towns)
@@ -374,8 +389,26 @@ class Timeline:
         # towns, population and towns without a population credited to each holder, per checkpoint
         counts = _start_counts(towns)
         self._count_checkpoints: list[dict[str, tuple[int, int, int]]] = [_frozen(counts)]
-        holders = list(start)
-        changed_since = False  # whether the holders changed since the last checkpoint (else it is shared)
+        # Where the replay of control changes stands at the last step: holders, states, counts, and whether
+        # anything changed since the last checkpoint. An extended timeline carries on from there (`extended`).
+        self._end = _Replay(list(start), states, counts, False)
+        self._replay(columns.controls, 0, steps)
+        self._flows = list(starmap(FlowAt, columns.flows))
+        self._flow_steps = [step for step, _ in columns.flows]  # in order: the flows up to a step are a prefix
+        # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
+        # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
+        self._totals = [_NONE]
+        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
+        self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
+        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
+        self._last: Situation | None = None  # what `state_at` gave last
+
+    def _replay(self, controls: ControlColumns, c: int, steps: int) -> None:
+        """Apply the changes from the `c`-th on (steps after the last replayed, up to `steps`), adding deltas and checkpoints."""
+        towns = self.scenario.towns
+        index = self.scenario.town_index
+        spacing = self.spacing
+        holders, states, counts, changed_since = self._end
 
         def checkpoint() -> None:
             nonlocal changed_since
@@ -384,14 +417,15 @@ class Timeline:
             self._count_checkpoints.append(_frozen(counts) if changed_since else self._count_checkpoints[-1])
             changed_since = False
 
-        controls = columns.controls
         deltas = self._deltas
         populations = [t.population for t in towns]
         plain = _Plain()
         step = 0
         delta: list[tuple[int, Control, Control]] = []
-        next_checkpoint = spacing
-        for at, town_id, holder, record in zip(controls.steps, controls.towns, controls.holders, controls.records):
+        next_checkpoint = len(self._checkpoints) * spacing
+        for at, town_id, holder, record in zip(
+            controls.steps[c:], controls.towns[c:], controls.holders[c:], controls.records[c:]
+        ):
             if at != step:
                 if delta:
                     deltas[step] = tuple(delta)
@@ -438,18 +472,50 @@ class Timeline:
         while next_checkpoint <= steps:
             checkpoint()
             next_checkpoint += spacing
-        self._take_flows(columns.flows)
-        self._last: Situation | None = None  # what `state_at` gave last
+        self._end = _Replay(holders, states, counts, changed_since)
 
-    def _take_flows(self, flows: Sequence[tuple[int, Flow]]) -> None:
-        self._flows = list(starmap(FlowAt, flows))
-        self._flow_steps = [step for step, _ in flows]  # in order: the flows up to a step are a prefix
-        # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
-        # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
-        self._totals = [_NONE]
-        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
-        self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
-        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
+    def extended(self, scenario: Scenario) -> Timeline:
+        """The timeline of `scenario`, whose events are this one's with more appended (`scenario/append.py`).
+
+        Equal in every state to `Timeline(scenario)`, built from this one's
+        checkpoints and sums in the time the new events take rather than all
+        of them. Anything else (other towns, events that do not extend
+        these) is built afresh.
+        """
+        events = scenario.events
+        if not only_appended(self.scenario, scenario):
+            return Timeline(scenario)
+        done, steps = self.steps, len(events)
+        columns = event_columns(events)
+        new = Timeline.__new__(Timeline)
+        new.scenario = scenario
+        new.spacing = self.spacing
+        new._times = columns.times
+        new._deltas = [*self._deltas, *([()] * (steps - done))]
+        new._checkpoints = list(self._checkpoints)
+        new._state_checkpoints = list(self._state_checkpoints)
+        new._count_checkpoints = list(self._count_checkpoints)
+        new._uses_states = self._uses_states
+        holders, states, counts, changed_since = self._end
+        new._end = _Replay(list(holders), dict(states), {k: list(v) for k, v in counts.items()}, changed_since)
+        controls = columns.controls
+        with collector_paused():
+            new._replay(controls, bisect.bisect_right(controls.steps, done), steps)
+        flows = columns.flows
+        first = bisect.bisect_right(flows, done, key=_step)
+        new._flows = [*self._flows, *starmap(FlowAt, flows[first:])]
+        new._flow_steps = [*self._flow_steps, *(step for step, _ in flows[first:])]
+        # what this one worked out carries on: the new tallies and totals are worked out when asked for
+        new._totals = list(self._totals)
+        new._tally_checkpoints = list(self._tally_checkpoints)
+        new._tallies = (dict(self._tallies[0]), dict(self._tallies[1]))
+        new._tally_ranks = dict(self._tally_ranks)
+        new._last = None
+        return new
+
+    def forget(self) -> None:
+        """Let go of the situation `state_at` kept: it refers back to this timeline (a cycle only a full collection frees)."""
+        self._last = None
 
     @property
     def steps(self) -> int:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -52,6 +53,7 @@ from sitboard.geo.projection import View
 from sitboard.panels import layout
 from sitboard.panels.layout import MIN_HEIGHT, MIN_WIDTH
 from sitboard.panels.narration import narration
+from sitboard.scenario.append import only_appended
 from sitboard.scenario.cleantext import clean
 from sitboard.scenario.model import Event, Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -133,7 +135,7 @@ class SitboardApp(App[int]):
         super().__init__()
         self._collector = IdleCollector() if owns_gc else None
         self._source = source
-        self._reloader = Reloader(self, source) if source is not None and source.watching else None
+        self._reloader = Reloader(self, source, timeline) if source is not None and source.watching else None
         self._problem: str | None = None
         self.reloads = 0  # completed reloads, for anyone waiting on one
         self.ascii_only = ascii_only
@@ -463,16 +465,28 @@ class SitboardApp(App[int]):
         labels) had been drawn. About 4 ms at 2,000 towns, spent while nobody waits.
         """
         timeline = self.timeline
+        from sitboard.panels import goto  # not at start-up: the dialog's module is loaded when first needed
+
+        goto.prepare(timeline)  # the names a go-to looks up first
         if self.step != timeline.steps and self._board_is_showing():
             for map_view in self.query(MapView):
                 map_view.prepare(timeline.state_at(timeline.steps))
 
     def go_to(self, step: int) -> None:
         """Enter `step`: every way of stepping (keys, autoplay, go-to, the strip, the palette) comes here."""
-        if self.cameras_on:
-            self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
-        else:
-            self.state = go_to(self.state, self.timeline, step)
+        with self.arranged_once():
+            if self.cameras_on:
+                self.state = camera.enter_step(self.state, self.timeline, step, self.cameras)
+            else:
+                self.state = go_to(self.state, self.timeline, step)
+
+    @contextmanager
+    def arranged_once(self) -> Iterator[None]:
+        """The side column's panels that change in this block are given their rows once, at its end."""
+        with ExitStack() as stack:
+            for side in self.query(SideColumn):
+                stack.enter_context(side.held())
+            yield
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "last") and self.step >= self.timeline.steps:
@@ -617,15 +631,21 @@ class SitboardApp(App[int]):
         """
         old_timeline, old_state, old_home = self.timeline, self.state, self.home
         following = old_state.step >= old_timeline.steps
-        step = (
-            timeline.steps
-            if following
-            else matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
-        )
+        appended = only_appended(old_timeline.scenario, timeline.scenario)
+        if following:
+            step = timeline.steps
+        elif appended:
+            step = old_state.step  # the same event at the same step (matching it would build every record)
+        else:
+            step = matching_step(old_timeline.scenario.events, old_state.step, timeline.scenario, timeline)
         state = old_state._replace(step=step)
         if camera.home_view(timeline.scenario) != old_home:
             state = reset_view(state)
-        self.show_timeline(timeline, state)
+        self.show_timeline(timeline, state, collect=not appended)
+        if appended:
+            # Nearly all of the old timeline lives on in the new one; what does not is freed as soon as
+            # nothing refers to it, once its kept situation (which refers back to it) is let go.
+            old_timeline.forget()
         self._report(None)
         self.reloads += 1
         self.post_message(ScenarioReloaded(timeline.steps))
@@ -636,11 +656,14 @@ class SitboardApp(App[int]):
             timeout=3,
         )
 
-    def show_timeline(self, timeline: Timeline, state: BoardState) -> None:
+    def show_timeline(self, timeline: Timeline, state: BoardState, *, collect: bool = True) -> None:
         """Show another scenario at `state`, in the same widgets: they redraw from the bound timeline.
 
         (A reload, and a follower sent the presenter's scenario.) A selected
-        town the new scenario lacks is dropped.
+        town the new scenario lacks is dropped. `collect`: the old scenario is
+        garbage now, for a full collection (not after an append, where it lives
+        on in the new one: a full pass over 300,000 events' heap is a second of
+        the board's thread).
         """
         if state.selected is not None and state.selected not in timeline.scenario.town_index:
             state = select(state, None)
@@ -652,7 +675,8 @@ class SitboardApp(App[int]):
         self._update_live()
         if self._collector is not None:
             # The old scenario and what was drawn from it are garbage now; collect them, then freeze the new ones.
-            self._collector.replaced()
+            if collect:
+                self._collector.replaced()
             self.call_after_refresh(freeze)
 
     def action_goto(self) -> None:

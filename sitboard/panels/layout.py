@@ -14,15 +14,18 @@ names it too):
 6. the legend,
 7. the rest of the event's text.
 
-Panels grow and shrink with their content: each gets at most what it needs,
-and whatever is cut says so (the panel's title rule says how many lines
+Panels grow and shrink with their content: each gets at most what it needs
+(after a step, a panel whose text got shorter keeps its rows as long as
+nothing that matters is short of one: see `settled`), and whatever is cut
+says so (the panel's title rule says how many lines
 and which key shows them: Tab gives the panel the keyboard, and the
 focused panel comes second, right after the event's essentials).
 
 Widths do not depend on content, so a step never moves the side column:
 the map gets the width its scenario's proportions fill at its height, and
 the side column the rest, in two columns of text when one would be wider
-than a line should be. Heights change only when what a panel needs does.
+than a line should be. Heights change only when a panel needs more, or
+when another's rows are needed.
 """
 
 from __future__ import annotations
@@ -180,6 +183,54 @@ def arrange(
         if EVENT in wants:
             given[EVENT] += left  # the rest of the event's text, and the blank rows under it
     return Arrangement(given, tight)
+
+
+KEPT_BLANK = 3  # rows a step may leave blank in the side column rather than move its panels (see `settled`)
+
+
+def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str, Need]) -> Arrangement:
+    """`previous` (the column as it is) if it shows every panel as much of what it needs as `fresh` would, else `fresh`.
+
+    A change of layout redraws the whole side column and most of the screen
+    (at 200x60 a step that changes it costs half as much again as one that
+    does not), and a column whose panels move at every step is hard to read
+    across a room. So a panel whose text got shorter keeps its rows (blank
+    below its text) and the column stays as it is, while:
+
+    - the same panels are shown, and the event is written the same way;
+    - no panel would show more of its text in `fresh`, but for one cut in
+      both (a list longer than the column), which shows fewer of its lines
+      and says how many more there are, as it does anyway;
+    - a panel has more rows than in `fresh` only where its text has ended
+      (blank rows, not rows its priority would not give it);
+    - the event's essentials fit;
+    - at most `KEPT_BLANK` rows are kept blank: a panel that got much
+      shorter gives its rows back, to the lists that show more with them.
+
+    A panel that needs more gets the fresh arrangement at once: nothing that
+    matters waits for a row.
+    """
+    if previous is None or previous.tight != fresh.tight:
+        return fresh
+    if {p for p, r in previous.rows.items() if r} != {p for p, r in fresh.rows.items() if r}:
+        return fresh
+    blank = sum(max(0, previous.lines(p) - fresh.lines(p)) for p in needs)
+    if blank > KEPT_BLANK:
+        return fresh
+    for panel, need in needs.items():
+        before, now = previous.lines(panel), fresh.lines(panel)
+        if tight_must(need, fresh) > before:
+            return fresh
+        if before > now and need.want > now:
+            return fresh  # rows it would not have, not all blank: taken from a panel before it
+        if before < now and before < need.want <= now:
+            return fresh  # it would be shown whole, and is cut now
+    return previous
+
+
+def tight_must(need: Need, arrangement: Arrangement) -> int:
+    """The essential lines of a panel as `arrangement` writes them."""
+    return need.tight if arrangement.tight and need.tight is not None else need.must
 
 
 def _give(given: dict[str, int], wants: Mapping[str, int], panel: str, left: int, upto: int | None) -> int:

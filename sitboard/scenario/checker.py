@@ -200,6 +200,47 @@ def _whole(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
     return scenario
 
 
+def check_appended(
+    scenario: Scenario,
+    entries: list[Node],
+    first: int,
+    previous: tuple[EventTime, int] | None,
+    file: str,
+    color_ok: ColorCheck | None,
+) -> list[Event]:
+    """Entries `first`, `first + 1`, ... of `events`, appended to a file whose every other part is `scenario`'s.
+
+    `previous` is the event before them and the line of its time. Each entry
+    is checked as `check` checks it (ids, places, every rule, the order of
+    times), so that when these entries hold the file's only problems the
+    `ScenarioError` is the one `check` raises: same messages, same places,
+    same count. For `scenario/append.py`, which reads only what was appended.
+    """
+    checker = _Checker(file, color_ok)
+    faction_ids = [f.id for f in scenario.factions]
+    checker.seen_factions = dict.fromkeys(faction_ids)  # type: ignore[assignment]  # events read only the ids
+    towns: dict[str, Town | None] = {t.id: t for t in scenario.towns}
+    holders = faction_ids + list(RESERVED_HOLDERS)
+    sources = [s.id for s in scenario.sources]
+    checker.previous = previous
+    events: list[Event] = []
+    stopped = False
+    try:
+        for j, entry in enumerate(entries):
+            event = checker.event(first + j, entry, towns, faction_ids, holders, sources, index=first + len(events))
+            if event is not None:
+                events.append(event)
+    except _TooMany:
+        stopped = True
+    if checker.problems:
+        checker.problems.sort(key=lambda p: (p.line, p.column))
+        shown = [checker.with_hint(p) for p in checker.problems[:MAX_PROBLEMS]]
+        raise ScenarioError(
+            shown, truncated=max(0, len(checker.problems) - MAX_PROBLEMS) + checker.dropped, counting_stopped=stopped
+        )
+    return events
+
+
 class _NotStreamable(Exception):
     """The one-pass reading cannot vouch for this file: read it whole."""
 

@@ -4,6 +4,11 @@ The command line makes one and hands it to the board with the scenario it
 read first; the board asks it whether the file changed (`poll`) and reads it
 again off its UI thread (`load`). Nothing on the board reads files itself,
 and a test hands the board a source whose reads it controls (`reader`).
+
+A watched source remembers its last valid read (its size and hash, worked
+out in a thread after a whole read): a file that grew by events appended to
+it is then read through its new end only (`append.py`), and anything else
+whole, as before.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sitboard.scenario.loader import Progress, read_scenario
+from sitboard.scenario import append
+from sitboard.scenario.loader import Progress, read_scenario_text
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.watch import Change, FileWatcher
@@ -46,6 +52,10 @@ class ScenarioSource:
         self._watcher = FileWatcher(Path(path)) if watch else None
         self._remember: Callable[[], None] | None = None
         self._lock = threading.Lock()
+        # The last valid read, for reading only an appended end next time (watched sources only);
+        # a whole read's is worked out in `_hashing` while the board starts.
+        self._last: append.LastRead | None = None
+        self._hashing: threading.Thread | None = None
 
     @property
     def watching(self) -> bool:
@@ -66,7 +76,26 @@ class ScenarioSource:
         """
         if self.reader is not None:
             return self.reader(self.path)
-        scenario, remember = read_scenario(self.path, color_ok=self.color_ok, cache=self.cache, progress=progress)
+        if self._hashing is not None:
+            self._hashing.join()
+            self._hashing = None
+        appended = append.read_appended(self.path, self._last, self.color_ok) if self._last is not None else None
+        if appended is not None:
+            self._last = appended.read
+            scenario = appended.read.scenario
+            remember: Callable[[], None] | None = None
+            if self.cache:
+                from sitboard.scenario import cache as scenario_cache
+
+                data = appended.data
+                remember = lambda: scenario_cache.store(data, scenario)  # noqa: E731 - as the loader's
+        else:
+            scenario, text, remember = read_scenario_text(
+                self.path, color_ok=self.color_ok, cache=self.cache, progress=progress
+            )
+            if self._watcher is not None:
+                self._hashing = threading.Thread(target=self._hash, args=(text, scenario), daemon=True)
+                self._hashing.start()
         if remember is not None:
             if remember_later:
                 with self._lock:
@@ -74,6 +103,9 @@ class ScenarioSource:
             else:
                 remember()
         return scenario
+
+    def _hash(self, text: str, scenario: Scenario) -> None:
+        self._last = append.last_read(text, scenario)
 
     def remember(self) -> None:
         """Store the last file `load` checked in the cache, if it left that for later. Any thread, at most once."""

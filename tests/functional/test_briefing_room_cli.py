@@ -140,6 +140,8 @@ def test_the_briefing_benchmark_reports_every_figure():
     assert r["frames_one"]["all"]["n"] > 0
     assert r["late_join"]["from_welcome"]["n"] == 3 and r["late_join"]["from_process_start"]["n"] == 3
     assert r["presenter_step"]["alone"]["n"] > 0 and r["presenter_step"]["followed"]["n"] > 0
+    cpu = r["terminal_cpu_per_state"]  # Linux: /proc has every process's CPU time
+    assert cpu is not None and 0 < cpu["median"] <= cpu["max"]
 
 
 @pytest.mark.parametrize("host", ["bad host", "300.1.1.1", "\x1b[31mred"])

@@ -15,6 +15,7 @@ from sitboard.app.launch import file_source, read
 from sitboard.app.messages import ScenarioReloaded
 from sitboard.app.widgets.event_panel import EventPanel
 from sitboard.app.widgets.map_view import MapView
+from sitboard.scenario.append import ExtendedEvents
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -52,6 +53,12 @@ async def until(pilot, condition, seconds: float = 4.0) -> bool:  # type: ignore
 def board(path: Path, step: int = 0) -> SitboardApp:
     """The board for `path`, following its file as `sitboard FILE` does."""
     return SitboardApp(Timeline(read(path)), BoardState(step=step), source=file_source(path))
+
+
+def followed(path: Path, step: int = 0) -> SitboardApp:
+    """`board`, with the scenario read by its own source, as `sitboard FILE` reads it: later appends are read as appends."""
+    source = file_source(path)
+    return SitboardApp(Timeline(source.load()), BoardState(step=step), source=source)
 
 
 def error_bar(app: SitboardApp, ui) -> str:  # type: ignore[no-untyped-def]
@@ -210,3 +217,51 @@ def test_a_reload_keeps_the_same_widgets_and_draws_what_a_fresh_board_draws(tmp_
 
     ui.drive(fresh, look)
     assert pictures[0] == pictures[1]
+
+
+def test_an_appended_event_is_read_through_the_tail_and_drawn_as_a_fresh_board_draws_it(tmp_path, ui):
+    path = copy(tmp_path)
+    app = followed(path, step=9)
+    pictures: list[str] = []
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        with path.open("a", encoding="utf-8") as f:  # in place, as an importer appends
+            f.write(NEW_EVENT.lstrip("\n"))
+        assert await until(pilot, lambda: app.reloads == 1)
+        assert isinstance(app.scenario.events, ExtendedEvents)  # only the new end was read
+        assert app.step == app.timeline.steps == 10  # following the end
+        assert "A new report comes in" in ui.content_of(app.query_one(EventPanel))
+        await pilot.press("left", "right")
+        await pilot.pause()
+        pictures.append(app.export_screenshot())
+
+    ui.drive(app, body)
+    fresh = board(path, step=10)
+
+    async def look(pilot):  # type: ignore[no-untyped-def]
+        pictures.append(fresh.export_screenshot())
+
+    ui.drive(fresh, look)
+    assert pictures[0] == pictures[1]
+
+
+def test_a_bad_appended_event_is_placed_where_check_places_it(tmp_path, ui):
+    from tests.functional.test_cli import sitboard
+
+    path = copy(tmp_path)
+    app = followed(path, step=9)
+    shown: list[str] = []
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        with path.open("a", encoding="utf-8") as f:
+            f.write(NEW_EVENT.lstrip("\n").replace("at: homs", "at: homz"))
+        assert await until(pilot, lambda: "homz" in error_bar(app, ui))
+        shown.append(error_bar(app, ui))
+
+    ui.drive(app, body)
+    checked = sitboard("check", path, cwd=tmp_path)
+    assert checked.returncode == 2
+    problem = (checked.stdout + checked.stderr).strip().splitlines()[0]
+    assert problem.startswith(f"{path}:") and "did you mean 'homs'" in problem
+    assert shown[0].startswith(problem)
+    assert app.timeline.steps == 9  # the last good picture stays

@@ -6,9 +6,11 @@ import random
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitboard.cli.bench import generate
-from sitboard.geo.density import KEY
+from sitboard.geo.density import KEY, Density
 from sitboard.geo.scene import MapScene
 from sitboard.scenario.loader import parse_scenario
 from sitboard.timeline import Timeline
@@ -79,3 +81,39 @@ def test_a_sparse_map_draws_town_glyphs_as_before():
     assert not frame.density
     text = "\n".join("".join(ch for ch, _ in row) for row in frame.grid)
     assert KEY not in text and "■" in text
+
+
+def _brute(listed, holders, order):  # type: ignore[no-untyped-def]
+    """cell -> (count's character, holder of most; ties by `order`, then id), town by town."""
+    cells: dict[tuple[int, int], Counter[str]] = {}
+    for i, col, row in listed:
+        cells.setdefault((col, row), Counter())[holders[i]] += 1
+    rank = {h: k for k, h in enumerate(order)}
+    return {
+        spot: (
+            str(sum(c.values())) if sum(c.values()) <= 9 else "+",
+            min(c, key=lambda h: (-c[h], rank.get(h, len(rank)), h)),
+        )
+        for spot, c in cells.items()
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    towns=st.integers(1, 400),
+    kinds=st.integers(1, 80),  # past the 64 holders a recount tells apart at once
+    seed=st.integers(0, 10_000),
+)
+def test_counts_after_any_sequence_of_holders_are_those_counted_town_by_town(towns, kinds, seed):
+    rng = random.Random(seed)
+    pool = [f"h{k}" for k in range(kinds)]
+    order = rng.sample(pool, min(len(pool), 4))  # the scenario's factions; the other holders rank by id
+    listed = [(i, rng.randrange(12), rng.randrange(6)) for i in range(towns) if rng.random() < 0.9]
+    density = Density(listed, order)
+    holders = [rng.choice(pool) for _ in range(towns)]
+    for _ in range(6):
+        density.update(tuple(holders))
+        assert density.looks == _brute(listed, holders, order)
+        moved = rng.choice([1, 3, towns])  # a step, a few, a jump (every cell recounted at once)
+        for i in rng.sample(range(towns), min(moved, towns)):
+            holders[i] = rng.choice(pool)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sitboard.panels import layout
 from sitboard.panels.layout import CONTROL, DISPLACEMENT, EVENT, LEGEND, RULE, TOWNS, Need, arrange, frame
 
@@ -61,3 +64,82 @@ def test_the_split_views_two_maps_get_equal_halves():
     for width in range(80, 251, 7):
         f = frame(width, 40, 0.9, halves=True)
         assert f.map_width % 2 == 0 and f.map_width + f.side == width, width
+
+
+# -- a step keeps the column as it is while it still shows what matters (layout.settled) ------------
+
+LONG_LIST = {EVENT: Need(want=9, must=6), CONTROL: Need(4), DISPLACEMENT: Need(7), TOWNS: Need(400), LEGEND: Need(5)}
+
+
+def test_a_panel_whose_text_got_shorter_keeps_its_rows_and_the_column_does_not_move():
+    before = arrange(50, LONG_LIST, text_first=12)
+    shorter = {**LONG_LIST, DISPLACEMENT: Need(5)}
+    fresh = arrange(50, shorter, text_first=12)
+    assert fresh.lines(TOWNS) > before.lines(TOWNS)  # fresh, the town list would take the rows given up
+    assert layout.settled(before, fresh, shorter) is before  # kept: the table shows its 5 lines, 2 blank under them
+
+
+def test_a_panel_that_needs_more_gets_the_fresh_arrangement_at_once():
+    before = arrange(50, LONG_LIST, text_first=12)
+    longer = {**LONG_LIST, DISPLACEMENT: Need(9)}
+    fresh = arrange(50, longer, text_first=12)
+    assert layout.settled(before, fresh, longer) is fresh
+    assert fresh.lines(DISPLACEMENT) == 9
+
+
+def test_a_cut_panel_never_keeps_more_rows_than_its_priority_gives_it():
+    # as at start-up: the legend was given rows while the town list had no text yet
+    before = arrange(30, {**LONG_LIST, TOWNS: Need(0)})
+    assert before.lines(LEGEND) > 0
+    fresh = arrange(30, LONG_LIST)
+    assert fresh.lines(LEGEND) == 0
+    assert layout.settled(before, fresh, LONG_LIST) is fresh
+
+
+def test_the_event_essentials_always_fit_and_their_writing_never_changes_silently():
+    before = arrange(50, LONG_LIST, text_first=12)
+    more_essential = {**LONG_LIST, EVENT: Need(want=14, must=14)}
+    assert layout.settled(before, arrange(50, more_essential, text_first=12), more_essential).lines(EVENT) >= 14
+    tight_now = arrange(13, {**LONG_LIST, EVENT: Need(want=10, must=10, tight=6)})
+    assert tight_now.tight
+    assert layout.settled(arrange(13, LONG_LIST), tight_now, LONG_LIST) is tight_now
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.integers(6, 80),
+    columns=st.sampled_from([1, 2]),
+    needs=st.lists(
+        st.fixed_dictionaries(
+            {p: st.integers(0, 60) for p in (CONTROL, DISPLACEMENT, TOWNS, LEGEND)}
+            | {"event": st.integers(0, 30), "must": st.integers(0, 12)}
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+)
+def test_whatever_the_steps_every_panel_shows_what_a_fresh_column_shows_unless_cut_in_both(rows, columns, needs):
+    kept = None
+    for n in needs:
+        want = {p: Need(n[p]) for p in (CONTROL, DISPLACEMENT, TOWNS, LEGEND)}
+        want[EVENT] = Need(want=max(n["event"], n["must"]), must=n["must"])
+        fresh = arrange(rows, want, columns=columns, text_first=rows // 4)
+        got = layout.settled(kept, fresh, want)
+        assert got.tight == fresh.tight and {p for p, r in got.rows.items() if r} == {
+            p for p, r in fresh.rows.items() if r
+        }
+        for panel, need in want.items():
+            shown, shown_fresh = min(need.want, got.lines(panel)), min(need.want, fresh.lines(panel))
+            cut_in_both = need.want > got.lines(panel) and need.want > fresh.lines(panel)
+            assert shown >= shown_fresh or cut_in_both, (panel, got, fresh)
+            assert got.lines(panel) <= fresh.lines(panel) or need.want <= fresh.lines(panel), (panel, got, fresh)
+        assert got.lines(EVENT) >= layout.tight_must(want[EVENT], got) or fresh.lines(EVENT) < want[EVENT].must
+        assert sum(max(0, got.lines(p) - fresh.lines(p)) for p in want) <= layout.KEPT_BLANK
+        kept = got
+
+
+def test_a_panel_that_got_much_shorter_gives_its_rows_back():
+    before = arrange(50, LONG_LIST, text_first=12)
+    much_shorter = {**LONG_LIST, DISPLACEMENT: Need(7 - layout.KEPT_BLANK - 1)}
+    fresh = arrange(50, much_shorter, text_first=12)
+    assert layout.settled(before, fresh, much_shorter) is fresh

@@ -18,6 +18,8 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 
 from sitboard.app.actions import ACTIONS, key_text
 from sitboard.app.contrast import faded, legible
@@ -57,6 +59,8 @@ class BottomBar(BoardWidget):
         self._ticks_width = -1
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each key on the key row
         self._key_styles: tuple[str, Style, Style, Style] | None = None  # by theme name (see `key_styles`)
+        self._strip_lines_of: tuple[tuple[object, ...], list[Strip]] | None = None  # see `_strip_lines`
+        self._key_line_of: tuple[tuple[object, ...], Strip] | None = None  # see `_key_line`
 
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         if old.step != new.step:  # a change of view changes nothing here
@@ -67,11 +71,38 @@ class BottomBar(BoardWidget):
             return
         self.refresh()
 
-    def render(self) -> Text:
+    # -- Line API: each row built when what it shows changed ---------------------------
+
+    def render_line(self, y: int) -> Strip:
         width = self.size.width
-        margin = Text(" " * MARGIN)
-        ticks, dates = self.strip_rows(max(0, width - 2 * MARGIN))
-        return Text("\n").join([margin + ticks, margin + dates, self.key_row(width)])
+        if y < STRIP_ROWS:
+            return self._strip_lines(width)[y]
+        if y == STRIP_ROWS:
+            return self._key_line(width)
+        return Strip.blank(width, self.visual_style.rich_style)
+
+    def _strip_lines(self, width: int) -> list[Strip]:
+        """The ticks and dates rows, built once per step, width and theme (a step redrew the key bar too)."""
+        timeline = self.timeline
+        key = (width, timeline, timeline.clamp(self.state.step), self.app.current_theme.name)
+        if self._strip_lines_of is None or self._strip_lines_of[0] != key:
+            margin = Text(" " * MARGIN)
+            ticks, dates = self.strip_rows(max(0, width - 2 * MARGIN))
+            self._strip_lines_of = (key, [self._line(margin + ticks, width), self._line(margin + dates, width)])
+        return self._strip_lines_of[1]
+
+    def _key_line(self, width: int) -> Strip:
+        """The key bar, built again only when a key is enabled or disabled, or the width or theme changed."""
+        key = (width, self.app.current_theme.name, tuple(self.enabled(a.action) for a in ACTIONS if a.footer))
+        if self._key_line_of is None or self._key_line_of[0] != key:
+            self._key_line_of = (key, self._line(self.key_row(width), width))
+        return self._key_line_of[1]
+
+    def _line(self, text: Text, width: int) -> Strip:
+        """One row as Textual draws a widget's text (its colours, cut to the width)."""
+        text.no_wrap, text.overflow = True, "crop"
+        strips = Visual.to_strips(self, visualize(self, text, markup=False), width, 1, self.visual_style, pad=True)
+        return strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
 
     # -- the timeline strip ------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import compress, count
+from operator import ne
 from typing import Any, NamedTuple
 
 from rich.text import Text
@@ -107,7 +109,7 @@ class TownList(Titled, can_focus=True):
             return
         # Rows are rebuilt lazily, when drawn: a jump that hands 2,000 towns to
         # new holders costs only the rows in view.
-        dirty = {i for i, (a, b) in enumerate(zip(old, state.holders)) if a != b} if old != state.holders else set()
+        dirty = set(compress(count(), map(ne, old, state.holders)))  # in C: a jump compares 20,000 holders
         dirty |= changed | previous_changed
         if len(dirty) > 64:  # a jump: start the cache afresh rather than evict row by row
             self._prompts.clear()

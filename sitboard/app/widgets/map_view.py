@@ -30,6 +30,7 @@ from sitboard.geo import camera
 from sitboard.geo.canvas import Cell
 from sitboard.geo.projection import View
 from sitboard.geo.scene import ALL_CONTEXT, Frame, MapScene
+from sitboard.scenario.append import only_appended
 from sitboard.state import BoardState
 from sitboard.timeline import Situation, Timeline
 
@@ -168,6 +169,12 @@ class MapView(BoardWidget, can_focus=True):
             self.border_title = None if caption is None else Text(caption)
 
     def watch_timeline(self, old: Timeline, new: Timeline) -> None:
+        scene = self._scene
+        if scene is not None and scene.scenario is old.scenario and only_appended(old.scenario, new.scenario):
+            # Events appended, nothing else changed: the towns, labels and layers drawn so far still hold.
+            scene.scenario = new.scenario
+            self._redraw()
+            return
         if old is not new:  # a reloaded scenario: new towns, labels and colours, every row again
             self._styles.clear()
             self._blank_plain.clear()

@@ -11,6 +11,8 @@ of text (the event in the first, the others in the second).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual import events
@@ -29,8 +31,11 @@ class SideColumn(Widget):
         super().__init__(**kwargs)
         self.frame: Frame | None = None
         self.arrangement: Arrangement | None = None
+        self._arranged_for: tuple[Frame, str | None] | None = None  # the frame and focus `arrangement` is for
         self._arranging = False
         self._again = False
+        self._held = 1  # inside `held`, and until mounted: changes are arranged once, when it ends
+        self._pending = False
 
     def configure(self, frame: Frame) -> None:
         """The board's frame at the terminal's size: this column's width and its columns of text."""
@@ -48,8 +53,39 @@ class SideColumn(Widget):
         rank = {name: i for i, name in enumerate(PRIORITY)}
         return sorted(found, key=lambda w: rank.get(w.id or "", len(rank)))
 
-    def arrange_panels(self) -> None:
-        """Give every panel its rows again (if what they need changed, the layout changes; else nothing)."""
+    def on_mount(self) -> None:
+        # The panels' first texts arrived one by one as they mounted: one arrangement for all, before the first frame.
+        self._release(keep=False)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Arrange once when the block ends, however many panels changed in it.
+
+        A step changes three or four panels' text, one after another: arranged
+        at each, the column measured every panel's text 1.7 times a step.
+        """
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._release(keep=True)
+
+    def _release(self, *, keep: bool) -> None:
+        self._held -= 1
+        if not self._held and self._pending:
+            self._pending = False
+            self.arrange_panels(keep=keep)
+
+    def arrange_panels(self, *, keep: bool = False) -> None:
+        """Give every panel its rows again (if what they need changed, the layout changes; else nothing).
+
+        `keep`: after a step, the column as it is, if it still shows what
+        matters (`layout.settled`); otherwise (start-up, a new size or focus,
+        a reload) the rows as the panels' needs give them.
+        """
+        if self._held:
+            self._pending = True
+            return
         if self._arranging:  # a panel re-described itself while being arranged: once more, after
             self._again = True
             return
@@ -60,13 +96,13 @@ class SideColumn(Widget):
         try:
             for _ in range(3):  # the event written tight is one more round, at most
                 self._again = False
-                self._arrange(frame)
+                self._arrange(frame, keep)
                 if not self._again:
                     break
         finally:
             self._arranging = False
 
-    def _arrange(self, frame: Frame) -> None:
+    def _arrange(self, frame: Frame, keep: bool) -> None:
         panels = self.panels()
         columns = len(frame.columns)
         needs: dict[str, Need] = {}
@@ -74,8 +110,11 @@ class SideColumn(Widget):
             needs[panel.id or ""] = panel.need(frame.text_width(panel.id or ""))
         focused = self.screen.focused if self.is_attached else None
         focused_id = focused.id if isinstance(focused, Titled) and focused.parent is self else None
-        arrangement = layout.arrange(frame.rows, needs, columns=columns, focused=focused_id, text_first=frame.rows // 4)
-        self.arrangement = arrangement
+        fresh = layout.arrange(frame.rows, needs, columns=columns, focused=focused_id, text_first=frame.rows // 4)
+        context = (frame, focused_id)
+        kept = self.arrangement if keep and context == self._arranged_for else None
+        arrangement = layout.settled(kept, fresh, needs)
+        self.arrangement, self._arranged_for = arrangement, context
         for panel in panels:
             if isinstance(panel, EventPanel):
                 panel.tight = arrangement.tight

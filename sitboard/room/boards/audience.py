@@ -197,7 +197,8 @@ class FollowerBoard(SitboardApp):
             if timeline is not None:
                 self.show_timeline(timeline, state)
             else:
-                self.state = _held(state, self.timeline)
+                with self.arranged_once():
+                    self.state = _held(state, self.timeline)
         finally:
             self._applying = False
         if self.stamps.on:

@@ -99,9 +99,11 @@ async def _bench(
                 if tabs:
                     await stack.enter_async_context(_tabs(address, scenario, tabs))
                 await _until(lambda: console.followers >= terminals + tabs, "every follower connected")
+                before = {pid: _cpu_seconds(pid) for pid in boards}
                 pressed = await _brief(pilot, console, keys)
                 await asyncio.sleep(1.0)  # the last frames
                 results["frames"] = _frames(stamps, pressed, set(boards), terminals + tabs)
+                results["terminal_cpu_per_state"] = _cpu_per_state(before, len(pressed))
                 results["late_join"] = await _late_join(address, scenario, stamps, console)
     finally:
         await room.close()
@@ -211,6 +213,29 @@ async def _late_join(address: JoinAddress, scenario: Path, stamps: Path, console
             welcome.append(frame - welcomed)
             start.append(frame - began)
     return {"from_welcome": _stats(welcome), "from_process_start": _stats(start)}
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process has used (user + system), from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_per_state(before: dict[int, float | None], states: int) -> dict[str, float] | None:
+    """Each terminal follower's CPU per state the presenter published, in ms (median, max over the followers).
+
+    What ten boards on one machine queue for: a follower's step costs about
+    what the board's own does, and here they share two cores.
+    """
+    per: list[float] = []
+    for pid, start in before.items():
+        end = _cpu_seconds(pid)
+        if start is not None and end is not None and states:
+            per.append((end - start) * 1e3 / states)
+    return {"median": statistics.median(per), "max": max(per)} if per else None
 
 
 @contextlib.asynccontextmanager
