@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
+from itertools import starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
 from sitboard.scenario.append import only_appended
+from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.model import (
     MIXED,
     Control,
+    ControlColumns,
     Event,
     EventTime,
     Faction,
     Flow,
     Scenario,
+    Town,
     event_columns,
     instant,
     plain_control,
@@ -89,7 +92,10 @@ class Tally(NamedTuple):
 
     def plus(self, flow: Flow) -> Tally:
         if flow.people is not None:
-            return Tally((self.people or 0) + flow.people, self.unquantified, self.words, self.more_words)
+            # tuple.__new__: NamedTuple's own __new__ is a Python call, and a timeline adds up three per flow
+            return tuple.__new__(
+                Tally, ((self.people or 0) + flow.people, self.unquantified, self.words, self.more_words)
+            )
         words, more = self.words, self.more_words
         said = flow.estimate
         if said and said.strip() and said not in words:
@@ -362,6 +368,10 @@ class Timeline:
     """
 
     def __init__(self, scenario: Scenario) -> None:
+        with collector_paused():  # tens of thousands of records, none of them garbage
+            self._build(scenario)
+
+    def _build(self, scenario: Scenario) -> None:
         self.scenario = scenario
         towns = scenario.towns
         steps = len(scenario.events)
@@ -377,27 +387,24 @@ class Timeline:
         self._state_checkpoints: list[Mapping[int, Control]] = [dict(states)]
         self._uses_states = bool(states)
         # towns, population and towns without a population credited to each holder, per checkpoint
-        counts: dict[str, list[int]] = {}
-        for t in towns:
-            entry = counts.setdefault(_holding(t.control_state or plain_control(t.control)), [0, 0, 0])
-            entry[0] += 1
-            if t.population is None:
-                entry[2] += 1
-            else:
-                entry[1] += t.population
+        counts = _start_counts(towns)
         self._count_checkpoints: list[dict[str, tuple[int, int, int]]] = [_frozen(counts)]
         # Where the replay of control changes stands at the last step: holders, states, counts, and whether
         # anything changed since the last checkpoint. An extended timeline carries on from there (`extended`).
         self._end = _Replay(list(start), states, counts, False)
         self._replay(columns.controls, 0, steps)
-        self._flows = [FlowAt(step, flow) for step, flow in columns.flows]
-        self._flow_end, self._totals = _flow_sums(columns.flows, steps)
-        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = []
+        self._flows = list(starmap(FlowAt, columns.flows))
+        self._flow_steps = [step for step, _ in columns.flows]  # in order: the flows up to a step are a prefix
+        # Worked out as far as a step asks, no further: an export of step 1, or a board at its start,
+        # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
+        self._totals = [_NONE]
+        self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
+        self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
         self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
         self._last: Situation | None = None  # what `state_at` gave last
 
-    def _replay(self, controls: Sequence[tuple[int, str, str, Control | None]], c: int, steps: int) -> None:
-        """Apply `controls[c:]` (steps after the last replayed, up to `steps`), adding deltas and checkpoints."""
+    def _replay(self, controls: ControlColumns, c: int, steps: int) -> None:
+        """Apply the changes from the `c`-th on (steps after the last replayed, up to `steps`), adding deltas and checkpoints."""
         towns = self.scenario.towns
         index = self.scenario.town_index
         spacing = self.spacing
@@ -410,39 +417,58 @@ class Timeline:
             self._count_checkpoints.append(_frozen(counts) if changed_since else self._count_checkpoints[-1])
             changed_since = False
 
-        n = len(controls)
+        deltas = self._deltas
+        populations = [t.population for t in towns]
+        plain = _Plain()
+        step = 0
+        delta: list[tuple[int, Control, Control]] = []
         next_checkpoint = len(self._checkpoints) * spacing
-        while c < n:
-            step = controls[c][0]
-            while next_checkpoint < step:
-                checkpoint()
-                next_checkpoint += spacing
-            delta = []
-            while c < n and controls[c][0] == step:
-                _, town_id, holder, record = controls[c]
-                c += 1
-                i = index[town_id]
-                if record is None and i not in states:  # plain before and after: the usual case, kept cheap
-                    if holders[i] != holder:  # restating the holder is not a change of hands
-                        before, after = plain_control(holders[i]), plain_control(holder)
-                    else:
-                        continue
+        for at, town_id, holder, record in zip(
+            controls.steps[c:], controls.towns[c:], controls.holders[c:], controls.records[c:]
+        ):
+            if at != step:
+                if delta:
+                    deltas[step] = tuple(delta)
+                    delta = []
+                step = at
+                while next_checkpoint < step:
+                    checkpoint()
+                    next_checkpoint += spacing
+            i = index[town_id]
+            if record is None and i not in states:  # plain before and after: the usual case, kept cheap
+                was = holders[i]
+                if was == holder:  # restating the holder is not a change of hands
+                    continue
+                delta.append((i, plain[was], plain[holder]))
+                holders[i] = holder
+                # `_move(counts, population, was, holder)`, inline: a plain holding is credited to its holder
+                old, new = counts[was], counts.get(holder) or counts.setdefault(holder, [0, 0, 0])
+                old[0] -= 1
+                new[0] += 1
+                population = populations[i]
+                if population is None:
+                    old[2] -= 1
+                    new[2] += 1
                 else:
-                    self._uses_states = True
-                    after = record if record is not None else plain_control(holder)
-                    before = states.get(i) or plain_control(holders[i])
-                    if before.restates(after):  # restating the same value is not a change
-                        continue
-                    if after.is_plain:
-                        states.pop(i, None)
-                    else:
-                        states[i] = after
-                delta.append((i, before, after))
-                holders[i] = after.holder
-                _move(counts, towns[i].population, _holding(before), _holding(after))
+                    old[1] -= population
+                    new[1] += population
                 changed_since = True
-            if delta:
-                self._deltas[step] = tuple(delta)
+                continue
+            self._uses_states = True
+            after = record if record is not None else plain[holder]
+            before = states.get(i) or plain[holders[i]]
+            if before.restates(after):  # restating the same value is not a change
+                continue
+            if after.is_plain:
+                states.pop(i, None)
+            else:
+                states[i] = after
+            delta.append((i, before, after))
+            holders[i] = after.holder
+            _move(counts, populations[i], _holding(before), _holding(after))
+            changed_since = True
+        if delta:
+            deltas[step] = tuple(delta)
         while next_checkpoint <= steps:
             checkpoint()
             next_checkpoint += spacing
@@ -473,24 +499,17 @@ class Timeline:
         holders, states, counts, changed_since = self._end
         new._end = _Replay(list(holders), dict(states), {k: list(v) for k, v in counts.items()}, changed_since)
         controls = columns.controls
-        new._replay(controls, bisect.bisect_right(controls, done, key=_step), steps)
+        with collector_paused():
+            new._replay(controls, bisect.bisect_right(controls.steps, done), steps)
         flows = columns.flows
         first = bisect.bisect_right(flows, done, key=_step)
-        new._flows = [*self._flows, *(FlowAt(step, flow) for step, flow in flows[first:])]
-        new._flow_end = array("q", self._flow_end)
-        new._flow_end.extend([0] * (steps - done))
+        new._flows = [*self._flows, *starmap(FlowAt, flows[first:])]
+        new._flow_steps = [*self._flow_steps, *(step for step, _ in flows[first:])]
+        # what this one worked out carries on: the new tallies and totals are worked out when asked for
         new._totals = list(self._totals)
-        for j, (step, flow) in enumerate(flows[first:], start=first + 1):
-            new._flow_end[step] = j
-            new._totals.append(new._totals[-1].plus(flow))
-        for step in range(done + 1, steps + 1):
-            new._flow_end[step] = max(new._flow_end[step], new._flow_end[step - 1])
-        new._tally_checkpoints = []
-        new._tally_ranks = {}
-        if self._tally_checkpoints:  # carry on from the last one rather than from the first flow
-            new._tally_checkpoints = list(self._tally_checkpoints)
-            new._tally_ranks = dict(self._tally_ranks)
-            new._build_tally_checkpoints()
+        new._tally_checkpoints = list(self._tally_checkpoints)
+        new._tallies = (dict(self._tallies[0]), dict(self._tallies[1]))
+        new._tally_ranks = dict(self._tally_ranks)
         new._last = None
         return new
 
@@ -564,10 +583,9 @@ class Timeline:
 
     def displacement_at(self, step: int) -> Displacement:
         step = self._check(step)
-        self._build_tally_checkpoints()
-        end = self._flow_end[step]
+        end = self._flows_until(step)
         base = end // self.spacing
-        start_origin, start_dest = self._tally_checkpoints[base]
+        start_origin, start_dest = self._tally_checkpoint(base)
         origin: dict[str, Tally] = {}
         dest: dict[DestinationKey, Tally] = {}
         for j in range(base * self.spacing, end):
@@ -576,7 +594,7 @@ class Timeline:
             origin[o] = (origin.get(o) or start_origin.get(o) or _NONE).plus(flow)
             key = destination_key(flow)
             dest[key] = (dest.get(key) or start_dest.get(key) or _NONE).plus(flow)
-        total = self._totals[end]
+        total = self._total(end)
         return Displacement(
             total,
             Tallies(start_origin, origin, lambda: self._ranks(base, 0)),
@@ -607,7 +625,7 @@ class Timeline:
             event=event,
             holders=holders,
             changed=self.changes_at(step),
-            flows=FlowsSoFar(self._flows, self._flow_end[step]),
+            flows=FlowsSoFar(self._flows, self._flows_until(step)),
             step_flows=event.flows if event else (),
             displaced=self.displacement_at(step),
             controls=ControlsAt(holders, self._states_at(step)),
@@ -656,35 +674,60 @@ class Timeline:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         return step
 
-    def _build_tally_checkpoints(self) -> None:
-        """The tallies at every `spacing` flows: all of them, or (an extended timeline's) those after the last kept."""
+    def _tally_checkpoint(self, base: int) -> tuple[dict[str, Tally], dict[DestinationKey, Tally]]:
+        """The tallies of the first `base * spacing` flows, and of every checkpoint before, once."""
         checkpoints = self._tally_checkpoints
-        if checkpoints and len(checkpoints) > len(self._flows) // self.spacing:
-            return
-        if not checkpoints:
-            checkpoints.append(({}, {}))
-        origin: dict[str, Tally] = dict(checkpoints[-1][0])
-        dest: dict[DestinationKey, Tally] = dict(checkpoints[-1][1])
+        if len(checkpoints) > base:
+            return checkpoints[base]
+        with collector_paused():
+            self._tally_up_to(base)
+        return checkpoints[base]
+
+    def _tally_up_to(self, base: int) -> None:
+        checkpoints = self._tally_checkpoints
+        origin, dest = self._tallies
         flows = self._flows
-        for base in range(len(checkpoints) * self.spacing, len(flows) + 1, self.spacing):
-            for j in range(base - self.spacing, base):
+        while len(checkpoints) <= base:
+            start = (len(checkpoints) - 1) * self.spacing
+            for j in range(start, start + self.spacing):
                 flow = flows[j].flow
                 origin[flow.origin] = origin.get(flow.origin, _NONE).plus(flow)
                 key = destination_key(flow)
                 dest[key] = dest.get(key, _NONE).plus(flow)
             checkpoints.append((dict(origin), dict(dest)))
 
+    def _flows_until(self, step: int) -> int:
+        """How many flows there are up to `step`."""
+        return bisect.bisect_right(self._flow_steps, step)
 
-def _flow_sums(flows: Sequence[tuple[int, Flow]], steps: int) -> tuple[array[int], list[Tally]]:
-    """Flows so far at each step, and the total of the first j flows (people, and the sources' words for the rest)."""
-    flow_end = array("q", bytes(8 * (steps + 1)))
-    totals = [_NONE]
-    for j, (step, flow) in enumerate(flows, start=1):
-        flow_end[step] = j
-        totals.append(totals[-1].plus(flow))
-    for step in range(1, steps + 1):  # a step without flows ends where the one before it did
-        flow_end[step] = max(flow_end[step], flow_end[step - 1])
-    return flow_end, totals
+    def _total(self, end: int) -> Tally:
+        """The total of the first `end` flows (people, and the sources' words for the rest)."""
+        totals = self._totals
+        flows = self._flows
+        while len(totals) <= end:
+            totals.append(totals[-1].plus(flows[len(totals) - 1].flow))
+        return totals[end]
+
+
+class _Plain(dict[str, Control]):
+    """The shared plain record of each holder, looked up in C once met."""
+
+    def __missing__(self, holder: str) -> Control:
+        found = self[holder] = plain_control(holder)
+        return found
+
+
+def _start_counts(towns: Sequence[Town]) -> dict[str, list[int]]:
+    """Towns, population and towns without a population credited to each holder at step 0."""
+    counts: dict[str, list[int]] = {}
+    for t in towns:
+        entry = counts.setdefault(_holding(t.control_state or plain_control(t.control)), [0, 0, 0])
+        entry[0] += 1
+        if t.population is None:
+            entry[2] += 1
+        else:
+            entry[1] += t.population
+    return counts
 
 
 def _frozen(counts: dict[str, list[int]]) -> dict[str, tuple[int, int, int]]:

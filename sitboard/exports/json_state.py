@@ -9,11 +9,12 @@ file written to format v1 exports as it always did (tallies aside).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sitboard.exports import ExportOptions
+from sitboard.exports.indented_json import dumps_indented
 from sitboard.scenario.cleantext import escape_in_quotes
+from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.model import Camera, Control, Deaths, Place
 from sitboard.state import BoardState
 from sitboard.timeline import MIXED_TOWNS, DestinationKey, Situation, Tally, Timeline
@@ -160,5 +161,6 @@ def state_to_json(state: Situation) -> dict[str, Any]:
 
 def export(timeline: Timeline, state: BoardState, options: ExportOptions) -> bytes:
     """The registry's `json`: the situation at the state's step, printable as it is (see `escape_in_quotes`)."""
-    data = state_to_json(timeline.state_at(state.step))
-    return (escape_in_quotes(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
+    with collector_paused():  # 20,000 towns and 30,000 flows as dicts: none of them garbage
+        data = state_to_json(timeline.state_at(state.step))
+        return (escape_in_quotes(dumps_indented(data, 2)) + "\n").encode("utf-8")

@@ -99,5 +99,5 @@ def states_in_use(scenario: Scenario) -> list[str]:
 
     note(t.control_state for t in scenario.towns)
     # from the timeline's columns: a stored scenario builds no event record for this
-    note(record for _, _, _, record in event_columns(scenario.events).controls)
+    note(event_columns(scenario.events).controls.records)
     return [state for state in MARKS if state in found]

@@ -33,7 +33,7 @@ from typing import NamedTuple, overload
 
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import MAX_BYTES
-from sitboard.scenario.model import Event, EventColumns, Scenario, event_columns
+from sitboard.scenario.model import ControlColumns, Event, EventColumns, Scenario, event_columns
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.userfile import read_bytes
 
@@ -336,7 +336,12 @@ def _joined(old: EventColumns, new: EventColumns, steps: int) -> EventColumns:
     """The columns of `steps` old events followed by new ones (whose steps count from 1 again)."""
     return EventColumns(
         [*old.times, *new.times],
-        [*old.controls, *((step + steps, *rest) for step, *rest in new.controls)],  # type: ignore[list-item]
+        ControlColumns(
+            [*old.controls.steps, *(step + steps for step in new.controls.steps)],
+            [*old.controls.towns, *new.controls.towns],
+            [*old.controls.holders, *new.controls.holders],
+            [*old.controls.records, *new.controls.records],
+        ),
         [*old.flows, *((step + steps, flow) for step, flow in new.flows)],
         [*old.views, *((step + steps, view) for step, view in new.views)],
         [*old.untils, *((step + steps, until) for step, until in new.untils)],

@@ -299,6 +299,20 @@ class Event(NamedTuple):
         return tuple((town, plain_control(holder)) for town, holder in self.control)
 
 
+class ControlColumns(NamedTuple):
+    """Every control change of a timeline, in file order, as parallel columns.
+
+    Columns rather than a record per change: a stored scenario reads each
+    column whole (`scenario/store.py`), and 90,000 changes are then four
+    lists, not 90,000 tuples built to be taken apart again.
+    """
+
+    steps: Sequence[int]  # the event's number (1-based), in order
+    towns: Sequence[str]  # the town's id
+    holders: Sequence[str]
+    records: Sequence[Control | None]  # the full record when it is more than a plain holding
+
+
 class EventColumns(NamedTuple):
     """What the timeline needs of every event, column by column, without the events themselves.
 
@@ -308,8 +322,7 @@ class EventColumns(NamedTuple):
     """
 
     times: Sequence[int]  # each event's `instant`, in file order
-    # (step, town id, holder, the full record when it is more than a plain holding), in file order
-    controls: Sequence[tuple[int, str, str, Control | None]]
+    controls: ControlColumns
     flows: Sequence[tuple[int, Flow]]  # (step, flow), in file order
     # the few events with a camera or a range: (step, camera) and (step, end), in file order;
     # the board places its cameras and the strip its ranges without building every record
@@ -324,7 +337,10 @@ def event_columns(events: Sequence[Event]) -> EventColumns:
         found: EventColumns = stored()
         return found
     times: list[int] = []
-    controls: list[tuple[int, str, str, Control | None]] = []
+    steps: list[int] = []
+    towns: list[str] = []
+    holders: list[str] = []
+    records: list[Control | None] = []
     flows: list[tuple[int, Flow]] = []
     views: list[tuple[int, Camera]] = []
     untils: list[tuple[int, EventTime]] = []
@@ -337,16 +353,18 @@ def event_columns(events: Sequence[Event]) -> EventColumns:
         times.append(t)
         if e.control:
             states = e.control_states
-            controls += [
-                (step, town, holder, states[k] if states else None) for k, (town, holder) in enumerate(e.control)
-            ]
+            for k, (town, holder) in enumerate(e.control):
+                steps.append(step)
+                towns.append(town)
+                holders.append(holder)
+                records.append(states[k] if states else None)
         if e.flows:
             flows += [(step, f) for f in e.flows]
         if e.view is not None:
             views.append((step, e.view))
         if e.until is not None:
             untils.append((step, e.until))
-    return EventColumns(times, controls, flows, views, untils)
+    return EventColumns(times, ControlColumns(steps, towns, holders, records), flows, views, untils)
 
 
 class MapLine(NamedTuple):

@@ -10,8 +10,13 @@ tuple the checker makes).
 
 The database is plain tables (`sqlite3 FILE .schema` shows them): `meta`,
 `factions`, `towns`, `sources`, `places` (each distinct place events happen
-at), `events` (one row each, by index), `controls` and `flows` (in file
-order, by step). It is built in memory and handed over as bytes
+at), `events` (one row each, by index: its texts), and `columns`: what the
+timeline reads of every event, every control change and every flow, each
+column one array of integers (numbers of rows of the small tables, -1 for
+none; `array` in the machine's byte order, which `meta` names). A warm
+open reads those arrays in one piece each and checks them in C (ranges,
+order), instead of a Python tuple per row and an SQL pass over rows that
+carry the texts. It is built in memory and handed over as bytes
 (`to_database`), and read back from bytes (`from_database`) that the cache
 has checked first: nothing is read from the file afterwards, so what was
 checked is what is shown.
@@ -26,12 +31,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from itertools import islice
-from operator import le
+from itertools import compress, islice
+from operator import le, not_
 from typing import Any, overload
 
 from sitboard import __version__
@@ -43,6 +50,7 @@ from sitboard.scenario.model import (
     Bounds,
     Camera,
     Control,
+    ControlColumns,
     Deaths,
     Event,
     EventColumns,
@@ -61,7 +69,11 @@ from sitboard.scenario.model import (
     plain_control,
 )
 
-FORMAT = 5  # 5: SQLite (4 was one JSON document)
+FORMAT = 6  # 6: the timeline's columns as arrays (5: one row per event, change and flow; 4: JSON)
+INDEX, COUNT = "i", "q"  # array types: numbers of rows, and counts of people
+SMALL = "B"  # a column of numbers all below 256 is written as bytes (INDEX otherwise)
+# An entry's arrays are read as this machine writes them: another byte order or size is a miss.
+LAYOUT = f"{sys.byteorder}/{array(INDEX).itemsize}/{array(COUNT).itemsize}"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
@@ -72,16 +84,42 @@ CREATE TABLE times (i INTEGER PRIMARY KEY, time, t);
 CREATE TABLE places (i INTEGER PRIMARY KEY, lat, lon, town, offset);
 CREATE TABLE actor_lists (i INTEGER PRIMARY KEY, ids);
 CREATE TABLE source_lists (i INTEGER PRIMARY KEY, ids);
-CREATE TABLE events (
-    i INTEGER PRIMARY KEY, time, title, text, kind, place, actors, sources, confidence, line, col, extra
-);
-CREATE TABLE controls (step, town, holder, state);
-CREATE TABLE flows (step, origin, destination, people, estimate, also);
+CREATE TABLE town_lists (i INTEGER PRIMARY KEY, ids);
+CREATE TABLE states (i INTEGER PRIMARY KEY, state);
+CREATE TABLE words (i INTEGER PRIMARY KEY, text);
+CREATE TABLE events (i INTEGER PRIMARY KEY, title, text, extra);
+CREATE TABLE columns (name TEXT PRIMARY KEY, type, data BLOB);
 """
-# An event refers to its time, place, actors and sources by number: a timeline
-# repeats them, and each distinct one is then read and checked once.
-
-_EVENT_COLUMNS = "i, time, title, text, kind, place, actors, sources, confidence, line, col, extra"
+# An event refers to its time, place, actors and sources by number (the `event_*`
+# columns): a timeline repeats them, and each distinct one is then read and
+# checked once. So do changes to their town, holder (factions in order, then
+# `HOLDERS`) and state, and flows to their towns, words and further destinations.
+# A number is a row's `i`; where there may be none, `i + 1`, and 0 for none (+1 below).
+# Read as unsigned, every valid number is below its table's length: one comparison
+# per column (its maximum), or none where the numbers are looked up anyway.
+_COLUMNS: dict[str, str] = {
+    "event_time": INDEX,  # times
+    "event_place": INDEX,  # places +1
+    "event_actors": INDEX,  # actor_lists
+    "event_sources": INDEX,  # source_lists
+    "event_kind": INDEX,  # words +1
+    "event_confidence": INDEX,  # CONFIDENCES +1
+    "event_mark": COUNT,  # where the event is in its file: line * 2**32 + column (-1: nowhere)
+    "control_step": INDEX,  # 1-based event number, in order
+    "control_town": INDEX,  # towns
+    "control_holder": INDEX,  # factions, then HOLDERS
+    "control_state": INDEX,  # states +1 (0: a plain holding)
+    "flow_step": INDEX,
+    "flow_origin": INDEX,  # towns
+    "flow_destination": INDEX,  # towns
+    "flow_people": COUNT,  # -1: no figure
+    "flow_estimate": INDEX,  # words +1
+    "flow_also": INDEX,  # town_lists +1
+}
+HOLDERS = ("contested", "unknown")
+_LINE = 1 << 32  # a mark's line, times this, plus its column
+_CONFIDENCE = {c: i for i, c in enumerate(CONFIDENCES)}
+_EVENT_COLUMNS = "i, title, text, extra"
 _CHUNK = 2048  # events read at once when the whole sequence is walked
 
 
@@ -97,6 +135,7 @@ def to_database(s: Scenario) -> bytes:
         meta: dict[str, Any] = {
             "format": FORMAT,
             "version": __version__,
+            "layout": LAYOUT,
             "title": s.title,
             "subtitle": s.subtitle,
             "summary": s.summary,
@@ -112,43 +151,28 @@ def to_database(s: Scenario) -> bytes:
             [(i, *t[:8], _control_json(t.control_state)) for i, t in enumerate(s.towns)],
         )
         db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", [(i, *x) for i, x in enumerate(s.sources)])
-        shared = _Shared()
+        shared = _Shared(s)
+        columns: dict[str, array[int]] = {name: array(kind) for name, kind in _COLUMNS.items()}
         db.executemany(
-            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_event_row(e, i, shared) for i, e in enumerate(s.events)),
+            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?)",
+            (_event_row(e, i, shared, columns) for i, e in enumerate(s.events)),
         )
         db.executemany(
             "INSERT INTO times VALUES (?, ?, ?)", [(i, t.text, instant(t.sort_key)) for t, i in shared.times.items()]
         )
         db.executemany(
             "INSERT INTO places VALUES (?, ?, ?, ?, ?)",
-            [
-                (i, p.lat, p.lon, p.town, None if p.offset is None else json.dumps(list(p.offset)))
-                for p, i in shared.places.items()
-            ],
+            [_place_row(p, i, s) for p, i in shared.places.items()],
         )
-        for table, lists in (("actor_lists", shared.actors), ("source_lists", shared.sources)):
+        for table, lists in (
+            ("actor_lists", shared.actors),
+            ("source_lists", shared.sources),
+            ("town_lists", shared.town_lists),
+        ):
             db.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(i, json.dumps(v)) for v, i in lists.items()])
-        db.executemany(
-            "INSERT INTO controls VALUES (?, ?, ?, ?)",
-            (
-                (step, town, holder, _control_json(states[k]) if k < len(states) else None)
-                for step, e in enumerate(s.events, start=1)
-                if e.control
-                for states in (e.control_states,)
-                # states not parallel to the changes (a bug) are stored as they are, and refused when read
-                for k, (town, holder) in enumerate(e.control)
-            ),
-        )
-        db.executemany(
-            "INSERT INTO flows VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (step, f.origin, f.destination, f.people, f.estimate, json.dumps(f.also_to) if f.also_to else None)
-                for step, e in enumerate(s.events, start=1)
-                if e.flows
-                for f in e.flows
-            ),
-        )
+        db.executemany("INSERT INTO states VALUES (?, ?)", [(i, text) for text, i in shared.states.items()])
+        db.executemany("INSERT INTO words VALUES (?, ?)", [(i, text) for text, i in shared.words.items()])
+        db.executemany("INSERT INTO columns VALUES (?, ?, ?)", [_column_row(name, a) for name, a in columns.items()])
         db.commit()
         return db.serialize()
     finally:
@@ -156,13 +180,18 @@ def to_database(s: Scenario) -> bytes:
 
 
 class _Shared:
-    """The distinct times, places and lists of ids of a scenario's events, numbered as first met."""
+    """The distinct times, places, lists of ids, states and words of a scenario's events, numbered as first met."""
 
-    def __init__(self) -> None:
+    def __init__(self, s: Scenario) -> None:
         self.times: dict[EventTime, int] = {}
         self.places: dict[Place, int] = {}
         self.actors: dict[tuple[str, ...], int] = {}
         self.sources: dict[tuple[str, ...], int] = {}
+        self.town_lists: dict[tuple[str, ...], int] = {}
+        self.states: dict[str, int] = {}
+        self.words: dict[str, int] = {}
+        self.towns = {t.id: i for i, t in enumerate(s.towns)}
+        self.holders = {h: i for i, h in enumerate((*(f.id for f in s.factions), *HOLDERS))}
 
 
 def _number(table: dict[Any, int], value: Any) -> int:
@@ -172,7 +201,15 @@ def _number(table: dict[Any, int], value: Any) -> int:
     return found
 
 
-def _event_row(e: Event, i: int, shared: _Shared) -> tuple[Any, ...]:
+def _known(table: dict[Any, int], value: Any) -> int:
+    """The number of a town or holder; an unknown one (a bug) is a ValueError: the entry is not written."""
+    found = table.get(value) if type(value) is str else None
+    if found is None:
+        raise ValueError(f"store: unknown id {value!r}")
+    return found
+
+
+def _event_row(e: Event, i: int, shared: _Shared, columns: dict[str, array[int]]) -> tuple[Any, ...]:
     extra: dict[str, Any] = {}
     if e.notes is not None:
         extra["notes"] = e.notes
@@ -185,21 +222,49 @@ def _event_row(e: Event, i: int, shared: _Shared) -> tuple[Any, ...]:
         extra["precision"] = e.precision
     if e.deaths is not None:
         extra["deaths"] = list(e.deaths)
+    columns["event_time"].append(_number(shared.times, e.time))
+    columns["event_place"].append(0 if e.at is None else 1 + _number(shared.places, e.at))
+    columns["event_actors"].append(_number(shared.actors, e.actors))
+    columns["event_sources"].append(_number(shared.sources, e.sources))
+    columns["event_kind"].append(0 if e.kind is None else 1 + _number(shared.words, e.kind))
+    columns["event_confidence"].append(0 if e.confidence is None else 1 + _known(_CONFIDENCE, e.confidence))
     mark = e.mark
-    return (
-        i,
-        _number(shared.times, e.time),
-        e.title,
-        e.text,
-        e.kind,
-        None if e.at is None else _number(shared.places, e.at),
-        _number(shared.actors, e.actors),
-        _number(shared.sources, e.sources),
-        e.confidence,
-        None if mark is None else mark.line,
-        None if mark is None else mark.column,
-        json.dumps(extra) if extra else None,
-    )
+    if mark is not None and not (type(mark.line) is int and type(mark.column) is int and 0 <= mark.column < _LINE):
+        raise ValueError("store: mark")  # a column that would spill into the line: not stored
+    columns["event_mark"].append(-1 if mark is None else mark.line * _LINE + mark.column)  # a line over 2**31: too big
+    step = i + 1
+    states = e.control_states
+    for k, (town, holder) in enumerate(e.control):
+        columns["control_step"].append(step)
+        columns["control_town"].append(_known(shared.towns, town))
+        columns["control_holder"].append(_known(shared.holders, holder))
+        # states not parallel to the changes (a bug) are stored as they are, and refused when read
+        columns["control_state"].append(1 + _number(shared.states, _control_json(states[k])) if k < len(states) else 0)
+    for f in e.flows:
+        if f.people is not None and (type(f.people) is not int or f.people == -1):
+            raise ValueError(
+                "store: people"
+            )  # -1 is none: nothing else may be stored as it (out of range: refused when read)
+        columns["flow_step"].append(step)
+        columns["flow_origin"].append(_known(shared.towns, f.origin))
+        columns["flow_destination"].append(_known(shared.towns, f.destination))
+        columns["flow_people"].append(-1 if f.people is None else f.people)
+        columns["flow_estimate"].append(0 if f.estimate is None else 1 + _number(shared.words, f.estimate))
+        columns["flow_also"].append(1 + _number(shared.town_lists, f.also_to) if f.also_to else 0)
+    return (i, e.title, e.text, json.dumps(extra) if extra else None)
+
+
+def _column_row(name: str, values: array[int]) -> tuple[str, str, bytes]:
+    if values.typecode == INDEX and (not values or (min(values) >= 0 and max(values) < 256)):
+        values = array(SMALL, values)
+    return (name, values.typecode, values.tobytes())
+
+
+def _place_row(p: Place, i: int, s: Scenario) -> tuple[Any, ...]:
+    """A place: at a town, the town alone (its coordinates are the town's, by the checker's rule); else all of it."""
+    if p.offset is None and type(p.town) is str and p.town in s.town_index and s.town(p.town)[2:4] == (p.lat, p.lon):
+        return (i, None, None, p.town, None)
+    return (i, p.lat, p.lon, p.town, None if p.offset is None else json.dumps(list(p.offset)))
 
 
 def _control_json(c: Control | None) -> str | None:
@@ -223,7 +288,7 @@ def from_database(payload: bytes | memoryview, file: str, color_ok: Any = None) 
 
 def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
     meta = dict(db.execute("SELECT key, value FROM meta"))
-    if meta.get("format") != FORMAT or meta.get("version") != __version__:
+    if meta.get("format") != FORMAT or meta.get("version") != __version__ or meta.get("layout") != LAYOUT:
         raise ValueError("store: another format or version")
     factions = tuple(
         Faction(fid, name, color, mark, _flag(given))
@@ -232,7 +297,7 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
         )
     )
     towns = tuple(
-        Town(tid, name, lat, lon, kind, population, control, pcode, _control(state))
+        Town(tid, name, lat, lon, kind, population, control, pcode, None if state is None else _control(state))
         for tid, name, lat, lon, kind, population, control, pcode, state in db.execute(
             "SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"
         )
@@ -307,11 +372,10 @@ class StoredEvents(Sequence[Event]):
     # -- what is read whole, and checked -------------------------------------------------
 
     def _check(self, s: Scenario) -> None:
-        """Read what is read whole and hold it to the checker's rules: one pass over the events, in SQLite."""
+        """Read what is read whole and hold it to the checker's rules: the columns in C, the rows in one SQL pass."""
         db = self._db
         towns = s.town_index
         factions = s.faction_by_id
-        holders = set(factions) | {"contested", "unknown"}
         self._times_by_number = [
             self._time_row(i, text, t) for i, (text, t) in enumerate(_rows(db, "times", "time, t"))
         ]
@@ -323,78 +387,49 @@ class StoredEvents(Sequence[Event]):
         self._sources = [
             self._ids(i, text, s.source_by_id) for i, (text,) in enumerate(_rows(db, "source_lists", "ids"))
         ]
-        confidences = ", ".join(f"'{c}'" for c in CONFIDENCES)
-        # one pass over the events' rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
-        n, low, high, bad = db.execute(
-            "SELECT count(*), min(i), max(i), count(*) FILTER (WHERE typeof(time) != 'integer' OR time NOT BETWEEN 0 AND ?"
-            " OR typeof(title) != 'text' OR (text IS NOT NULL AND typeof(text) != 'text')"
-            " OR (kind IS NOT NULL AND typeof(kind) != 'text')"
-            " OR (place IS NOT NULL AND (typeof(place) != 'integer' OR place NOT BETWEEN 0 AND ?))"
-            " OR typeof(actors) != 'integer' OR actors NOT BETWEEN 0 AND ?"
-            " OR typeof(sources) != 'integer' OR sources NOT BETWEEN 0 AND ?"
-            f" OR (confidence IS NOT NULL AND confidence NOT IN ({confidences}))"
-            " OR (line IS NULL) != (col IS NULL)"
-            " OR (line IS NOT NULL AND (typeof(line) != 'integer' OR typeof(col) != 'integer'))"
-            " OR (extra IS NOT NULL AND typeof(extra) != 'text')) FROM events",
-            (len(self._times_by_number) - 1, len(self._places) - 1, len(self._actors) - 1, len(self._sources) - 1),
+        town_lists = [self._ids(i, text, towns) for i, (text,) in enumerate(_rows(db, "town_lists", "ids"))]
+        words = [text for (text,) in _rows(db, "words", "text")]
+        if not all(type(w) is str for w in words):
+            raise ValueError("store: words")
+        columns = _read_columns(db)
+        time, place = columns["event_time"], columns["event_place"]
+        self._time_column, self._place_column = time, place
+        self._actor_column, self._source_column = columns["event_actors"], columns["event_sources"]
+        self._kind_column, self._confidence_column = columns["event_kind"], columns["event_confidence"]
+        self._mark_column = columns["event_mark"]
+        n = self._n = len(time)
+        if any(len(columns[name]) != n for name in _COLUMNS if name.startswith("event_")):
+            raise ValueError("store: event columns of different lengths")
+        self._place_of: list[Place | None] = [None, *self._places]  # +1: 0 is none
+        self._word_of: list[str | None] = [None, *words]
+        self._confidence_of: list[str | None] = [None, *CONFIDENCES]
+        for column, table in (
+            (place, self._place_of),
+            (self._actor_column, self._actors),
+            (self._source_column, self._sources),
+            (self._kind_column, self._word_of),
+            (self._confidence_column, self._confidence_of),
+        ):
+            _below(column, len(table))  # numbers read when a record is built: checked now
+        if n and min(self._mark_column) < -1:
+            raise ValueError("store: a mark")
+        # the rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
+        rows, low, high, bad = db.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT min(i) FROM events), (SELECT max(i) FROM events),"
+            " (SELECT count(*) FROM events WHERE typeof(title) != 'text'"
+            " OR (text IS NOT NULL AND typeof(text) != 'text') OR (extra IS NOT NULL AND typeof(extra) != 'text'))"
         ).fetchone()
-        if n and (low, high) != (0, n - 1):
+        if rows != n or (n and (low, high) != (0, n - 1)):
             raise ValueError("store: events are not numbered 0 to n-1")
         if bad:
             raise ValueError("store: event fields")
-        self._n = n
         keys = [instant(t.sort_key) for t in self._times_by_number]
-        times = [keys[k] for (k,) in db.execute("SELECT time FROM events ORDER BY i")]
+        times = _looked_up(keys, time)
         if not _ordered(times):
             raise ValueError("store: time goes backwards")
-        holder_ids = ", ".join("?" * len(holders))
-        (bad,) = db.execute(
-            "SELECT count(*) FROM controls WHERE typeof(step) != 'integer' OR step NOT BETWEEN 1 AND ?"
-            " OR town NOT IN (SELECT id FROM towns) OR typeof(holder) != 'text'"
-            f" OR holder NOT IN ({holder_ids}) OR (state IS NOT NULL AND typeof(state) != 'text')",
-            (self._n, *holders),
-        ).fetchone()
-        if bad:
-            raise ValueError("store: controls")
-        states: dict[str, Control | None] = {}
-        for holder, state in db.execute("SELECT DISTINCT holder, state FROM controls WHERE state IS NOT NULL"):
-            record = states[state] = _control(state)
-            if record is None or not checks.control_ok(record, holder, factions, holders, plain_ok=True):
-                raise ValueError("store: control state")
-        self._controls: list[tuple[int, str, str, Control | None]] = [
-            row if row[3] is None else (*row[:3], states[row[3]])
-            for row in db.execute("SELECT step, town, holder, state FROM controls ORDER BY rowid")
-        ]
-        (mixed,) = db.execute(  # within one event, every change has a state or none has
-            "SELECT count(*) FROM (SELECT step FROM controls GROUP BY step"
-            " HAVING count(state) != 0 AND count(state) != count(*))"
-        ).fetchone()
-        if mixed:
-            raise ValueError("store: control states")
-        self._control_steps = [row[0] for row in self._controls]
-        if not _ordered(self._control_steps):
-            raise ValueError("store: controls out of order")
-        (bad,) = db.execute(
-            "SELECT count(*) FROM flows WHERE typeof(step) != 'integer' OR step NOT BETWEEN 1 AND ?"
-            " OR origin NOT IN (SELECT id FROM towns) OR destination NOT IN (SELECT id FROM towns)"
-            " OR (people IS NOT NULL AND (typeof(people) != 'integer' OR people NOT BETWEEN 0 AND ?))"
-            " OR (estimate IS NOT NULL AND typeof(estimate) != 'text') OR (also IS NOT NULL AND typeof(also) != 'text')",
-            (self._n, MAX_PEOPLE),
-        ).fetchone()
-        if bad:
-            raise ValueError("store: flows")
-        self._flows: list[tuple[int, Flow]] = []
-        for step, origin, destination, people, estimate, also in db.execute(
-            "SELECT step, origin, destination, people, estimate, also FROM flows ORDER BY rowid"
-        ):
-            flow = Flow(origin, destination, people, estimate)
-            if also is not None:
-                flow = flow._replace(also_to=tuple(json.loads(also)))
-                checks.check_flow(flow, towns)
-            self._flows.append((step, flow))
-        self._flow_steps = [step for step, _ in self._flows]
-        if not _ordered(self._flow_steps):
-            raise ValueError("store: flows out of order")
+        self._columns = EventColumns(
+            times, self._control_columns(s, columns), self._flow_columns(s, columns, words, town_lists)
+        )
         views: list[tuple[int, Camera]] = []
         untils: list[tuple[int, EventTime]] = []
         for (i,) in db.execute("SELECT i FROM events WHERE extra IS NOT NULL"):
@@ -404,7 +439,63 @@ class StoredEvents(Sequence[Event]):
                 views.append((i + 1, event.view))
             if event.until is not None:
                 untils.append((i + 1, event.until))
-        self._columns = EventColumns(times, self._controls, self._flows, views, untils)
+        self._columns = self._columns._replace(views=views, untils=untils)
+
+    def _control_columns(self, s: Scenario, columns: dict[str, array[int]]) -> ControlColumns:
+        """The control changes, each refused unless the checker could have made it."""
+        steps, town, holder, state = (columns[f"control_{k}"] for k in ("step", "town", "holder", "state"))
+        holder_ids = [*(f.id for f in s.factions), *HOLDERS]
+        _steps(steps, self._n, town, holder, state)
+        records = [None, *(_control(t) if type(t) is str else None for (t,) in _rows(self._db, "states", "state"))]
+        has_state = list(map(bool, state))
+        if any(has_state):
+            _below(state, len(records))
+            holders = set(s.faction_by_id) | set(HOLDERS)
+            for h, k in set(zip(compress(holder, has_state), compress(state, has_state))):
+                record = records[k]
+                if record is None or not checks.control_ok(
+                    record, holder_ids[h], s.faction_by_id, holders, plain_ok=True
+                ):
+                    raise ValueError("store: control state")
+            # within one event, every change has a state or none has
+            if not set(compress(steps, has_state)).isdisjoint(compress(steps, map(not_, has_state))):
+                raise ValueError("store: control states")
+            shown = list(map(records.__getitem__, state))
+        else:
+            shown = [None] * len(steps)
+        town_ids = [t.id for t in s.towns]
+        self._controls = ControlColumns(steps, _looked_up(town_ids, town), _looked_up(holder_ids, holder), shown)
+        return self._controls
+
+    def _flow_columns(
+        self, s: Scenario, columns: dict[str, array[int]], words: list[str], town_lists: list[tuple[str, ...]]
+    ) -> list[tuple[int, Flow]]:
+        """The flows, each refused unless the checker could have made it."""
+        steps, origin, destination, people, estimate, also = (
+            columns[f"flow_{k}"] for k in ("step", "origin", "destination", "people", "estimate", "also")
+        )
+        _steps(steps, self._n, origin, destination, people, estimate, also)
+        if people and not (min(people) >= -1 and max(people) <= MAX_PEOPLE):
+            raise ValueError("store: people")
+        town_ids = [t.id for t in s.towns]
+        flows = list(
+            map(
+                Flow,
+                _looked_up(town_ids, origin),
+                _looked_up(town_ids, destination),
+                [None if p < 0 else p for p in people],
+                _looked_up([None, *words], estimate),
+                _looked_up([(), *town_lists], also),
+            )
+        )
+        if any(also):
+            towns = s.town_index
+            for flow in flows:
+                if flow.also_to:
+                    checks.check_flow(flow, towns)
+        self._flow_steps = steps
+        self._flows = flows
+        return list(zip(steps, flows))
 
     def _time_row(self, i: int, text: object, t: object) -> EventTime:
         if not (type(text) is str and type(t) is int):
@@ -481,42 +572,35 @@ class StoredEvents(Sequence[Event]):
     def _event(
         self,
         i: int,
-        time: int,
         title: str,
         text: str | None,
-        kind: str | None,
-        place: int | None,
-        actors: int,
-        sources: int,
-        confidence: str | None,
-        line: int | None,
-        col: int | None,
         extra: str | None,
     ) -> Event:
         step = i + 1
         control: tuple[tuple[str, str], ...] = ()
         states: tuple[Control, ...] = ()
-        first = bisect_left(self._control_steps, step)
-        if first < len(self._control_steps) and self._control_steps[first] == step:
-            rows = self._controls[first : bisect_right(self._control_steps, step, first)]
-            control = tuple((town, holder) for _, town, holder, _ in rows)
-            if rows[0][3] is not None:
-                states = tuple(record for *_, record in rows)  # type: ignore[misc]
+        changes = self._controls
+        first = bisect_left(changes.steps, step)
+        if first < len(changes.steps) and changes.steps[first] == step:
+            last = bisect_right(changes.steps, step, first)
+            control = tuple(zip(changes.towns[first:last], changes.holders[first:last]))
+            if changes.records[first] is not None:
+                states = tuple(changes.records[first:last])  # type: ignore[arg-type]  # every one has a state
         first = bisect_left(self._flow_steps, step)
-        flows = tuple(f for _, f in self._flows[first : bisect_right(self._flow_steps, step, first)])
+        flows = tuple(self._flows[first : bisect_right(self._flow_steps, step, first)])
         event = Event(
             index=i,
-            time=self._times_by_number[time],
+            time=self._times_by_number[self._time_column[i]],
             title=title,
             text=text,
-            kind=kind,
-            at=None if place is None else self._places[place],
-            actors=self._actors[actors],
+            kind=self._word_of[self._kind_column[i]],
+            at=self._place_of[self._place_column[i]],
+            actors=self._actors[self._actor_column[i]],
             control=control,
             flows=flows,
-            sources=self._sources[sources],
-            confidence=confidence,
-            mark=None if line is None or col is None else Mark(line, col),
+            sources=self._sources[self._source_column[i]],
+            confidence=self._confidence_of[self._confidence_column[i]],
+            mark=None if (mark := self._mark_column[i]) < 0 else Mark(*divmod(mark, _LINE)),
             control_states=states,
         )
         return event if extra is None else event._replace(**self._extensions(json.loads(extra)))
@@ -537,8 +621,11 @@ class StoredEvents(Sequence[Event]):
         return fields
 
 
-def _place(i: int, lat: float, lon: float, town: str | None, offset: str | None, s: Scenario) -> Place:
-    place = Place(lat, lon, town, None if offset is None else Offset(*json.loads(offset)))
+def _place(i: int, lat: float | None, lon: float | None, town: str | None, offset: str | None, s: Scenario) -> Place:
+    if lat is None and lon is None and offset is None and type(town) is str and town in s.town_index:
+        t = s.town(town)
+        return Place(t.lat, t.lon, town)  # at the town itself: the checker places it so
+    place = Place(lat, lon, town, None if offset is None else Offset(*json.loads(offset)))  # type: ignore[arg-type]
     checks.check_place(place, s, i)
     return place
 
@@ -551,6 +638,53 @@ def _rows(db: sqlite3.Connection, table: str, columns: str) -> list[Any]:
     return [row[1:] for row in rows]
 
 
-def _ordered(steps: list[int]) -> bool:
-    """Whether a table's changes or flows, read in its order, list their steps in order (checked in C)."""
+def _ordered(steps: Sequence[int]) -> bool:
+    """Whether a column lists its values in order (checked in C)."""
     return all(map(le, steps, islice(steps, 1, None)))
+
+
+def _read_columns(db: sqlite3.Connection) -> dict[str, array[int]]:
+    """Every column of the `columns` table, each of its type: anything missing, extra or mistyped raises."""
+    found: dict[str, array[int]] = {}
+    for name, kind, data in db.execute("SELECT name, type, data FROM columns"):
+        if not (_COLUMNS.get(name) == kind or (_COLUMNS.get(name) == INDEX and kind == SMALL)):
+            raise ValueError(f"store: column {name!r}")
+        if type(data) is not bytes or name in found:
+            raise ValueError(f"store: column {name!r}")
+        values = found[name] = array(kind)
+        values.frombytes(data)  # ValueError unless a whole number of items
+    if found.keys() != _COLUMNS.keys():
+        raise ValueError("store: columns missing")
+    return found
+
+
+def _unsigned(values: array[int]) -> Sequence[int]:
+    """A column read as unsigned: a negative number is then above every table's length."""
+    return values if values.typecode == SMALL else memoryview(values).cast("B").cast("I")  # INDEX, unsigned
+
+
+def _below(values: array[int], length: int) -> None:
+    """Every number of the column a row of a table of `length` rows, checked in C.
+
+    A column of bytes (over a table of a few dozen rows: kinds, confidences,
+    lists of actors) is checked by one translation of its bytes; a wider one
+    by its maximum, read as unsigned.
+    """
+    if values.typecode == SMALL:
+        if values.tobytes().translate(None, bytes(range(min(length, 256)))):
+            raise ValueError("store: a column out of range")
+    elif values and max(_unsigned(values)) >= length:
+        raise ValueError("store: a column out of range")
+
+
+def _looked_up(table: Sequence[Any], values: array[int]) -> list[Any]:
+    """The rows the column's numbers refer to; a number that refers to none raises (IndexError: a miss)."""
+    return list(map(table.__getitem__, _unsigned(values)))
+
+
+def _steps(steps: array[int], events: int, *parallel: array[int]) -> None:
+    """A column of event numbers, 1 to `events`, in order, and the columns parallel to it as long."""
+    if any(len(column) != len(steps) for column in parallel):
+        raise ValueError("store: columns of different lengths")
+    if steps and not (_ordered(steps) and steps[0] >= 1 and steps[-1] <= events):
+        raise ValueError("store: steps out of order or range")

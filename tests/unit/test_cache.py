@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from sitboard import __version__
 from sitboard.scenario import cache, store
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import load_scenario
@@ -21,13 +23,21 @@ def cache_dir(tmp_path, monkeypatch):
     return directory
 
 
+@pytest.fixture(params=["blake2b", "sha256"])
+def hashing(request, monkeypatch):
+    """Files and entries under `cache.LARGE` are hashed with BLAKE2b, above it with SHA-256: both ways, every test."""
+    if request.param == "sha256":
+        monkeypatch.setattr(cache, "LARGE", 0)
+    return request.param
+
+
 def scenario_file(tmp_path: Path) -> Path:
     path = tmp_path / "s.yaml"
     path.write_bytes(BUNDLED.read_bytes())
     return path
 
 
-def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, cache_dir, monkeypatch):
+def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, cache_dir, monkeypatch, hashing):
     path = scenario_file(tmp_path)
     cold = load_scenario(path, cache=True)
     assert len(list(cache_dir.glob("*.sqlite"))) == 1
@@ -42,7 +52,7 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, c
     assert warm.events[3].mark == cold.events[3].mark  # positions survive, for the error bar
 
 
-def test_a_changed_file_is_read_again(tmp_path, cache_dir):
+def test_a_changed_file_is_read_again(tmp_path, cache_dir, hashing):
     path = scenario_file(tmp_path)
     load_scenario(path, cache=True)
     path.write_text(
@@ -70,7 +80,7 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
     ],
     ids=["truncated", "garbage", "broken-reference", "bit-flip"],
 )
-def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage):
+def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage, hashing):
     path = scenario_file(tmp_path)
     good = load_scenario(path, cache=True)
     (entry,) = cache_dir.glob("*.sqlite")
@@ -78,6 +88,25 @@ def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage):
     entry.write_bytes(damage(written))
     assert load_scenario(path, cache=True) == good
     assert entry.read_bytes() == written  # rewritten whole
+
+
+def test_large_files_are_keyed_by_sha256_and_small_ones_by_blake2b(tmp_path, cache_dir, hashing):
+    path = scenario_file(tmp_path)
+    load_scenario(path, cache=True)
+    (entry,) = cache_dir.glob("*.sqlite")
+    keyed = (f"{__version__}/{cache.ENTRY_FORMAT}\0").encode() + path.read_bytes()
+    digest = hashlib.sha256(keyed) if hashing == "sha256" else hashlib.blake2b(keyed, digest_size=32)
+    assert entry.name == f"sitboard-{digest.hexdigest()}.sqlite"
+
+
+def test_an_edited_entry_is_a_miss_whichever_way_it_is_sealed(tmp_path, cache_dir, hashing):
+    """The seal covers every byte: a title changed in place (a valid database still) is not read."""
+    path = scenario_file(tmp_path)
+    good = load_scenario(path, cache=True)
+    (entry,) = cache_dir.glob("*.sqlite")
+    entry.write_bytes(entry.read_bytes().replace(b"Central Syria offensive", b"Central Syria offensivX"))
+    assert cache.load(path.read_bytes(), str(path)) is None
+    assert load_scenario(path, cache=True) == good
 
 
 def test_an_entry_of_another_format_is_a_miss(tmp_path, cache_dir, monkeypatch):
