@@ -71,7 +71,7 @@ from sitboard.state import (
 from sitboard.timeline import Timeline
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)  # seconds per event
-PREPARE_THE_END_AFTER = 0.3  # seconds after start-up: the last step's map is drawn unseen (see _prepare_the_end)
+PREPARE_THE_END_AFTER = 0.3  # seconds after the first frame: the last step's map is drawn unseen (see _prepare_the_end)
 POLL_EVERY = 0.2  # seconds between looks at the watched file
 ZOOM_STEP = 1.5
 PAN_STEP = 0.2  # of the view's width or height
@@ -320,7 +320,8 @@ class SitboardApp(App[int]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_the_map)
-        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
+        # counted from the first frame: a large scenario's first frame takes longer than the delay
+        self.call_after_refresh(self._prepare_the_end_soon)
         self._apply_size()
         if self._theme_unknown:
             self.notify(f"Unknown theme {self._theme_unknown!r}; using {DEFAULT_THEME}.", severity="warning")
@@ -456,6 +457,9 @@ class SitboardApp(App[int]):
             self._apply_size(message=False)  # the split view's halves are equal: the side may take a column
         if new.compare is not None and (old.compare is None or old.present != new.present):
             self.call_after_refresh(self._fit_split)  # the halves share what the side column leaves
+
+    def _prepare_the_end_soon(self) -> None:
+        self.set_timer(PREPARE_THE_END_AFTER, self._prepare_the_end)
 
     def _prepare_the_end(self) -> None:
         """Draw the last step's map once, unseen, while the board is idle after start-up.

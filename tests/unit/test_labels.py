@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,10 +12,13 @@ from sitboard.geo.labels import (
     LabelLayout,
     LabelRequest,
     PlacedLabel,
+    _add_halo,
     _blocked_grid,
+    _free_spot,
     _halo,
     _keep_or_move,
     _place,
+    _unambiguous,
     place_labels,
 )
 from sitboard.geo.text import cell_width
@@ -237,3 +241,96 @@ def test_a_label_never_reads_as_another_towns() -> None:
     assert placed == [PlacedLabel("a", 2, 0, "Talb…")]  # the shortened name ends far enough from b
     placed = place_labels([req("a", 0, 1, "Talbiseh", 2.0), req("b", 5, 0, "", 1.0)], 14, 2)
     assert placed == []  # every spot is near b (right, on the row below b's) or off the grid: dropped
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cols=st.integers(0, 30),
+    rows=st.integers(0, 12),
+    tokens=st.lists(
+        st.tuples(st.integers(-3, 33), st.integers(-2, 14), st.integers(0, 4), st.integers(0, 4)), max_size=80
+    ),
+)
+def test_the_halo_summed_row_by_row_is_the_halo_added_token_by_token(cols, rows, tokens):
+    requests = [LabelRequest(f"t{i}", c, r, "Name", 1.0, left, right) for i, (c, r, left, right) in enumerate(tokens)]
+    expected = bytearray(max(cols, 0) * max(rows, 0))
+    for request in requests * 4:  # four times over: crowded cells saturate at 255 either way
+        _add_halo(expected, cols, rows, request)
+    assert _halo(requests * 4, cols, rows) == expected
+
+
+def test_a_halo_saturates_as_the_halo_added_token_by_token_does():
+    crowd = [LabelRequest(f"t{i}", 5, 2, "Name", 1.0) for i in range(300)]  # 300 towns in one cell
+    expected = bytearray(10 * 5)
+    for request in crowd:
+        _add_halo(expected, 10, 5, request)
+    assert max(expected) == 255 and _halo(crowd, 10, 5) == expected
+
+
+def _spot_by_every_candidate(grid, halo, cols, rows, request, width):  # type: ignore[no-untyped-def]
+    """The candidates of `_free_spot`, in its order, each looked at: what its shortcut must not change."""
+    col, row = request.col, request.row
+    first, last, centred = col - request.left, col + request.right, col - (width - 1) // 2
+    for start, label_row in (
+        (last + 2, row),
+        (first - 1 - width, row),
+        (centred, row - 1),
+        (col, row - 1),
+        (centred, row + 1),
+        (col, row + 1),
+        (last + 1, row - 1),
+        (last + 1, row + 1),
+        (first - width, row - 1),
+        (first - width, row + 1),
+    ):
+        if width > 0 and 0 <= start <= cols - width and 0 <= label_row < rows:
+            base = label_row * cols + start
+            if grid.count(0, base, base + width) == width and _unambiguous(
+                halo, cols, request, start, label_row, width
+            ):
+                return start, label_row
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cols=st.integers(1, 24),
+    rows=st.integers(1, 6),
+    cells=st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=144, max_size=144),
+    where=st.tuples(st.integers(0, 23), st.integers(0, 5), st.integers(0, 3), st.integers(0, 3)),
+    width=st.integers(1, 9),
+)
+def test_the_free_spot_is_the_first_candidate_that_fits(cols, rows, cells, where, width):
+    col, row, left, right = where
+    col, row = min(col, cols - 1), min(row, rows - 1)
+    grid = bytearray(cells[: cols * rows])
+    request = LabelRequest("t", col, row, "x" * width, 1.0, left, right)
+    halo = _halo([request], cols, rows)
+    assert _free_spot(grid, halo, cols, rows, request, width) == _spot_by_every_candidate(
+        grid, halo, cols, rows, request, width
+    )
+
+
+@pytest.mark.parametrize("width", [1, 3, 6])
+@pytest.mark.parametrize("left,right", [(0, 0), (1, 2)])
+def test_each_candidate_alone_free_is_the_spot_found(width, left, right):
+    cols, rows = 40, 5
+    request = LabelRequest("t", 17, 2, "x" * width, 1.0, left, right)
+    halo = _halo([request], cols, rows)
+    col, first, last, centred = 17, 17 - left, 17 + right, 17 - (width - 1) // 2
+    candidates = [
+        (last + 2, 2),
+        (first - 1 - width, 2),
+        (centred, 1),
+        (col, 1),
+        (centred, 3),
+        (col, 3),
+        (last + 1, 1),
+        (last + 1, 3),
+        (first - width, 1),
+        (first - width, 3),
+    ]
+    for start, row in candidates:
+        grid = bytearray(b"\x01" * (cols * rows))
+        grid[row * cols + start : row * cols + start + width] = bytes(width)  # only this candidate is free
+        assert _free_spot(grid, halo, cols, rows, request, width) == (start, row)
