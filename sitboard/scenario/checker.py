@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sitboard.scenario import palette
 from sitboard.scenario.errors import Problem, ScenarioError
@@ -138,7 +138,7 @@ _DEATHS = {"best": True, "low": False, "high": False}
 _PCODE = re.compile(r"[A-Za-z0-9]+\Z")
 
 
-def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
+def check(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
     """The scenario in `text`, or a `ScenarioError` with every problem and its place.
 
     A well-formed file is read in one pass that checks each event as soon as
@@ -147,21 +147,31 @@ def check(text: str, file: str, color_ok: ColorCheck | None, progress: Progress 
     unusual (a problem, events before the towns they name, merge keys at the
     top) sends the file down the whole-document path, which reports exactly
     what it always did, positions and order included.
+
+    `text` may be the file's bytes, already known to be UTF-8: libyaml reads
+    those as they are, where text would be copied to UTF-8 first. The
+    whole-document path reads text, as it always did.
     """
-    if text.startswith("\ufeff"):
+    if isinstance(text, bytes):
+        if text.startswith(_BOM):
+            text = text[len(_BOM) :]
+    elif text.startswith("\ufeff"):
         text = text[1:]
     try:
         return _streamed(text, file, color_ok, progress)
     except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
         pass
-    return _whole(text, file, color_ok)
+    return _whole(text.decode("utf-8") if isinstance(text, bytes) else text, file, color_ok)
 
 
-def _streamed(text: str, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
+_BOM = "\ufeff".encode()
+
+
+def _streamed(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario:
     checker = _Checker(file, color_ok)
     checker.progress = progress
-    checker.lines = text.count("\n") + 1
-    root = compose(text, stream=checker.stream)
+    checker.lines = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) + 1
+    root = compose(text, stream=checker.stream, shared=True)  # positions inside events are never reported here
     if root is None or checker.streamed is None:
         raise _NotStreamable
     scenario = checker.scenario(root)
@@ -306,6 +316,7 @@ class _Sections(NamedTuple):
 
 
 _EXTENSION_KEYS = frozenset(("notes", "view", "until", "precision", "deaths"))
+_T = TypeVar("_T", bound=tuple[object, ...])
 
 
 class _Checker:
@@ -327,6 +338,8 @@ class _Checker:
         # shared (both are immutable), which also keeps a big scenario smaller.
         self.times: dict[str, EventTime] = {}
         self.places: dict[str, Place] = {}
+        # So do its lists of actors and sources and its control changes: equal tuples are kept once.
+        self.tuples: dict[object, Any] = {}
         self.pcodes: dict[str, int] = {}  # place code -> line of the town that first gave it
         # Reading in one pass (`stream`): what the events refer to, checked before the first
         # event; the events checked so far; the one before the next; how far along the file is.
@@ -1057,7 +1070,7 @@ class _Checker:
         pairs: tuple[tuple[str, str], ...] = ()
         states: tuple[Control, ...] = ()
         if control:
-            pairs = tuple(pair for pair, _ in control)
+            pairs = self.shared(tuple(self.shared(pair) for pair, _ in control))
             if any(st is not None for _, st in control):
                 states = tuple(full_control(h, st) for (_, h), st in control)
         event = Event(
@@ -1194,7 +1207,12 @@ class _Checker:
             value = self.ref(item, f"{path}.{key}[{j}]", known, what)
             if value is not None:
                 found.append(value)
-        return tuple(found)
+        return self.shared(tuple(found))
+
+    def shared(self, value: _T) -> _T:
+        """`value`, or an equal tuple kept before (an ACLED-like file repeats thirty pairs of actors)."""
+        kept: _T = self.tuples.setdefault(value, value)
+        return kept
 
     def time(self, node: Node, path: str) -> EventTime | None:
         expected = "expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30)"
@@ -1223,6 +1241,10 @@ class _Checker:
         return when
 
     def place(self, node: Node, path: str, towns: dict[str, Town | None]) -> Place | None:
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            known = self.places.get(node.value)
+            if known is not None:  # a town placed before: a known id, its place built (the usual case)
+                return known
         if isinstance(node, Map) and any(k.text in _NEAR for k, _ in resolve_merges(node)):
             return self.near(node, path, towns)
         if isinstance(node, Map):

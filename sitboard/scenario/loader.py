@@ -54,7 +54,7 @@ def read_scenario(
     first frame, off the UI thread; it is safe to call from any thread, or not
     at all.
     """
-    scenario, _, remember = read_scenario_text(path, color_ok=color_ok, cache=cache, progress=progress)
+    scenario, _, remember = _read(path, color_ok, cache, progress, keep_text=False)
     return scenario, remember
 
 
@@ -66,6 +66,20 @@ def read_scenario_text(
     (The briefing room names a scenario by a hash of its text, and may send it:
     reading the file a second time could read a newer save.)
     """
+    scenario, text, remember = _read(path, color_ok, cache, progress, keep_text=True)
+    assert text is not None
+    return scenario, text, remember
+
+
+def _read(
+    path: str | Path, color_ok: ColorCheck | None, cache: bool, progress: Progress | None, *, keep_text: bool
+) -> tuple[Scenario, str | None, Callable[[], None] | None]:
+    """The file read and checked; its text only if `keep_text`.
+
+    The parser reads the very bytes read from the file, not the text, which
+    libyaml would copy back to UTF-8: without the text a 200 MB scenario is
+    held once while it is checked, with it twice, no longer three times.
+    """
     shown = str(path)
     data = read_bytes(
         path,
@@ -73,29 +87,50 @@ def read_scenario_text(
         expected="a scenario file (.yaml)",
         too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario (a cap against runaway files)",
     )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError(
-            [Problem(shown, line, col, "", f"byte 0x{data[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]
-        ) from None
+    text = _decoded(data, shown) if keep_text else None
+    if text is None:
+        _check_utf8(data, shown)
+    source = data  # UTF-8 now, read in place even when the text is kept (not a third copy, then)
     if cache:
         from sitboard.scenario import cache as scenario_cache
 
         cached = scenario_cache.load(data, shown, color_ok)
         if cached is not None:
             return cached, text, None
-        scenario = parse_scenario(text, shown, color_ok=color_ok, progress=progress)
+        scenario = parse_scenario(source, shown, color_ok=color_ok, progress=progress)
         return scenario, text, lambda: scenario_cache.store(data, scenario)
-    return parse_scenario(text, shown, color_ok=color_ok, progress=progress), text, None
+    return parse_scenario(source, shown, color_ok=color_ok, progress=progress), text, None
+
+
+def _decoded(data: bytes, shown: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(shown, line, col, "", f"byte 0x{data[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]
+        ) from None
+
+
+def _check_utf8(data: bytes, shown: str) -> None:
+    """`_decoded`'s check without keeping its text: an ASCII file (most are) is not even decoded."""
+    if not data.isascii():
+        _decoded(data, shown)
 
 
 def parse_scenario(
-    text: str, file: str = "<scenario>", *, color_ok: ColorCheck | None = None, progress: Progress | None = None
+    text: str | bytes,
+    file: str = "<scenario>",
+    *,
+    color_ok: ColorCheck | None = None,
+    progress: Progress | None = None,
 ) -> Scenario:
-    """Validate scenario text; `file` is the name used in error messages."""
+    """Validate scenario text; `file` is the name used in error messages.
+
+    `text` may also be the file's bytes once they are known to be UTF-8
+    (`_check_utf8`): the parser then reads them without a copy.
+    """
     # Reading builds hundreds of thousands of small objects and frees none of
     # them: the cyclic collector's passes over that growing heap are pure cost
     # (a fifth of the time on a 2 MB file), so it is paused while we read.

@@ -17,8 +17,12 @@ import yaml
 
 try:  # libyaml is several times faster; the pure parser is a faithful fallback
     from yaml import CSafeLoader as _Loader
+
+    _IN_C = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _IN_C = False
 
 from yaml.events import (
     AliasEvent,
@@ -136,7 +140,7 @@ def _scalar(event: yaml.ScalarEvent, line: int, col: int) -> Scalar:
                 BOOL: _constructor.construct_yaml_bool,
                 NULL: _constructor.construct_yaml_null,
             }[tag](node)
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, IndexError):  # IndexError: an empty `!!int` or `!!float`
             raise YamlProblem(line, col, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from None
     return Scalar(value, tag, event.value, line, col)
 
@@ -150,7 +154,7 @@ def _check_collection_tag(event: yaml.CollectionStartEvent, expected: str) -> No
 Stream = Callable[[Map, Node], bool]
 
 
-def compose(text: str, *, stream: Stream | None = None) -> Node | None:
+def compose(text: str | bytes, *, stream: Stream | None = None, shared: bool = False) -> Node | None:
     """Compose one YAML document into nodes; None for a document with no content.
 
     `stream`, if given, is handed each item of the top-level mapping's
@@ -158,13 +162,26 @@ def compose(text: str, *, stream: Stream | None = None) -> Node | None:
     composed so far; the item is left out of the list when it returns True
     (its nodes are then freed at once, which keeps reading a 300,000-event file
     within memory).
+
+    `text` may be UTF-8 bytes without a byte-order mark: libyaml then reads
+    them in place instead of encoding a copy of the text, and says the same.
+
+    With `shared`, plain untagged scalars of the same text are one node, at
+    the position of the first: half of a scenario's values are such repeats
+    (keys, ids, kinds, dates), and not building a node for each is a sixth of
+    the reading. Only a reader that never reports a position inside the
+    document may ask for it (the checker's one-pass reading: any problem sends
+    it to the whole-document path, which composes again without `shared`).
+    Mappings, sequences and every other scalar keep their own positions.
     """
+    if isinstance(text, bytes) and not _IN_C:
+        text = text.decode("utf-8")  # the pure parser reads bytes differently; read what it always read
     try:
         # The parser is driven directly rather than through `yaml.parse`, whose
         # generator asks `check_event` and then `get_event` for every event.
         loader = _Loader(text)
         try:
-            return _compose(loader.get_event, stream)
+            return _compose(loader.get_event, stream, shared)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -184,6 +201,8 @@ def compose(text: str, *, stream: Stream | None = None) -> Node | None:
         raise YamlProblem(line, col, f"invalid YAML: {what}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         offset = exc.position if isinstance(exc.position, int) else 0
+        if isinstance(text, bytes):  # libyaml read the same UTF-8 either way: say what the text would have
+            text = text.decode("utf-8", "replace")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise YamlProblem(
@@ -198,7 +217,7 @@ def _codepoint(character: object) -> str:
     return f"U+{code:04X}"
 
 
-def _compose(get_event: Callable[[], Any], stream: Stream | None = None) -> Node | None:  # noqa: PLR0912, PLR0915 - one loop, kept whole for speed (below)
+def _compose(get_event: Callable[[], Any], stream: Stream | None = None, shared: bool = False) -> Node | None:  # noqa: PLR0912, PLR0915 - one loop, kept whole for speed (below)
     """Build the nodes from the parser's events, one event at a time.
 
     This loop runs once per event (half a million for a 4 MB scenario), so it is
@@ -211,6 +230,7 @@ def _compose(get_event: Callable[[], Any], stream: Stream | None = None) -> Node
     # of times: resolve each text once. Reusing the first node's value and text
     # also lets the parser's duplicate strings be freed at once.
     plain: dict[str, tuple[object, str, str]] = {}
+    nodes: dict[str, Scalar] = {}  # with `shared`: the node of each plain text
     # The innermost open collection: the node, how to add to it, whether it is a
     # mapping, its pending key (a mapping reads key, then value), its size in
     # values (so that aliases to it can be costed) and its anchor. `stack` saves
@@ -231,18 +251,24 @@ def _compose(get_event: Callable[[], Any], stream: Stream | None = None) -> Node
         kind = type(event)
         node: Node
         if kind is ScalarEvent:
-            mark = event.start_mark  # both parsers give every event its marks
-            line = mark.line + 1
-            col = mark.column + 1
             if event.tag is None and not event.style:  # plain and untagged: nearly every scalar
-                known = plain.get(event.value)
-                if known is None:
-                    new = _scalar(event, line, col)
-                    known = plain[event.value] = (new.value, new.tag, new.text)
-                value, tag, text = known
-                node = Scalar(value, tag, text, line, col)
+                if shared:
+                    node = nodes.get(event.value)  # type: ignore[assignment]
+                    if node is None:
+                        mark = event.start_mark
+                        node = nodes[event.value] = _scalar(event, mark.line + 1, mark.column + 1)
+                else:
+                    known = plain.get(event.value)
+                    mark = event.start_mark  # both parsers give every event its marks
+                    line = mark.line + 1
+                    col = mark.column + 1
+                    if known is None:
+                        new = _scalar(event, line, col)
+                        known = plain[event.value] = (new.value, new.tag, new.text)
+                    value, tag, text = known
+                    node = Scalar(value, tag, text, line, col)
             else:
-                node = _scalar(event, line, col)
+                node = _scalar(event, *_pos(event.start_mark))
             if event.anchor:
                 anchors[event.anchor] = (node, 1)
             nsize = 1

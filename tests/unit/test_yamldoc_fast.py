@@ -138,6 +138,13 @@ def test_a_bad_value_after_good_ones_of_the_same_text_is_still_refused():
     )
 
 
+def test_an_empty_tagged_number_is_refused_where_it_is():
+    # PyYAML's constructors index the first character: an empty value crashed the reader
+    assert problem("a: !!int\n") == (1, 4, "'' is not a valid int")
+    assert problem("a: [1, !!float '']\n") == (1, 8, "'' is not a valid float")
+    assert problem("a: !!bool\n") == (1, 4, "'' is not a valid bool")
+
+
 def test_nesting_is_limited_at_the_first_level_too_deep():
     ok = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert isinstance(compose(ok), Seq)
