@@ -61,12 +61,12 @@ class LastRead(NamedTuple):
 _CHUNK = 1 << 20
 
 
-def last_read(text: str, scenario: Scenario) -> LastRead:
-    """`LastRead` of a file whose text a whole read checked (any thread: the hash lets go of the GIL).
+def last_read(data: str | bytes, scenario: Scenario) -> LastRead:
+    """`LastRead` of a file whose text, or its bytes (valid UTF-8), a whole read checked (any thread: the hash lets go of the GIL).
 
-    The text is encoded, counted and hashed a megabyte at a time, so that the
-    board's thread never waits for this one more than a millisecond or so,
-    and no second copy of the file is made.
+    The file is counted and hashed a megabyte at a time, so that the board's
+    thread never waits for this one more than a millisecond or so, and no
+    second copy of the file is made.
     """
     import hashlib
 
@@ -74,11 +74,17 @@ def last_read(text: str, scenario: Scenario) -> LastRead:
     size = lines = 0
     plain = True
     breaks = [brk.encode() for brk in _OTHER_BREAKS]
-    for i in range(0, len(text), _CHUNK):
-        chunk = text[i : i + _CHUNK].encode("utf-8")  # whole characters: a chunk of the text, not of its bytes
+    reach = max(map(len, breaks)) - 1  # a break's bytes may start in the chunk before
+    for i in range(0, len(data), _CHUNK):
+        if isinstance(data, str):
+            chunk = data[i : i + _CHUNK].encode("utf-8")  # whole characters: a chunk of the text, not of its bytes
+            seen = chunk
+        else:
+            chunk = data[i : i + _CHUNK]
+            seen = data[max(0, i - reach) : i + _CHUNK]
         size += len(chunk)
         lines += chunk.count(b"\n")
-        plain = plain and not any(brk in chunk for brk in breaks)
+        plain = plain and not any(brk in seen for brk in breaks)
         digest.update(chunk)
     return LastRead(size, digest.digest(), scenario, lines, plain)
 

@@ -54,7 +54,7 @@ def read_scenario(
     first frame, off the UI thread; it is safe to call from any thread, or not
     at all.
     """
-    scenario, _, remember = _read(path, color_ok, cache, progress, keep_text=False)
+    scenario, _, _, remember = _read(path, color_ok, cache, progress, keep_text=False)
     return scenario, remember
 
 
@@ -66,14 +66,26 @@ def read_scenario_text(
     (The briefing room names a scenario by a hash of its text, and may send it:
     reading the file a second time could read a newer save.)
     """
-    scenario, text, remember = _read(path, color_ok, cache, progress, keep_text=True)
+    scenario, text, _, remember = _read(path, color_ok, cache, progress, keep_text=True)
     assert text is not None
     return scenario, text, remember
 
 
+def read_scenario_data(
+    path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False, progress: Progress | None = None
+) -> tuple[Scenario, bytes, Callable[[], None] | None]:
+    """`read_scenario`, with the very bytes it read, valid UTF-8 (a watched board hashes them to know an append).
+
+    The bytes, not the text: decoding 200 MB would hold the file twice while
+    it is checked.
+    """
+    scenario, _, data, remember = _read(path, color_ok, cache, progress, keep_text=False)
+    return scenario, data, remember
+
+
 def _read(
     path: str | Path, color_ok: ColorCheck | None, cache: bool, progress: Progress | None, *, keep_text: bool
-) -> tuple[Scenario, str | None, Callable[[], None] | None]:
+) -> tuple[Scenario, str | None, bytes, Callable[[], None] | None]:
     """The file read and checked; its text only if `keep_text`.
 
     The parser reads the very bytes read from the file, not the text, which
@@ -94,12 +106,13 @@ def _read(
     if cache:
         from sitboard.scenario import cache as scenario_cache
 
-        cached = scenario_cache.load(data, shown, color_ok)
+        digest = scenario_cache.key_of(data)
+        cached = scenario_cache.load_keyed(digest, shown, color_ok)
         if cached is not None:
-            return cached, text, None
+            return cached, text, data, None
         scenario = parse_scenario(source, shown, color_ok=color_ok, progress=progress)
-        return scenario, text, lambda: scenario_cache.store(data, scenario)
-    return parse_scenario(source, shown, color_ok=color_ok, progress=progress), text, None
+        return scenario, text, data, lambda: scenario_cache.store_keyed(digest, scenario)  # the key, not the bytes
+    return parse_scenario(source, shown, color_ok=color_ok, progress=progress), text, data, None
 
 
 def _decoded(data: bytes, shown: str) -> str:

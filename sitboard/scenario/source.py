@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitboard.scenario import append
-from sitboard.scenario.loader import Progress, read_scenario_text
+from sitboard.scenario.loader import Progress, read_scenario_data
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.watch import Change, FileWatcher
@@ -87,15 +87,16 @@ class ScenarioSource:
             if self.cache:
                 from sitboard.scenario import cache as scenario_cache
 
-                data = appended.data
-                remember = lambda: scenario_cache.store(data, scenario)  # noqa: E731 - as the loader's
+                digest = scenario_cache.key_of(appended.data)
+                remember = lambda: scenario_cache.store_keyed(digest, scenario)  # noqa: E731 - as the loader's
         else:
-            scenario, text, remember = read_scenario_text(
+            scenario, data, remember = read_scenario_data(
                 self.path, color_ok=self.color_ok, cache=self.cache, progress=progress
             )
             if self._watcher is not None:
-                self._hashing = threading.Thread(target=self._hash, args=(text, scenario), daemon=True)
+                self._hashing = threading.Thread(target=self._hash, args=(data, scenario), daemon=True)
                 self._hashing.start()
+            del data  # held by the hashing thread alone, until it is done
         if remember is not None:
             if remember_later:
                 with self._lock:
@@ -104,8 +105,8 @@ class ScenarioSource:
                 remember()
         return scenario
 
-    def _hash(self, text: str, scenario: Scenario) -> None:
-        self._last = append.last_read(text, scenario)
+    def _hash(self, data: bytes, scenario: Scenario) -> None:
+        self._last = append.last_read(data, scenario)
 
     def remember(self) -> None:
         """Store the last file `load` checked in the cache, if it left that for later. Any thread, at most once."""

@@ -230,3 +230,21 @@ def test_a_file_with_windows_line_ends_is_read_whole(tmp_path):
     scenario = source.load()
     assert not isinstance(scenario.events, ExtendedEvents)
     assert scenario == load_scenario(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from([*"ab \n-:é", "\u2028", "\u2029", "\x85", "\r", "Ḩ"]), max_size=60),
+    chunk=st.integers(1, 9),
+)
+def test_a_read_remembered_from_its_bytes_is_the_read_remembered_from_its_text(text, chunk):
+    """The board hashes the bytes it read (not a decoded copy): a break whose bytes straddle two chunks still counts."""
+    from sitboard.scenario import append
+
+    scenario, kept = object(), append._CHUNK
+    append._CHUNK = chunk
+    try:
+        from_text, from_bytes = append.last_read(text, scenario), append.last_read(text.encode("utf-8"), scenario)
+    finally:
+        append._CHUNK = kept
+    assert from_bytes == from_text

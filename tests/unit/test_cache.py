@@ -172,3 +172,17 @@ def test_old_entries_are_pruned(tmp_path, cache_dir, monkeypatch):
         path.write_text(text.replace("title: Central Syria offensive", f"title: Version {i}"), encoding="utf-8")
         load_scenario(path, cache=True)
     assert len(list(cache_dir.glob("*.sqlite"))) == 3
+
+
+def test_the_entry_left_to_write_holds_the_files_key_not_its_bytes(tmp_path, cache_dir, hashing):
+    """A board writes a new file's entry after its first frame: until then it must not keep the file (196 MB at 15x)."""
+    from sitboard.scenario.loader import read_scenario
+
+    path = scenario_file(tmp_path)
+    data = path.read_bytes()
+    _, remember = read_scenario(path, cache=True)
+    assert remember is not None
+    held = [cell.cell_contents for cell in remember.__closure__ or ()]
+    assert not any(isinstance(value, (bytes, bytearray, memoryview, str)) and len(value) >= len(data) for value in held)
+    remember()
+    assert cache.load(data, str(path)) is not None  # and the entry it writes is the file's
