@@ -33,7 +33,7 @@ from typing import NamedTuple, overload
 
 from sitboard.scenario.errors import ScenarioError
 from sitboard.scenario.loader import MAX_BYTES
-from sitboard.scenario.model import ControlColumns, Event, EventColumns, Scenario, event_columns
+from sitboard.scenario.model import ControlColumns, Event, EventColumns, EventSequence, Scenario, event_columns
 from sitboard.scenario.palette import ColorCheck
 from sitboard.scenario.userfile import read_bytes
 
@@ -268,7 +268,7 @@ def only_appended(old: Scenario, new: Scenario) -> bool:
     )
 
 
-class ExtendedEvents(Sequence[Event]):
+class ExtendedEvents(EventSequence):
     """A scenario's events with more appended: equal to the tuple a whole read gives, without copying the old ones.
 
     `extends` is the sequence it was made from, while anything still holds it
@@ -325,14 +325,6 @@ class ExtendedEvents(Sequence[Event]):
     def __iter__(self) -> Iterator[Event]:
         yield from self._base
         yield from self._more
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
         return f"ExtendedEvents({len(self._base)} + {len(self._more)} events)"

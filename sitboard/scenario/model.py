@@ -468,3 +468,21 @@ class Scenario:
 
     def town(self, town_id: str) -> Town:
         return self.towns[self.town_index[town_id]]
+
+
+class EventSequence(Sequence[Event]):
+    """Events read lazily (from the store, or a file and its appended end): equal to, and hashed as, the tuple of them.
+
+    A parsed scenario's events are a tuple, and a scenario from the store or
+    an append must compare equal to the same file parsed afresh.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # as the tuple it equals

@@ -54,6 +54,7 @@ from sitboard.scenario.model import (
     Deaths,
     Event,
     EventColumns,
+    EventSequence,
     EventTime,
     Faction,
     Flow,
@@ -349,7 +350,7 @@ def _time(text: str) -> EventTime:
     return EventTime.of(text, value)
 
 
-class StoredEvents(Sequence[Event]):
+class StoredEvents(EventSequence):
     """A stored scenario's events: equal to the checker's tuple, each record built when asked for.
 
     The columns the timeline needs (`columns()`), the control changes and the
@@ -549,14 +550,6 @@ class StoredEvents(Sequence[Event]):
     def __iter__(self) -> Iterator[Event]:
         for start in range(0, self._n, _CHUNK):
             yield from self._rows(start, min(self._n, start + _CHUNK))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
         return f"StoredEvents({self._n} events)"

@@ -201,10 +201,15 @@ def compose(text: str | bytes, *, stream: Stream | None = None, shared: bool = F
         raise YamlProblem(line, col, f"invalid YAML: {what}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         offset = exc.position if isinstance(exc.position, int) else 0
-        if isinstance(text, bytes):  # libyaml read the same UTF-8 either way: say what the text would have
-            text = text.decode("utf-8", "replace")
-        line = text.count("\n", 0, offset) + 1
-        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        if _IN_C:  # libyaml counts the UTF-8 bytes it read (it is given bytes, or a str it encodes)
+            data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+            start = data.rfind(b"\n", 0, offset) + 1
+            line = data.count(b"\n", 0, offset) + 1
+            col = len(data[start:offset].decode("utf-8", "replace")) + 1  # characters, as every other column
+        else:  # the pure parser counts the characters of the text
+            chars = text.decode("utf-8") if isinstance(text, bytes) else text
+            line = chars.count("\n", 0, offset) + 1
+            col = offset - (chars.rfind("\n", 0, offset) + 1) + 1
         raise YamlProblem(
             line, col, f"invalid YAML: character {_codepoint(exc.character)} is not allowed in YAML"
         ) from None

@@ -263,3 +263,13 @@ def test_a_bad_date_is_refused_each_time_it_appears():
         "s.yaml:14:10: error: events[2].time: expected an ISO 8601 date (2024-12-05) or date-time (2024-12-05T14:30), "
         "found '2024-02-30'",
     ]
+
+
+def test_a_character_yaml_does_not_allow_is_placed_in_characters_after_non_ascii_text():
+    """libyaml says how many bytes it read before the character: the column counts characters, as every other one."""
+    assert problem("title: Ḩamāh\nbad: \x07\n") == (2, 6, "invalid YAML: character U+0007 is not allowed in YAML")
+    assert problem("title: Ḩamāh \x07\n")[:2] == (1, 14)
+    assert problem("t: حمص\n\n  x: \x01")[:2] == (3, 6)
+    with pytest.raises(YamlProblem) as info:
+        compose("title: Ḩamāh\nbad: \x07\n".encode())  # the file's bytes, as the loader gives them
+    assert (info.value.line, info.value.column) == (2, 6)
