@@ -93,17 +93,29 @@ def cache_dir() -> Path | None:
     return Path(base) / "sitboard"
 
 
-def _digest(data: bytes) -> bytes:
-    """The key of a file's entry: BLAKE2b of its bytes, SHA-256 above `LARGE` (see `LARGE`)."""
+def _digest(data: bytes, content: bytes | None = None) -> bytes:
+    """The key of a file's entry: BLAKE2b of its bytes; above `LARGE`, SHA-256 of their SHA-256 (see `LARGE`).
+
+    A large file's bytes are hashed once: their SHA-256 (`content`, if the
+    caller has it already) is also what a watched board records of its read
+    to know an append later (`append.LastRead`), so the key is that hash,
+    hashed again under the version, not a second pass over the bytes.
+    """
     prefix = f"{__version__}/{ENTRY_FORMAT}\0".encode()
     if len(data) < LARGE:
         found: Any = blake2b(prefix, digest_size=32)
-    else:
-        import hashlib
+        found.update(data)  # not `prefix + data`: a copy of the file
+        return bytes(found.digest())
+    import hashlib
 
-        found = hashlib.sha256(prefix)
-    found.update(data)  # not `prefix + data`: a copy of 60 MB
-    return bytes(found.digest())
+    return hashlib.sha256(prefix + (content or content_digest(data))).digest()
+
+
+def content_digest(data: bytes) -> bytes:
+    """SHA-256 of a file's bytes (any thread: the hash lets go of the GIL)."""
+    import hashlib
+
+    return hashlib.sha256(data).digest()
 
 
 def entry_path(data: bytes) -> Path | None:
@@ -132,9 +144,12 @@ def _ours(info: os.stat_result, private: bool) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & others
 
 
-def key_of(data: bytes) -> bytes:
-    """What names the entry of a file with these bytes (`load_keyed`, `store_keyed`): worked out once per read."""
-    return _digest(data)
+def key_of(data: bytes, content: bytes | None = None) -> bytes:
+    """What names the entry of a file with these bytes (`load_keyed`, `store_keyed`): worked out once per read.
+
+    `content` is `content_digest(data)` if the caller has it (a large file's key is made from it).
+    """
+    return _digest(data, content)
 
 
 def load(data: bytes, file: str, color_ok: Any = None) -> Scenario | None:
