@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from functional.conftest import SMALL
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from functional.conftest import SMALL
 
 from sitboard.panels.control import control, town_row
 from sitboard.panels.displacement import displacement
