@@ -3,11 +3,13 @@
 The command line, the benchmark and the browser server all open files and
 boards through here, so they read with the same colour check and cache, and
 a board opened for a person is the one the benchmark measures. Textual is
-imported only by `open_board`, once the file is known to be good.
+imported only by `open_board`: once the file is known to be good, or, for
+a large file, while it is read (see `_importing_the_board`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -51,8 +53,13 @@ def open_board(
     first frame, in a thread, so that the first open of a large file is not
     made slower by preparing the next one.
     """
-    scenario = source.load(remember_later=True, progress=progress)
-    timeline = Timeline(scenario)
+    importing = _importing_the_board(source.path)
+    try:
+        scenario = source.load(remember_later=True, progress=progress)
+        timeline = Timeline(scenario)
+    finally:
+        if importing is not None:
+            importing.join()  # a bad file's error is not printed while a thread still imports
     state = BoardState(
         step=resolve_step(step, timeline.steps),
         areas=scenario.map.areas if areas is None else areas,
@@ -69,3 +76,36 @@ def open_board(
             app.call_after_refresh, lambda: threading.Thread(target=source.remember, name="sitboard-cache").start()
         )
     return app
+
+
+# Below this size a file is read and hashed in a few hundredths of a second: too little to hide the
+# board's import behind, and a bad file's error would wait for the import (the read joins it).
+_IMPORT_BESIDE_BYTES = 8 << 20
+
+
+def _importing_the_board(path: str) -> threading.Thread | None:
+    """A thread importing the board (Textual, the widgets) while a large file is read, or None.
+
+    Reading and hashing 60 to 200 MB, and reading and checking the seal of
+    its cache entry, leave the interpreter free (the reads, SHA-256 and
+    HMAC let go of the GIL): on a second core the import then costs the
+    first frame nothing. The modules a warm read imports on its way (the
+    cache, the store, `hmac`, `json`) are imported first, here, so that the
+    two threads never import one module at once. (A cold read imports the
+    parser, which shares only standard modules with the board's, none of
+    which imports the other's: no cycle for the import locks to wait in.)
+    """
+    try:
+        if os.stat(path).st_size < _IMPORT_BESIDE_BYTES:
+            return None
+    except (OSError, ValueError):
+        return None  # the read says what is wrong
+    import hmac  # noqa: F401 - see above
+    import importlib
+    import json  # noqa: F401 - see above
+
+    from sitboard.scenario import cache, store  # noqa: F401 - see above
+
+    thread = threading.Thread(target=importlib.import_module, args=("sitboard.app.app",), daemon=True)
+    thread.start()
+    return thread
