@@ -70,6 +70,21 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
     assert not list(cache_dir.glob("*.sqlite")) if cache_dir.exists() else True
 
 
+def test_a_file_that_is_not_utf8_is_refused_as_without_the_cache_and_never_cached(tmp_path, cache_dir, hashing):
+    """A warm read does not check the bytes for UTF-8 (an entry exists only for a valid file): a miss still does."""
+    path = scenario_file(tmp_path)
+    load_scenario(path, cache=True)  # the valid file's entry, beside the one the broken file must not find
+    path.write_bytes(path.read_bytes().replace(b"title: Central Syria offensive", b"title: Central Syria \xe9", 1))
+    for _ in range(2):
+        with pytest.raises(ScenarioError) as cached:
+            load_scenario(path, cache=True)
+        with pytest.raises(ScenarioError) as fresh:
+            load_scenario(path, cache=False)
+        assert [str(p) for p in cached.value.problems] == [str(p) for p in fresh.value.problems]
+        assert "is not valid UTF-8" in str(cached.value.problems[0])
+    assert len(list(cache_dir.glob("*.sqlite"))) == 1
+
+
 @pytest.mark.parametrize(
     "damage",
     [
