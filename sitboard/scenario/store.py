@@ -37,8 +37,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from itertools import compress, islice
-from operator import le, not_
+from itertools import compress, islice, starmap
+from operator import attrgetter, le, not_
 from typing import Any, overload
 
 from sitboard import __version__
@@ -297,12 +297,18 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
             "SELECT id, name, color, mark, color_given FROM factions ORDER BY i"
         )
     )
+    # each row a town as it is, its start control's text then made a record (most towns have none)
     towns = tuple(
-        Town(tid, name, lat, lon, kind, population, control, pcode, None if state is None else _control(state))
-        for tid, name, lat, lon, kind, population, control, pcode, state in db.execute(
-            "SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"
+        starmap(
+            Town,
+            db.execute("SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"),
         )
     )
+    if any(state is not None for state in map(_CONTROL_STATE, towns)):
+        towns = tuple(
+            t if t.control_state is None else t._replace(control_state=_control(t.control_state))  # type: ignore[arg-type]  # the stored text until now
+            for t in towns
+        )
     sources = tuple(
         Source(*row) for row in db.execute("SELECT id, name, kind, url, affiliation FROM sources ORDER BY i")
     )
@@ -325,6 +331,9 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
     checks.check_scenario(scenario, color_ok)
     events = StoredEvents(db, scenario)
     return scenario.replace(events=events)
+
+
+_CONTROL_STATE = attrgetter("control_state")
 
 
 def _flag(value: Any) -> Any:
@@ -380,10 +389,7 @@ class StoredEvents(EventSequence):
         self._times_by_number = [
             self._time_row(i, text, t) for i, (text, t) in enumerate(_rows(db, "times", "time, t"))
         ]
-        self._places = [
-            _place(i, lat, lon, town, offset, s)
-            for i, (lat, lon, town, offset) in enumerate(_rows(db, "places", "lat, lon, town, offset"))
-        ]
+        self._places = _places(_rows(db, "places", "lat, lon, town, offset"), s)
         self._actors = [self._ids(i, text, factions) for i, (text,) in enumerate(_rows(db, "actor_lists", "ids"))]
         self._sources = [
             self._ids(i, text, s.source_by_id) for i, (text,) in enumerate(_rows(db, "source_lists", "ids"))
@@ -612,6 +618,19 @@ class StoredEvents(EventSequence):
         if "deaths" in extra:
             fields["deaths"] = Deaths(*extra["deaths"])
         return fields
+
+
+def _places(rows: list[Any], s: Scenario) -> list[Place]:
+    """The places of the rows: most are at a town (its id alone, see `_place_row`), made here without a call each."""
+    towns, index = s.towns, s.town_index
+    places: list[Place] = []
+    for i, (lat, lon, town, offset) in enumerate(rows):
+        if lat is None and lon is None and offset is None and type(town) is str and town in index:
+            t = towns[index[town]]
+            places.append(Place(t.lat, t.lon, town))  # at the town itself: the checker places it so
+        else:
+            places.append(_place(i, lat, lon, town, offset, s))
+    return places
 
 
 def _place(i: int, lat: float | None, lon: float | None, town: str | None, offset: str | None, s: Scenario) -> Place:
