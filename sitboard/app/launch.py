@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sitboard.app.colors import rich_color_ok
+from sitboard.scenario.collector_paused import collector_paused
 from sitboard.scenario.loader import Progress
 from sitboard.scenario.model import Scenario
 from sitboard.scenario.source import ScenarioSource
@@ -54,23 +55,27 @@ def open_board(
     made slower by preparing the next one.
     """
     importing = _importing_the_board(source.path)
-    try:
-        scenario = source.load(remember_later=True, progress=progress)
-        timeline = Timeline(scenario)
-    finally:
-        if importing is not None:
-            importing.join()  # a bad file's error is not printed while a thread still imports
-    state = BoardState(
-        step=resolve_step(step, timeline.steps),
-        areas=scenario.map.areas if areas is None else areas,
-        present=present,
-        hidden=hidden,
-    )
-    from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
+    # Paused until the board freezes what was built (`IdleCollector.built`): as the read's and the
+    # timeline's own pauses ended, the collector walked the heap they had built, all of which
+    # outlives the board (300,000 events: 60 to 90 ms of the first frame).
+    with collector_paused():
+        try:
+            scenario = source.load(remember_later=True, progress=progress)
+            timeline = Timeline(scenario)
+        finally:
+            if importing is not None:
+                importing.join()  # a bad file's error is not printed while a thread still imports
+        state = BoardState(
+            step=resolve_step(step, timeline.steps),
+            areas=scenario.map.areas if areas is None else areas,
+            present=present,
+            hidden=hidden,
+        )
+        from sitboard.app.app import SitboardApp  # Textual is imported only once the file is known good
 
-    app = SitboardApp(
-        timeline, state, source=source, owns_gc=True, defer_context=True, **options
-    )  # one board per process
+        app = SitboardApp(
+            timeline, state, source=source, owns_gc=True, defer_context=True, **options
+        )  # one board per process
     if source.remembering:
         app.call_later(
             app.call_after_refresh, lambda: threading.Thread(target=source.remember, name="sitboard-cache").start()

@@ -71,3 +71,29 @@ def test_a_bad_file_fails_as_before_while_the_board_is_imported_beside_it(tmp_pa
     assert r.returncode == 2 and r.stdout.splitlines() == ["imported in the main thread: [False]"]
     assert r.stderr.startswith(f"{path}:") and r.stderr.count("\n") >= 1 and "Traceback" not in r.stderr
     assert all(line.startswith(f"{path}:") for line in r.stderr.splitlines())
+
+
+COUNT = textwrap.dedent(
+    """
+    import gc, sys
+    from sitboard.app.launch import file_source, open_board
+    collections = []
+    gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
+    app = open_board(file_source(sys.argv[1], watch=False))
+    print("collections while the board was built:", collections, "frozen:", gc.get_freeze_count() > 0)
+    """
+)
+
+
+def test_the_collector_walks_nothing_a_board_is_built_from(tmp_path):
+    """The scenario, its timeline and the board all outlive it (frozen once built): no collection walks them before."""
+    from sitboard.cli.bench import generate
+
+    path = tmp_path / "g.yaml"
+    path.write_text(generate(300, 3000), encoding="utf-8")
+    env = dict(os.environ, SITBOARD_CACHE_DIR=str(tmp_path / "cache"), TEXTUAL_ANIMATIONS="none")
+    for _ in ("cold", "warm"):
+        r = subprocess.run(
+            [sys.executable, "-c", COUNT, str(path)], env=env, capture_output=True, text=True, timeout=120, check=True
+        )
+        assert r.stdout == "collections while the board was built: [] frozen: True\n"
