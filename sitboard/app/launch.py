@@ -111,6 +111,12 @@ def _importing_the_board(path: str) -> threading.Thread | None:
 
     from sitboard.scenario import cache, store  # noqa: F401 - see above
 
-    thread = threading.Thread(target=importlib.import_module, args=("sitboard.app.app",), daemon=True)
+    def board() -> None:
+        try:
+            importlib.import_module("sitboard.app.app")
+        except Exception:  # the board's own import, after the read, raises it again where it is handled
+            pass
+
+    thread = threading.Thread(target=board, name="sitboard-import", daemon=True)
     thread.start()
     return thread
