@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
+from textual.geometry import Region
 from textual.renderables.digits import Digits
 from textual.strip import Strip
 
@@ -70,11 +71,20 @@ class ColumnsWidget(BoardWidget):
             self.redraw()
 
     def redraw(self) -> None:
-        self._rows = None
-        self.refresh()
+        """Draw the columns again and repaint the rows that changed (a step: the position's, and the date's
+        when the day changed)."""
+        old, (width, height) = self._rows, self.content_size
+        if old is None or self._rows_size != (width, height) or not self.is_attached or width <= 0:
+            self._rows = None
+            self.refresh()
+            return
+        self._rows = new = self._build(width, height)
+        changed = [Region(0, y, width, 1) for y in range(height) if y >= len(old) or old[y] != new[y]]
+        if changed:
+            self.refresh(*changed)
 
     def restyle(self) -> None:
-        self._blocks = {}
+        self._blocks, self._rows = {}, None  # drawn in the old theme: all of it again
         self.redraw()
 
     def _build(self, width: int, height: int) -> list[Strip]:

@@ -170,21 +170,23 @@ class TextPanel(Titled, can_focus=True):
         self._repaint_changed(before, top)
 
     def _repaint_changed(self, before: tuple[int, list[Strip]] | None, top: int) -> None:
-        """Repaint the lines that now read otherwise; all of them if the panel's lines moved.
+        """Repaint the lines that now read otherwise; all of them if the text scrolled or was wrapped anew.
 
         A step changes a line or two of a list (a town's holder, a tally):
         every line repainted is a line the screen composes again, across the
-        map beside it too.
+        map beside it too. A line past the end of the text is drawn blank.
         """
         after = self._wrapped
-        if before is None or after is None or before[0] != after[0] or len(before[1]) != len(after[1]):
-            self.refresh()
-            return
-        if top != self._top:
+        if before is None or after is None or before[0] != after[0] or top != self._top:
             self.refresh()
             return
         width, old, new = after[0], before[1], after[1]
-        changed = [Region(0, y - top, width, 1) for y in range(top, len(new)) if old[y] != new[y]]
+        shown = range(top, top + max(0, self.content_region.height))
+        changed = [
+            Region(0, y - top, width, 1)
+            for y in shown
+            if (old[y] if y < len(old) else None) != (new[y] if y < len(new) else None)
+        ]
         if changed:
             self.refresh(*changed)  # one call: each one costs a walk to the screen
 
