@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 
 from sitboard.app.app import SitboardApp
 from sitboard.app.launch import read
+from sitboard.app.widgets.control_panel import TownList
 from sitboard.app.widgets.side import SideColumn
 from sitboard.cli.bench import generate
 from sitboard.state import BoardState
@@ -67,27 +68,38 @@ def _check_repaints(app: SitboardApp, size: tuple[int, int]) -> None:
     assert checked == keys
 
 
+def _town_rows(app: Any) -> dict[int, str]:
+    """The town list's rows in view, by town index, as drawn (through the list's own kept rows)."""
+    towns = app.screen.query_one(TownList)
+    return {towns._top + y: towns.render_line(y).text for y in range(towns.size.height)}
+
+
 def test_a_stepped_board_shows_what_a_board_opened_at_its_step_shows() -> None:
     timeline = Timeline(read(BUNDLED))
     app = SitboardApp(timeline)
     size = (160, 50)
-    states: list[tuple[BoardState, list[str], Region]] = []
+    states: list[tuple[BoardState, list[str], Region, dict[int, str]]] = []
 
     async def body(pilot: Pilot) -> None:
         for key in _keys(timeline.steps):
             await pilot.press(key)
             await pilot.pause()
-            states.append((app.state, screen_lines(app), app.screen.query_one(SideColumn).region))
+            side = app.screen.query_one(SideColumn).region
+            states.append((app.state, screen_lines(app), side, _town_rows(app)))
 
     drive(app, body, size=size)
     assert len(states) == len(_keys(timeline.steps))
-    for state, stepped, side in states:
+    for state, stepped, side, rows in states:
         opened: list[str] = []
+        opened_rows: dict[int, str] = {}
 
-        async def look(pilot: Pilot, into: list[str] = opened) -> None:
+        async def look(pilot: Pilot, into: list[str] = opened, town_rows: dict[int, str] = opened_rows) -> None:
             into.extend(screen_lines(pilot.app))
+            town_rows.update(_town_rows(pilot.app))
 
         drive(SitboardApp(timeline, state), look, size=size)
         assert stepped[: side.y] == opened[: side.y], f"the header at step {state.step}"
         assert [row[: side.x] for row in stepped] == [row[: side.x] for row in opened], f"the map at step {state.step}"
         assert stepped[side.bottom :] == opened[side.bottom :], f"the foot at step {state.step}"
+        both = rows.keys() & opened_rows.keys()
+        assert both and all(rows[i] == opened_rows[i] for i in both), f"the town list at step {state.step}"
