@@ -401,7 +401,7 @@ class _TallyWindow:
     memory grows with the window's flows, not the places.
     """
 
-    __slots__ = ("_last", "_near", "_now", "_snapshots", "after", "base", "keys", "new", "previous")
+    __slots__ = ("_last", "_near", "_snapshots", "after", "base", "keys", "new", "previous")
 
     def __init__(self, base: dict[Any, Tally], ranks: Sequence[Any]) -> None:
         self.base = base  # the checkpoint's table
@@ -409,30 +409,30 @@ class _TallyWindow:
         self.after: list[Tally] = []  # that key's tally after that flow
         self.new = [0]  # how many keys not in `base` the first j flows touched
         self.previous: list[int] = []  # the flow before the j-th that counts towards the same key (-1: none)
-        self._now: dict[Any, Tally] = {}  # the keys touched so far, as they stand
-        self._last: dict[Any, int] = {}  # the last flow so far that counts towards each
+        self._last: dict[Any, int] = {}  # the last flow so far that counts towards each key touched
         self._near: tuple[int, dict[Any, Tally]] = (0, {})  # the last table given out (`tallies`), after so many flows
         # i -> the `RANKED` largest keys after i * RANK_EVERY flows, worked out when first asked for
         self._snapshots: dict[int, tuple[Any, ...]] = {0: tuple(ranks)}
 
     def extend(self, keys: Iterable[Any], flows: Iterable[Flow]) -> None:
         """Count the window's next flows, `keys` what each counts towards."""
-        now, last = self._now, self._last
+        last, tallies = self._last, self.after
         at_base = self.base.get
         new = self.new[-1]
         j = len(self.keys)
-        counted, after, news, previous = self.keys.append, self.after.append, self.new.append, self.previous.append
+        counted, after, news, previous = self.keys.append, tallies.append, self.new.append, self.previous.append
         for key, flow in zip(keys, flows):
-            tally = now.get(key)
-            if tally is None:
+            before = last.get(key, -1)
+            if before < 0:
                 tally = at_base(key)
                 if tally is None:
                     tally, new = _NONE, new + 1
-            tally = now[key] = tally.plus(flow)
+            else:
+                tally = tallies[before]
             counted(key)
-            after(tally)
+            after(tally.plus(flow))
             news(new)
-            previous(last.get(key, -1))
+            previous(before)
             last[key] = j
             j += 1
 
