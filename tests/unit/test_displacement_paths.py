@@ -11,18 +11,18 @@ one given earlier.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_timeline_states import random_scenario
 
 import sitboard.timeline
 from sitboard.cli.bench import generate
 from sitboard.panels.displacement import SHOWN_PER_TABLE
 from sitboard.scenario.loader import parse_scenario
-from sitboard.scenario.model import MIXED, Control, Event, EventTime, Faction, Flow, Scenario, Town, plain_control
+from sitboard.scenario.model import Flow, Scenario
 from sitboard.timeline import CHECKPOINT, RANK_EVERY, RANKED, TALLY_WINDOWS, Displacement, Tally, Timeline, ranked
 
 SCENARIO = parse_scenario(generate(60, 700, seed=11), "flows.yaml")  # tallies every 32 flows: several checkpoints
@@ -60,59 +60,29 @@ def test_every_path_gives_the_displacement_worked_out_afresh(path):
 
 # -- any path, any spacing: against the sums done the obvious way --------------------------------------
 
-FACTIONS = ("f0", "f1", "f2")
 WORDS = (None, None, "thousands", "hundreds", "many", "thousands ", " ")  # repeats, and blank words
 
 
-def _control(rng: random.Random) -> Control:
-    holder = rng.choice([*FACTIONS, "contested"])
-    kind = rng.choice(["plain", "plain", "plain", "besieged", "mixed"])
-    if kind == "plain":
-        return plain_control(holder)
-    if kind == "mixed":
-        holders = tuple(rng.sample(FACTIONS, 2))
-        return Control(holders[0], MIXED, holders=holders)
-    return Control(holder, kind, by=(rng.choice([f for f in FACTIONS if f != holder]),))
+def small_flows(rng: random.Random, ids: list[str]) -> tuple[Flow, ...]:
+    """Small counts, so that tallies tie often (then the name decides), and flows without a figure, some with words."""
+    flows = []
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        origin = rng.choice(ids)
+        targets = rng.sample([t for t in ids if t != origin], rng.choice([1, 1, 1, 2]))
+        people = rng.choice([None, None, 0, 1, 2, 3, 10])
+        words = rng.choice(WORDS) if people is None else None
+        flows.append(Flow(origin, targets[0], people, words, tuple(targets[1:])))
+    return tuple(flows)
 
 
 def small_scenario(seed: int, events: int, towns: int) -> Scenario:
-    """Few towns and small counts, so that tallies tie often (then the name decides), some flows without a figure."""
+    """Random control changes and states (`test_timeline_states`), with `small_flows` for the flows."""
     rng = random.Random(seed)
-    ids = [f"t{i}" for i in range(towns)]
-    town_list = []
-    for i, town in enumerate(ids):
-        start = _control(rng)
-        population = rng.choice([None, rng.randrange(100)])
-        state = None if start.is_plain else start
-        town_list.append(
-            Town(town, f"T{i}", 0.0, float(i), population=population, control=start.holder, control_state=state)
-        )
-    when = datetime(2024, 1, 1, tzinfo=UTC)
-    out = []
-    for i in range(events):
-        changed = rng.sample(ids, rng.randint(0, 2))
-        records = [_control(rng) for _ in changed]
-        states = tuple(records) if any(not r.is_plain for r in records) else ()
-        flows = []
-        for _ in range(rng.choice([0, 1, 1, 2])):
-            origin = rng.choice(ids)
-            targets = rng.sample([t for t in ids if t != origin], rng.choice([1, 1, 1, 2]))
-            people = rng.choice([None, None, 0, 1, 2, 3, 10])
-            words = rng.choice(WORDS) if people is None else None
-            flows.append(Flow(origin, targets[0], people, words, tuple(targets[1:])))
-        moment = when + timedelta(hours=i)
-        out.append(
-            Event(
-                i,
-                EventTime.of(moment.isoformat(), moment),
-                f"e{i}",
-                control=tuple((t, r.holder) for t, r in zip(changed, records)),
-                control_states=states,
-                flows=tuple(flows),
-            )
-        )
-    factions = tuple(Faction(f, f.upper(), "#000000", str(i)) for i, f in enumerate(FACTIONS))
-    return Scenario("random", "R", factions, tuple(town_list), events=tuple(out))
+    s = random_scenario(rng, events, towns)
+    ids = [t.id for t in s.towns]
+    return Scenario(
+        s.path, s.title, s.factions, s.towns, events=tuple(e._replace(flows=small_flows(rng, ids)) for e in s.events)
+    )
 
 
 def summed(scenario: Scenario, step: int) -> tuple[Tally, dict[str, Tally], dict[object, Tally]]:
