@@ -325,7 +325,8 @@ class Tallies(Mapping[Any, Tally]):
         if self._top is None or n > RANKED:
             return heapq.nsmallest(n, self.items(), key=_rank)
         before, touched = self._top
-        return _top(n, before, touched, self.__getitem__)
+        over = self._over  # every key touched since is in it
+        return _top(n, before, [(k, over[k]) for k in dict.fromkeys(touched)], self.__getitem__)
 
 
 RANKED = 32  # how many of the largest tallies are kept ranked at checkpoints and snapshots (a panel shows 8)
@@ -339,13 +340,14 @@ def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
 
 
 def _top(
-    n: int, before: Sequence[Any], touched: Iterable[Any], tally_of: Callable[[Any], Tally]
+    n: int, before: Sequence[Any], touched: Iterable[tuple[Any, Tally]], tally_of: Callable[[Any], Tally]
 ) -> list[tuple[Any, Tally]]:
     """The `n` largest tallies now (as `_rank` orders them), from the largest at an earlier point and what changed since.
 
     `before` is the `n` or more largest keys at that point, best first (or
     every key there was then, if fewer); `touched` holds every key whose
-    tally changed since (repeats allowed). `tally_of` gives a key's tally now.
+    tally changed since, once each, with its tally now. `tally_of` gives any
+    key's tally now.
 
     Why that is enough: a tally only grows along the timeline. A flow adds
     its people (a count is never negative: the checker and the store refuse
@@ -366,21 +368,18 @@ def _top(
     kept = [(k, tally_of(k)) for k in before[:n]]
     chosen = dict(kept)
     if len(kept) < n:
-        extra = [k for k in dict.fromkeys(touched) if k not in chosen]
+        extra = [(k, tally) for k, tally in touched if k not in chosen]
     else:
         worst = max(map(_rank, kept))
         people, unquantified = -worst[0], -worst[1]
         extra = []
-        for k in dict.fromkeys(touched):
-            if k in chosen:
-                continue
-            tally = tally_of(k)
+        for k, tally in touched:
             counted = tally.people or 0
-            if counted > people or (counted == people and tally.unquantified >= unquantified):
-                extra.append(k)
+            if (counted > people or (counted == people and tally.unquantified >= unquantified)) and k not in chosen:
+                extra.append((k, tally))
     if not extra:
         return kept if len(kept) <= 1 else sorted(kept, key=_rank)
-    return heapq.nsmallest(n, [*kept, *((k, tally_of(k)) for k in extra)], key=_rank)
+    return heapq.nsmallest(n, kept + extra, key=_rank)
 
 
 def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
@@ -481,7 +480,9 @@ class _TallyWindow:
             found = over.get(key)
             return found if found is not None else base[key]
 
-        top = _top(RANKED, snapshots[j], self.keys[j * RANK_EVERY : end], tally)
+        since = dict.fromkeys(self.keys[j * RANK_EVERY : end])
+        touched = over.items() if len(since) == len(over) else [(k, over[k]) for k in since]
+        top = _top(RANKED, snapshots[j], touched, tally)
         found = snapshots[i] = tuple(k for k, _ in top)
         return found
 
@@ -907,10 +908,12 @@ class Timeline:
                 dests.append(key)
             checkpoints.append((dict(origin), dict(dest)))
             # the largest at this checkpoint, from those at the last one and the keys touched since (`_top`)
-            for which, table, touched in ((0, origin, origins), (1, dest, dests)):
+            tables: tuple[tuple[dict[Any, Tally], list[Any]], ...] = ((origin, origins), (dest, dests))
+            for which, (table, touched) in enumerate(tables):
                 before = ranks.get((done, which))
                 if before is not None:
-                    ranks[(done + 1, which)] = [k for k, _ in _top(RANKED, before, touched, table.__getitem__)]
+                    since = [(k, table[k]) for k in dict.fromkeys(touched)]
+                    ranks[(done + 1, which)] = [k for k, _ in _top(RANKED, before, since, table.__getitem__)]
 
     def _flows_until(self, step: int) -> int:
         """How many flows there are up to `step`."""
