@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
-from itertools import starmap
+from itertools import islice, starmap
 from types import MappingProxyType
 from typing import Any, NamedTuple, overload
 
@@ -274,24 +274,30 @@ class Tallies(Mapping[Any, Tally]):
     Copying a table of every place a long timeline has touched (20,000 of
     them) at every step would make a step cost as much as the places; the
     checkpoint's table is shared, and only the places touched since are held
-    here. `largest` ranks without visiting every place: a place's tally only
-    grows along the timeline, so the largest are among the checkpoint's
-    largest and the places touched since.
+    here. `largest` ranks without visiting every place (see `_top`): the
+    largest are among the largest at a point shortly before (`top`: those
+    keys, then the keys touched since).
     """
 
-    __slots__ = ("_base", "_over", "_ranked", "_size")
+    __slots__ = ("_base", "_over", "_size", "_top")
     _base: dict[Any, Tally]
     _over: dict[Any, Tally]
-    _ranked: Callable[[], list[Any]] | None
     _size: int
+    _top: tuple[Sequence[Any], Sequence[Any]] | None
 
     def __init__(
-        self, base: dict[Any, Tally], over: dict[Any, Tally], ranked: Callable[[], list[Any]] | None = None
+        self,
+        base: dict[Any, Tally],
+        over: dict[Any, Tally],
+        size: int = -1,
+        top: tuple[Sequence[Any], Sequence[Any]] | None = None,
     ) -> None:
         self._base = base
         self._over = over
-        self._ranked = ranked  # the base's keys, largest first (at least `RANKED` of them), worked out when asked
-        self._size = -1
+        self._size = size  # len(self), when the timeline knows it (-1: counted when asked)
+        # the `RANKED` largest keys at a point no later than this one (or every key then, if fewer), and
+        # every key touched since: enough to rank the largest now (`_top`)
+        self._top = top
 
     def __getitem__(self, key: Any) -> Tally:
         found = self._over.get(key)
@@ -316,14 +322,16 @@ class Tallies(Mapping[Any, Tally]):
 
     def largest(self, n: int) -> list[tuple[Any, Tally]]:
         """The `n` largest tallies, most people first (then most unquantified flows, then by name)."""
-        if self._ranked is None or n > RANKED:
+        if self._top is None or n > RANKED:
             return heapq.nsmallest(n, self.items(), key=_rank)
-        candidates = dict.fromkeys(self._ranked()[:n])
-        candidates.update(dict.fromkeys(self._over))
-        return heapq.nsmallest(n, ((k, self[k]) for k in candidates), key=_rank)
+        before, touched = self._top
+        over = self._over  # every key touched since is in it
+        return _top(n, before, [(k, over[k]) for k in dict.fromkeys(touched)], self.__getitem__)
 
 
-RANKED = 32  # how many of a checkpoint's largest tallies are kept ranked (a panel shows 8)
+RANKED = 32  # how many of the largest tallies are kept ranked at checkpoints and snapshots (a panel shows 8)
+RANK_EVERY = 64  # flows between two snapshots of the largest tallies within a tally window (`_TallyWindow`)
+TALLY_WINDOWS = 3  # tally windows kept worked out: the one a board steps in, and the last ones it stepped in
 
 
 def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
@@ -331,11 +339,164 @@ def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
     return (*tally.rank, str(key))
 
 
+def _top(
+    n: int, before: Sequence[Any], touched: Iterable[tuple[Any, Tally]], tally_of: Callable[[Any], Tally]
+) -> list[tuple[Any, Tally]]:
+    """The `n` largest tallies now (as `_rank` orders them), from the largest at an earlier point and what changed since.
+
+    `before` is the `n` or more largest keys at that point, best first (or
+    every key there was then, if fewer); `touched` holds every key whose
+    tally changed since, once each, with its tally now. `tally_of` gives any
+    key's tally now.
+
+    Why that is enough: a tally only grows along the timeline. A flow adds
+    its people (a count is never negative: the checker and the store refuse
+    one) or one more flow without a figure, so a key's rank (`_rank`: most
+    people, then most flows without a figure, then the name) never gets
+    worse. Take K = the first `n` of `before`. A key untouched since that
+    was not in K had `n` keys ranked ahead of it then; each of them has
+    only gained and it has not, so it is still behind `n` keys: out. So the
+    answer is within K and `touched`. Further, every key of K stands now at
+    least as well as W, the worst of K now; a touched key ranked behind W
+    is behind `n` keys: out. So only the touched keys with at least W's
+    people and flows without a figure are ranked with K (the name decides
+    ties in the final ranking). If `before` has fewer than `n` keys, it
+    was every key then: the answer is within it and `touched`.
+    """
+    if n <= 0:
+        return []
+    kept = [(k, tally_of(k)) for k in before[:n]]
+    chosen = dict(kept)
+    if len(kept) < n:
+        extra = [(k, tally) for k, tally in touched if k not in chosen]
+    else:
+        worst = max(map(_rank, kept))
+        people, unquantified = -worst[0], -worst[1]
+        extra = []
+        for k, tally in touched:
+            counted = tally.people or 0
+            if (counted > people or (counted == people and tally.unquantified >= unquantified)) and k not in chosen:
+                extra.append((k, tally))
+    if not extra:
+        return kept if len(kept) <= 1 else sorted(kept, key=_rank)
+    return heapq.nsmallest(n, kept + extra, key=_rank)
+
+
 def ranked(tallies: Mapping[Any, Tally], n: int) -> list[tuple[Any, Tally]]:
     """The `n` largest of `tallies`, most people first: cheap for the timeline's own `Tallies`."""
     if isinstance(tallies, Tallies):
         return tallies.largest(n)
     return heapq.nsmallest(n, tallies.items(), key=_rank)
+
+
+class _TallyWindow:
+    """One table (origins or destinations) through one tally window: the tallies at any step inside it, cheaply.
+
+    Worked out once, flow by flow, as far as a step asks (`extend`); a step
+    then copies what it needs in C (`tallies`) instead of adding up the
+    flows since the checkpoint (up to `spacing`: 2,500 at 20,000 towns), and
+    ranks a few dozen keys instead of every key touched since. Nothing
+    recorded is ever changed after (a situation given out shares it), and
+    memory grows with the window's flows, not the places.
+    """
+
+    __slots__ = ("_last", "_near", "_snapshots", "after", "base", "keys", "new", "previous")
+
+    def __init__(self, base: dict[Any, Tally], ranks: Sequence[Any]) -> None:
+        self.base = base  # the checkpoint's table
+        self.keys: list[Any] = []  # the key the window's j-th flow counts towards
+        self.after: list[Tally] = []  # that key's tally after that flow
+        self.new = [0]  # how many keys not in `base` the first j flows touched
+        self.previous: list[int] = []  # the flow before the j-th that counts towards the same key (-1: none)
+        self._last: dict[Any, int] = {}  # the last flow so far that counts towards each key touched
+        self._near: tuple[int, dict[Any, Tally]] = (0, {})  # the last table given out (`tallies`), after so many flows
+        # i -> the `RANKED` largest keys after i * RANK_EVERY flows, worked out when first asked for
+        self._snapshots: dict[int, tuple[Any, ...]] = {0: tuple(ranks)}
+
+    def extend(self, keys: Iterable[Any], flows: Iterable[Flow]) -> None:
+        """Count the window's next flows, `keys` what each counts towards."""
+        last, tallies = self._last, self.after
+        at_base = self.base.get
+        new = self.new[-1]
+        j = len(self.keys)
+        counted, after, news, previous = self.keys.append, tallies.append, self.new.append, self.previous.append
+        for key, flow in zip(keys, flows):
+            before = last.get(key, -1)
+            if before < 0:
+                tally = at_base(key)
+                if tally is None:
+                    tally, new = _NONE, new + 1
+            else:
+                tally = tallies[before]
+            counted(key)
+            after(tally.plus(flow))
+            news(new)
+            previous(before)
+            last[key] = j
+            j += 1
+
+    def tallies(self, flows: int) -> Tallies:
+        """The table after the window's first `flows` flows."""
+        keys, after = self.keys, self.after
+        near, given = self._near
+        if abs(flows - near) * 4 > flows:
+            over = dict(zip(islice(keys, flows), islice(after, flows)))  # each key's last tally, first met first
+        elif flows >= near:  # a step forward: the last table given, and the flows since
+            over = dict(given)
+            for j in range(near, flows):
+                over[keys[j]] = after[j]
+        else:
+            # A step back: the keys the flows undone count towards go back to their tally before (or out of the
+            # table: dropping a key leaves the others in the order they were first met, as a fresh table has them).
+            over = dict(given)
+            previous = self.previous
+            for j in range(flows, near):
+                before = previous[j]
+                while before >= flows:
+                    before = previous[before]
+                if before < 0:
+                    over.pop(keys[j], None)
+                else:
+                    over[keys[j]] = after[before]
+        self._near = (flows, over)
+        since = flows // RANK_EVERY
+        top = (self._snapshot(since), keys[since * RANK_EVERY : flows])
+        return Tallies(self.base, over, len(self.base) + self.new[flows], top)
+
+    def _snapshot(self, i: int) -> tuple[Any, ...]:
+        """The `RANKED` largest after i * RANK_EVERY flows: from the nearest snapshot before and the keys touched since (`_top`)."""
+        snapshots = self._snapshots
+        found = snapshots.get(i)
+        if found is not None:
+            return found
+        j = i - 1
+        while j not in snapshots:
+            j -= 1
+        end = i * RANK_EVERY
+        over = dict(zip(islice(self.keys, end), islice(self.after, end)))
+        base = self.base
+
+        def tally(key: Any) -> Tally:
+            found = over.get(key)
+            return found if found is not None else base[key]
+
+        since = dict.fromkeys(self.keys[j * RANK_EVERY : end])
+        touched = over.items() if len(since) == len(over) else [(k, over[k]) for k in since]
+        top = _top(RANKED, snapshots[j], touched, tally)
+        found = snapshots[i] = tuple(k for k, _ in top)
+        return found
+
+
+class _Replayed:
+    """Holders and counts at one step of a checkpoint's window, as `Timeline._replayed` moves them (mutable)."""
+
+    __slots__ = ("base", "counts", "holders", "step")
+
+    def __init__(self, base: int, step: int, holders: list[str], counts: dict[str, list[int]]) -> None:
+        self.base = base
+        self.step = step
+        self.holders = holders
+        self.counts = counts
 
 
 class _Replay(NamedTuple):
@@ -400,7 +561,8 @@ class Timeline:
         self._totals = [_NONE]
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
         self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
-        self._tally_ranks: dict[tuple[int, int], list[Any]] = {}
+        self._tally_ranks: dict[tuple[int, int], list[Any]] = {(0, 0): [], (0, 1): []}  # see `_ranks`
+        self._windows: dict[int, tuple[_TallyWindow, _TallyWindow]] = {}  # the last few asked for (`_window`)
         self._last: Situation | None = None  # what `state_at` gave last
 
     def _replay(self, controls: ControlColumns, c: int, steps: int) -> None:
@@ -510,6 +672,7 @@ class Timeline:
         new._tally_checkpoints = list(self._tally_checkpoints)
         new._tallies = (dict(self._tallies[0]), dict(self._tallies[1]))
         new._tally_ranks = dict(self._tally_ranks)
+        new._windows = {}  # the last window may now hold more flows
         new._last = None
         return new
 
@@ -528,26 +691,49 @@ class Timeline:
         step = self._check(step)
         base = step // self.spacing
         start = self._checkpoints[base]
-        first = base * self.spacing + 1
-        deltas = self._deltas
-        if not any(deltas[first : step + 1]):
+        if not any(self._deltas[base * self.spacing + 1 : step + 1]):
             return start  # nothing changed hands since the checkpoint: share it
-        holders = list(start)
-        for s in range(first, step + 1):
-            for i, _, after in deltas[s]:
-                holders[i] = after.holder
-        return tuple(holders)
+        return tuple(self._replayed(step).holders)
 
     def holdings_at(self, step: int) -> dict[str, tuple[int, int, int]]:
         """`Situation.holdings()` at `step`, from the checkpoint's counts and the changes since."""
-        step = self._check(step)
+        return _frozen(self._replayed(self._check(step)).counts)
+
+    def _replayed(self, step: int) -> _Replayed:
+        """Holders and counts at `step`: the last step's moved a step at a time, or the checkpoint's moved on.
+
+        A board steps: at 20,000 towns the checkpoint is up to 2,500 steps
+        back, with a change of hands at most of them, while the step before
+        is one step away (either way: a change records both sides, so a step
+        back undoes it exactly). Moves stay within one checkpoint's window,
+        and none inserts a holder a replay from the checkpoint would not
+        have met by then, so `holdings_at` lists holders in the same order
+        whichever way it got there.
+        """
         base = step // self.spacing
-        counts = {k: list(v) for k, v in self._count_checkpoints[base].items()}
+        first = base * self.spacing
+        at = self._at
+        if at is None or at.base != base or abs(at.step - step) > step - first:
+            counts = {k: list(v) for k, v in self._count_checkpoints[base].items()}
+            at = self._at = _Replayed(base, first, list(self._checkpoints[base]), counts)
+        deltas = self._deltas
         towns = self.scenario.towns
-        for s in range(base * self.spacing + 1, step + 1):
-            for i, before, after in self._deltas[s]:
+        holders, counts = at.holders, at.counts
+        s = at.step
+        while s < step:
+            s += 1
+            for i, before, after in deltas[s]:
+                holders[i] = after.holder
                 _move(counts, towns[i].population, _holding(before), _holding(after))
-        return _frozen(counts)
+        while s > step:
+            for i, before, after in reversed(deltas[s]):
+                holders[i] = before.holder
+                _move(counts, towns[i].population, _holding(after), _holding(before))
+            s -= 1
+        at.step = step
+        return at
+
+    _at: _Replayed | None = None  # where `_replayed` stands
 
     def controls_at(self, step: int) -> ControlsAt:
         """Every town's full control record at `step` (holders as `holders_at` gives them, and any state)."""
@@ -558,14 +744,24 @@ class Timeline:
         if not self._uses_states:
             return _NO_STATES.states  # every town is plainly held at every step
         base = step // self.spacing
-        states = dict(self._state_checkpoints[base])
-        for s in range(base * self.spacing + 1, step + 1):
+        near = self._states_near
+        if near is not None and near[0] == base and near[1] <= step:
+            # a step forward carries on from the last one's (a step back starts again from the checkpoint,
+            # so that the towns come in the order a replay from it gives: a step back could not restore it)
+            first, states = near[1] + 1, near[2]
+        else:
+            first, states = base * self.spacing + 1, dict(self._state_checkpoints[base])
+        for s in range(first, step + 1):
             for i, _, after in self._deltas[s]:
                 if after.is_plain:
                     states.pop(i, None)
                 else:
                     states[i] = after
-        return states
+        self._states_near = (base, step, states)
+        return dict(states)  # a situation is a fixed value: the one carried on is not given out
+
+    # (checkpoint, step, states) of the last `_states_at`
+    _states_near: tuple[int, int, dict[int, Control]] | None = None
 
     def changes_at(self, step: int) -> tuple[ControlChange, ...]:
         step = self._check(step)
@@ -585,38 +781,36 @@ class Timeline:
         step = self._check(step)
         end = self._flows_until(step)
         base = end // self.spacing
-        start_origin, start_dest = self._tally_checkpoint(base)
-        origin: dict[str, Tally]
-        dest: dict[DestinationKey, Tally]
-        near = self._near_tallies
-        if near is not None and near[0] == base and near[1] <= end:
-            # a step forward: carry on from the last step's tallies (copied: a situation is a fixed value),
-            # not from the checkpoint, which at 20,000 towns is up to 2,500 flows back
-            first, origin, dest = near[1], dict(near[2]), dict(near[3])
-        else:
-            first, origin, dest = base * self.spacing, {}, {}
-        for j in range(first, end):
-            flow = self._flows[j].flow
-            o = flow.origin
-            origin[o] = (origin.get(o) or start_origin.get(o) or _NONE).plus(flow)
-            key = destination_key(flow)
-            dest[key] = (dest.get(key) or start_dest.get(key) or _NONE).plus(flow)
-        self._near_tallies = (base, end, origin, dest)
-        total = self._total(end)
-        return Displacement(
-            total,
-            Tallies(start_origin, origin, lambda: self._ranks(base, 0)),
-            Tallies(start_dest, dest, lambda: self._ranks(base, 1)),
-        )
+        origin, dest = self._window(base, end)
+        since = end - base * self.spacing
+        return Displacement(self._total(end), origin.tallies(since), dest.tallies(since))
 
-    # (checkpoint, flows, origins, destinations) of the last displacement worked out (see `displacement_at`)
-    _near_tallies: tuple[int, int, dict[str, Tally], dict[DestinationKey, Tally]] | None = None
+    def _window(self, base: int, end: int) -> tuple[_TallyWindow, _TallyWindow]:
+        """Tally window `base` (the flows from checkpoint `base` on), worked out up to flow `end` at least."""
+        windows = self._windows
+        found = windows.get(base)
+        if found is None:
+            start_origin, start_dest = self._tally_checkpoint(base)
+            found = (_TallyWindow(start_origin, self._ranks(base, 0)), _TallyWindow(start_dest, self._ranks(base, 1)))
+            while len(windows) >= TALLY_WINDOWS:
+                del windows[next(iter(windows))]
+        else:
+            del windows[base]  # the last asked for last: the first is the one to let go
+        windows[base] = found
+        origin, dest = found
+        first = base * self.spacing + len(origin.keys)
+        if first < end:
+            flows = [f.flow for f in self._flows[first:end]]
+            with collector_paused():
+                origin.extend([f.origin for f in flows], flows)
+                dest.extend(list(map(destination_key, flows)), flows)
+        return found
 
     def _ranks(self, base: int, which: int) -> list[Any]:
-        """A tally checkpoint's keys, largest first (the first `RANKED`), worked out once."""
+        """A tally checkpoint's keys, largest first (the first `RANKED`), worked out once (`_tally_up_to` does as it goes)."""
         found = self._tally_ranks.get((base, which))
         if found is None:
-            table = self._tally_checkpoints[base][which]
+            table = self._tally_checkpoint(base)[which]
             found = self._tally_ranks[(base, which)] = [k for k, _ in heapq.nsmallest(RANKED, table.items(), key=_rank)]
         return found
 
@@ -696,16 +890,30 @@ class Timeline:
 
     def _tally_up_to(self, base: int) -> None:
         checkpoints = self._tally_checkpoints
+        ranks = self._tally_ranks
         origin, dest = self._tallies
         flows = self._flows
         while len(checkpoints) <= base:
-            start = (len(checkpoints) - 1) * self.spacing
+            done = len(checkpoints) - 1
+            start = done * self.spacing
+            origins: list[str] = []
+            dests: list[DestinationKey] = []
             for j in range(start, start + self.spacing):
                 flow = flows[j].flow
-                origin[flow.origin] = origin.get(flow.origin, _NONE).plus(flow)
+                o = flow.origin
+                origin[o] = origin.get(o, _NONE).plus(flow)
                 key = destination_key(flow)
                 dest[key] = dest.get(key, _NONE).plus(flow)
+                origins.append(o)
+                dests.append(key)
             checkpoints.append((dict(origin), dict(dest)))
+            # the largest at this checkpoint, from those at the last one and the keys touched since (`_top`)
+            tables: tuple[tuple[dict[Any, Tally], list[Any]], ...] = ((origin, origins), (dest, dests))
+            for which, (table, touched) in enumerate(tables):
+                before = ranks.get((done, which))
+                if before is not None:
+                    since = [(k, table[k]) for k in dict.fromkeys(touched)]
+                    ranks[(done + 1, which)] = [k for k, _ in _top(RANKED, before, since, table.__getitem__)]
 
     def _flows_until(self, step: int) -> int:
         """How many flows there are up to `step`."""

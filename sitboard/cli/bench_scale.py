@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -195,51 +196,83 @@ def _cold_and_warm(path: Path, env: dict[str, str], warm_runs: int) -> dict[str,
 
 
 async def _keys(path: Path, repeat: int) -> dict[str, Any]:
-    """CPU time from a key to its frame: steps early and late, Home/End, a go-to date; a warm board at 200x60."""
+    """CPU time of steps early and late, Home/End and a go-to date, on a warm board at 200x60.
+
+    Each figure twice: the board's own work from the key to the last frame
+    it caused (`bench_keys`, the figure held against the target), and as
+    earlier runs measured it, across Pilot's press and pause, whose harness
+    (a walk of every widget, three watches for idle) a key bound to nothing
+    costs alone (`no_op_key_pilot_ms`).
+    """
     from sitboard.app.launch import file_source, open_board
-    from sitboard.panels.goto import parse_goto
+    from sitboard.cli.bench_keys import FrameClock, board_call, board_key
 
     app = open_board(file_source(path, watch=False))
     clock = time.process_time
     steps: list[float] = []
     jumps: list[float] = []
+    pilot_steps: list[float] = []
+    pilot_jumps: list[float] = []
+    no_ops: list[float] = []
+
+    async def pilot_key(pilot: Any, key: str) -> float:
+        t0 = clock()
+        await pilot.press(key)
+        await pilot.pause()
+        return clock() - t0
+
     async with app.run_test(size=(200, 60)) as pilot:
+        frames = FrameClock(app)
         await pilot.pause()
-        for _ in range(repeat):
-            t0 = clock()
-            await pilot.press("right")
-            await pilot.pause()
-            steps.append(clock() - t0)
-        await pilot.press("end")
-        await pilot.pause()
-        for _ in range(repeat):
-            t0 = clock()
-            await pilot.press("left")
-            await pilot.pause()
-            steps.append(clock() - t0)
+        await pilot.pause(1.0)  # the board's work after its first frame (the last step, drawn unseen) is done
+        for key, start in (("right", "home"), ("left", "end")):  # early in the timeline, then late
+            await pilot.press(start)
+            await pilot.pause(0.3)
+            for _ in range(repeat):
+                steps.append(await board_key(app, frames, key))
+                pilot_steps.append(await pilot_key(pilot, key))
+                no_ops.append(await pilot_key(pilot, "f12"))  # bound to nothing: Pilot's harness alone
         timeline = app.timeline
         events = timeline.scenario.events
         rng = random.Random(2)
         for _ in range(max(3, repeat // 4)):
             for key in ("home", "end"):
                 await pilot.pause(0.3)  # a person looks between jumps (the board collects its garbage then)
-                t0 = clock()
-                await pilot.press(key)
-                await pilot.pause()
-                jumps.append(clock() - t0)
+                jumps.append(await board_key(app, frames, key))
+                await pilot.pause(0.3)
+                await pilot.press("end" if key == "home" else "home")
+                await pilot.pause(0.3)
+                pilot_jumps.append(await pilot_key(pilot, key))
             await pilot.pause(0.3)
             when = events[rng.randrange(len(events))].time.text[:10]
-            t0 = clock()
-            app.go_to(parse_goto(when, timeline))  # what the go-to dialog does with a date typed in it
-            await pilot.pause()
-            jumps.append(clock() - t0)
-    ordered = sorted(steps)
+            jumps.append(await board_call(app, frames, partial(_go_to_date, app, when)))
     return {
-        "step_median_ms": ordered[len(ordered) // 2] * 1e3,
-        "step_p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1e3,
+        "step_median_ms": _median(steps) * 1e3,
+        "step_p95_ms": _p95(steps) * 1e3,
         "jump_max_ms": max(jumps) * 1e3,
-        "jump_median_ms": sorted(jumps)[len(jumps) // 2] * 1e3,
+        "jump_median_ms": _median(jumps) * 1e3,
+        "steps_measured": len(steps),
+        "step_pilot_median_ms": _median(pilot_steps) * 1e3,
+        "step_pilot_p95_ms": _p95(pilot_steps) * 1e3,
+        "jump_pilot_max_ms": max(pilot_jumps) * 1e3,
+        "no_op_key_pilot_ms": _median(no_ops) * 1e3,
     }
+
+
+def _go_to_date(app: Any, when: str) -> None:
+    """What the go-to dialog does with a date typed in it."""
+    from sitboard.panels.goto import parse_goto
+
+    app.go_to(parse_goto(when, app.timeline))
+
+
+def _median(samples: list[float]) -> float:
+    return sorted(samples)[len(samples) // 2]
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 async def _reload(path: Path) -> dict[str, Any]:
@@ -414,6 +447,14 @@ def print_scale(r: dict[str, Any]) -> None:
         ):
             if key in s:
                 print(f"    {_figure(key, s)}")
+        if "step_pilot_median_ms" in s:
+            print(
+                f"    (steps and jumps: the board's own CPU from the key to its last frame, over "
+                f"{s['steps_measured']} steps; across Pilot's press and pause, as runs before 30 Nov measured them: "
+                f"step median {s['step_pilot_median_ms']:.1f} ms, p95 {s['step_pilot_p95_ms']:.1f} ms, slowest "
+                f"Home/End {s['jump_pilot_max_ms']:.1f} ms, of which Pilot alone, a key bound to nothing, "
+                f"{s['no_op_key_pilot_ms']:.1f} ms)"
+            )
         if "reload_key_wait_max_ms" in s:
             print(
                 f"    a key pressed during the reload waited at most {s['reload_key_wait_max_ms']:.0f} ms (wall), "

@@ -1,18 +1,29 @@
-"""The displacement at a step is the same whatever path the board took to it (`Timeline.displacement_at`).
+"""A step's situation is the same whatever path the board took to it (`Timeline.state_at`).
 
-A step forward carries on from the tallies of the step before; a jump or a
-step back starts again from the tally checkpoint. Either way a situation is
-a fixed value: nothing worked out later changes one given earlier.
+The tallies come from a window worked out once per checkpoint (a step
+forward or back moves the last table given by the flows between, a jump
+copies it whole), the largest from rank snapshots and the keys touched
+since; holders and counts move from the last step's, either way. Whatever
+the path, a situation is a fixed value: nothing worked out later changes
+one given earlier.
 """
 
 from __future__ import annotations
 
+import random
+from unittest.mock import patch
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_timeline_states import random_scenario
 
+import sitboard.timeline
 from sitboard.cli.bench import generate
+from sitboard.panels.displacement import SHOWN_PER_TABLE
 from sitboard.scenario.loader import parse_scenario
-from sitboard.timeline import Displacement, Timeline
+from sitboard.scenario.model import Flow, Scenario
+from sitboard.timeline import CHECKPOINT, RANK_EVERY, RANKED, TALLY_WINDOWS, Displacement, Tally, Timeline, ranked
 
 SCENARIO = parse_scenario(generate(60, 700, seed=11), "flows.yaml")  # tallies every 32 flows: several checkpoints
 
@@ -45,3 +56,116 @@ def test_every_path_gives_the_displacement_worked_out_afresh(path):
         assert tallies(d) == seen  # what was given is never changed by what came after
         fresh = ANSWERS.get(step) or tallies(Timeline(SCENARIO).displacement_at(step))
         assert seen == fresh, step
+
+
+# -- any path, any spacing: against the sums done the obvious way --------------------------------------
+
+WORDS = (None, None, "thousands", "hundreds", "many", "thousands ", " ")  # repeats, and blank words
+
+
+def small_flows(rng: random.Random, ids: list[str]) -> tuple[Flow, ...]:
+    """Small counts, so that tallies tie often (then the name decides), and flows without a figure, some with words."""
+    flows = []
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        origin = rng.choice(ids)
+        targets = rng.sample([t for t in ids if t != origin], rng.choice([1, 1, 1, 2]))
+        people = rng.choice([None, None, 0, 1, 2, 3, 10])
+        words = rng.choice(WORDS) if people is None else None
+        flows.append(Flow(origin, targets[0], people, words, tuple(targets[1:])))
+    return tuple(flows)
+
+
+def small_scenario(seed: int, events: int, towns: int) -> Scenario:
+    """Random control changes and states (`test_timeline_states`), with `small_flows` for the flows."""
+    rng = random.Random(seed)
+    s = random_scenario(rng, events, towns)
+    ids = [t.id for t in s.towns]
+    return Scenario(
+        s.path, s.title, s.factions, s.towns, events=tuple(e._replace(flows=small_flows(rng, ids)) for e in s.events)
+    )
+
+
+def summed(scenario: Scenario, step: int) -> tuple[Tally, dict[str, Tally], dict[object, Tally]]:
+    """The displacement at `step`, adding up every flow from the start (first met, first listed)."""
+    total, by_origin, by_destination = Tally(), {}, {}
+    for event in scenario.events[:step]:
+        for flow in event.flows:
+            total = total.plus(flow)
+            by_origin[flow.origin] = by_origin.get(flow.origin, Tally()).plus(flow)
+            key = flow.destinations if flow.also_to else flow.destination
+            by_destination[key] = by_destination.get(key, Tally()).plus(flow)
+    return total, by_origin, by_destination
+
+
+def largest_by_sorting(tallies: dict[object, Tally], n: int) -> list[tuple[object, Tally]]:
+    """Every tally sorted: most people (none counts as 0), then most flows without a figure, then the name."""
+    return sorted(tallies.items(), key=lambda kv: (-(kv[1].people or 0), -kv[1].unquantified, str(kv[0])))[:n]
+
+
+SIZES = (0, 1, 2, 3, SHOWN_PER_TABLE, SHOWN_PER_TABLE + 1, RANKED - 1, RANKED, RANKED + 1, 1000)
+
+
+def check_step(timeline: Timeline, scenario: Scenario, step: int) -> None:
+    state = timeline.state_at(step)
+    total, by_origin, by_destination = summed(scenario, step)
+    assert state.displaced.total == total
+    for tallies, expected in ((state.displaced.by_origin, by_origin), (state.displaced.by_destination, by_destination)):
+        assert list(tallies.items()) == list(expected.items())  # the same tallies, listed in the same order
+        assert len(tallies) == len(expected)
+        for n in SIZES:
+            assert ranked(tallies, n) == largest_by_sorting(expected, n), (step, n)
+    fresh = Timeline(scenario)  # replays from the checkpoint, the way every step did before
+    assert state.holders == fresh.holders_at(step)
+    assert list(state.counts.items()) == list(fresh.holdings_at(step).items())  # in the same order too
+    assert dict(state.counts) == state._replace(counts=None).holdings()  # counting every town
+    assert list(state.controls.states.items()) == list(fresh.controls_at(step).states.items())
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "rank_every", "windows"),
+    [(CHECKPOINT, RANK_EVERY, TALLY_WINDOWS), (4, 3, 1), (6, 1, 2), (5, 7, 3)],
+)
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    path=st.lists(st.tuples(st.sampled_from(["forward", "back", "jump"]), st.integers(0, 10**6)), max_size=10),
+)
+def test_every_step_of_any_path_is_the_sum_of_the_flows_so_far(checkpoint, rank_every, windows, seed, path):
+    """Steps forward and back (one and several), jumps anywhere, across checkpoints and rank snapshots."""
+    with (
+        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
+        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
+        patch.object(sitboard.timeline, "TALLY_WINDOWS", windows),
+    ):
+        scenario = small_scenario(seed, 120, 9)
+        timeline = Timeline(scenario)
+        steps = timeline.steps
+        step, given_before = 0, []
+        for how, where in path:
+            if how == "jump":
+                step = where % (steps + 1)
+            else:
+                for _ in range(where % 15):
+                    step = min(steps, step + 1) if how == "forward" else max(0, step - 1)
+                    given_before.append((step, timeline.state_at(step)))
+            given_before.append((step, timeline.state_at(step)))
+        for step, _ in given_before:
+            check_step(timeline, scenario, step)  # and the path goes on, jumping about
+        for step, state in given_before:
+            # what was given is never changed by what came after
+            assert list(state.displaced.by_origin.items()) == list(summed(scenario, step)[1].items())
+            assert state.holders == Timeline(scenario).holders_at(step)
+
+
+def test_the_largest_tallies_are_found_among_few_keys():
+    """The ranking looks at the keys touched since a snapshot, not at every place: not only right, but cheap."""
+    scenario = small_scenario(3, 400, 40)
+    with patch.object(sitboard.timeline, "CHECKPOINT", 200), patch.object(sitboard.timeline, "RANK_EVERY", 8):
+        timeline = Timeline(scenario)
+        steps = range(timeline.steps + 1)
+        step = max(steps, key=lambda k: len(timeline.state_at(k).displaced.by_origin._over))
+        tallies = timeline.state_at(step).displaced.by_origin
+        assert len(tallies._over) > 20  # many places touched since the checkpoint...
+        assert tallies._top is not None
+        assert len(tallies._top[1]) < 8  # ...only those touched since the last snapshot are ranked with its keys
+        assert ranked(tallies, 8) == largest_by_sorting(summed(scenario, step)[1], 8)

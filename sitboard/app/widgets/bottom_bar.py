@@ -18,6 +18,7 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
@@ -64,7 +65,21 @@ class BottomBar(BoardWidget):
 
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         if old.step != new.step:  # a change of view changes nothing here
+            self._repaint_changed()
+
+    def _repaint_changed(self) -> None:
+        """Repaint the rows a step changed: often none (the marker in the same column, the same day)."""
+        width = self.size.width
+        if width <= 0 or self._strip_lines_of is None or self._key_line_of is None:
             self.refresh()
+            return
+        rows = []
+        if self._strip_lines_of[0] != self._strip_key(width):
+            rows.append(Region(0, 0, width, STRIP_ROWS))
+        if self._key_line_of[0] != self._key_key(width):
+            rows.append(Region(0, STRIP_ROWS, width, 1))
+        if rows:
+            self.refresh(*rows)
 
     def watch_timeline(self, old: Timeline, new: Timeline) -> None:
         if old is new:  # the binding's first call
@@ -82,18 +97,28 @@ class BottomBar(BoardWidget):
         return Strip.blank(width, self.visual_style.rich_style)
 
     def _strip_lines(self, width: int) -> list[Strip]:
-        """The ticks and dates rows, built once per step, width and theme (a step redrew the key bar too)."""
-        timeline = self.timeline
-        key = (width, timeline, timeline.clamp(self.state.step), self.app.current_theme.name)
+        """The ticks and dates rows, built when what they show changes.
+
+        Keyed by what is drawn (the marker's column and the dates row), not by
+        the step: with thousands of events a column holds hundreds of steps, and
+        the rows of a step in the same column on the same day are the same.
+        """
+        key = self._strip_key(width)
         if self._strip_lines_of is None or self._strip_lines_of[0] != key:
             margin = Text(" " * MARGIN)
-            ticks, dates = self.strip_rows(max(0, width - 2 * MARGIN))
+            ticks, dates = self._rows_at(key[2])
             self._strip_lines_of = (key, [self._line(margin + ticks, width), self._line(margin + dates, width)])
         return self._strip_lines_of[1]
 
+    def _strip_key(self, width: int) -> tuple[int, Timeline, strip.Dates | None, str]:
+        return (width, self.timeline, self._where(max(0, width - 2 * MARGIN)), self.app.current_theme.name)
+
+    def _key_key(self, width: int) -> tuple[int, str, tuple[bool, ...]]:
+        return (width, self.app.current_theme.name, tuple(self.enabled(a.action) for a in ACTIONS if a.footer))
+
     def _key_line(self, width: int) -> Strip:
         """The key bar, built again only when a key is enabled or disabled, or the width or theme changed."""
-        key = (width, self.app.current_theme.name, tuple(self.enabled(a.action) for a in ACTIONS if a.footer))
+        key = self._key_key(width)
         if self._key_line_of is None or self._key_line_of[0] != key:
             self._key_line_of = (key, self._line(self.key_row(width), width))
         return self._key_line_of[1]
@@ -117,15 +142,18 @@ class BottomBar(BoardWidget):
             self._ticks_width = width
         return self._ticks.columns
 
-    def strip_rows(self, width: int) -> tuple[Text, Text]:
-        """The ticks and the dates at this width (see `sitboard.panels.ticks`)."""
+    def _where(self, width: int) -> strip.Dates | None:
+        """The dates row and the marker's column at this width; None when there is no strip to draw."""
         timeline = self.timeline
         if not timeline.steps or width < 1:
+            return None
+        return strip.dates(timeline.scenario, timeline.clamp(self.state.step), self.columns(width), width)
+
+    def _rows_at(self, dates: strip.Dates | None) -> tuple[Text, Text]:
+        """The ticks and the dates rows (see `sitboard.panels.ticks`)."""
+        if dates is None:
             return Text("no events", style="dim"), Text()
-        step = timeline.clamp(self.state.step)
-        columns = self.columns(width)
         ticks = Text(self._ticks.row, style="dim")
-        dates = strip.dates(timeline.scenario, step, columns, width)
         if dates.current is not None:
             col = dates.current
             ticks.stylize("bold", 0, col)  # columns are in time order: everything left of now has played

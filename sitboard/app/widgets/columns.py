@@ -8,11 +8,13 @@ that, and a step repaints one widget instead of three.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
+from textual.geometry import Region
 from textual.renderables.digits import Digits
 from textual.strip import Strip
 
@@ -30,6 +32,16 @@ class Column(NamedTuple):
     shorten: bool = False  # a Text whose lines are cut to the column's width (see `style.shorten`)
 
 
+def _drawn_as(renderable: RenderableType) -> Hashable | None:
+    """What a column's lines depend on, besides its place; None for a renderable that is drawn again each time."""
+    if isinstance(renderable, Text):
+        return ("text", renderable.plain, tuple(renderable.spans), str(renderable.style), renderable.justify,
+                renderable.no_wrap, renderable.overflow, renderable.end)  # fmt: skip
+    if isinstance(renderable, Digits):
+        return ("digits", renderable._text, str(renderable._style))
+    return None
+
+
 def digits_width(text: str) -> int:
     """Cells that Textual's three-row `Digits` take for `text`."""
     return Digits.get_width(text)
@@ -43,6 +55,9 @@ class ColumnsWidget(BoardWidget):
         self.ascii_only = ascii_only
         self._rows: list[Strip] | None = None
         self._rows_size = (-1, -1)
+        # Each column's lines of the last build, by what they show and where: a step changes the date and
+        # the position, not the title, and drawing a column (the digits above all) is most of a build.
+        self._blocks: dict[Hashable, list[list[Segment]]] = {}
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
@@ -56,37 +71,60 @@ class ColumnsWidget(BoardWidget):
             self.redraw()
 
     def redraw(self) -> None:
-        self._rows = None
-        self.refresh()
+        """Draw the columns again and repaint the rows that changed (a step: the position's, and the date's
+        when the day changed)."""
+        old, (width, height) = self._rows, self.content_size
+        if old is None or self._rows_size != (width, height) or not self.is_attached or width <= 0:
+            self._rows = None
+            self.refresh()
+            return
+        self._rows = new = self._build(width, height)
+        changed = [Region(0, y, width, 1) for y in range(height) if y >= len(old) or old[y] != new[y]]
+        if changed:
+            self.refresh(*changed)
 
     def restyle(self) -> None:
+        self._blocks, self._rows = {}, None  # drawn in the old theme: all of it again
         self.redraw()
 
     def _build(self, width: int, height: int) -> list[Strip]:
-        console = self.app.console
         base = self.rich_style
         columns = self.columns()
         fixed = sum(c.width for c in columns if c.width is not None)
         rest = max(0, width - fixed)
         blocks: list[list[list[Segment]]] = []
+        kept, self._blocks = self._blocks, {}
         left = width
         for column in columns:
             w = min(left, rest if column.width is None else column.width)
             left -= w
             if w <= 0:
                 continue
-            options = console.options.update_width(w).update(highlight=False)
-            renderable = column.renderable
-            if column.shorten and isinstance(renderable, Text):
-                renderable = shorten(renderable, w, ascii_only=self.ascii_only)
-            lines = console.render_lines(renderable, options, style=base, pad=True)
-            top = column.top + (max(0, (height - column.top - len(lines)) // 2) if column.middle else 0)
-            blank = [Segment(" " * w, base)]
-            lines = ([blank] * top + lines)[:height]
-            blocks.append(lines + [blank] * (height - len(lines)))
+            drawn_as = _drawn_as(column.renderable)
+            key = None if drawn_as is None else (drawn_as, w, height, column.top, column.middle, column.shorten, base)
+            block = kept.get(key) if key is not None else None
+            if block is None:
+                block = self._block(column, w, height)
+            if key is not None:
+                self._blocks[key] = block
+            blocks.append(block)
         if left > 0:
             blocks.append([[Segment(" " * left, base)]] * height)
         return [Strip(Segment.simplify(seg for block in blocks for seg in block[y]), width) for y in range(height)]
+
+    def _block(self, column: Column, width: int, height: int) -> list[list[Segment]]:
+        """A column's `height` lines of `width` cells."""
+        console = self.app.console
+        base = self.rich_style
+        options = console.options.update_width(width).update(highlight=False)
+        renderable = column.renderable
+        if column.shorten and isinstance(renderable, Text):
+            renderable = shorten(renderable, width, ascii_only=self.ascii_only)
+        lines = console.render_lines(renderable, options, style=base, pad=True)
+        top = column.top + (max(0, (height - column.top - len(lines)) // 2) if column.middle else 0)
+        blank = [Segment(" " * width, base)]
+        lines = ([blank] * top + lines)[:height]
+        return lines + [blank] * (height - len(lines))
 
     def render_line(self, y: int) -> Strip:
         width, height = self.content_size
@@ -100,3 +138,4 @@ class ColumnsWidget(BoardWidget):
     def notify_style_update(self) -> None:
         super().notify_style_update()  # a theme change restyles what was drawn
         self._rows = None
+        self._blocks = {}

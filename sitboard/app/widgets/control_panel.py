@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -37,6 +38,9 @@ class TownRow(NamedTuple):
 
     id: str
     prompt: Text
+
+
+KEPT_SCREENS = 4  # screens of rows a town list keeps by what they show (jumping to the end and back)
 
 
 class TownList(Titled, can_focus=True):
@@ -72,6 +76,7 @@ class TownList(Titled, can_focus=True):
         self._changed: set[int] = set()
         self._prompts: dict[int, Text] = {}
         self._strips: dict[int, Strip] = {}
+        self._kept: LRUCache[tuple[int, str, bool, bool, int], Strip] = LRUCache(KEPT_SCREENS * 50)
         self._top = 0
 
     @property
@@ -84,6 +89,7 @@ class TownList(Titled, can_focus=True):
         timeline = self.timeline
         if timeline is not self._listed:  # a reloaded scenario: its own towns, from the top
             self._listed, self._holders, self._changed = timeline, None, set()
+            self._kept.clear()  # another scenario's towns: rows by index are not theirs
             self._ids = [t.id for t in timeline.scenario.towns]
             self._top = 0
             self.highlighted = None
@@ -93,6 +99,7 @@ class TownList(Titled, can_focus=True):
     def restyle(self) -> None:
         self._prompts.clear()
         self._strips.clear()
+        self._kept.clear()
         self.refresh()
 
     def show(self, state: Situation) -> None:
@@ -204,18 +211,26 @@ class TownList(Titled, can_focus=True):
         key = index if not cursor else -1 - index
         strip = self._strips.get(key)
         if strip is None or strip.cell_length != width:
-            base = self.rich_style  # walks every ancestor: once per row
-            style = self.get_component_rich_style("town-list--cursor") if cursor else base
-            text = self.look.shorten(self._prompt_at(index), width).copy()
-            text.truncate(width, pad=True)
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments).apply_style(style).adjust_cell_length(width, base)
+            # A row is a function of its town, holder, mark and cursor at a width: rows come back after a
+            # jump there and back (Home, End), which starts `_strips` afresh.
+            kept_as = (index, self._holders[index], index in self._changed, cursor, width)
+            strip = self._kept.get(kept_as)
+            if strip is None:
+                base = self.rich_style  # walks every ancestor: once per row
+                style = self.get_component_rich_style("town-list--cursor") if cursor else base
+                text = self.look.shorten(self._prompt_at(index), width).copy()
+                text.truncate(width, pad=True)
+                segments = list(text.render(self.app.console))
+                strip = Strip(segments).apply_style(style).adjust_cell_length(width, base)
+                self._kept.maxsize = KEPT_SCREENS * max(1, self.size.height)
+                self._kept.set(kept_as, strip)
             self._strips[key] = strip
         return strip
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # drawn in the old colours (a theme change)
+        self._kept.clear()
 
     def on_focus(self) -> None:
         super().on_focus()

@@ -62,5 +62,5 @@ class EventPanel(StatePanel):
         if key not in self._measured:
             text = self._essentials.get(tight, Text()).copy()
             text.rstrip()  # the line break that ends them starts no line of their own
-            self._measured[key] = len(self.wrap(text, width)) if text.plain else 0
+            self._measured[key] = self.line_count(text, width) if text.plain else 0
         return self._measured[key]

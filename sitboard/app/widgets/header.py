@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.renderables.digits import Digits
@@ -27,6 +30,10 @@ class BoardHeader(ColumnsWidget):
     # repaint=False: the watchers redraw (and so repaint) the columns.
     live: reactive[str] = reactive("", repaint=False)
 
+    def __init__(self, *, ascii_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(ascii_only=ascii_only, **kwargs)
+        self._styles_of_components: dict[tuple[str, str], Style] = {}
+
     @property
     def look(self) -> Look:
         return look_for(self.timeline.scenario, ascii_only=self.ascii_only, theme=self.app.current_theme)
@@ -48,15 +55,13 @@ class BoardHeader(ColumnsWidget):
 
     def columns(self) -> list[Column]:
         look = self.look
-        subtitle = {"subtitle": self.get_component_rich_style("board-header--subtitle")}
+        subtitle = {"subtitle": self._component_style("board-header--subtitle")}
         titles = look.rich(header.title(look.words), extra=subtitle, no_wrap=True, overflow="ellipsis")
         situation = self.situation
         date = header.date(situation)
         if self.content_size.height >= 3 and not self.ascii_only:
             digits = header.day(situation) if situation.time else "-- --"
-            when = Column(
-                Digits(digits, self.get_component_rich_style("board-header--date")), max(30, digits_width(digits))
-            )
+            when = Column(Digits(digits, self._component_style("board-header--date")), max(30, digits_width(digits)))
         else:
             pad = 2 if self.content_size.height >= 3 else 1
             when = Column(
@@ -70,6 +75,18 @@ class BoardHeader(ColumnsWidget):
             Column(Text(""), 1),
             Column(self.position, POSITION_WIDTH, shorten=True),
         ]
+
+    def _component_style(self, name: str) -> Style:
+        """A component class's style, looked up once per theme (a lookup walks every ancestor's styles)."""
+        key = (name, self.app.current_theme.name)
+        found = self._styles_of_components.get(key)
+        if found is None:
+            found = self._styles_of_components[key] = self.get_component_rich_style(name)
+        return found
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_of_components.clear()
 
     def watch_live(self) -> None:
         self.redraw()

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
-from rich.text import Text
+from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
@@ -119,6 +120,26 @@ class Titled(BoardWidget):
             self.parent.arrange_panels()
 
 
+def wrapped_lines(console: Console, options: ConsoleOptions, text: Text) -> int:
+    """`len(console.render_lines(text, options, pad=True, new_lines=False))`, wrapping the text as Rich does and
+    drawing nothing: the same choices as `Text.__rich_console__` (a trailing line break starts no line).
+    An empty text, or one not ended by a line break, is drawn to be counted: Rich keeps or drops an empty
+    last line there by rules of its own."""
+    if not text.plain or "\n" not in text.end:
+        return len(console.render_lines(text, options, pad=True, new_lines=False))
+    tab_size = console.tab_size if text.tab_size is None else text.tab_size
+    no_wrap = text.no_wrap if text.no_wrap is not None else bool(options.no_wrap)
+    lines = text.wrap(
+        console,
+        options.max_width,
+        justify=text.justify or options.justify or DEFAULT_JUSTIFY,
+        overflow=text.overflow or options.overflow or DEFAULT_OVERFLOW,
+        tab_size=tab_size or 8,
+        no_wrap=no_wrap,
+    )
+    return len(lines)
+
+
 class TextPanel(Titled, can_focus=True):
     """Scrolls with Up/Down, Page keys and the wheel; ←/→ and Home/End stay the timeline's."""
 
@@ -140,12 +161,34 @@ class TextPanel(Titled, can_focus=True):
     def show(self, text: Text) -> None:
         if text == self._text:  # most steps leave most panels as they were: repaint nothing
             return
+        before, top = self._wrapped, self._top
         self._text = text
         self._wrapped = None
         self._top = 0
-        self.refresh()
         self.content_changed()
         self._clamp()
+        self._repaint_changed(before, top)
+
+    def _repaint_changed(self, before: tuple[int, list[Strip]] | None, top: int) -> None:
+        """Repaint the lines that now read otherwise; all of them if the text scrolled or was wrapped anew.
+
+        A step changes a line or two of a list (a town's holder, a tally):
+        every line repainted is a line the screen composes again, across the
+        map beside it too. A line past the end of the text is drawn blank.
+        """
+        after = self._wrapped
+        if before is None or after is None or before[0] != after[0] or top != self._top:
+            self.refresh()
+            return
+        width, old, new = after[0], before[1], after[1]
+        shown = range(top, top + max(0, self.content_region.height))
+        changed = [
+            Region(0, y - top, width, 1)
+            for y in shown
+            if (old[y] if y < len(old) else None) != (new[y] if y < len(new) else None)
+        ]
+        if changed:
+            self.refresh(*changed)  # one call: each one costs a walk to the screen
 
     @property
     def content(self) -> Text:
@@ -168,6 +211,13 @@ class TextPanel(Titled, can_focus=True):
         options = console.options.update_width(width).update(highlight=False)
         lines = console.render_lines(text, options, style=self.rich_style, pad=True, new_lines=False)
         return [Strip(line, width) for line in lines]
+
+    def line_count(self, text: Text, width: int) -> int:
+        """How many lines `wrap` would give, without drawing them (half the work)."""
+        if width <= 0 or not self.is_attached:
+            return 0
+        console = self.app.console
+        return wrapped_lines(console, console.options.update_width(width).update(highlight=False), text)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

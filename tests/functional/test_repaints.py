@@ -1,0 +1,105 @@
+"""What a key repaints is what a full repaint shows, and what a board opened at that step shows.
+
+Widgets repaint only what a step changed (rows of the map, lines of a
+panel, the foot's rows when the marker moved, the header's changed
+columns), and keep what they drew to draw it again: a line left out, or a
+kept drawing used for what it no longer shows, would stay on screen out of
+date. After every key the composed screen is compared, styles included, with
+the screen composed again after every widget was told to repaint in full;
+and the header, map and foot with those of a board opened at the same state.
+(The side column is left out of the second: after a step it may keep its
+arrangement, see `layout.settled`, where a new board arranges afresh.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+
+from sitboard.app.app import SitboardApp
+from sitboard.app.launch import read
+from sitboard.app.widgets.control_panel import TownList
+from sitboard.app.widgets.side import SideColumn
+from sitboard.cli.bench import generate
+from sitboard.state import BoardState
+from sitboard.timeline import Timeline
+from tests.functional.conftest import BUNDLED, drive, screen_lines
+
+
+def _keys(steps: int) -> list[str]:
+    return ["right"] * min(steps, 12) + ["end"] + ["left"] * min(steps, 6) + ["home", "right", "right"]
+
+
+def _repainted_in_full(app: Any) -> str:
+    for widget in app.screen.walk_children(with_self=True):
+        widget.refresh()
+    return str(app.export_screenshot())
+
+
+@pytest.mark.parametrize("size", [(160, 50), (100, 30)])
+def test_every_key_repaints_all_it_changed_on_the_bundled_board(size: tuple[int, int]) -> None:
+    _check_repaints(SitboardApp(Timeline(read(BUNDLED))), size)
+
+
+def test_every_key_repaints_all_it_changed_on_a_crowded_board(tmp_path: Any) -> None:
+    path = tmp_path / "crowded.yaml"
+    path.write_text(generate(400, 300), encoding="utf-8")
+    _check_repaints(SitboardApp(Timeline(read(path))), (200, 60))
+
+
+def _check_repaints(app: SitboardApp, size: tuple[int, int]) -> None:
+    keys = _keys(app.timeline.steps)
+    checked: list[str] = []
+
+    async def body(pilot: Pilot) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            shown = str(app.export_screenshot())
+            await pilot.pause()
+            same = shown == _repainted_in_full(app)  # not compared by assert: pytest's diff of two SVGs takes minutes
+            assert same, f"after {key} (step {app.state.step}) a line was left out of date"
+            checked.append(key)
+
+    drive(app, body, size=size)
+    assert checked == keys
+
+
+def _town_rows(app: Any) -> dict[int, str]:
+    """The town list's rows in view, by town index, as drawn (through the list's own kept rows)."""
+    towns = app.screen.query_one(TownList)
+    return {towns._top + y: towns.render_line(y).text for y in range(towns.size.height)}
+
+
+def test_a_stepped_board_shows_what_a_board_opened_at_its_step_shows() -> None:
+    timeline = Timeline(read(BUNDLED))
+    app = SitboardApp(timeline)
+    size = (160, 50)
+    states: list[tuple[BoardState, list[str], Region, dict[int, str]]] = []
+
+    async def body(pilot: Pilot) -> None:
+        for key in _keys(timeline.steps):
+            await pilot.press(key)
+            await pilot.pause()
+            side = app.screen.query_one(SideColumn).region
+            states.append((app.state, screen_lines(app), side, _town_rows(app)))
+
+    drive(app, body, size=size)
+    assert len(states) == len(_keys(timeline.steps))
+    for state, stepped, side, rows in states:
+        opened: list[str] = []
+        opened_rows: dict[int, str] = {}
+
+        async def look(pilot: Pilot, into: list[str] = opened, town_rows: dict[int, str] = opened_rows) -> None:
+            into.extend(screen_lines(pilot.app))
+            town_rows.update(_town_rows(pilot.app))
+
+        drive(SitboardApp(timeline, state), look, size=size)
+        assert stepped[: side.y] == opened[: side.y], f"the header at step {state.step}"
+        assert [row[: side.x] for row in stepped] == [row[: side.x] for row in opened], f"the map at step {state.step}"
+        assert stepped[side.bottom :] == opened[side.bottom :], f"the foot at step {state.step}"
+        both = rows.keys() & opened_rows.keys()
+        assert both and all(rows[i] == opened_rows[i] for i in both), f"the town list at step {state.step}"
