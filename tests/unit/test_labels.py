@@ -372,7 +372,7 @@ NAMES = [
 ]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(
     cols=st.integers(1, 30),
     rows=st.integers(1, 5),
