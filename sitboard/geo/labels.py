@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
-from operator import add, attrgetter, sub
+from operator import add, attrgetter, mul, sub
 from typing import NamedTuple
 
 from sitboard.geo.text import cell_width, is_rtl, truncate
@@ -388,22 +388,65 @@ def _place(
     shorten: bool,
 ) -> list[PlacedLabel]:
     placed: list[PlacedLabel] = []
+    free, pairs = _free_counts(grid, cols, rows)
+    # A shorter form is its first word and the ellipsis (4 cells and more), or its first 4 cells,
+    # trailing spaces dropped, and the ellipsis: with a name that starts with a printable ASCII
+    # character (1 cell, kept) and an ellipsis of a cell or more, 2 cells or more, or none at all.
+    wide_ellipsis = cell_width(ellipsis) >= 1
     for request in sorted(requests, key=_PRIORITY, reverse=True):  # stable: ties keep input order
         col, row = request.col, request.row
         if not (0 <= col < cols and 0 <= row < rows) or not request.text:
             continue
         text = request.text
         width = cell_width(text)
-        spot = _free_spot(grid, halo, cols, rows, request, width)
+        # Every spot `_free_spot` looks at for this label, or a shorter form of it, lies in these
+        # columns of its row and the rows either side. Cells are only ever taken: where they held no
+        # free cell, or no two side by side, when the pass began, they hold none now.
+        lo, hi = max(col - request.left - 1 - width, 0), min(col + request.right + 2 + width, cols)
+        near = free[row]
+        if near[hi] == near[lo]:
+            continue  # no label of any width fits
+        near = pairs[row]
+        two = hi - 1 > lo and near[hi - 1] > near[lo]
+        spot = _free_spot(grid, halo, cols, rows, request, width) if two or width < 2 else None
         if spot is None and shorten:
+            if not two and wide_ellipsis and " " < text[0] <= "~":
+                continue  # its shorter form is 2 cells or more: no two free cells side by side
             text = _shortened(text, ellipsis)
             width = cell_width(text)
-            spot = _free_spot(grid, halo, cols, rows, request, width) if text else None
+            spot = _free_spot(grid, halo, cols, rows, request, width) if text and (two or width < 2) else None
         if spot is not None:
             start, label_row = spot
             _occupy(grid, cols, start, label_row, width)
             placed.append(PlacedLabel(request.key, start, label_row, text))
     return placed
+
+
+_FREE = bytes([1]) + bytes(255)  # a translation: a free cell becomes 1, any other 0
+
+
+def _free_counts(grid: bytearray, cols: int, rows: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Per row, prefix counts over it and the rows either side: of free cells, and of cells starting two free ones.
+
+    A crowded map (20,000 towns) has a free cell here and there and few pairs:
+    most labels, and their shorter forms, are then not looked for at all.
+    """
+    free: list[list[int]] = []
+    pairs: list[list[int]] = []
+    for y in range(rows):
+        cells = grid[y * cols : (y + 1) * cols].translate(_FREE)
+        free.append([0, *accumulate(cells)])
+        pairs.append([0, *accumulate(map(mul, cells, cells[1:]))])  # pairs starting before each column but the last
+    return _with_neighbours(free, rows), _with_neighbours(pairs, rows)
+
+
+def _with_neighbours(counts: list[list[int]], rows: int) -> list[list[int]]:
+    """Each row's counts plus those of the rows above and below it (prefix counts add up)."""
+    none = repeat(0)
+    return [
+        list(map(add, map(add, counts[r - 1] if r > 0 else none, counts[r]), counts[r + 1] if r + 1 < rows else none))
+        for r in range(rows)
+    ]
 
 
 @lru_cache(maxsize=4096)

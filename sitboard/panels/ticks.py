@@ -7,6 +7,9 @@ O(width) per frame whatever the number of events: a year of ACLED data is
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
+from itertools import chain, compress, islice, repeat
+from operator import is_not, le
 from typing import NamedTuple
 
 from sitboard.scenario.model import Scenario, event_columns
@@ -47,19 +50,44 @@ class Ticks(NamedTuple):
 
 def ticks(places: list[float], width: int, *, ascii_only: bool, ends: list[float | None] | None = None) -> Ticks:
     """The ticks at this width; an event with a range (`ends`, from `spans`) draws a line to where it ends."""
-    # `map` over builtins: a third of a comprehension's time (0.2 s for 300,000 events, at each reload)
-    columns = list(map(round, map(float(max(1, width) - 1).__mul__, places)))
+    scale = float(max(1, width) - 1)
+    columns, distinct = _columns(places, scale)
     cells = [" "] * max(0, width)
     line = "-" if ascii_only else "─"
-    for col, end in zip(columns, ends or ()):
-        if end is not None:
-            for x in range(max(0, col + 1), min(width, round(end * (max(1, width) - 1)) + 1)):
-                cells[x] = line
+    if ends:
+        for i in compress(range(len(ends)), map(is_not, ends, repeat(None))):  # the few ranges
+            end = ends[i]
+            if i < len(columns) and end is not None:
+                for x in range(max(0, columns[i] + 1), min(width, round(end * scale) + 1)):
+                    cells[x] = line
     tick = "|" if ascii_only else "│"
-    for col in set(columns):
+    for col in distinct:
         if 0 <= col < width:
             cells[col] = tick
     return Ticks(columns, "".join(cells))
+
+
+def _columns(places: list[float], scale: float) -> tuple[list[int], Iterable[int]]:
+    """Each place's column (`round(scale * place)`), and the distinct columns.
+
+    Places in order (every event's, by time) give columns in order: each
+    run of one column is then found by bisection, a few thousand roundings
+    instead of one per event (300,000: 40 ms of a board's first frame).
+    """
+    if not all(map(le, places, islice(places, 1, None))):
+        columns = list(map(round, map(scale.__mul__, places)))
+        return columns, set(columns)
+    runs: list[repeat[int]] = []
+    distinct: list[int] = []
+    column = scale.__mul__
+    i, n = 0, len(places)
+    while i < n:
+        col = round(column(places[i]))
+        j = bisect.bisect_right(places, col, i, n, key=lambda p: round(column(p)))
+        runs.append(repeat(col, j - i))
+        distinct.append(col)
+        i = j
+    return list(chain.from_iterable(runs)), distinct
 
 
 class Dates(NamedTuple):

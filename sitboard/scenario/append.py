@@ -61,16 +61,18 @@ class LastRead(NamedTuple):
 _CHUNK = 1 << 20
 
 
-def last_read(data: str | bytes, scenario: Scenario) -> LastRead:
-    """`LastRead` of a file whose text, or its bytes (valid UTF-8), a whole read checked (any thread: the hash lets go of the GIL).
+def last_read(data: str | bytes, scenario: Scenario, digest: bytes | None = None) -> LastRead:
+    """`LastRead` of a file whose text, or its bytes (valid UTF-8), a whole read checked (any thread).
 
-    The file is counted and hashed a megabyte at a time, so that the board's
-    thread never waits for this one more than a millisecond or so, and no
-    second copy of the file is made.
+    `digest`, if given, is the SHA-256 of those bytes, already worked out
+    (the cache keys a large file by it): they are then only counted, not
+    hashed again. The file is counted (and hashed) a megabyte at a time, so
+    that the board's thread never waits for this one more than a
+    millisecond or so, and no second copy of the file is made.
     """
     import hashlib
 
-    digest = hashlib.sha256()
+    hashing = hashlib.sha256()
     size = lines = 0
     plain = True
     breaks = [brk.encode() for brk in _OTHER_BREAKS]
@@ -84,9 +86,11 @@ def last_read(data: str | bytes, scenario: Scenario) -> LastRead:
             seen = data[max(0, i - reach) : i + _CHUNK]
         size += len(chunk)
         lines += chunk.count(b"\n")
-        plain = plain and not any(brk in seen for brk in breaks)
-        digest.update(chunk)
-    return LastRead(size, digest.digest(), scenario, lines, plain)
+        # ASCII bytes can hold a CR, never one of the other breaks (each a sequence of non-ASCII bytes)
+        plain = plain and not (b"\r" in seen if seen.isascii() else any(brk in seen for brk in breaks))
+        if digest is None:
+            hashing.update(chunk)
+    return LastRead(size, hashing.digest() if digest is None else digest, scenario, lines, plain)
 
 
 class Appended(NamedTuple):

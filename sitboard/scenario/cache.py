@@ -43,6 +43,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,9 @@ _ENTRY = re.compile(r"sitboard-[0-9a-f]{64}\.(?:sqlite|json)\Z")
 _TEMPORARY = re.compile(r"\.sitboard-(?:[0-9a-f]{64}\.(?:sqlite|json)|cache\.key)\.[0-9a-f]+\.tmp\Z")
 
 _keys: dict[Path, bytes] = {}  # per directory: read once per process
+# An entry is opened as `userfile.read_regular` opens files only sitboard writes: a symlink is refused.
+_ENTRY_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0) | os.O_NOFOLLOW
+_CHUNK = 4 << 20  # bytes of a large entry read while the MAC of the chunk before is worked out
 
 
 def cache_dir() -> Path | None:
@@ -93,17 +97,29 @@ def cache_dir() -> Path | None:
     return Path(base) / "sitboard"
 
 
-def _digest(data: bytes) -> bytes:
-    """The key of a file's entry: BLAKE2b of its bytes, SHA-256 above `LARGE` (see `LARGE`)."""
+def _digest(data: bytes, content: bytes | None = None) -> bytes:
+    """The key of a file's entry: BLAKE2b of its bytes; above `LARGE`, SHA-256 of their SHA-256 (see `LARGE`).
+
+    A large file's bytes are hashed once: their SHA-256 (`content`, if the
+    caller has it already) is also what a watched board records of its read
+    to know an append later (`append.LastRead`), so the key is that hash,
+    hashed again under the version, not a second pass over the bytes.
+    """
     prefix = f"{__version__}/{ENTRY_FORMAT}\0".encode()
     if len(data) < LARGE:
         found: Any = blake2b(prefix, digest_size=32)
-    else:
-        import hashlib
+        found.update(data)  # not `prefix + data`: a copy of the file
+        return bytes(found.digest())
+    import hashlib
 
-        found = hashlib.sha256(prefix)
-    found.update(data)  # not `prefix + data`: a copy of 60 MB
-    return bytes(found.digest())
+    return hashlib.sha256(prefix + (content or content_digest(data))).digest()
+
+
+def content_digest(data: bytes) -> bytes:
+    """SHA-256 of a file's bytes (any thread: the hash lets go of the GIL)."""
+    import hashlib
+
+    return hashlib.sha256(data).digest()
 
 
 def entry_path(data: bytes) -> Path | None:
@@ -116,14 +132,18 @@ def entry_path(data: bytes) -> Path | None:
 
 def _seal(key: bytes, digest: bytes, payload: bytes | memoryview) -> bytes:
     """The MAC of an entry: keyed BLAKE2b, HMAC-SHA256 above `LARGE` (64 hex digits either way)."""
-    if len(payload) < LARGE:
-        mac: Any = blake2b(digest, key=key, digest_size=32)
-    else:
-        import hmac
-
-        mac = hmac.new(key, digest, "sha256")
+    mac = _mac(key, digest, len(payload))
     mac.update(payload)  # a view: the entry's bytes are not copied to be hashed
     return str(mac.hexdigest()).encode()
+
+
+def _mac(key: bytes, digest: bytes, size: int) -> Any:
+    """The MAC, still to be fed, of an entry's payload of `size` bytes (see `_seal`)."""
+    if size < LARGE:
+        return blake2b(digest, key=key, digest_size=32)
+    import hmac
+
+    return hmac.new(key, digest, "sha256")
 
 
 def _ours(info: os.stat_result, private: bool) -> bool:
@@ -132,9 +152,12 @@ def _ours(info: os.stat_result, private: bool) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & others
 
 
-def key_of(data: bytes) -> bytes:
-    """What names the entry of a file with these bytes (`load_keyed`, `store_keyed`): worked out once per read."""
-    return _digest(data)
+def key_of(data: bytes, content: bytes | None = None) -> bytes:
+    """What names the entry of a file with these bytes (`load_keyed`, `store_keyed`): worked out once per read.
+
+    `content` is `content_digest(data)` if the caller has it (a large file's key is made from it).
+    """
+    return _digest(data, content)
 
 
 def load(data: bytes, file: str, color_ok: Any = None) -> Scenario | None:
@@ -153,15 +176,8 @@ def load_keyed(digest: bytes, file: str, color_ok: Any = None) -> Scenario | Non
     key = _key(directory, create=False)
     if key is None:
         return None
-    try:
-        raw, info = read_regular(directory / f"{PREFIX}{digest.hex()}{SUFFIX}", MAX_ENTRY_BYTES, follow=False)
-    except (OSError, NotRegular, ValueError):
-        return None
-    if not _ours(info, private=False) or len(raw) > MAX_ENTRY_BYTES or len(raw) < _SEAL_BYTES:
-        return None
-    view = memoryview(raw)
-    payload, seal = view[:-_SEAL_BYTES], bytes(view[-_SEAL_BYTES:])
-    if not (seal.startswith(SEAL) and same_digest(seal[len(SEAL) : -1], _seal(key, digest, payload))):
+    payload = _sealed_payload(directory / f"{PREFIX}{digest.hex()}{SUFFIX}", key, digest)
+    if payload is None:
         return None
     with collector_paused():  # as when parsing: many small objects, none of them garbage
         try:
@@ -170,6 +186,76 @@ def load_keyed(digest: bytes, file: str, color_ok: Any = None) -> Scenario | Non
             return from_database(payload, file, color_ok)
         except Exception:
             return None
+
+
+def _sealed_payload(path: Path, key: bytes, digest: bytes) -> memoryview | None:
+    """The entry's payload, if the file is ours and its seal holds for it; None otherwise."""
+    try:
+        fd = os.open(path, _ENTRY_FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        size = info.st_size
+        if not (stat.S_ISREG(info.st_mode) and _ours(info, private=False) and _SEAL_BYTES <= size <= MAX_ENTRY_BYTES):
+            return None
+        if size - _SEAL_BYTES < LARGE:
+            view = memoryview(os.read(fd, size + 1))  # one byte more tells a file that grew
+            mac = _mac(key, digest, size - _SEAL_BYTES)
+            mac.update(view[: size - _SEAL_BYTES])
+        else:
+            view, mac = _read_and_seal(fd, size, key, digest)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(view) != size:
+        return None  # it changed size while read: another entry's bytes, or half of one
+    seal = bytes(view[-_SEAL_BYTES:])
+    if not (seal.startswith(SEAL) and same_digest(seal[len(SEAL) : -1], str(mac.hexdigest()).encode())):
+        return None
+    return view[:-_SEAL_BYTES]
+
+
+def _read_and_seal(fd: int, size: int, key: bytes, digest: bytes) -> tuple[memoryview, Any]:
+    """A large entry's bytes (up to `size` + 1: more tells a file that grew), and the MAC of its payload.
+
+    Reading 136 MB (an ACLED-like file's entry) and working out its MAC each
+    take a tenth of a second, and both let go of the GIL: the MAC is worked
+    out in a thread over each chunk read while the next is read, so that on a
+    free core the two take as long as the longer. The thread reads only what
+    is already read, and is joined before anything else looks at the bytes.
+    """
+    import mmap
+    import queue
+
+    # Fresh memory from the system, zeroed page by page as the reads first touch it, without the
+    # GIL (a bytearray is zeroed whole first, holding it: as long as the read itself).
+    view = memoryview(mmap.mmap(-1, size + 1))
+    payload = size - _SEAL_BYTES
+    mac = _mac(key, digest, payload)
+    read_up_to: queue.SimpleQueue[int] = queue.SimpleQueue()
+
+    def seal() -> None:
+        hashed = 0
+        while (up_to := read_up_to.get()) >= 0:
+            mac.update(view[hashed:up_to])
+            hashed = up_to
+
+    sealing = threading.Thread(target=seal, name="sitboard-seal", daemon=True)
+    sealing.start()
+    done = 0
+    try:
+        while done < len(view):
+            n = os.readv(fd, [view[done : done + _CHUNK]])
+            if not n:
+                break
+            done += n
+            read_up_to.put(min(done, payload))
+    finally:
+        read_up_to.put(-1)
+        sealing.join()
+    return view[:done], mac
 
 
 def store(data: bytes, scenario: Scenario) -> None:

@@ -54,7 +54,7 @@ def read_scenario(
     first frame, off the UI thread; it is safe to call from any thread, or not
     at all.
     """
-    scenario, _, _, remember = _read(path, color_ok, cache, progress, keep_text=False)
+    scenario, _, _, _, remember = _read(path, color_ok, cache, progress, keep_text=False)
     return scenario, remember
 
 
@@ -66,27 +66,29 @@ def read_scenario_text(
     (The briefing room names a scenario by a hash of its text, and may send it:
     reading the file a second time could read a newer save.)
     """
-    scenario, text, _, remember = _read(path, color_ok, cache, progress, keep_text=True)
+    scenario, text, _, _, remember = _read(path, color_ok, cache, progress, keep_text=True)
     assert text is not None
     return scenario, text, remember
 
 
 def read_scenario_data(
     path: str | Path, *, color_ok: ColorCheck | None = None, cache: bool = False, progress: Progress | None = None
-) -> tuple[Scenario, bytes, Callable[[], None] | None]:
+) -> tuple[Scenario, bytes, bytes | None, Callable[[], None] | None]:
     """`read_scenario`, with the very bytes it read, valid UTF-8 (a watched board hashes them to know an append).
 
     The bytes, not the text: decoding 200 MB would hold the file twice while
-    it is checked.
+    it is checked. Third, their SHA-256 if the cache worked it out to key a
+    large file (`cache.content_digest`; None otherwise): the board's record
+    of the read need not hash 200 MB a second time.
     """
-    scenario, _, data, remember = _read(path, color_ok, cache, progress, keep_text=False)
-    return scenario, data, remember
+    scenario, _, data, content, remember = _read(path, color_ok, cache, progress, keep_text=False)
+    return scenario, data, content, remember
 
 
 def _read(
     path: str | Path, color_ok: ColorCheck | None, cache: bool, progress: Progress | None, *, keep_text: bool
-) -> tuple[Scenario, str | None, bytes, Callable[[], None] | None]:
-    """The file read and checked; its text only if `keep_text`.
+) -> tuple[Scenario, str | None, bytes, bytes | None, Callable[[], None] | None]:
+    """The file read and checked; its text only if `keep_text`, and its SHA-256 if the cache worked it out.
 
     The parser reads the very bytes read from the file, not the text, which
     libyaml would copy back to UTF-8: without the text a 200 MB scenario is
@@ -100,19 +102,25 @@ def _read(
         too_big=f"file is over the {MAX_BYTES // 2**20} MiB limit for a scenario (a cap against runaway files)",
     )
     text = _decoded(data, shown) if keep_text else None
-    if text is None:
-        _check_utf8(data, shown)
-    source = data  # UTF-8 now, read in place even when the text is kept (not a third copy, then)
+    source = data  # once checked, UTF-8, read in place even when the text is kept (not a third copy, then)
     if cache:
         from sitboard.scenario import cache as scenario_cache
 
-        digest = scenario_cache.key_of(data)
+        content = scenario_cache.content_digest(data) if len(data) >= scenario_cache.LARGE else None
+        digest = scenario_cache.key_of(data, content)
         cached = scenario_cache.load_keyed(digest, shown, color_ok)
         if cached is not None:
-            return cached, text, data, None
+            # Not checked for UTF-8 here: an entry is written only for a valid file, and is keyed by
+            # the hash of these very bytes (200 MB: 30 ms of a warm open, holding the GIL).
+            return cached, text, data, content, None
+        if text is None:
+            _check_utf8(data, shown)
         scenario = parse_scenario(source, shown, color_ok=color_ok, progress=progress)
-        return scenario, text, data, lambda: scenario_cache.store_keyed(digest, scenario)  # the key, not the bytes
-    return parse_scenario(source, shown, color_ok=color_ok, progress=progress), text, data, None
+        # the key, not the bytes
+        return scenario, text, data, content, lambda: scenario_cache.store_keyed(digest, scenario)
+    if text is None:
+        _check_utf8(data, shown)
+    return parse_scenario(source, shown, color_ok=color_ok, progress=progress), text, data, None, None
 
 
 def _decoded(data: bytes, shown: str) -> str:

@@ -5,10 +5,14 @@ read first; the board asks it whether the file changed (`poll`) and reads it
 again off its UI thread (`load`). Nothing on the board reads files itself,
 and a test hands the board a source whose reads it controls (`reader`).
 
-A watched source remembers its last valid read (its size and hash, worked
-out in a thread after a whole read): a file that grew by events appended to
-it is then read through its new end only (`append.py`), and anything else
-whole, as before.
+A watched source remembers its last valid read (its size, hash and line
+count): a file that grew by events appended to it is then read through its
+new end only (`append.py`), and anything else whole, as before. For a 200
+MB file that record took a thread a second (a second hash of the file, and
+a count of its lines) while the board started, and its first frame came
+as much later: the hash is now the one the cache keys the file by, and the
+count is left, with the cache entry, for `remember`, which the board calls
+after its first frame.
 """
 
 from __future__ import annotations
@@ -53,9 +57,11 @@ class ScenarioSource:
         self._remember: Callable[[], None] | None = None
         self._lock = threading.Lock()
         # The last valid read, for reading only an appended end next time (watched sources only);
-        # a whole read's is worked out in `_hashing` while the board starts.
+        # a whole read's is worked out from `_unsettled` (its bytes, their SHA-256 if known, its
+        # scenario) by `_settle`, which holds `_settling` meanwhile: a load waits for it.
         self._last: append.LastRead | None = None
-        self._hashing: threading.Thread | None = None
+        self._unsettled: tuple[bytes, bytes | None, Scenario] | None = None
+        self._settling = threading.Lock()
 
     @property
     def watching(self) -> bool:
@@ -63,8 +69,8 @@ class ScenarioSource:
 
     @property
     def remembering(self) -> bool:
-        """A checked file waits to be stored in the cache (see `load`)."""
-        return self._remember is not None
+        """A checked file waits to be stored in the cache, or a whole read to be recorded (see `load`)."""
+        return self._remember is not None or self._unsettled is not None
 
     def load(self, *, remember_later: bool = False, progress: Progress | None = None) -> Scenario:
         """Read and check the file (`ScenarioError` with every problem if it is not valid). Any thread.
@@ -72,13 +78,14 @@ class ScenarioSource:
         A freshly checked file is stored in the cache at once, or, with
         `remember_later`, when `remember` is called: writing a large entry
         takes a fifth of a second, which the board spends after its first
-        frame rather than before it. `progress` is told how far a long read has gone.
+        frame rather than before it. So is a watched file's record of this
+        read (for reading an append next time); without `remember_later`
+        it is worked out in a thread at once. `progress` is told how far a
+        long read has gone.
         """
         if self.reader is not None:
             return self.reader(self.path)
-        if self._hashing is not None:
-            self._hashing.join()
-            self._hashing = None
+        self._settle()  # the record of the read before, if still left: an append is read against it
         appended = append.read_appended(self.path, self._last, self.color_ok) if self._last is not None else None
         if appended is not None:
             self._last = appended.read
@@ -87,16 +94,17 @@ class ScenarioSource:
             if self.cache:
                 from sitboard.scenario import cache as scenario_cache
 
-                digest = scenario_cache.key_of(appended.data)
+                digest = scenario_cache.key_of(appended.data, appended.read.digest)
                 remember = lambda: scenario_cache.store_keyed(digest, scenario)  # noqa: E731 - as the loader's
         else:
-            scenario, data, remember = read_scenario_data(
+            scenario, data, content, remember = read_scenario_data(
                 self.path, color_ok=self.color_ok, cache=self.cache, progress=progress
             )
             if self._watcher is not None:
-                self._hashing = threading.Thread(target=self._hash, args=(data, scenario), daemon=True)
-                self._hashing.start()
-            del data  # held by the hashing thread alone, until it is done
+                self._unsettled = (data, content, scenario)
+                if not remember_later:
+                    threading.Thread(target=self._settle, daemon=True).start()
+            del data  # held for the record alone, until it is worked out
         if remember is not None:
             if remember_later:
                 with self._lock:
@@ -105,11 +113,20 @@ class ScenarioSource:
                 remember()
         return scenario
 
-    def _hash(self, data: bytes, scenario: Scenario) -> None:
-        self._last = append.last_read(data, scenario)
+    def _settle(self) -> None:
+        """Work out the record of the last whole read, if it is still left (its bytes are then let go)."""
+        with self._settling:
+            unsettled, self._unsettled = self._unsettled, None
+            if unsettled is not None:
+                data, content, scenario = unsettled
+                self._last = append.last_read(data, scenario, content)
 
     def remember(self) -> None:
-        """Store the last file `load` checked in the cache, if it left that for later. Any thread, at most once."""
+        """Record the last whole read, and store the file in the cache, as far as `load` left them for later.
+
+        Any thread; each at most once per read.
+        """
+        self._settle()  # first: the file's bytes are let go before a new entry is built
         with self._lock:
             remember, self._remember = self._remember, None
         if remember is not None:

@@ -37,8 +37,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from itertools import compress, islice
-from operator import le, not_
+from itertools import compress, islice, starmap
+from operator import attrgetter, le, not_
 from typing import Any, overload
 
 from sitboard import __version__
@@ -297,12 +297,18 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
             "SELECT id, name, color, mark, color_given FROM factions ORDER BY i"
         )
     )
+    # each row a town as it is, its start control's text then made a record (most towns have none)
     towns = tuple(
-        Town(tid, name, lat, lon, kind, population, control, pcode, None if state is None else _control(state))
-        for tid, name, lat, lon, kind, population, control, pcode, state in db.execute(
-            "SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"
+        starmap(
+            Town,
+            db.execute("SELECT id, name, lat, lon, kind, population, control, pcode, state FROM towns ORDER BY i"),
         )
     )
+    if any(state is not None for state in map(_CONTROL_STATE, towns)):
+        towns = tuple(
+            t if t.control_state is None else t._replace(control_state=_control(t.control_state))  # type: ignore[arg-type]  # the stored text until now
+            for t in towns
+        )
     sources = tuple(
         Source(*row) for row in db.execute("SELECT id, name, kind, url, affiliation FROM sources ORDER BY i")
     )
@@ -325,6 +331,9 @@ def _read(db: sqlite3.Connection, file: str, color_ok: Any) -> Scenario:
     checks.check_scenario(scenario, color_ok)
     events = StoredEvents(db, scenario)
     return scenario.replace(events=events)
+
+
+_CONTROL_STATE = attrgetter("control_state")
 
 
 def _flag(value: Any) -> Any:
@@ -368,31 +377,73 @@ class StoredEvents(EventSequence):
         self._times: dict[str, EventTime] = {}
         self._lists: dict[str, tuple[str, ...]] = {}
         self._n = 0
+        self._columns: EventColumns  # `_check_columns`, then `_check` adds the views and ranges
         self._check(scenario)
 
     # -- what is read whole, and checked -------------------------------------------------
 
     def _check(self, s: Scenario) -> None:
-        """Read what is read whole and hold it to the checker's rules: the columns in C, the rows in one SQL pass."""
+        """Read what is read whole and hold it to the checker's rules: the columns in C, the rows in one SQL pass.
+
+        The rows' pass (a tenth of a second at 300,000 events) runs in SQLite,
+        which lets go of the GIL: it runs in a thread (`_RowsPass`) while the
+        columns are checked here, everything else it needs read first (the
+        connection serves one statement at a time), and is waited for before
+        anything is handed out.
+        """
         db = self._db
+        time_rows, place_rows = _rows(db, "times", "time, t"), _rows(db, "places", "lat, lon, town, offset")
+        actor_rows, source_rows = _rows(db, "actor_lists", "ids"), _rows(db, "source_lists", "ids")
+        town_list_rows, word_rows = _rows(db, "town_lists", "ids"), _rows(db, "words", "text")
+        state_rows = _rows(db, "states", "state")
+        columns = _read_columns(db)
+        rows_pass = _RowsPass(db)
+        try:
+            self._check_columns(
+                s, columns, time_rows, place_rows, actor_rows, source_rows, town_list_rows, word_rows, state_rows
+            )
+        finally:
+            rows_pass.join()  # the connection is never closed under it (a miss closes it)
+        rows, low, high, bad, extended = rows_pass.result()
+        n = self._n
+        if rows != n or (n and (low, high) != (0, n - 1)):
+            raise ValueError("store: events are not numbered 0 to n-1")
+        if bad:
+            raise ValueError("store: event fields")
+        views: list[tuple[int, Camera]] = []
+        untils: list[tuple[int, EventTime]] = []
+        for i in extended:
+            event = self[i]
+            checks.check_extensions(event, s)
+            if event.view is not None:
+                views.append((i + 1, event.view))
+            if event.until is not None:
+                untils.append((i + 1, event.until))
+        self._columns = self._columns._replace(views=views, untils=untils)
+
+    def _check_columns(
+        self,
+        s: Scenario,
+        columns: dict[str, array[int]],
+        time_rows: list[Any],
+        place_rows: list[Any],
+        actor_rows: list[Any],
+        source_rows: list[Any],
+        town_list_rows: list[Any],
+        word_rows: list[Any],
+        state_rows: list[Any],
+    ) -> None:
+        """Everything but the rows' pass, from what was read before it started."""
         towns = s.town_index
         factions = s.faction_by_id
-        self._times_by_number = [
-            self._time_row(i, text, t) for i, (text, t) in enumerate(_rows(db, "times", "time, t"))
-        ]
-        self._places = [
-            _place(i, lat, lon, town, offset, s)
-            for i, (lat, lon, town, offset) in enumerate(_rows(db, "places", "lat, lon, town, offset"))
-        ]
-        self._actors = [self._ids(i, text, factions) for i, (text,) in enumerate(_rows(db, "actor_lists", "ids"))]
-        self._sources = [
-            self._ids(i, text, s.source_by_id) for i, (text,) in enumerate(_rows(db, "source_lists", "ids"))
-        ]
-        town_lists = [self._ids(i, text, towns) for i, (text,) in enumerate(_rows(db, "town_lists", "ids"))]
-        words = [text for (text,) in _rows(db, "words", "text")]
+        self._times_by_number = [self._time_row(i, text, t) for i, (text, t) in enumerate(time_rows)]
+        self._places = _places(place_rows, s)
+        self._actors = [self._ids(i, text, factions) for i, (text,) in enumerate(actor_rows)]
+        self._sources = [self._ids(i, text, s.source_by_id) for i, (text,) in enumerate(source_rows)]
+        town_lists = [self._ids(i, text, towns) for i, (text,) in enumerate(town_list_rows)]
+        words = [text for (text,) in word_rows]
         if not all(type(w) is str for w in words):
             raise ValueError("store: words")
-        columns = _read_columns(db)
         time, place = columns["event_time"], columns["event_place"]
         self._time_column, self._place_column = time, place
         self._actor_column, self._source_column = columns["event_actors"], columns["event_sources"]
@@ -414,40 +465,20 @@ class StoredEvents(EventSequence):
             _below(column, len(table))  # numbers read when a record is built: checked now
         if n and min(self._mark_column) < -1:
             raise ValueError("store: a mark")
-        # the rows: how many, numbered 0 to n-1, and how many have a field of the wrong kind
-        rows, low, high, bad = db.execute(
-            "SELECT (SELECT count(*) FROM events), (SELECT min(i) FROM events), (SELECT max(i) FROM events),"
-            " (SELECT count(*) FROM events WHERE typeof(title) != 'text'"
-            " OR (text IS NOT NULL AND typeof(text) != 'text') OR (extra IS NOT NULL AND typeof(extra) != 'text'))"
-        ).fetchone()
-        if rows != n or (n and (low, high) != (0, n - 1)):
-            raise ValueError("store: events are not numbered 0 to n-1")
-        if bad:
-            raise ValueError("store: event fields")
         keys = [instant(t.sort_key) for t in self._times_by_number]
         times = _looked_up(keys, time)
         if not _ordered(times):
             raise ValueError("store: time goes backwards")
         self._columns = EventColumns(
-            times, self._control_columns(s, columns), self._flow_columns(s, columns, words, town_lists)
+            times, self._control_columns(s, columns, state_rows), self._flow_columns(s, columns, words, town_lists)
         )
-        views: list[tuple[int, Camera]] = []
-        untils: list[tuple[int, EventTime]] = []
-        for (i,) in db.execute("SELECT i FROM events WHERE extra IS NOT NULL"):
-            event = self[i]
-            checks.check_extensions(event, s)
-            if event.view is not None:
-                views.append((i + 1, event.view))
-            if event.until is not None:
-                untils.append((i + 1, event.until))
-        self._columns = self._columns._replace(views=views, untils=untils)
 
-    def _control_columns(self, s: Scenario, columns: dict[str, array[int]]) -> ControlColumns:
+    def _control_columns(self, s: Scenario, columns: dict[str, array[int]], state_rows: list[Any]) -> ControlColumns:
         """The control changes, each refused unless the checker could have made it."""
         steps, town, holder, state = (columns[f"control_{k}"] for k in ("step", "town", "holder", "state"))
         holder_ids = [*(f.id for f in s.factions), *HOLDERS]
         _steps(steps, self._n, town, holder, state)
-        records = [None, *(_control(t) if type(t) is str else None for (t,) in _rows(self._db, "states", "state"))]
+        records = [None, *(_control(t) if type(t) is str else None for (t,) in state_rows)]
         has_state = list(map(bool, state))
         if any(has_state):
             _below(state, len(records))
@@ -612,6 +643,53 @@ class StoredEvents(EventSequence):
         if "deaths" in extra:
             fields["deaths"] = Deaths(*extra["deaths"])
         return fields
+
+
+def _places(rows: list[Any], s: Scenario) -> list[Place]:
+    """The places of the rows: most are at a town (its id alone, see `_place_row`), made here without a call each."""
+    towns, index = s.towns, s.town_index
+    places: list[Place] = []
+    for i, (lat, lon, town, offset) in enumerate(rows):
+        if lat is None and lon is None and offset is None and type(town) is str and town in index:
+            t = towns[index[town]]
+            places.append(Place(t.lat, t.lon, town))  # at the town itself: the checker places it so
+        else:
+            places.append(_place(i, lat, lon, town, offset, s))
+    return places
+
+
+class _RowsPass(threading.Thread):
+    """The one pass over every event row, started at once: how many, their numbers, fields of the wrong kind, extensions.
+
+    `result()`: (rows, lowest number, highest, rows with a field of the
+    wrong kind, the numbers of the rows with extensions, in order); it
+    raises what the pass raised.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__(name="sitboard-store-rows", daemon=True)
+        self._db = db
+        self._found: tuple[Any, ...] = ()
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            counts = self._db.execute(
+                "SELECT (SELECT count(*) FROM events), (SELECT min(i) FROM events), (SELECT max(i) FROM events),"
+                " (SELECT count(*) FROM events WHERE typeof(title) != 'text'"
+                " OR (text IS NOT NULL AND typeof(text) != 'text') OR (extra IS NOT NULL AND typeof(extra) != 'text'))"
+            ).fetchone()
+            extended = [i for (i,) in self._db.execute("SELECT i FROM events WHERE extra IS NOT NULL ORDER BY i")]
+            self._found = (*counts, extended)
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            self._error = exc
+
+    def result(self) -> tuple[Any, ...]:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
 
 
 def _place(i: int, lat: float | None, lon: float | None, town: str | None, offset: str | None, s: Scenario) -> Place:

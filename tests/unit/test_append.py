@@ -10,6 +10,7 @@ whole.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from pathlib import Path
@@ -245,6 +246,45 @@ def test_a_read_remembered_from_its_bytes_is_the_read_remembered_from_its_text(t
     append._CHUNK = chunk
     try:
         from_text, from_bytes = append.last_read(text, scenario), append.last_read(text.encode("utf-8"), scenario)
+        hashed = append.last_read(text.encode("utf-8"), scenario, hashlib.sha256(text.encode("utf-8")).digest())
     finally:
         append._CHUNK = kept
-    assert from_bytes == from_text
+    assert from_bytes == from_text == hashed  # counted alone when its hash is known (the cache's), the same record
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["remembered", "next-load"])
+@pytest.mark.parametrize("cached", [True, False], ids=["warm", "cold"])
+def test_a_board_records_its_read_after_its_first_frame_and_still_reads_an_append_through_the_tail(
+    tmp_path, monkeypatch, remembered, cached
+):
+    """A board leaves the record of its read for `remember` (after its first frame): none is lost by waiting.
+
+    With the cache keying every file as a large one, the record's hash is the
+    one the key was made from; whether `remember` ran or the next load had to
+    work the record out itself, an append is read through the tail and gives
+    the whole read's answer.
+    """
+    from sitboard.scenario import cache
+
+    monkeypatch.setenv("SITBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "LARGE", 0)
+    path = tmp_path / "live.yaml"
+    path.write_text(BASE.replace("|+", "|") + "".join(lines_of(BASE)), encoding="utf-8")
+    if cached:
+        load_scenario(path, cache=True)
+    source = ScenarioSource(path, cache=True)
+    timeline = Timeline(source.load(remember_later=True))
+    assert source.remembering  # warm or cold: the board starts its after-frame work
+    if remembered:
+        source.remember()
+        assert not source.remembering
+    with path.open("a", encoding="utf-8") as f:
+        f.write("  - time: 2025-03-01\n    title: Appended after the frame\n    at: t2\n")
+    scenario = source.load(remember_later=True)
+    assert isinstance(scenario.events, ExtendedEvents)
+    assert scenario == load_scenario(path)
+    assert shown(timeline.extended(scenario)) == shown(Timeline(load_scenario(path)))
+    source.remember()  # the appended file's entry, keyed by the hash of the tail read: a later open finds it
+    entries = set((tmp_path / "cache").glob("sitboard-*.sqlite"))
+    assert load_scenario(path, cache=True) == scenario
+    assert set((tmp_path / "cache").glob("sitboard-*.sqlite")) == entries

@@ -52,6 +52,23 @@ def test_a_second_load_comes_from_the_cache_and_is_the_same_scenario(tmp_path, c
     assert warm.events[3].mark == cold.events[3].mark  # positions survive, for the error bar
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_a_large_entry_read_in_chunks_while_its_seal_is_worked_out_is_the_entry(
+    tmp_path, cache_dir, monkeypatch, chunk
+):
+    """The seal's MAC is worked out in a thread over each chunk read: every byte counts, in order, once."""
+    monkeypatch.setattr(cache, "LARGE", 0)  # every entry large: read and sealed chunk by chunk
+    monkeypatch.setattr(cache, "_CHUNK", chunk)
+    path = scenario_file(tmp_path)
+    cold = load_scenario(path, cache=True)
+    (entry,) = cache_dir.glob("*.sqlite")
+    written, data = entry.read_bytes(), path.read_bytes()
+    assert cache.load(data, str(path)) == cold
+    for at in (0, len(written) // 3, len(written) - 100):  # one bit anywhere: a miss
+        entry.write_bytes(written[:at] + bytes([written[at] ^ 1]) + written[at + 1 :])
+        assert cache.load(data, str(path)) is None
+
+
 def test_a_changed_file_is_read_again(tmp_path, cache_dir, hashing):
     path = scenario_file(tmp_path)
     load_scenario(path, cache=True)
@@ -70,6 +87,21 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
     assert not list(cache_dir.glob("*.sqlite")) if cache_dir.exists() else True
 
 
+def test_a_file_that_is_not_utf8_is_refused_as_without_the_cache_and_never_cached(tmp_path, cache_dir, hashing):
+    """A warm read does not check the bytes for UTF-8 (an entry exists only for a valid file): a miss still does."""
+    path = scenario_file(tmp_path)
+    load_scenario(path, cache=True)  # the valid file's entry, beside the one the broken file must not find
+    path.write_bytes(path.read_bytes().replace(b"title: Central Syria offensive", b"title: Central Syria \xe9", 1))
+    for _ in range(2):
+        with pytest.raises(ScenarioError) as cached:
+            load_scenario(path, cache=True)
+        with pytest.raises(ScenarioError) as fresh:
+            load_scenario(path, cache=False)
+        assert [str(p) for p in cached.value.problems] == [str(p) for p in fresh.value.problems]
+        assert "is not valid UTF-8" in str(cached.value.problems[0])
+    assert len(list(cache_dir.glob("*.sqlite"))) == 1
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -77,8 +109,10 @@ def test_an_invalid_file_is_never_cached(tmp_path, cache_dir):
         lambda raw: b"not a database",
         lambda raw: raw.replace(b"hama", b"hamx", 1),  # a reference that no longer holds
         lambda raw: raw[:100] + bytes([raw[100] ^ 1]) + raw[101:],  # one bit of the header flipped
+        lambda raw: raw + b"\n",  # a byte more after the seal
+        lambda raw: raw[:-1],  # the seal's last byte gone
     ],
-    ids=["truncated", "garbage", "broken-reference", "bit-flip"],
+    ids=["truncated", "garbage", "broken-reference", "bit-flip", "grown", "shrunk"],
 )
 def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage, hashing):
     path = scenario_file(tmp_path)
@@ -91,11 +125,15 @@ def test_a_damaged_entry_is_ignored_and_replaced(tmp_path, cache_dir, damage, ha
 
 
 def test_large_files_are_keyed_by_sha256_and_small_ones_by_blake2b(tmp_path, cache_dir, hashing):
+    """A large file's key is the SHA-256 of its SHA-256 (which a watched board records too): its bytes are hashed once."""
     path = scenario_file(tmp_path)
     load_scenario(path, cache=True)
     (entry,) = cache_dir.glob("*.sqlite")
-    keyed = (f"{__version__}/{cache.ENTRY_FORMAT}\0").encode() + path.read_bytes()
-    digest = hashlib.sha256(keyed) if hashing == "sha256" else hashlib.blake2b(keyed, digest_size=32)
+    version = (f"{__version__}/{cache.ENTRY_FORMAT}\0").encode()
+    if hashing == "sha256":
+        digest = hashlib.sha256(version + hashlib.sha256(path.read_bytes()).digest())
+    else:
+        digest = hashlib.blake2b(version + path.read_bytes(), digest_size=32)
     assert entry.name == f"sitboard-{digest.hexdigest()}.sqlite"
 
 

@@ -334,3 +334,78 @@ def test_each_candidate_alone_free_is_the_spot_found(width, left, right):
         grid = bytearray(b"\x01" * (cols * rows))
         grid[row * cols + start : row * cols + start + width] = bytes(width)  # only this candidate is free
         assert _free_spot(grid, halo, cols, rows, request, width) == (start, row)
+
+
+def _place_one_by_one(grid, halo, requests, cols, rows, ellipsis, shorten):  # type: ignore[no-untyped-def]
+    """`_place` as first written: every label, and its shorter form, looked for where it could be."""
+    from sitboard.geo.labels import _PRIORITY, _occupy, _shortened
+
+    placed = []
+    for request in sorted(requests, key=_PRIORITY, reverse=True):
+        if not (0 <= request.col < cols and 0 <= request.row < rows) or not request.text:
+            continue
+        text = request.text
+        spot = _free_spot(grid, halo, cols, rows, request, cell_width(text))
+        if spot is None and shorten:
+            text = _shortened(text, ellipsis)
+            spot = _free_spot(grid, halo, cols, rows, request, cell_width(text)) if text else None
+        if spot is not None:
+            _occupy(grid, cols, spot[0], spot[1], cell_width(text))
+            placed.append(PlacedLabel(request.key, spot[0], spot[1], text))
+    return placed
+
+
+NAMES = [
+    "A",
+    "Ab",
+    "Abc",
+    "Homs",
+    "Al Bab",
+    "  Lead",
+    "a   b c",
+    "Dayr az-Zawr",
+    "حمص",
+    "東京都庁",
+    "e\u0301tang",
+    "~x",
+    "-",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    cols=st.integers(1, 30),
+    rows=st.integers(1, 5),
+    tokens=st.lists(
+        st.tuples(
+            st.integers(-1, 30),
+            st.integers(-1, 5),
+            st.integers(0, 2),
+            st.integers(0, 2),
+            st.sampled_from(NAMES) | names,
+        ),
+        max_size=40,
+    ),
+    blocked=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 5)), max_size=60),
+    ellipsis=st.sampled_from(["…", "...", "~", ""]),
+    shorten=st.booleans(),
+)
+def test_labels_not_looked_for_on_a_crowded_map_are_those_that_would_not_fit(
+    cols, rows, tokens, blocked, ellipsis, shorten
+):
+    """Where no two cells are free side by side, a label is not looked for: the same labels land where they did."""
+    requests = [
+        LabelRequest(f"t{i}", col, row, name, float(i % 3), left, right)
+        for i, (col, row, left, right, name) in enumerate(tokens)
+    ]
+    grid, halo = _blocked_grid(requests, cols, rows, blocked), _halo(requests[::3], cols, rows)
+    expected = _place_one_by_one(grid[:], halo, requests, cols, rows, ellipsis, shorten)
+    assert _place(grid[:], halo, requests, cols, rows, ellipsis, shorten) == expected
+
+
+def test_a_shorter_form_of_one_cell_still_takes_the_one_free_cell_beside_its_town() -> None:
+    """A name of four spaces and more is shortened to the ellipsis alone: one free cell is room enough for it."""
+    town = req("t", 2, 0, "    ab")
+    blocked = [(c, 0) for c in range(7) if c != 4]
+    grid, halo = _blocked_grid([town], 7, 1, blocked), _halo([town], 7, 1)
+    assert _place(grid, halo, [town], 7, 1, "…", True) == [PlacedLabel("t", 4, 0, "…")]

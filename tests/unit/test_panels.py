@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from functional.conftest import SMALL
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitboard.panels.control import control, town_row
 from sitboard.panels.displacement import displacement
@@ -118,6 +120,38 @@ def test_the_timeline_strip_places_ticks_by_time_and_finds_the_nearest():
     assert dates(SCENARIO, 0, strip.columns, 31) == ("2024-01-01   START   2024-01-04", None)
     assert dates(SCENARIO, 2, strip.columns, 31).current == 10
     assert [step_at(strip.columns, x) for x in (0, 4, 6, 29, 40)] == [1, 1, 2, 4, 4]
+
+
+def _ticks_one_by_one(places, width, *, ascii_only, ends):  # type: ignore[no-untyped-def]
+    """The strip as it was first written: every event's column rounded on its own."""
+    columns = [round((max(1, width) - 1.0) * p) for p in places]
+    cells = [" "] * max(0, width)
+    for col, end in zip(columns, ends or ()):
+        if end is not None:
+            for x in range(max(0, col + 1), min(width, round(end * (max(1, width) - 1)) + 1)):
+                cells[x] = "-" if ascii_only else "─"
+    for col in columns:
+        if 0 <= col < width:
+            cells[col] = "|" if ascii_only else "│"
+    return columns, "".join(cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    places=st.lists(st.floats(0, 1), max_size=60),
+    width=st.integers(0, 90),
+    ordered=st.booleans(),
+    ends=st.none() | st.lists(st.none() | st.floats(0, 1), max_size=70),
+    ascii_only=st.booleans(),
+)
+def test_the_strip_found_by_runs_of_a_column_is_the_strip_rounded_event_by_event(
+    places, width, ordered, ends, ascii_only
+):
+    """Events in time order take their columns in runs, each found by bisection: the same columns and row."""
+    if ordered:
+        places.sort()
+    strip = ticks(places, width, ascii_only=ascii_only, ends=ends)
+    assert (strip.columns, strip.row) == _ticks_one_by_one(places, width, ascii_only=ascii_only, ends=ends)
 
 
 @pytest.mark.parametrize(("typed", "step"), [("2", 2), ("end", 4), ("START", 0), ("2024-01-02", 2), ("٣", 3)])

@@ -105,6 +105,29 @@ TAMPERED: dict[str, Callable[[sqlite3.Connection], None]] = {
 }
 
 
+# What is read whole besides the columns: the towns (a start control a record made from its text),
+# the places (most at a town, by its id alone), and every event row's fields, of their kinds.
+ROWS_TAMPERED: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "a-title-not-text": lambda db: db.execute("UPDATE events SET title = 7 WHERE i = 1"),
+    "a-text-of-bytes": lambda db: db.execute("UPDATE events SET text = x'00' WHERE i = 0"),
+    "extensions-not-text": lambda db: db.execute("UPDATE events SET extra = 3 WHERE i = 2"),
+    "a-start-control-not-text": lambda db: db.execute("UPDATE towns SET state = 5 WHERE state IS NOT NULL"),
+    "a-start-control-empty": lambda db: db.execute("UPDATE towns SET state = '' WHERE state IS NOT NULL"),
+    "a-place-at-an-unknown-town": lambda db: db.execute("UPDATE places SET town = 'nowhere' WHERE lat IS NULL"),
+    "a-place-at-no-town-and-nowhere": lambda db: db.execute("UPDATE places SET town = NULL WHERE lat IS NULL"),
+}
+
+
+@pytest.mark.parametrize("how", list(ROWS_TAMPERED))
+def test_a_tampered_row_is_refused(extended, how):
+    db = sqlite3.connect(":memory:")
+    db.deserialize(store.to_database(extended))
+    assert db.execute("SELECT count(*) FROM places WHERE lat IS NULL").fetchone()[0] > 0  # places at a town
+    assert db.execute("SELECT count(*) FROM towns WHERE state IS NOT NULL").fetchone()[0] > 0
+    with pytest.raises((ValueError, IndexError, TypeError)):  # any of them a miss (`cache.load_keyed`)
+        store.from_database(tampered(extended, ROWS_TAMPERED[how]), "extended.yaml")
+
+
 def tampered(s: Scenario, how: Callable[[sqlite3.Connection], None]) -> bytes:
     db = sqlite3.connect(":memory:")
     try:
