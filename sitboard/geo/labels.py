@@ -388,7 +388,10 @@ def _place(
     shorten: bool,
 ) -> list[PlacedLabel]:
     placed: list[PlacedLabel] = []
-    free, pairs = _free_counts(grid, cols, rows)
+    # Worked out once labels start failing to fit (a crowded map): on a map with room, where most
+    # labels are placed, the counts cost a step's draw more than the searches they spare.
+    counted: tuple[list[list[int]], list[list[int]]] | None = None
+    failed = 0
     # A shorter form is its first word and the ellipsis (4 cells and more), or its first 4 cells,
     # trailing spaces dropped, and the ellipsis: with a name that starts with a printable ASCII
     # character (1 cell, kept) and an ellipsis of a cell or more, 2 cells or more, or none at all.
@@ -399,15 +402,20 @@ def _place(
             continue
         text = request.text
         width = cell_width(text)
-        # Every spot `_free_spot` looks at for this label, or a shorter form of it, lies in these
-        # columns of its row and the rows either side. Cells are only ever taken: where they held no
-        # free cell, or no two side by side, when the pass began, they hold none now.
-        lo, hi = max(col - request.left - 1 - width, 0), min(col + request.right + 2 + width, cols)
-        near = free[row]
-        if near[hi] == near[lo]:
-            continue  # no label of any width fits
-        near = pairs[row]
-        two = hi - 1 > lo and near[hi - 1] > near[lo]
+        two = True
+        if counted is None and failed >= CROWDED_AFTER:
+            counted = _free_counts(grid, cols, rows)
+        if counted is not None:
+            # Every spot `_free_spot` looks at for this label, or a shorter form of it, lies in these
+            # columns of its row and the rows either side. Cells are only ever taken: where they held no
+            # free cell, or no two side by side, when the counts were made, they hold none now.
+            free, pairs = counted
+            lo, hi = max(col - request.left - 1 - width, 0), min(col + request.right + 2 + width, cols)
+            near = free[row]
+            if near[hi] == near[lo]:
+                continue  # no label of any width fits
+            near = pairs[row]
+            two = hi - 1 > lo and near[hi - 1] > near[lo]
         spot = _free_spot(grid, halo, cols, rows, request, width) if two or width < 2 else None
         if spot is None and shorten:
             if not two and wide_ellipsis and " " < text[0] <= "~":
@@ -419,7 +427,12 @@ def _place(
             start, label_row = spot
             _occupy(grid, cols, start, label_row, width)
             placed.append(PlacedLabel(request.key, start, label_row, text))
+        else:
+            failed += 1
     return placed
+
+
+CROWDED_AFTER = 64  # labels that found no spot before the pass counts free cells (see `_place`)
 
 
 _FREE = bytes([1]) + bytes(255)  # a translation: a free cell becomes 1, any other 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitboard.geo import labels
 from sitboard.geo.labels import (
     LabelLayout,
     LabelRequest,
@@ -389,18 +392,34 @@ NAMES = [
     blocked=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 5)), max_size=60),
     ellipsis=st.sampled_from(["…", "...", "~", ""]),
     shorten=st.booleans(),
+    crowded_after=st.sampled_from([0, 1, 3, labels.CROWDED_AFTER]),
 )
 def test_labels_not_looked_for_on_a_crowded_map_are_those_that_would_not_fit(
-    cols, rows, tokens, blocked, ellipsis, shorten
+    cols, rows, tokens, blocked, ellipsis, shorten, crowded_after
 ):
-    """Where no two cells are free side by side, a label is not looked for: the same labels land where they did."""
+    """Where no two cells are free side by side, a label is not looked for: the same labels land where they did.
+
+    Whenever the pass starts counting free cells (`CROWDED_AFTER` labels
+    without a spot; from the start with 0).
+    """
     requests = [
         LabelRequest(f"t{i}", col, row, name, float(i % 3), left, right)
         for i, (col, row, left, right, name) in enumerate(tokens)
     ]
     grid, halo = _blocked_grid(requests, cols, rows, blocked), _halo(requests[::3], cols, rows)
     expected = _place_one_by_one(grid[:], halo, requests, cols, rows, ellipsis, shorten)
-    assert _place(grid[:], halo, requests, cols, rows, ellipsis, shorten) == expected
+    with _crowded_after(crowded_after):
+        assert _place(grid[:], halo, requests, cols, rows, ellipsis, shorten) == expected
+
+
+@contextmanager
+def _crowded_after(failures: int) -> Iterator[None]:
+    kept = labels.CROWDED_AFTER
+    labels.CROWDED_AFTER = failures
+    try:
+        yield
+    finally:
+        labels.CROWDED_AFTER = kept
 
 
 def test_a_shorter_form_of_one_cell_still_takes_the_one_free_cell_beside_its_town() -> None:
@@ -408,4 +427,5 @@ def test_a_shorter_form_of_one_cell_still_takes_the_one_free_cell_beside_its_tow
     town = req("t", 2, 0, "    ab")
     blocked = [(c, 0) for c in range(7) if c != 4]
     grid, halo = _blocked_grid([town], 7, 1, blocked), _halo([town], 7, 1)
-    assert _place(grid, halo, [town], 7, 1, "…", True) == [PlacedLabel("t", 4, 0, "…")]
+    with _crowded_after(0):  # free cells counted from the start
+        assert _place(grid, halo, [town], 7, 1, "…", True) == [PlacedLabel("t", 4, 0, "…")]
