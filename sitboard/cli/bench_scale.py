@@ -246,16 +246,19 @@ async def _keys(path: Path, repeat: int) -> dict[str, Any]:
             await pilot.pause(0.3)
             when = events[rng.randrange(len(events))].time.text[:10]
             jumps.append(await board_call(app, frames, partial(_go_to_date, app, when)))
+    from sitboard.cli.bench import _stats  # the other figures' median and p95
+
+    step, pilot_step = _stats(steps), _stats(pilot_steps)
     return {
-        "step_median_ms": _median(steps) * 1e3,
-        "step_p95_ms": _p95(steps) * 1e3,
+        "step_median_ms": step["median_ms"],
+        "step_p95_ms": step["p95_ms"],
         "jump_max_ms": max(jumps) * 1e3,
-        "jump_median_ms": _median(jumps) * 1e3,
+        "jump_median_ms": _stats(jumps)["median_ms"],
         "steps_measured": len(steps),
-        "step_pilot_median_ms": _median(pilot_steps) * 1e3,
-        "step_pilot_p95_ms": _p95(pilot_steps) * 1e3,
+        "step_pilot_median_ms": pilot_step["median_ms"],
+        "step_pilot_p95_ms": pilot_step["p95_ms"],
         "jump_pilot_max_ms": max(pilot_jumps) * 1e3,
-        "no_op_key_pilot_ms": _median(no_ops) * 1e3,
+        "no_op_key_pilot_ms": _stats(no_ops)["median_ms"],
     }
 
 
@@ -264,15 +267,6 @@ def _go_to_date(app: Any, when: str) -> None:
     from sitboard.panels.goto import parse_goto
 
     app.go_to(parse_goto(when, app.timeline))
-
-
-def _median(samples: list[float]) -> float:
-    return sorted(samples)[len(samples) // 2]
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 async def _reload(path: Path) -> dict[str, Any]:
