@@ -16,6 +16,7 @@ from textual.renderables.digits import Digits
 
 from sitboard.app.style import look_for
 from sitboard.app.widgets.columns import Column, ColumnsWidget, digits_width
+from sitboard.app.widgets.text_panel import wrapped_lines
 from sitboard.panels import header
 
 GAP = 2  # columns between the date and the title
@@ -49,8 +50,7 @@ class Headline(ColumnsWidget):
         if text_width <= 0:
             return MIN_ROWS
         console = self.app.console
-        lines = console.render_lines(self.content, console.options.update_width(text_width), pad=False)
-        return max(MIN_ROWS, len(lines))
+        return max(MIN_ROWS, wrapped_lines(console, console.options.update_width(text_width), self.content))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self.rows_at(width)
