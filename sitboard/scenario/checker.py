@@ -6,13 +6,14 @@ Split from `loader` so that opening a file whose validation is cached (see
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sitboard.scenario import palette
+from sitboard.scenario import halves, palette
 from sitboard.scenario.errors import Problem, ScenarioError
 from sitboard.scenario.loader import Progress
 from sitboard.scenario.model import (
@@ -66,6 +67,9 @@ from sitboard.scenario.yamldoc import (
     compose,
     resolve_merges,
 )
+
+if TYPE_CHECKING:
+    from subprocess import Popen
 
 MAX_PROBLEMS = 50
 FORMAT_VERSION = 1
@@ -138,7 +142,14 @@ _DEATHS = {"best": True, "low": False, "high": False}
 _PCODE = re.compile(r"[A-Za-z0-9]+\Z")
 
 
-def check(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None = None) -> Scenario:
+def check(
+    text: str | bytes,
+    file: str,
+    color_ok: ColorCheck | None,
+    progress: Progress | None = None,
+    *,
+    split_bytes: int = halves.SPLIT_BYTES,
+) -> Scenario:
     """The scenario in `text`, or a `ScenarioError` with every problem and its place.
 
     A well-formed file is read in one pass that checks each event as soon as
@@ -151,6 +162,10 @@ def check(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: P
     `text` may be the file's bytes, already known to be UTF-8: libyaml reads
     those as they are, where text would be copied to UTF-8 first. The
     whole-document path reads text, as it always did.
+
+    From `split_bytes` up, the events are read in two processes
+    (`halves.py`, `_in_two`) when the file is plain enough to cut; when either
+    finds anything amiss, the file is read as above, in this process alone.
     """
     if isinstance(text, bytes):
         if text.startswith(_BOM):
@@ -158,6 +173,10 @@ def check(text: str | bytes, file: str, color_ok: ColorCheck | None, progress: P
     elif text.startswith("\ufeff"):
         text = text[1:]
     try:
+        if isinstance(text, bytes) and len(text) >= split_bytes:
+            scenario = _in_two(text, file, color_ok, progress)
+            if scenario is not None:
+                return scenario
         return _streamed(text, file, color_ok, progress)
     except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
         pass
@@ -178,6 +197,112 @@ def _streamed(text: str | bytes, file: str, color_ok: ColorCheck | None, progres
     if checker.problems or checker.dropped or scenario is None:
         raise _NotStreamable
     return scenario
+
+
+def _in_two(data: bytes, file: str, color_ok: ColorCheck | None, progress: Progress | None) -> Scenario | None:
+    """`_streamed` with the events after a seam read by another process meanwhile; None if it cannot vouch.
+
+    Each process reads the file with the other's events as empty lines
+    (`halves.py`). Problems are never reported from here: the caller reads
+    the file again in one process, which reports them as always.
+    """
+    seam = halves.find_seam(data)
+    if seam is None:
+        return None
+    try:
+        process = halves.start(halves.second_text(data, seam), file, seam)
+    except (OSError, ValueError):  # no second process (none allowed, none left): read in one
+        return None
+    try:
+        return _joined(data, seam, process, file, color_ok, progress)
+    except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
+        return None
+    finally:
+        halves.stop(process)
+
+
+def _joined(
+    data: bytes,
+    seam: halves.Seam,
+    process: Popen[bytes],
+    file: str,
+    color_ok: ColorCheck | None,
+    progress: Progress | None,
+) -> Scenario | None:
+    """This process's events, then the other's, reconciled as if read in one pass.
+
+    What the one-pass reading carries from event to event: the events after
+    the seam are numbered on from the count before it, the time order is
+    checked across the seam, and equal times and places are shared again.
+    """
+    checker = _Checker(file, color_ok)
+    checker.progress = progress
+    checker.lines = seam.split_line  # this process's share is the whole bar: the other reads meanwhile
+    root = compose(halves.first_text(data, seam), stream=checker.stream, shared=True)
+    events = checker.streamed
+    if (
+        not isinstance(root, Map)
+        or events is None
+        or checker.problems
+        or checker.dropped
+        or len(events) != seam.before
+        or (events[0].mark or _NOWHERE).line != seam.first_line
+        or not _ends_at(root, seam)
+    ):
+        return None
+    rows = halves.answer(process)
+    if rows is None:
+        return None
+    after = halves.unpack(rows, seam.before, {t: t for t in checker.times.values()}, checker.places_by_value())
+    if after[0].time.sort_key < events[-1].time.sort_key:  # backwards at the seam: one process reports it
+        return None
+    events.extend(after)
+    scenario = checker.scenario(root)
+    return None if checker.problems or checker.dropped else scenario
+
+
+_NOWHERE = Mark(0, 0)
+
+
+def _ends_at(root: Map, seam: halves.Seam) -> bool:
+    """Whether the file's tail (the keys after the events list) was read where it is, right after the list.
+
+    Keys are shared nodes in this reading, placed at the first such text: a
+    key also written earlier only makes the answer False (read in one process).
+    """
+    keys = [key for key, _ in root.pairs]
+    at = next((i for i, key in enumerate(keys) if key.text == "events"), None)
+    if at is None:
+        return False
+    if at + 1 == len(keys):
+        return not seam.tail
+    return (keys[at + 1].line, keys[at + 1].column) == (seam.end_line, 1)
+
+
+def second_half(text: bytes, file: str, seam: halves.Seam) -> list[Event] | None:
+    """The events after `seam`, read from `halves.second_text` in the other process; None if it cannot vouch."""
+    enabled = gc.isenabled()
+    gc.disable()  # as `loader.parse_scenario`: nothing read is garbage
+    try:
+        checker = _Checker(file, None)  # colours are the first process's to check
+        checker.base = seam.before
+        try:
+            root = compose(text, stream=checker.stream, shared=True)
+        except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
+            return None
+        events = checker.streamed
+        if (
+            root is None
+            or not events
+            or checker.problems
+            or checker.dropped
+            or (events[0].mark or _NOWHERE).line != seam.split_line
+        ):
+            return None
+        return events
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _whole(text: str, file: str, color_ok: ColorCheck | None) -> Scenario:
@@ -348,6 +473,7 @@ class _Checker:
         self.previous: tuple[EventTime, int] | None = None
         self.progress: Progress | None = None
         self.lines = 1
+        self.base = 0  # the number of the first event read (`second_half`)
 
     # -- reporting -----------------------------------------------------------
 
@@ -583,7 +709,12 @@ class _Checker:
         events = self.streamed
         assert events is not None
         event = self.event(
-            len(events), entry, sections.town_ids, sections.faction_ids, sections.holders, sections.source_ids
+            self.base + len(events),
+            entry,
+            sections.town_ids,
+            sections.faction_ids,
+            sections.holders,
+            sections.source_ids,
         )
         if event is None or self.problems:
             raise _NotStreamable
@@ -1208,6 +1339,10 @@ class _Checker:
             if value is not None:
                 found.append(value)
         return self.shared(tuple(found))
+
+    def places_by_value(self) -> dict[Place, Place]:
+        """The places built so far, to share equal ones read elsewhere (`_in_two`)."""
+        return {p: p for p in self.places.values()}
 
     def shared(self, value: _T) -> _T:
         """`value`, or an equal tuple kept before (an ACLED-like file repeats thirty pairs of actors)."""
