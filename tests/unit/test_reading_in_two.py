@@ -51,8 +51,11 @@ def fields(scenario: object) -> object:
     """Everything a scenario holds, compared field by field (events: every field, marks included); or its problems."""
     if isinstance(scenario, tuple):
         return scenario
-    return [(name, getattr(scenario, name)) for name in ("title", "factions", "towns", "map", "sources", "resolved")] + [
-        tuple(e) for e in scenario.events  # type: ignore[attr-defined]
+    return [
+        (name, getattr(scenario, name)) for name in ("title", "factions", "towns", "map", "sources", "resolved")
+    ] + [
+        tuple(e)
+        for e in scenario.events  # type: ignore[attr-defined]
     ]
 
 
