@@ -218,3 +218,36 @@ def test_a_small_file_stays_in_one_process(answers):
     assert len(text.encode()) < halves.SPLIT_BYTES
     assert fields(checker.check(text.encode(), "s.yaml", None)) == fields(read(text, NEVER))
     assert answers == []
+
+
+def test_a_quoted_text_from_before_the_seam_to_the_tail_reads_as_in_one_process(answers):
+    """Every event after the seam, inside a text that closes in a key after the list: the file has half the events."""
+    text = big() + "x-tail: closing"
+    seam = seam_of(text)
+    at = line_at(text, seam.split_line)
+    text = text[:at] + '    x-quoted: "open\n' + text[at:] + '"\n'
+    assert halves.find_seam(text.encode()) is not None  # cut: the quote is not what the cut looks for
+    two, one = read(text, 0), read(text, NEVER)
+    assert len(one.events) == seam.before  # type: ignore[attr-defined]
+    assert fields(two) == fields(one)
+    assert answers == []  # this process saw that the tail was not where the cut said it is, and read in one
+
+
+def test_a_quoted_line_that_looks_like_an_event_before_the_seam_does_not_shift_the_numbers(answers):
+    """`  - b"` inside a text is no event: the count before the seam is not the events' count, read in one."""
+    text = big()
+    seam = seam_of(text)
+    at = line_at(text, seam.first_line + 1)
+    text = text[:at] + '    x-quoted: "a\n  - b"\n' + text[at:]
+    two, one = read(text, 0), read(text, NEVER)
+    assert fields(two) == fields(one)
+    assert [e.index for e in two.events] == list(range(len(one.events)))  # type: ignore[attr-defined]
+
+
+def test_lone_carriage_returns_are_read_in_one_process(answers):
+    """libyaml counts a lone CR as a line; the empty lines standing for the other half would not."""
+    text = big()
+    seam = seam_of(text)
+    at = line_at(text, seam.first_line + 1)
+    text = text[:at] + "    x-note: a\r\n" + text[at:].replace("\n", "\r", 1)
+    assert fields(read(text, 0)) == fields(read(text, NEVER))
