@@ -285,7 +285,6 @@ def second_half(text: bytes, file: str, seam: halves.Seam) -> list[Event] | None
     gc.disable()  # as `loader.parse_scenario`: nothing read is garbage
     try:
         checker = _Checker(file, None)  # colours are the first process's to check
-        checker.base = seam.before
         try:
             root = compose(text, stream=checker.stream, shared=True)
         except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
@@ -473,7 +472,6 @@ class _Checker:
         self.previous: tuple[EventTime, int] | None = None
         self.progress: Progress | None = None
         self.lines = 1
-        self.base = 0  # the number of the first event read (`second_half`)
 
     # -- reporting -----------------------------------------------------------
 
@@ -709,7 +707,7 @@ class _Checker:
         events = self.streamed
         assert events is not None
         event = self.event(
-            self.base + len(events),
+            len(events),
             entry,
             sections.town_ids,
             sections.faction_ids,
