@@ -175,6 +175,8 @@ def start(text: bytes, file: str, seam: Seam) -> subprocess.Popen[bytes]:
     is fed from a thread, so that this process starts reading its own share
     while the other one starts up.
     """
+    if getattr(sys, "frozen", False) or not sys.executable:  # no interpreter to start: the program itself
+        raise OSError("no Python interpreter to read the other half")
     home = str(Path(__file__).resolve().parents[2])  # the very sitboard this process runs
     process = subprocess.Popen(
         [sys.executable, "-c", _CHILD, home],

@@ -251,3 +251,11 @@ def test_lone_carriage_returns_are_read_in_one_process(answers):
     at = line_at(text, seam.first_line + 1)
     text = text[:at] + "    x-note: a\r\n" + text[at:].replace("\n", "\r", 1)
     assert fields(read(text, 0)) == fields(read(text, NEVER))
+
+
+def test_a_frozen_program_reads_in_one_process(answers, monkeypatch):
+    """A bundled program's `sys.executable` is the program itself: started with `-c`, it would not read events."""
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    text = big()
+    assert fields(read(text, 0)) == fields(read(text, NEVER))
+    assert answers == []
