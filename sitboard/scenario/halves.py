@@ -28,12 +28,13 @@ from typing import Any, NamedTuple
 
 from sitboard.scenario.model import Event, EventTime, Flow, Mark, Offset, Place
 
-# Below this size a second process costs more than it saves (starting it and
-# reading the towns again take about half a second); measured in
-# docs/performance.md. A parameter of `checker.check`'s callers for tests.
-SPLIT_BYTES = 16 * 1024 * 1024
+# Below this size a second process saves a few tenths of a second at best, and
+# loses as much on a busy machine (starting it and reading the towns again cost
+# it 0.3-0.5 s): measured in docs/performance.md. `checker.check` takes it as
+# a parameter, which tests lower.
+SPLIT_BYTES = 8 * 1024 * 1024
 
-# The share of the events' lines this process reads: the other process first
+# The share of the events' bytes this process reads: the other process first
 # starts, imports the checker and reads the towns, so it is given a little less.
 FIRST_SHARE = 0.56
 
