@@ -73,9 +73,13 @@ def with_tail(text: str) -> str:
     events=st.integers(10, 120),
     tail=st.booleans(),
     crlf=st.booleans(),
+    flush_left=st.booleans(),
 )
-def test_a_random_scenario_reads_the_same_in_two_processes(seed, towns, events, tail, crlf):
+def test_a_random_scenario_reads_the_same_in_two_processes(seed, towns, events, tail, crlf, flush_left):
     text = random_scenario(seed, towns, events)
+    if flush_left:  # `- time:` at the left edge, as `events:` itself (YAML allows it)
+        head, _, events_text = text.partition("\nevents:\n")
+        text = head + "\nevents:\n" + re.sub(r"^  ", "", events_text, flags=re.MULTILINE)
     if tail:
         text = with_tail(text)
     if crlf:
