@@ -707,12 +707,7 @@ class _Checker:
         events = self.streamed
         assert events is not None
         event = self.event(
-            len(events),
-            entry,
-            sections.town_ids,
-            sections.faction_ids,
-            sections.holders,
-            sections.source_ids,
+            len(events), entry, sections.town_ids, sections.faction_ids, sections.holders, sections.source_ids
         )
         if event is None or self.problems:
             raise _NotStreamable
