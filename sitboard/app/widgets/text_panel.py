@@ -21,7 +21,7 @@ from rich.segment import Segment
 from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from sitboard.app.style import look_for, shorten
@@ -97,6 +97,12 @@ class Titled(BoardWidget):
 
     def lines_changed(self) -> None:
         """The panel shows another number of lines: say again what is cut."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # A panel draws and scrolls its own lines: its virtual size is its size, and a new one needs
+        # no layout. Textual's default sets it as a reactive that asks for another layout pass of the
+        # whole screen, so every change of the side column's rows was laid out twice.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def on_resize(self) -> None:
         self._lines = None  # laid out: the widget's own height is the truth now
