@@ -90,7 +90,7 @@ def place_labels(
         return []
     grid = _blocked_grid(requests, cols, rows, blocked)
     halo = _halo(requests, cols, rows)
-    return _place(grid, halo, _not_hopeless(requests), cols, rows, ellipsis, shorten)
+    return _place(grid, halo, _not_hopeless(requests, cols, rows), cols, rows, ellipsis, shorten)
 
 
 class Sheet:
@@ -204,7 +204,15 @@ class LabelLayout:
         self._halo = _halo(self.requests, cols, rows) if ok else bytearray()
         # `place_labels`, with the tokens' grid and halo worked out once for both
         self.base = (
-            _place(self.tokens(blocked).grid, self._halo, _not_hopeless(self.requests), cols, rows, ellipsis, shorten)
+            _place(
+                self.tokens(blocked).grid,
+                self._halo,
+                _not_hopeless(self.requests, cols, rows),
+                cols,
+                rows,
+                ellipsis,
+                shorten,
+            )
             if ok
             else []
         )
@@ -291,7 +299,7 @@ def _keep_or_move(
     return placed
 
 
-def _not_hopeless(requests: Sequence[LabelRequest]) -> list[LabelRequest]:
+def _not_hopeless(requests: Sequence[LabelRequest], cols: int, rows: int) -> list[LabelRequest]:
     """The requests but those whose label no position can take: a town's whose cell another token covers too.
 
     A label is placed only near its own token and near no other. A token of
@@ -301,9 +309,10 @@ def _not_hopeless(requests: Sequence[LabelRequest]) -> list[LabelRequest]:
     cells) that is nearly every town: leaving them out of the search (their
     tokens stay on the grid) spares most of placing a view's labels.
     """
-    at = Counter((r.col, r.row) for r in requests)
+    on_grid = [r for r in requests if 0 <= r.col < cols and 0 <= r.row < rows]  # the others have no token
+    at = Counter((r.col, r.row) for r in on_grid)
     shared = {cell for cell, n in at.items() if n > 1}
-    for r in requests:  # a token with marks covers their cells too
+    for r in on_grid:  # a token with marks covers their cells too
         if r.left or r.right:
             shared.update((c, r.row) for c in range(r.col - r.left, r.col + r.right + 1) if (c, r.row) in at)
     if not shared:

@@ -459,7 +459,7 @@ def test_towns_sharing_a_cell_with_another_token_are_not_looked_for_and_nothing_
     ]
     grid, halo = _blocked_grid(requests, cols, rows, blocked), _halo(requests, cols, rows)
     everyone = _place(grid[:], halo, requests, cols, rows, "…", True)
-    assert _place(grid[:], halo, labels._not_hopeless(requests), cols, rows, "…", True) == everyone
+    assert _place(grid[:], halo, labels._not_hopeless(requests, cols, rows), cols, rows, "…", True) == everyone
     assert place_labels(requests, cols, rows, blocked) == everyone
     layout = LabelLayout(requests, cols, rows, blocked)
     assert layout.base == everyone
@@ -469,5 +469,5 @@ def test_on_a_crowded_map_only_towns_alone_in_their_cell_are_looked_for() -> Non
     alone, twin, other_twin = req("a", 2, 1, "Alone"), req("b", 6, 1, "Twin"), req("c", 6, 1, "Other")
     marked = LabelRequest("m", 9, 1, "Marked", 1.0, 1, 1)  # its marks cover cells 8 and 10
     beside, next_to = req("d", 10, 1, "Beside"), req("e", 11, 1, "Next")  # on a mark's cell; beside it
-    assert labels._not_hopeless([alone, twin, other_twin, marked, beside, next_to]) == [alone, marked, next_to]
+    assert labels._not_hopeless([alone, twin, other_twin, marked, beside, next_to], 30, 3) == [alone, marked, next_to]
     assert [p.key for p in place_labels([marked, next_to], 30, 3)] == ["m", "e"]  # and the one beside is placed
