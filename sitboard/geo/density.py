@@ -6,12 +6,13 @@ noise. Above `CROWDED` towns per cell (over the whole map) each occupied cell
 shows how many towns it holds (1 to 9, `+` for more), in the colour of the
 holder of most of them; the map's key line says so (`KEY`).
 
-The looks of one view and size are kept; a step finds the towns that changed
-holder since the last step drawn (a pass over the holders, in C) and
-recounts only their cells, and the map rewrites only those cells. A jump
-changes thousands of towns: then every cell is recounted at once, holder by
-holder, with the counting done by C loops (`Counter`, `map`) rather than one
-Python `Counter` per cell (at 20,000 towns a third less CPU: 28 -> 17 ms here).
+The looks of one view and size are kept; a step is handed the towns that
+changed holder (the timeline knows them) or finds them (a pass over the
+holders, in C), recounts only their cells, and the map rewrites only those
+cells. A jump changes most towns (Home to End at 20,000 towns: 15,000): then
+every cell is recounted at once by C loops (`Counter`, `map`, a sort) rather
+than one Python `Counter` per cell (20 -> 8-12 ms here), and the map writes
+every occupied cell, row by row, in C too.
 """
 
 from __future__ import annotations
@@ -50,11 +51,9 @@ class Density:
             self._members.setdefault((col, row), []).append(i)
         self._rank = {holder: k for k, holder in enumerate(order)}
         self._holders: Sequence[str] | None = None
-        self._by_row: dict[int, list[int]] | None = None
-        self.looks: dict[Spot, tuple[str, str]] = {}  # cell -> (the count's character, the holder of most)
-        # For recounting every cell at once: cells by number, each listed town's cell number.
-        self._spots = list(self._members)
-        number = {spot: k for k, spot in enumerate(self._spots)}
+        # Cells by number, row by row (left to right), so that a row's cells are a run of numbers.
+        self._spots = sorted(self._members, key=lambda spot: (spot[1], spot[0]))
+        self._numbers = number = {spot: k for k, spot in enumerate(self._spots)}
         self._cell_of: dict[int, int] = {i: number[col, row] for i, col, row in listed}  # town -> its cell's number
         self._listed = [i for i, _, _ in listed]
         self._every_town = self._listed == list(range(len(self._listed)))  # all the towns, in order: no lookup
@@ -62,42 +61,66 @@ class Density:
         self._spread: tuple[int, list[int]] = (0, [])  # (holders present, each town's cell number times that)
         self._chars = [count_char(len(self._members[spot])) for spot in self._spots]
         self._winners: list[str] = []  # the holder of most of each cell, by number
+        rows: dict[int, list[int]] = {}
+        for col, row in self._spots:
+            rows.setdefault(row, []).append(col)
+        self._by_row = rows
+        # (row, its occupied columns, the first cell number and the one past its last), row by row
+        self.rows: list[tuple[int, list[int], int, int]] = []
+        first = 0
+        for row, cols in rows.items():
+            self.rows.append((row, cols, first, first + len(cols)))
+            first += len(cols)
+
+    @property
+    def looks(self) -> dict[Spot, tuple[str, str]]:
+        """cell -> (the count's character, the holder of most), as of the last update."""
+        return dict(zip(self._spots, self.looks_by_number()))
+
+    def looks_by_number(self) -> list[tuple[str, str]]:
+        """Each cell's (count's character, holder of most), in the order of `rows`."""
+        return list(zip(self._chars, self._winners))
+
+    def look(self, spot: Spot) -> tuple[str, str]:
+        """One occupied cell's (count's character, holder of most)."""
+        k = self._numbers[spot]
+        return self._chars[k], self._winners[k]
+
+    def snapshot(self) -> list[str]:
+        """The holder of most of each cell, to `restore` when the same holders come back."""
+        return self._winners[:]
+
+    def restore(self, holders: Sequence[str], snapshot: list[str]) -> None:
+        """Back to a `snapshot` taken with these holders (counted then: a jump back to a step seen)."""
+        self._holders = holders
+        self._winners = snapshot[:]
 
     def update(self, holders: Sequence[str], moved: Iterable[int] | None = None) -> set[Spot] | None:
-        """Bring each occupied cell's (character, holder) in `looks` to these holders (indexed like the towns).
+        """Bring each occupied cell's (character, holder) to these holders (indexed like the towns).
 
         `moved` names the towns that may have changed holder since the last
         update (the towns a step changed, as the timeline knows them), none
         left out; without it they are found by comparing every holder.
         Returns the cells whose look may have changed since the last update,
-        or None when every cell was worked out afresh.
+        or None when every cell was worked out afresh (a jump: most of them).
         """
         old = self._holders
         self._holders = holders
-        if old is None or len(old) != len(holders):
-            self._winners = self._recount(holders)
-            self.looks = dict(zip(self._spots, zip(self._chars, self._winners)))
-            return None
-        if old is holders:
+        if old is not None and old is holders:
             return set()
-        cell_of, spots, winners = self._cell_of, self._spots, self._winners
-        # the towns that changed hands, found in C if the caller does not know them (a step at 20,000 towns
-        # changes a few); their cells are recounted from their own few towns
-        found = list(compress(count(), map(ne, old, holders))) if moved is None else list(moved)
-        if 8 * len(found) > len(spots):  # a jump: recount every cell at once, keep those that differ
-            fresh = self._recount(holders)
-            changed = list(compress(count(), map(ne, winners, fresh)))
-            self._winners = fresh
-            touched = list(map(spots.__getitem__, changed))
-            self.looks.update(zip(touched, zip(map(self._chars.__getitem__, changed), map(fresh.__getitem__, changed))))
-            return set(touched)
-        looks, members, look = self.looks, self._members, self._look
-        touched_cells = {cell_of[i] for i in found if i in cell_of}
-        for k in touched_cells:
-            spot = spots[k]
-            new = looks[spot] = look(members[spot], holders)
-            winners[k] = new[1]
-        return {spots[k] for k in touched_cells}
+        found: list[int] | None = None
+        if old is not None and len(old) == len(holders):
+            # the towns that changed hands, found in C if the caller does not know them (a step at 20,000 towns
+            # changes a few); their cells are recounted from their own few towns
+            found = list(compress(count(), map(ne, old, holders))) if moved is None else list(moved)
+        if found is None or 8 * len(found) > len(self._spots):  # a jump: recount every cell at once
+            self._winners = self._recount(holders)
+            return None
+        cell_of, spots, winners, members, look = self._cell_of, self._spots, self._winners, self._members, self._look
+        touched = {cell_of[i] for i in found if i in cell_of}
+        for k in touched:
+            winners[k] = look(members[spots[k]], holders)
+        return {spots[k] for k in touched}
 
     def _recount(self, holders: Sequence[str]) -> list[str]:
         """Every cell's holder of most (in `_spots` order), counted in C loops (`Counter`, `map`, a sort).
@@ -129,21 +152,17 @@ class Density:
         return list(map(by_tie.__getitem__, map(mod, map(best.__getitem__, range(cells)), repeat(wide))))
 
     def columns_by_row(self) -> dict[int, list[int]]:
-        """The occupied cells' columns, by row (worked out once)."""
-        if self._by_row is None:
-            self._by_row = {}
-            for col, row in self._members:
-                self._by_row.setdefault(row, []).append(col)
+        """The occupied cells' columns, by row."""
         return self._by_row
 
-    def _look(self, there: list[int], holders: Sequence[str]) -> tuple[str, str]:
-        """The count of the towns `there` and the holder of most of them (ties: by `order`, then by id)."""
+    def _look(self, there: list[int], holders: Sequence[str]) -> str:
+        """The holder of most of the towns `there` (ties: by `order`, then by id)."""
         if len(there) == 1:  # the commonest cell
-            return "1", holders[there[0]]
+            return holders[there[0]]
         counts = Counter([holders[i] for i in there])
         most = max(counts.values())
         tied = [h for h, c in counts.items() if c == most]
         if len(tied) == 1:
-            return count_char(len(there)), tied[0]
+            return tied[0]
         rank = self._rank
-        return count_char(len(there)), min(tied, key=lambda h: (rank.get(h, len(rank)), h))
+        return min(tied, key=lambda h: (rank.get(h, len(rank)), h))
