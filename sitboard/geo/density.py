@@ -95,12 +95,16 @@ class Density:
         self._holders = holders
         self._winners = snapshot[:]
 
-    def update(self, holders: Sequence[str], moved: Iterable[int] | None = None) -> set[Spot] | None:
+    def update(
+        self, holders: Sequence[str], moved: Iterable[int] | None = None, *, far: bool = False
+    ) -> set[Spot] | None:
         """Bring each occupied cell's (character, holder) to these holders (indexed like the towns).
 
         `moved` names the towns that may have changed holder since the last
         update (the towns a step changed, as the timeline knows them), none
-        left out; without it they are found by comparing every holder.
+        left out; without it they are found by comparing every holder, unless
+        the caller says the holders are `far` from the last (most will have
+        changed): then every cell is recounted without comparing.
         Returns the cells whose look may have changed since the last update,
         or None when every cell was worked out afresh (a jump: most of them).
         """
@@ -109,7 +113,7 @@ class Density:
         if old is not None and old is holders:
             return set()
         found: list[int] | None = None
-        if old is not None and len(old) == len(holders):
+        if old is not None and len(old) == len(holders) and not far:
             # the towns that changed hands, found in C if the caller does not know them (a step at 20,000 towns
             # changes a few); their cells are recounted from their own few towns
             found = list(compress(count(), map(ne, old, holders))) if moved is None else list(moved)
