@@ -223,9 +223,9 @@ def _places(
     candidates = context.places_in(e.west, e.south, e.east, e.north, max_rank=rank)
     candidates.sort(key=lambda p: (p.rank, -p.population))
     out: list[ContextPlace] = []
-    near2 = _NEAR_TOWN_DEG**2
+    near = _Near(towns, _NEAR_TOWN_DEG) if candidates else None
     for place in candidates:
-        if any((place.lat - lat) ** 2 + (place.lon - lon) ** 2 < near2 for lat, lon in towns):
+        if near is not None and near.any_near(place.lat, place.lon):
             continue
         cell = projection.cell(place.lat, place.lon)
         if cell is None:
@@ -235,3 +235,32 @@ def _places(
         if len(out) == MAX_PLACES:
             break
     return out
+
+
+class _Near:
+    """Which points lie within `radius` degrees of a place, looked up by squares of that size.
+
+    A place is compared with the points of the nine squares around it, not
+    with every town: at 20,000 towns the check of a view's hundred places
+    took 150 ms of the map's first draw.
+    """
+
+    def __init__(self, points: Sequence[tuple[float, float]], radius: float) -> None:
+        self._radius = radius
+        self._squares: dict[tuple[float, float], list[tuple[float, float]]] = {}
+        add = self._squares.setdefault
+        for point in points:
+            add((point[0] // radius, point[1] // radius), []).append(point)
+
+    def any_near(self, lat: float, lon: float) -> bool:
+        """Whether a point is closer than the radius (in degrees, as if flat) to (lat, lon)."""
+        radius = self._radius
+        near2 = radius * radius
+        y, x = lat // radius, lon // radius
+        squares = self._squares
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for plat, plon in squares.get((y + dy, x + dx), ()):
+                    if (lat - plat) ** 2 + (lon - plon) ** 2 < near2:
+                        return True
+        return False

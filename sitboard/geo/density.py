@@ -6,20 +6,21 @@ noise. Above `CROWDED` towns per cell (over the whole map) each occupied cell
 shows how many towns it holds (1 to 9, `+` for more), in the colour of the
 holder of most of them; the map's key line says so (`KEY`).
 
-The looks of one view and size are kept; a step finds the towns that changed
-holder since the last step drawn (a pass over the holders, in C) and
-recounts only their cells, and the map rewrites only those cells. A jump
-changes thousands of towns: then every cell is recounted at once, holder by
-holder, with the counting done by C loops (`Counter`, `map`) rather than one
-Python `Counter` per cell (at 20,000 towns a third less CPU: 28 -> 17 ms here).
+The looks of one view and size are kept; a step is handed the towns that
+changed holder (the timeline knows them) or finds them (a pass over the
+holders, in C), recounts only their cells, and the map rewrites only those
+cells. A jump changes most towns (Home to End at 20,000 towns: 15,000): then
+every cell is recounted at once by C loops (`Counter`, `map`, a sort) rather
+than one Python `Counter` per cell (20 -> 8-12 ms here), and the map writes
+every occupied cell, row by row, in C too.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import compress, count, repeat
-from operator import add, eq, mod, mul, ne
+from operator import add, floordiv, mod, mul, ne
 
 CROWDED = 1.0  # towns on the map per cell of it, above which density is drawn
 KEY = "digits: towns per cell, coloured by the holder of most"
@@ -45,91 +46,127 @@ class Density:
     """
 
     def __init__(self, listed: Sequence[tuple[int, int, int]], order: Sequence[str]) -> None:
-        self._cell_of: dict[int, Spot] = {i: (col, row) for i, col, row in listed}
         self._members: dict[Spot, list[int]] = {}
         for i, col, row in listed:
             self._members.setdefault((col, row), []).append(i)
         self._rank = {holder: k for k, holder in enumerate(order)}
         self._holders: Sequence[str] | None = None
-        self._by_row: dict[int, list[int]] | None = None
-        self.looks: dict[Spot, tuple[str, str]] = {}  # cell -> (the count's character, the holder of most)
-        # For recounting every cell at once: cells by number, each listed town's cell number.
-        self._spots = list(self._members)
-        number = {spot: k for k, spot in enumerate(self._spots)}
+        # Cells by number, row by row (left to right), so that a row's cells are a run of numbers.
+        self._spots = sorted(self._members, key=lambda spot: (spot[1], spot[0]))
+        self._numbers = number = {spot: k for k, spot in enumerate(self._spots)}
+        self._cell_of: dict[int, int] = {i: number[col, row] for i, col, row in listed}  # town -> its cell's number
         self._listed = [i for i, _, _ in listed]
+        self._every_town = self._listed == list(range(len(self._listed)))  # all the towns, in order: no lookup
         self._town_cell = [number[col, row] for _, col, row in listed]
+        self._spread: tuple[int, list[int]] = (0, [])  # (holders present, each town's cell number times that)
         self._chars = [count_char(len(self._members[spot])) for spot in self._spots]
+        self._winners: list[str] = []  # the holder of most of each cell, by number
+        rows: dict[int, list[int]] = {}
+        for col, row in self._spots:
+            rows.setdefault(row, []).append(col)
+        self._by_row = rows
+        # (row, its occupied columns, the first cell number and the one past its last), row by row
+        self.rows: list[tuple[int, list[int], int, int]] = []
+        first = 0
+        for row, cols in rows.items():
+            self.rows.append((row, cols, first, first + len(cols)))
+            first += len(cols)
 
-    def update(self, holders: Sequence[str]) -> set[Spot] | None:
-        """Bring each occupied cell's (character, holder) in `looks` to these holders (indexed like the towns).
+    @property
+    def looks(self) -> dict[Spot, tuple[str, str]]:
+        """cell -> (the count's character, the holder of most), as of the last update."""
+        return dict(zip(self._spots, self.looks_by_number()))
 
+    def looks_by_number(self) -> list[tuple[str, str]]:
+        """Each cell's (count's character, holder of most), in the order of `rows`."""
+        return list(zip(self._chars, self._winners))
+
+    def look(self, spot: Spot) -> tuple[str, str]:
+        """One occupied cell's (count's character, holder of most)."""
+        k = self._numbers[spot]
+        return self._chars[k], self._winners[k]
+
+    def snapshot(self) -> list[str]:
+        """The holder of most of each cell, to `restore` when the same holders come back."""
+        return self._winners[:]
+
+    def restore(self, holders: Sequence[str], snapshot: list[str]) -> None:
+        """Back to a `snapshot` taken with these holders (counted then: a jump back to a step seen)."""
+        self._holders = holders
+        self._winners = snapshot[:]
+
+    def update(
+        self, holders: Sequence[str], moved: Iterable[int] | None = None, *, far: bool = False
+    ) -> set[Spot] | None:
+        """Bring each occupied cell's (character, holder) to these holders (indexed like the towns).
+
+        `moved` names the towns that may have changed holder since the last
+        update (the towns a step changed, as the timeline knows them), none
+        left out; without it they are found by comparing every holder, unless
+        the caller says the holders are `far` from the last (most will have
+        changed): then every cell is recounted without comparing.
         Returns the cells whose look may have changed since the last update,
-        or None when every cell was worked out afresh.
+        or None when every cell was worked out afresh (a jump: most of them).
         """
         old = self._holders
         self._holders = holders
-        looks, members, look = self.looks, self._members, self._look
-        if old is None or len(old) != len(holders):
-            looks.clear()
-            looks.update(zip(self._spots, self._recount(holders)))
-            return None
-        if old is holders:
+        if old is not None and old is holders:
             return set()
-        cell_of = self._cell_of
-        # the towns that changed hands, found in C (a step at 20,000 towns changes a few); their
-        # cells are recounted from their own few towns
-        moved = list(compress(count(), map(ne, old, holders)))
-        if 8 * len(moved) > len(self._spots):  # a jump: recount every cell at once, keep those that differ
-            touched = set()
-            for spot, new in zip(self._spots, self._recount(holders)):
-                if looks[spot] != new:
-                    looks[spot] = new
-                    touched.add(spot)
-            return touched
-        touched = {cell_of[i] for i in moved if i in cell_of}
-        for spot in touched:
-            looks[spot] = look(members[spot], holders)
-        return touched
+        found: list[int] | None = None
+        if old is not None and len(old) == len(holders) and not far:
+            # the towns that changed hands, found in C if the caller does not know them (a step at 20,000 towns
+            # changes a few); their cells are recounted from their own few towns
+            found = list(compress(count(), map(ne, old, holders))) if moved is None else list(moved)
+        if found is None or 8 * len(found) > len(self._spots):  # a jump: recount every cell at once
+            self._winners = self._recount(holders)
+            return None
+        cell_of, spots, winners, members, look = self._cell_of, self._spots, self._winners, self._members, self._look
+        touched = {cell_of[i] for i in found if i in cell_of}
+        for k in touched:
+            winners[k] = look(members[spots[k]], holders)
+        return {spots[k] for k in touched}
 
-    def _recount(self, holders: Sequence[str]) -> list[tuple[str, str]]:
-        """Every cell's look (in `_spots` order), counted holder by holder in C loops.
+    def _recount(self, holders: Sequence[str]) -> list[str]:
+        """Every cell's holder of most (in `_spots` order), counted in C loops (`Counter`, `map`, a sort).
 
-        Each holder present gets a score per cell, its count there times
-        (holders + 1) plus its tie rank (higher for a holder earlier in the
-        order), so the largest score in a cell names the holder of most with
-        ties broken as `_look` breaks them; a holder absent from a cell scores
-        only its tie rank, below any holder present there.
+        Each (cell, holder) present is one integer, cell number times the
+        holders present plus the holder's tie rank (higher for a holder
+        earlier in the order); `Counter` counts the towns of each. Scored as
+        count, then that integer, and sorted, each cell's pairs come last
+        the holder of most (ties broken as `_look` breaks them), so a dict
+        built from them in that order keeps each cell's winner.
         """
-        cells = len(self._spots)
-        held = list(map(holders.__getitem__, self._listed))
+        held = (
+            holders
+            if self._every_town and len(holders) == len(self._listed)
+            else list(map(holders.__getitem__, self._listed))
+        )
         rank = self._rank
         present = sorted(set(held), key=lambda h: (rank.get(h, len(rank)), h))
-        wide = len(present) + 1
-        best = [0] * cells
-        for place, holder in enumerate(present):
-            tally = Counter(compress(self._town_cell, map(eq, held, repeat(holder))))
-            counts = map(tally.get, range(cells), repeat(0))
-            best = list(map(max, best, map(add, map(mul, counts, repeat(wide)), repeat(wide - 2 - place))))
+        wide = len(present)
+        tie = {holder: wide - 1 - k for k, holder in enumerate(present)}
         by_tie = present[::-1]  # tie rank -> holder
-        winners = map(by_tie.__getitem__, map(mod, best, repeat(wide)))
-        return list(zip(self._chars, winners))
+        if self._spread[0] != wide:
+            self._spread = (wide, list(map(mul, self._town_cell, repeat(wide))))
+        cells = len(self._spots)
+        span = cells * wide
+        tally = Counter(map(add, self._spread[1], map(tie.__getitem__, held)))
+        pairs = list(map(mod, sorted(map(add, map(mul, tally.values(), repeat(span)), tally)), repeat(span)))
+        best = dict(zip(map(floordiv, pairs, repeat(wide)), pairs))  # cell -> its winning pair (the last)
+        return list(map(by_tie.__getitem__, map(mod, map(best.__getitem__, range(cells)), repeat(wide))))
 
     def columns_by_row(self) -> dict[int, list[int]]:
-        """The occupied cells' columns, by row (worked out once)."""
-        if self._by_row is None:
-            self._by_row = {}
-            for col, row in self._members:
-                self._by_row.setdefault(row, []).append(col)
+        """The occupied cells' columns, by row."""
         return self._by_row
 
-    def _look(self, there: list[int], holders: Sequence[str]) -> tuple[str, str]:
-        """The count of the towns `there` and the holder of most of them (ties: by `order`, then by id)."""
+    def _look(self, there: list[int], holders: Sequence[str]) -> str:
+        """The holder of most of the towns `there` (ties: by `order`, then by id)."""
         if len(there) == 1:  # the commonest cell
-            return "1", holders[there[0]]
+            return holders[there[0]]
         counts = Counter([holders[i] for i in there])
         most = max(counts.values())
         tied = [h for h, c in counts.items() if c == most]
         if len(tied) == 1:
-            return count_char(len(there)), tied[0]
+            return tied[0]
         rank = self._rank
-        return count_char(len(there)), min(tied, key=lambda h: (rank.get(h, len(rank)), h))
+        return min(tied, key=lambda h: (rank.get(h, len(rank)), h))

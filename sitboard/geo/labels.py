@@ -39,6 +39,7 @@ populated places) are placed afterwards on the same occupancy, by `Sheet`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
@@ -89,7 +90,7 @@ def place_labels(
         return []
     grid = _blocked_grid(requests, cols, rows, blocked)
     halo = _halo(requests, cols, rows)
-    return _place(grid, halo, requests, cols, rows, ellipsis, shorten)
+    return _place(grid, halo, _not_hopeless(requests, cols, rows), cols, rows, ellipsis, shorten)
 
 
 class Sheet:
@@ -203,7 +204,17 @@ class LabelLayout:
         self._halo = _halo(self.requests, cols, rows) if ok else bytearray()
         # `place_labels`, with the tokens' grid and halo worked out once for both
         self.base = (
-            _place(self.tokens(blocked).grid, self._halo, self.requests, cols, rows, ellipsis, shorten) if ok else []
+            _place(
+                self.tokens(blocked).grid,
+                self._halo,
+                _not_hopeless(self.requests, cols, rows),
+                cols,
+                rows,
+                ellipsis,
+                shorten,
+            )
+            if ok
+            else []
         )
         self._by_key = {r.key: r for r in self.requests}
         self._base = [(label, cell_width(label.text)) for label in self.base]
@@ -288,11 +299,32 @@ def _keep_or_move(
     return placed
 
 
+def _not_hopeless(requests: Sequence[LabelRequest], cols: int, rows: int) -> list[LabelRequest]:
+    """The requests but those whose label no position can take: a town's whose cell another token covers too.
+
+    A label is placed only near its own token and near no other. A token of
+    one cell (no marks beside it) that shares its cell with another token
+    is near every position its own is near, so no label of it is ever
+    placed. On a map crowded enough to draw density (20,000 towns in 4,500
+    cells) that is nearly every town: leaving them out of the search (their
+    tokens stay on the grid) spares most of placing a view's labels.
+    """
+    on_grid = [r for r in requests if 0 <= r.col < cols and 0 <= r.row < rows]  # the others have no token
+    at = Counter((r.col, r.row) for r in on_grid)
+    shared = {cell for cell, n in at.items() if n > 1}
+    for r in on_grid:  # a token with marks covers their cells too
+        if r.left or r.right:
+            shared.update((c, r.row) for c in range(r.col - r.left, r.col + r.right + 1) if (c, r.row) in at)
+    if not shared:
+        return list(requests)
+    return [r for r in requests if r.left or r.right or (r.col, r.row) not in shared]
+
+
 def _blocked_grid(
     requests: Sequence[LabelRequest], cols: int, rows: int, blocked: Iterable[tuple[int, int]]
 ) -> bytearray:
     grid = bytearray(cols * rows)
-    for request in requests:
+    for request in {(r.col, r.row, r.left, r.right): r for r in requests}.values():  # a token once: the same cells
         _block_token(grid, cols, rows, request)
     for col, row in blocked:
         if 0 <= col < cols and 0 <= row < rows:

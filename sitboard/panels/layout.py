@@ -16,7 +16,8 @@ names it too):
 
 Panels grow and shrink with their content: each gets at most what it needs
 (after a step, a panel whose text got shorter keeps its rows as long as
-nothing that matters is short of one: see `settled`), and whatever is cut
+nothing that matters is short of one, and a panel that grew gets a little
+headroom from rows that show nothing else: see `settled`), and whatever is cut
 says so (the panel's title rule says how many lines
 and which key shows them: Tab gives the panel the keyboard, and the
 focused panel comes second, right after the event's essentials).
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16  # below this the board asks for a larger terminal
@@ -127,11 +129,16 @@ class Need(NamedTuple):
     tight: int | None = None  # `must` written tighter (the event without its sources' kinds), when given
 
 
+_NO_SPARE: Mapping[str, int] = MappingProxyType({})
+
+
 class Arrangement(NamedTuple):
     """Rows given to each side panel (its title rule included; 0: not shown) and how the event is written."""
 
     rows: Mapping[str, int]
     tight: bool  # the event's essentials are written tighter (sources without their kinds) to fit
+    spare: Mapping[str, int] = _NO_SPARE  # blank lines given beyond a growing panel's text, in `rows` (`settled`)
+    columns: int = 1  # columns of text the rows are shared in (`arrange`)
 
     def lines(self, panel: str) -> int:
         """Lines of text the panel shows (its rows less the title rule)."""
@@ -153,8 +160,7 @@ def arrange(
     """
     given: dict[str, int] = {}
     tight = False
-    groups = [[EVENT], [p for p in PRIORITY if p != EVENT]] if columns == 2 else [list(PRIORITY)]
-    for group in groups:
+    for group in _groups(columns):
         panels = [p for p in group if p in needs]
         left = max(0, rows)
         for panel in panels:
@@ -182,17 +188,19 @@ def arrange(
                 left = _give(given, wants, panel, left, None)
         if EVENT in wants:
             given[EVENT] += left  # the rest of the event's text, and the blank rows under it
-    return Arrangement(given, tight)
+    return Arrangement(given, tight, columns=columns)
 
 
 KEPT_BLANK = 3  # rows a step may leave blank in the side column rather than move its panels (see `settled`)
+HEADROOM = 4  # blank lines a panel that grew is given beyond its text, when they can be spared (see `settled`)
+DONOR_KEEPS = 8  # lines a list cut anyway keeps when it gives others headroom
 
 
 def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str, Need]) -> Arrangement:
     """`previous` (the column as it is) if it shows every panel as much of what it needs as `fresh` would, else `fresh`.
 
     A change of layout redraws the whole side column and most of the screen
-    (at 200x60 a step that changes it costs half as much again as one that
+    (at 200x60 a step that changes it costs two and a half times one that
     does not), and a column whose panels move at every step is hard to read
     across a room. So a panel whose text got shorter keeps its rows (blank
     below its text) and the column stays as it is, while:
@@ -204,28 +212,86 @@ def settled(previous: Arrangement | None, fresh: Arrangement, needs: Mapping[str
     - a panel has more rows than in `fresh` only where its text has ended
       (blank rows, not rows its priority would not give it);
     - the event's essentials fit;
-    - at most `KEPT_BLANK` rows are kept blank: a panel that got much
-      shorter gives its rows back, to the lists that show more with them.
+    - at most `KEPT_BLANK` rows are kept blank, beyond the headroom below: a
+      panel that got much shorter gives its rows back, to the lists that
+      show more with them.
 
     A panel that needs more gets the fresh arrangement at once: nothing that
-    matters waits for a row.
+    matters waits for a row. Panels grow a line or two at a time as a
+    briefing goes on (a tally gains a place, events run longer and shorter),
+    so the panels that grew are also given headroom there (`with_headroom`):
+    up to `HEADROOM` blank lines beyond their text, taken only from rows that
+    show nothing else (the event's blank rows) or from a list cut anyway,
+    which keeps at least `DONOR_KEEPS` lines. The next few lines they gain
+    then move nothing.
     """
     if previous is None or previous.tight != fresh.tight:
         return fresh
     if {p for p, r in previous.rows.items() if r} != {p for p, r in fresh.rows.items() if r}:
         return fresh
-    blank = sum(max(0, previous.lines(p) - fresh.lines(p)) for p in needs)
+    if _keeps(previous, fresh, needs):
+        return previous
+    grown = {p for p, need in needs.items() if need.want > previous.lines(p) or previous.spare.get(p, 0)}
+    return with_headroom(fresh, needs, grown)
+
+
+def _keeps(previous: Arrangement, fresh: Arrangement, needs: Mapping[str, Need]) -> bool:
+    """Whether `previous` still shows what matters (the rules of `settled`)."""
+    blank = sum(max(0, previous.lines(p) - fresh.lines(p) - previous.spare.get(p, 0)) for p in needs)
     if blank > KEPT_BLANK:
-        return fresh
+        return False
     for panel, need in needs.items():
         before, now = previous.lines(panel), fresh.lines(panel)
         if tight_must(need, fresh) > before:
-            return fresh
+            return False
         if before > now and need.want > now:
-            return fresh  # rows it would not have, not all blank: taken from a panel before it
+            return False  # rows it would not have, not all blank: taken from a panel before it
         if before < now and before < need.want <= now:
-            return fresh  # it would be shown whole, and is cut now
-    return previous
+            return False  # it would be shown whole, and is cut now
+    return True
+
+
+def with_headroom(fresh: Arrangement, needs: Mapping[str, Need], grown: set[str]) -> Arrangement:
+    """`fresh`, with up to `HEADROOM` blank lines more for each panel of `grown` that it shows whole.
+
+    Within each column of text, the lines come first from the event's blank
+    rows (the event takes what is left, so they show nothing) beyond
+    `HEADROOM` of its own (its next text may be longer), then from the
+    lowest-priority list that `fresh` cuts anyway, down to `DONOR_KEEPS` of
+    its lines; no panel shown whole ever gives a line, and no panel is
+    hidden or shown for it. Headroom goes to panels in priority order.
+    """
+    rows = dict(fresh.rows)
+    spare: dict[str, int] = {}
+    for group in _groups(fresh.columns):
+        panels = [p for p in group if p in needs and fresh.lines(p) > 0]
+        takers = [p for p in panels if p in grown and fresh.lines(p) >= needs[p].want > 0]
+        if not takers:
+            continue
+        givers: list[tuple[str, int]] = []
+        if EVENT in panels and fresh.lines(EVENT) > needs[EVENT].want + HEADROOM:  # it keeps headroom of its own
+            givers.append((EVENT, fresh.lines(EVENT) - needs[EVENT].want - HEADROOM))
+        cut = [p for p in panels if needs[p].want > fresh.lines(p) and p != EVENT]
+        if cut and fresh.lines(cut[-1]) > DONOR_KEEPS:
+            givers.append((cut[-1], fresh.lines(cut[-1]) - DONOR_KEEPS))
+        for taker in takers:
+            for k, (giver, can) in enumerate(givers):
+                if giver == taker:
+                    continue
+                more = min(HEADROOM - spare.get(taker, 0), can)
+                if more > 0:
+                    rows[taker] += more
+                    rows[giver] -= more
+                    spare[taker] = spare.get(taker, 0) + more
+                    givers[k] = (giver, can - more)
+    if not spare:
+        return fresh
+    return fresh._replace(rows=rows, spare=MappingProxyType(spare))
+
+
+def _groups(columns: int) -> list[list[str]]:
+    """The panels sharing each column of text, by priority: with two, the event has the first to itself."""
+    return [[EVENT], [p for p in PRIORITY if p != EVENT]] if columns == 2 else [list(PRIORITY)]
 
 
 def tight_must(need: Need, arrangement: Arrangement) -> int:

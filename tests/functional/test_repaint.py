@@ -95,3 +95,89 @@ def test_the_first_paint_of_the_map_is_the_map(syria, ui, monkeypatch):
         assert sum(1 for _, text in first if text.strip()) > height // 2  # coast and borders, not blanks
 
     ui.drive(app, body)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+def test_a_new_arrangement_is_laid_out_in_one_pass(syria, ui, monkeypatch, size):
+    # A panel's new height changes its virtual size too; Textual's default then asks
+    # for a second layout pass of the whole screen, which found nothing to move.
+    from textual.screen import Screen
+
+    app = SitboardApp(Timeline(syria), BoardState(step=1))
+    passes: list[int] = []
+    original = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append(1)
+        return original(self, *args, **kwargs)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        side = app.query_one(SideColumn)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        moved = 0
+        for _ in range(len(syria.events) - 2):
+            before = side.arrangement
+            passes.clear()
+            await pilot.press("right")
+            await pilot.pause()
+            if side.arrangement != before:
+                moved += 1
+                assert len(passes) == 1, (app.step, len(passes))
+        assert moved  # (at these sizes the event's essentials change the column: the assertion ran)
+
+    ui.drive(app, body, size=size)
+
+
+def test_a_tally_that_grows_as_the_briefing_goes_on_moves_the_column_less_often_than_it_grows(ui):
+    # Early in a long timeline the displacement panel gains a line or two at most
+    # steps; the panels that grew get headroom from the cut town list, so most of
+    # those steps move nothing (`layout.settled`).
+    from sitboard.app.widgets.displacement_panel import DisplacementPanel
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
+
+    scenario = parse_scenario(generate(2000, 600), "<generated>")
+    app = SitboardApp(Timeline(scenario))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        side = app.query_one(SideColumn)
+        panel = app.query_one(DisplacementPanel)
+        width = side.frame.text_width("displacement") if side.frame else 0
+        grew = moved = 0
+        for _ in range(60):
+            before, need = side.arrangement, panel.need(width).want
+            await pilot.press("right")
+            await pilot.pause()
+            grew += panel.need(width).want > need
+            moved += side.arrangement != before
+        assert grew >= 6, grew  # (the scenario does what the test is about)
+        assert moved * 2 <= grew, (moved, grew)
+
+    ui.drive(app, body, size=(200, 60))
+
+
+def test_the_event_essentials_are_counted_as_their_text_less_its_last_line_break_draws(syria, ui):
+    # The side column keeps them on screen by this count; it is taken from the paragraphs the
+    # whole event's wrap kept. It must be what drawing the essentials, less their last line break, gives.
+    from rich.text import Text
+
+    from sitboard.app.widgets.text_panel import wrapped_lines
+
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        panel = app.query_one(EventPanel)
+        console = app.console
+        for _ in range(len(syria.events) + 1):
+            for width in (12, 23, 37, 60):
+                panel.need(width)
+                for tight in (False, True):
+                    text = panel._essentials.get(tight, Text()).copy()
+                    text.rstrip()
+                    options = console.options.update_width(width).update(highlight=False)
+                    expected = wrapped_lines(console, options, text) if text.plain else 0
+                    assert panel._essential_lines(tight, width) == expected, (app.step, width, tight)
+            await pilot.press("right")
+            await pilot.pause()
+
+    ui.drive(app, body, size=(160, 50))

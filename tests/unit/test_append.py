@@ -288,3 +288,19 @@ def test_a_board_records_its_read_after_its_first_frame_and_still_reads_an_appen
     entries = set((tmp_path / "cache").glob("sitboard-*.sqlite"))
     assert load_scenario(path, cache=True) == scenario
     assert set((tmp_path / "cache").glob("sitboard-*.sqlite")) == entries
+
+
+def test_the_columns_of_events_read_from_a_file_are_worked_out_once_for_the_last_events_asked_about():
+    # A board that has just read a file asks for them four times (timeline, strip, ranges, cameras).
+    from sitboard.cli.bench import generate
+    from sitboard.scenario.loader import parse_scenario
+    from sitboard.scenario.model import _worked_out, event_columns
+
+    first = parse_scenario(generate(30, 40, seed=1), "<first>")
+    other = parse_scenario(generate(30, 50, seed=2), "<other>")
+    columns = event_columns(first.events)
+    assert event_columns(first.events) is columns  # kept
+    assert columns == _worked_out(first.events)
+    assert event_columns(other.events) == _worked_out(other.events)  # other events: their own
+    assert event_columns(list(first.events)) == columns  # equal events in another sequence: worked out again
+    assert event_columns(first.events) is not columns  # only the last events asked about are kept

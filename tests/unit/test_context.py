@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sitboard
 from sitboard.geo.context import LAKE, SEA, Context, ContextDataError, load_context
@@ -340,3 +342,20 @@ def test_rejects_an_unreadable_header(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(ContextDataError, match="unreadable header"):
         Context.from_path(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    points=st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3)), max_size=60),
+    probes=st.lists(st.tuples(st.floats(-3.5, 3.5), st.floats(-3.5, 3.5)), min_size=1, max_size=20),
+    radius=st.sampled_from([0.12, 0.5, 1.0]),
+)
+def test_a_place_near_a_town_is_found_as_comparing_with_every_town_finds_it(points, probes, radius):
+    # The populated places that are scenario towns under another spelling are dropped by
+    # a lookup in squares of the radius; it must agree with the plain comparison with every town.
+    from sitboard.geo.context_layer import _Near
+
+    near = _Near(points, radius)
+    for lat, lon in probes + [(p[0] + radius * 0.999, p[1]) for p in points[:5]]:
+        brute = any((lat - plat) ** 2 + (lon - plon) ** 2 < radius * radius for plat, plon in points)
+        assert near.any_near(lat, lon) == brute, (lat, lon)

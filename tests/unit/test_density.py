@@ -6,7 +6,7 @@ import random
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sitboard.cli.bench import generate
@@ -112,8 +112,57 @@ def test_counts_after_any_sequence_of_holders_are_those_counted_town_by_town(tow
     density = Density(listed, order)
     holders = [rng.choice(pool) for _ in range(towns)]
     for _ in range(6):
-        density.update(tuple(holders))
+        density.update(tuple(holders), far=rng.random() < 0.3)  # told that most moved: recounted without comparing
         assert density.looks == _brute(listed, holders, order)
         moved = rng.choice([1, 3, towns])  # a step, a few, a jump (every cell recounted at once)
         for i in rng.sample(range(towns), min(moved, towns)):
             holders[i] = rng.choice(pool)
+
+
+def _flipping(seed: int) -> str:
+    """A scenario crowded on a 24 x 8 map (~1.5 towns per cell, so a single change often flips a cell's majority),
+    each event changing hands of a few towns, with flows now and then."""
+    rng = random.Random(seed)
+    holders = ["gov", "reb", "kur", "contested", "unknown"]
+    lines = ["sitboard: 1", "title: Flipping", "factions:"]
+    lines += [f"  - {{id: {f}, name: Faction {f}}}" for f in holders[:3]]
+    lines.append("towns:")
+    towns = 300
+    for i in range(towns):
+        lat, lon = 32 + rng.random() * 2, 35.5 + rng.random() * 3
+        lines.append(f"  - {{id: t{i}, name: T{i}, lat: {lat:.4f}, lon: {lon:.4f}, control: {rng.choice(holders)}}}")
+    lines.append("events:")
+    for e in range(120):
+        lines.append(f"  - time: 2024-01-{1 + e // 5:02d}T{e % 5:02d}:00")
+        lines.append(f"    title: Event {e}")
+        if rng.random() < 0.8:
+            moved = {f"t{rng.randrange(towns)}": rng.choice(holders) for _ in range(rng.choice([1, 2, 5, 40]))}
+            lines.append("    control: {" + ", ".join(f"{t}: {h}" for t, h in moved.items()) + "}")
+        if rng.random() < 0.15:
+            lines.append(f"    flows: [{{from: t{rng.randrange(towns)}, to: t{rng.randrange(towns)}}}]")
+    return "\n".join(lines) + "\n"
+
+
+MOVES = st.one_of(
+    st.tuples(st.just("step"), st.sampled_from([1, -1, 2, -2, 0])),  # the arrow keys, either way, and a redraw
+    st.tuples(st.just("go to"), st.integers(0, 120)),  # a date, Home (0) or End (120)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 1000), walk=st.lists(MOVES, min_size=5, max_size=40))
+# End and Home counted and kept, End again from what was kept, then a date near Home: compared, not recounted
+@example(seed=0, walk=[("go to", 120), ("go to", 0), ("go to", 120), ("go to", 1)])
+def test_a_map_kept_through_any_walk_of_steps_and_jumps_is_drawn_as_afresh(seed, walk):
+    """Steps either way hand the density the towns that changed; jumps recount: each stop equals a fresh draw."""
+    scenario = parse_scenario(_flipping(seed), "flipping.yaml")
+    timeline = Timeline(scenario)
+    kept = MapScene(scenario)
+    step = 0
+    for how, n in walk:
+        step = timeline.clamp(step + n if how == "step" else n)
+        situation = timeline.state_at(step)
+        drawn = kept.draw(situation, kept.home, 24, 8)
+        fresh = MapScene(scenario)
+        assert drawn.density
+        assert drawn.grid == fresh.draw(situation, fresh.home, 24, 8).grid, (step, walk)

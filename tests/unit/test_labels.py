@@ -429,3 +429,45 @@ def test_a_shorter_form_of_one_cell_still_takes_the_one_free_cell_beside_its_tow
     grid, halo = _blocked_grid([town], 7, 1, blocked), _halo([town], 7, 1)
     with _crowded_after(0):  # free cells counted from the start
         assert _place(grid, halo, [town], 7, 1, "…", True) == [PlacedLabel("t", 4, 0, "…")]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    cols=st.integers(1, 24),
+    rows=st.integers(1, 6),
+    tokens=st.lists(
+        st.tuples(
+            st.integers(-1, 24),
+            st.integers(-1, 6),
+            st.sampled_from([0, 0, 0, 1, 2]),
+            st.sampled_from([0, 0, 0, 1, 2]),
+            st.sampled_from(NAMES) | names,
+        ),
+        max_size=50,
+    ),
+    cells=st.integers(1, 40),  # fewer cells than towns: many share one, as on a map drawn as density
+    blocked=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 6)), max_size=20),
+)
+def test_towns_sharing_a_cell_with_another_token_are_not_looked_for_and_nothing_else_changes(
+    cols, rows, tokens, cells, blocked
+):
+    # `_not_hopeless` leaves them out of the search: every position near their own token is near
+    # the other one too. Placing every request, and only the others, must give the same labels.
+    requests = [
+        LabelRequest(f"t{i}", col % cells if cells < cols else col, row, name, float(i % 4), left, right)
+        for i, (col, row, left, right, name) in enumerate(tokens)
+    ]
+    grid, halo = _blocked_grid(requests, cols, rows, blocked), _halo(requests, cols, rows)
+    everyone = _place(grid[:], halo, requests, cols, rows, "…", True)
+    assert _place(grid[:], halo, labels._not_hopeless(requests, cols, rows), cols, rows, "…", True) == everyone
+    assert place_labels(requests, cols, rows, blocked) == everyone
+    layout = LabelLayout(requests, cols, rows, blocked)
+    assert layout.base == everyone
+
+
+def test_on_a_crowded_map_only_towns_alone_in_their_cell_are_looked_for() -> None:
+    alone, twin, other_twin = req("a", 2, 1, "Alone"), req("b", 6, 1, "Twin"), req("c", 6, 1, "Other")
+    marked = LabelRequest("m", 9, 1, "Marked", 1.0, 1, 1)  # its marks cover cells 8 and 10
+    beside, next_to = req("d", 10, 1, "Beside"), req("e", 11, 1, "Next")  # on a mark's cell; beside it
+    assert labels._not_hopeless([alone, twin, other_twin, marked, beside, next_to], 30, 3) == [alone, marked, next_to]
+    assert [p.key for p in place_labels([marked, next_to], 30, 3)] == ["m", "e"]  # and the one beside is placed

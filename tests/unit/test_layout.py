@@ -83,7 +83,8 @@ def test_a_panel_that_needs_more_gets_the_fresh_arrangement_at_once():
     before = arrange(50, LONG_LIST, text_first=12)
     longer = {**LONG_LIST, DISPLACEMENT: Need(9)}
     fresh = arrange(50, longer, text_first=12)
-    assert layout.settled(before, fresh, longer) is fresh
+    got = layout.settled(before, fresh, longer)
+    assert got is not before and got.lines(DISPLACEMENT) >= 9
     assert fresh.lines(DISPLACEMENT) == 9
 
 
@@ -134,7 +135,11 @@ def test_whatever_the_steps_every_panel_shows_what_a_fresh_column_shows_unless_c
             assert shown >= shown_fresh or cut_in_both, (panel, got, fresh)
             assert got.lines(panel) <= fresh.lines(panel) or need.want <= fresh.lines(panel), (panel, got, fresh)
         assert got.lines(EVENT) >= layout.tight_must(want[EVENT], got) or fresh.lines(EVENT) < want[EVENT].must
-        assert sum(max(0, got.lines(p) - fresh.lines(p)) for p in want) <= layout.KEPT_BLANK
+        blank = sum(max(0, got.lines(p) - fresh.lines(p)) for p in want)
+        assert blank <= layout.KEPT_BLANK + sum(got.spare.values())
+        assert all(0 < s <= layout.HEADROOM for s in got.spare.values())
+        if got is not kept:  # headroom is given only below a text shown whole
+            assert all(want[panel].want <= got.lines(panel) - spare for panel, spare in got.spare.items())
         kept = got
 
 
@@ -143,3 +148,59 @@ def test_a_panel_that_got_much_shorter_gives_its_rows_back():
     much_shorter = {**LONG_LIST, DISPLACEMENT: Need(7 - layout.KEPT_BLANK - 1)}
     fresh = arrange(50, much_shorter, text_first=12)
     assert layout.settled(before, fresh, much_shorter) is fresh
+
+
+# -- panels that grow are given headroom, from rows that show nothing else ---------------------------
+
+
+def test_a_panel_that_grew_gets_headroom_from_a_list_cut_anyway_and_its_next_lines_move_nothing():
+    before = arrange(50, LONG_LIST, text_first=12)
+    longer = {**LONG_LIST, DISPLACEMENT: Need(9)}
+    got = layout.settled(before, arrange(50, longer, text_first=12), longer)
+    assert got.lines(DISPLACEMENT) == 9 + layout.HEADROOM and got.spare == {DISPLACEMENT: layout.HEADROOM}
+    assert got.lines(TOWNS) == before.lines(TOWNS) - 2 - layout.HEADROOM  # the cut list gave them
+    assert [got.lines(p) for p in (EVENT, CONTROL, LEGEND)] == [before.lines(p) for p in (EVENT, CONTROL, LEGEND)]
+    for more in range(1, layout.HEADROOM + 1):  # the next lines it gains fit in the headroom: the column stays
+        grown = {**LONG_LIST, DISPLACEMENT: Need(9 + more)}
+        assert layout.settled(got, arrange(50, grown, text_first=12), grown) is got
+    beyond = {**LONG_LIST, DISPLACEMENT: Need(9 + layout.HEADROOM + 1)}
+    again = layout.settled(got, arrange(50, beyond, text_first=12), beyond)
+    assert again is not got and again.lines(DISPLACEMENT) >= 9 + layout.HEADROOM + 1
+
+
+def test_headroom_comes_from_the_events_blank_rows_when_nothing_is_cut():
+    short = {EVENT: Need(want=9, must=6), CONTROL: Need(4), DISPLACEMENT: Need(3), TOWNS: Need(8), LEGEND: Need(5)}
+    before = arrange(50, short, text_first=12)
+    assert before.lines(EVENT) > 9  # the event takes what is left, blank below its text
+    longer = {**short, DISPLACEMENT: Need(5)}
+    got = layout.settled(before, arrange(50, longer, text_first=12), longer)
+    assert got.lines(DISPLACEMENT) == 5 + layout.HEADROOM
+    assert got.lines(EVENT) >= 9 + layout.HEADROOM and sum(got.rows.values()) == 50  # it keeps headroom of its own
+    snug = arrange(36, short, text_first=12)
+    assert 9 < snug.lines(EVENT) <= 9 + layout.HEADROOM  # blank rows, but no more than its own headroom: none given
+    assert layout.settled(snug, arrange(36, longer, text_first=12), longer).spare == {}
+    assert [got.lines(p) for p in (CONTROL, TOWNS, LEGEND)] == [4, 8, 5]
+
+
+def test_no_headroom_is_taken_from_a_small_column_or_a_text_shown_whole():
+    small = {EVENT: Need(want=9, must=6), CONTROL: Need(4), DISPLACEMENT: Need(3), TOWNS: Need(400), LEGEND: Need(5)}
+    before = arrange(24, small, text_first=6)
+    longer = {**small, DISPLACEMENT: Need(4)}
+    fresh = arrange(24, longer, text_first=6)
+    assert fresh.lines(TOWNS) <= layout.DONOR_KEEPS  # the cut list has no lines to spare here
+    assert layout.settled(before, fresh, longer) == fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.integers(20, 80), grow=st.lists(st.integers(0, 2), min_size=8, max_size=30))
+def test_a_tally_growing_a_line_at_a_time_moves_the_column_less_often_than_it_grows(rows, grow):
+    want, kept, moves, growths = 3, None, 0, 0
+    for g in grow:
+        want += g
+        growths += bool(g)
+        needs = {**LONG_LIST, DISPLACEMENT: Need(want)}
+        got = layout.settled(kept, arrange(rows, needs, text_first=rows // 4), needs)
+        moves += kept is not None and got is not kept
+        kept = got
+    if growths >= 4 and arrange(rows, {**LONG_LIST, DISPLACEMENT: Need(want)}).lines(TOWNS) > 2 * layout.DONOR_KEEPS:
+        assert moves < growths

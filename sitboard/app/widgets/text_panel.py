@@ -18,10 +18,12 @@ from typing import Any
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from sitboard.app.style import look_for, shorten
@@ -98,6 +100,12 @@ class Titled(BoardWidget):
     def lines_changed(self) -> None:
         """The panel shows another number of lines: say again what is cut."""
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # A panel draws and scrolls its own lines: its virtual size is its size, and a new one needs
+        # no layout. Textual's default sets it as a reactive that asks for another layout pass of the
+        # whole screen, so every change of the side column's rows was laid out twice.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
     def on_resize(self) -> None:
         self._lines = None  # laid out: the widget's own height is the truth now
         self.lines_changed()
@@ -140,6 +148,46 @@ def wrapped_lines(console: Console, options: ConsoleOptions, text: Text) -> int:
     return len(lines)
 
 
+ParagraphKey = tuple[Any, ...]
+PARAGRAPHS_KEPT = 256  # wrapped paragraphs a panel keeps: its own text's, over the last steps (see `wrap_paragraphs`)
+
+
+def wrap_paragraphs(
+    console: Console, options: ConsoleOptions, style: Style, text: Text, kept: LRUCache[ParagraphKey, list[Strip]]
+) -> list[Strip]:
+    """`console.render_lines(text, options, style=style, pad=True, new_lines=False)` as strips, a paragraph at a time.
+
+    Rich wraps every line of a text (up to a line break) on its own, so the
+    lines of a text are its paragraphs' lines one after another; a paragraph
+    drawn before at this width and style is taken from `kept`. A step
+    changes a few paragraphs of a panel (a tally, a date): the rest were
+    wrapped at an earlier step. The same cells as drawing the whole text
+    (tests/unit/test_wrap_paragraphs.py); an empty paragraph is the blank
+    line that drawing the whole text gives, as one segment.
+    """
+    width = options.max_width
+    if text.end != "\n":  # Rich keeps or drops an empty last line of such a text by rules of its own
+        return [
+            Strip(line, width) for line in console.render_lines(text, options, style=style, pad=True, new_lines=False)
+        ]
+    lines: list[Strip] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        paragraph.no_wrap, paragraph.tab_size = text.no_wrap, text.tab_size  # `split` keeps the rest
+        plain = paragraph.plain
+        key: ParagraphKey = (plain, tuple(paragraph.spans), paragraph.style, paragraph.justify, paragraph.overflow)
+        key += (text.no_wrap, text.tab_size, width, style)
+        strips = kept.get(key)
+        if strips is None:
+            if plain:
+                drawn = console.render_lines(paragraph, options, style=style, pad=True, new_lines=False)
+                strips = [Strip(line, width) for line in drawn]
+            else:
+                strips = [Strip([Segment(" " * width, style)], width)]
+            kept.set(key, strips)
+        lines += strips
+    return lines
+
+
 class TextPanel(Titled, can_focus=True):
     """Scrolls with Up/Down, Page keys and the wheel; ←/→ and Home/End stay the timeline's."""
 
@@ -154,6 +202,7 @@ class TextPanel(Titled, can_focus=True):
         super().__init__(title=title, ascii_only=ascii_only, **kwargs)
         self._text = Text()
         self._wrapped: tuple[int, list[Strip]] | None = None  # (width, lines) of `_text`
+        self._paragraphs: LRUCache[ParagraphKey, list[Strip]] = LRUCache(PARAGRAPHS_KEPT)
         self._top = 0
 
     # -- content ---------------------------------------------------------------
@@ -209,19 +258,17 @@ class TextPanel(Titled, can_focus=True):
             return []
         console = self.app.console
         options = console.options.update_width(width).update(highlight=False)
-        lines = console.render_lines(text, options, style=self.rich_style, pad=True, new_lines=False)
-        return [Strip(line, width) for line in lines]
+        return wrap_paragraphs(console, options, self.rich_style, text, self._paragraphs)
 
     def line_count(self, text: Text, width: int) -> int:
-        """How many lines `wrap` would give, without drawing them (half the work)."""
-        if width <= 0 or not self.is_attached:
-            return 0
-        console = self.app.console
-        return wrapped_lines(console, console.options.update_width(width).update(highlight=False), text)
+        """How many lines `wrap` gives: a part of this panel's text (the event's essentials) is counted from the
+        paragraphs already wrapped for the whole."""
+        return len(self.wrap(text, width))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped = None  # the lines carry the old colours (a theme change): wrap again
+        self._paragraphs.clear()
 
     def lines_changed(self) -> None:
         self._clamp()
