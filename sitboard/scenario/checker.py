@@ -254,7 +254,7 @@ def _joined(
     if rows is None:
         return None
     after = halves.unpack(rows, seam.before, {t: t for t in checker.times.values()}, checker.places_by_value())
-    if after[0].time.sort_key < events[-1].time.sort_key:  # backwards at the seam: one process reports it
+    if not after or after[0].time.sort_key < events[-1].time.sort_key:  # backwards at the seam: one process reports it
         return None
     events.extend(after)
     scenario = checker.scenario(root)
