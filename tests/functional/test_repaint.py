@@ -154,3 +154,30 @@ def test_a_tally_that_grows_as_the_briefing_goes_on_moves_the_column_less_often_
         assert moved * 2 <= grew, (moved, grew)
 
     ui.drive(app, body, size=(200, 60))
+
+
+def test_the_event_essentials_are_counted_as_their_text_less_its_last_line_break_draws(syria, ui):
+    # The side column keeps them on screen by this count; it is taken from the paragraphs the
+    # whole event's wrap kept. It must be what drawing the essentials, less their last line break, gives.
+    from rich.text import Text
+
+    from sitboard.app.widgets.text_panel import wrapped_lines
+
+    app = SitboardApp(Timeline(syria))
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        panel = app.query_one(EventPanel)
+        console = app.console
+        for _ in range(len(syria.events) + 1):
+            for width in (12, 23, 37, 60):
+                panel.need(width)
+                for tight in (False, True):
+                    text = panel._essentials.get(tight, Text()).copy()
+                    text.rstrip()
+                    options = console.options.update_width(width).update(highlight=False)
+                    expected = wrapped_lines(console, options, text) if text.plain else 0
+                    assert panel._essential_lines(tight, width) == expected, (app.step, width, tight)
+            await pilot.press("right")
+            await pilot.pause()
+
+    ui.drive(app, body, size=(160, 50))

@@ -33,13 +33,14 @@ def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
     justify=st.sampled_from([None, "left", "right", "center"]),
     overflow=st.sampled_from([None, "fold", "ellipsis"]),
     no_wrap=st.sampled_from([None, False, True]),
+    end=st.sampled_from(["\n", "\n", "", " ", "x\n"]),
 )
 def test_a_text_wrapped_a_paragraph_at_a_time_shows_what_the_whole_text_drawn_shows(
-    parts, spans, width, justify, overflow, no_wrap
+    parts, spans, width, justify, overflow, no_wrap, end
 ):
-    text = Text("".join(parts), justify=justify, overflow=overflow, no_wrap=no_wrap)
-    for start, end, style in spans:
-        text.stylize(style, min(start, end), max(start, end))
+    text = Text("".join(parts), justify=justify, overflow=overflow, no_wrap=no_wrap, end=end)
+    for a, b, style in spans:
+        text.stylize(style, min(a, b), max(a, b))
     options = CONSOLE.options.update_width(width).update(highlight=False)
     whole = [Strip(line, width) for line in CONSOLE.render_lines(text, options, style=BASE, pad=True, new_lines=False)]
     kept: LRUCache = LRUCache(64)

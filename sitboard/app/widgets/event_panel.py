@@ -60,7 +60,14 @@ class EventPanel(StatePanel):
     def _essential_lines(self, tight: bool, width: int) -> int:
         key = (tight, width)
         if key not in self._measured:
-            text = self._essentials.get(tight, Text()).copy()
-            text.rstrip()  # the line break that ends them starts no line of their own
-            self._measured[key] = self.line_count(text, width) if text.plain else 0
+            text = self._essentials.get(tight, Text())
+            plain = text.plain
+            if plain.endswith("\n") and plain.rstrip() == plain[:-1]:
+                # the line break that ends them starts no line of their own: the empty paragraph after it is
+                # one blank line of the text wrapped as it is, whose other paragraphs the whole event's wrap kept
+                self._measured[key] = self.line_count(text, width) - 1 if plain.strip() else 0
+            else:
+                text = text.copy()
+                text.rstrip()
+                self._measured[key] = self.line_count(text, width) if text.plain else 0
         return self._measured[key]

@@ -166,6 +166,10 @@ def wrap_paragraphs(
     line that drawing the whole text gives, as one segment.
     """
     width = options.max_width
+    if text.end != "\n":  # Rich keeps or drops an empty last line of such a text by rules of its own
+        return [
+            Strip(line, width) for line in console.render_lines(text, options, style=style, pad=True, new_lines=False)
+        ]
     lines: list[Strip] = []
     for paragraph in text.split("\n", allow_blank=True):
         paragraph.no_wrap, paragraph.tab_size = text.no_wrap, text.tab_size  # `split` keeps the rest
