@@ -446,3 +446,40 @@ def test_the_last_step_is_drawn_unseen_once_the_board_is_idle(ui):
         assert [list(view.render_line(y)) for y in range(view.size.height)] == shown
 
     ui.drive(at_the_end, expected, size=(120, 36))
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_the_maps_own_lines_are_what_textuals_styles_cache_gives(no_color, syria, ui, monkeypatch):
+    # The map renders its lines itself (a plain box: its kept strips, through
+    # the app's line filters, cropped) instead of through Textual's styles
+    # cache. After every key the lines, whole and cropped, must be those the
+    # styles cache makes after a full refresh. NO_COLOR adds a filter that
+    # changes every colour (Monochrome), so a filter left out shows.
+    from textual.widget import Widget
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = SitboardApp(Timeline(syria))
+    plain_seen = boxed_seen = 0
+
+    async def body(pilot):
+        nonlocal plain_seen, boxed_seen
+        # c 2 enter: the split view with step 2 (bordered halves); c again closes it
+        keys = ["end", "home", "a", "end", "t", "home", "c", "2", "enter", "end", "t", "c"]
+        for key in [*keys, "plus", "home", "end", "t", "a"]:
+            await pilot.press(key)
+            await settle(pilot)
+            for view in app.query(MapView):
+                if not view.display or not view.size:
+                    continue
+                plain_seen += view._plain_box()
+                boxed_seen += app.state.compare is not None  # the split view's halves have a top border
+                width, height = view.region.size
+                for crop in (Region(0, 0, width, height), Region(3, 2, width - 7, min(5, height - 2))):
+                    mine = [list(strip) for strip in view.render_lines(crop)]
+                    view.refresh()
+                    textuals = [list(strip) for strip in Widget.render_lines(view, crop)]
+                    assert mine == textuals, (key, view.id, crop)
+
+    ui.drive(app, body, size=(120, 36))
+    assert plain_seen and boxed_seen  # the map's own path was taken, and Textual's for a bordered map
