@@ -164,7 +164,8 @@ def check(
     whole-document path reads text, as it always did.
 
     From `split_bytes` up, the events are read in two processes
-    (`halves.py`, `_in_two`) when the file is plain enough to cut; when either
+    (`halves.py`, `_in_two`) when the file is plain enough to cut and this
+    process may use two cores; when either
     finds anything amiss, the file is read as above, in this process alone.
     """
     if isinstance(text, bytes):
@@ -173,7 +174,7 @@ def check(
     elif text.startswith("\ufeff"):
         text = text[1:]
     try:
-        if isinstance(text, bytes) and len(text) >= split_bytes:
+        if isinstance(text, bytes) and len(text) >= split_bytes and halves.two_cores():
             scenario = _in_two(text, file, color_ok, progress)
             if scenario is not None:
                 return scenario

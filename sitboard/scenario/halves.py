@@ -17,6 +17,7 @@ file is read in one process exactly as before.
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import subprocess
@@ -64,6 +65,14 @@ class Seam(NamedTuple):
     column: int  # 1-based column of the list's items (their '-')
     before: int  # events before the seam, counted by their '-' lines
     tail: bool  # something follows the list (a key after `events`)
+
+
+def two_cores() -> bool:
+    """Whether this process may run on two cores: on one, a second process only adds its start and the towns read twice."""
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except AttributeError:  # no affinity to ask (not Linux): the machine's count
+        return (os.cpu_count() or 1) >= 2
 
 
 def find_seam(data: bytes, share: float = FIRST_SHARE) -> Seam | None:

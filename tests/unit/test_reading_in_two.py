@@ -271,3 +271,14 @@ def test_an_answer_with_no_events_is_read_in_one_process(monkeypatch):
     monkeypatch.setattr(halves, "answer", lambda process: halves.pack([]))
     text = big()
     assert fields(read(text, split_bytes=0)) == fields(read(text, split_bytes=NEVER))
+
+
+def test_a_process_allowed_one_core_reads_in_one(answers, monkeypatch):
+    # On one core a second process only adds its start and the towns read twice.
+    monkeypatch.setattr(halves.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not halves.two_cores()
+    text = big()
+    assert fields(read(text, split_bytes=0)) == fields(read(text, split_bytes=NEVER))
+    assert answers == []  # no second process was started
+    monkeypatch.setattr(halves.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert halves.two_cores()
