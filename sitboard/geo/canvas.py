@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from sitboard.geo.text import cell_width, clusters
@@ -37,6 +37,11 @@ from sitboard.geo.text import cell_width, clusters
 Cell = tuple[str, str | None]
 Grid = list[list[Cell]]
 Run = tuple[str, str | None]
+# What one arrow puts in a cell: its dots (a braille canvas's bits), its stroke (an ASCII
+# canvas's character, "" for none) and its head ("" for none). By cell index, row * cols + col.
+Mark = tuple[int, str, str]
+Marks = dict[int, Mark]
+_NO_MARK: Mark = (0, "", "")
 
 EMPTY: Cell = (" ", None)
 _LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
@@ -239,6 +244,27 @@ class BrailleCanvas(_Cells):
             self._glyphs[index] = char
             self._styles[index] = style
 
+    def redrawn(self, marks: Mapping[int, Sequence[Mark]], style: str) -> Iterator[tuple[int, Cell]]:
+        """Cells as `cells` would show them had arrows in `style` been drawn over this canvas, by index.
+
+        `marks` gives each cell's marks in drawing order (`ArrowRecorder`);
+        each is applied as drawing it applies: its dots join the cell's and
+        take its style by rank, then its head replaces the dots and takes
+        it anyway.
+        """
+        rank = self.priority.get(style, 0)
+        bits, styles, ranks, glyphs = self._bits, self._styles, self._ranks, self._glyphs
+        for index, found in marks.items():
+            dots, cell_style, cell_rank, head = bits[index], styles[index], ranks[index], glyphs.get(index)
+            for mark_dots, _, mark_head in found:
+                if mark_dots:
+                    dots |= mark_dots
+                    if rank >= cell_rank:
+                        cell_style, cell_rank = style, rank
+                if mark_head:
+                    head, cell_style = mark_head, style
+            yield index, (_BRAILLE[dots] if head is None else head, cell_style)
+
     # -- output ------------------------------------------------------------------
 
     def cells(self) -> Grid:
@@ -330,22 +356,34 @@ class AsciiCanvas(_Cells):
 
     def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
         if rank >= self._ranks[index]:
-            old = self._chars[index]
-            # Different lines crossing read as "+"; a polyline's own bends keep their stroke.
-            if char != old and char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and style != self._styles[index]:
-                char = "+"
-            self._chars[index] = char
+            self._chars[index] = _stroke_over(self._chars[index], self._styles[index], char, style)
             self._styles[index] = style
             self._ranks[index] = rank
 
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
         """Put a single character in a cell; anything outside printable ASCII becomes '?'."""
         if 0 <= col < self.cols and 0 <= row < self.rows:
-            if not (len(char) == 1 and " " <= char <= "~"):
-                char = "?"
             index = row * self.cols + col
-            self._chars[index] = char
+            self._chars[index] = _ascii_glyph(char)
             self._styles[index] = style
+
+    def redrawn(self, marks: Mapping[int, Sequence[Mark]], style: str) -> Iterator[tuple[int, Cell]]:
+        """Cells as `cells` would show them had arrows in `style` been drawn over this canvas, by index.
+
+        `marks` gives each cell's marks in drawing order (`ArrowRecorder`);
+        each is applied as drawing it applies: its stroke is put as `_put`
+        puts one, then its head replaces the character and takes the style.
+        """
+        rank = self.priority.get(style, 0)
+        chars, styles, ranks = self._chars, self._styles, self._ranks
+        for index, found in marks.items():
+            char, cell_style, cell_rank = chars[index], styles[index], ranks[index]
+            for _, stroke, head in found:
+                if stroke and rank >= cell_rank:
+                    char, cell_style, cell_rank = _stroke_over(char, cell_style, stroke, style), style, rank
+                if head:
+                    char, cell_style = head, style
+            yield index, (char, cell_style)
 
     # -- output ------------------------------------------------------------------
 
@@ -359,6 +397,18 @@ class AsciiCanvas(_Cells):
 
     def rows_out(self) -> list[list[Run]]:
         return [runs(row) for row in self.cells()]
+
+
+def _stroke_over(old: str, old_style: str | None, char: str, style: str | None) -> str:
+    """The character a stroke leaves over a cell's: different lines crossing read as "+", a polyline's own bends keep their stroke."""
+    if char != old and char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and style != old_style:
+        return "+"
+    return char
+
+
+def _ascii_glyph(char: str) -> str:
+    """A glyph as an ASCII canvas shows it: anything outside printable ASCII becomes '?'."""
+    return char if len(char) == 1 and " " <= char <= "~" else "?"
 
 
 def new_canvas(
@@ -576,3 +626,105 @@ def _line_onto_grid(
         for c, (char, cell_style) in enumerate(row_cells):
             if cell_style is not None:
                 put(grid, left + c, top + r, char, cell_style)
+
+
+class ArrowRecorder:
+    """What arrows drawn on a canvas of some size put in each cell (`Marks`), to draw them again later (`redrawn`).
+
+    Kept, the marks draw an arrow again at the cost of its cells, not of its
+    dots: the map's earlier flows come and go a few at a time. Each arrow is
+    drawn by the canvas's own code (`arrow`), on a stand-in canvas that
+    writes down the dots, strokes and heads it is given instead of keeping them.
+    """
+
+    def __init__(self, like: BrailleCanvas | AsciiCanvas, *, ascii: bool) -> None:
+        self._ascii = ascii
+        self._canvas: _BrailleMarks | _AsciiMarks = (
+            _BrailleMarks(like.cols, like.rows, like.cell_aspect)
+            if isinstance(like, BrailleCanvas)
+            else _AsciiMarks(like.cols, like.rows, like.cell_aspect)
+        )
+
+    def record(self, x0: float, y0: float, x1: float, y1: float) -> Marks:
+        """What `arrow(like, x0, y0, x1, y1, style, ascii)` draws, by cell; nothing is drawn."""
+        arrow(self._canvas, x0, y0, x1, y1, "", self._ascii)
+        return self._canvas.take()
+
+
+class _BrailleMarks(BrailleCanvas):
+    """A braille canvas that writes down the dots and heads drawn on it instead of keeping them."""
+
+    __slots__ = ("_heads", "_touched")
+
+    def __init__(self, cols: int, rows: int, cell_aspect: float) -> None:
+        super().__init__(cols, rows, None, cell_aspect)
+        self._touched: list[int] = []  # cells given dots since the last `take`, some more than once
+        self._heads: dict[int, str] = {}
+
+    def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
+        """The dots `BrailleCanvas._plot` sets (the same walk), without styles; the cells they fall in written down."""
+        bits = self._bits
+        touched = self._touched
+        dot_bits = _DOT_BITS
+        cols = self.cols
+        last = -1
+        dx = x1 - x0 if x1 >= x0 else x0 - x1
+        dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
+        sx = 1 if x0 < x1 else -1
+        sy = 1 if y0 < y1 else -1
+        err = dx + dy
+        while True:
+            index = (y0 >> 2) * cols + (x0 >> 1)
+            bits[index] |= dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            if index != last:
+                touched.append(index)
+                last = index
+            if x0 == x1 and y0 == y1:
+                return
+            e2 = err + err
+            if e2 >= dy:
+                err += dy
+                x0 += sx
+            if e2 <= dx:
+                err += dx
+                y0 += sy
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            self._heads[row * self.cols + col] = char
+
+    def take(self) -> Marks:
+        """The marks drawn since the last `take`; the canvas is blank again."""
+        bits = self._bits
+        marks: Marks = {}
+        for index in self._touched:
+            if index not in marks:
+                marks[index] = (bits[index], "", "")
+                bits[index] = 0
+        for index, head in self._heads.items():
+            marks[index] = (marks.get(index, _NO_MARK)[0], "", head)
+        self._touched, self._heads = [], {}
+        return marks
+
+
+class _AsciiMarks(AsciiCanvas):
+    """An ASCII canvas that writes down the strokes and heads put on it instead of keeping them."""
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, cols: int, rows: int, cell_aspect: float) -> None:
+        super().__init__(cols, rows, None, cell_aspect)
+        self._marks: Marks = {}
+
+    def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
+        self._marks[index] = (0, char, "")  # a line puts each of its cells once
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            index = row * self.cols + col
+            self._marks[index] = (0, self._marks.get(index, _NO_MARK)[1], _ascii_glyph(char))
+
+    def take(self) -> Marks:
+        """The marks put since the last `take`."""
+        marks, self._marks = self._marks, {}
+        return marks

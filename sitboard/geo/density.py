@@ -86,6 +86,10 @@ class Density:
         k = self._numbers[spot]
         return self._chars[k], self._winners[k]
 
+    def holds(self, spot: Spot) -> bool:
+        """Whether a cell holds a town (has a count)."""
+        return spot in self._numbers
+
     def snapshot(self) -> list[str]:
         """The holder of most of each cell, to `restore` when the same holders come back."""
         return self._winners[:]
