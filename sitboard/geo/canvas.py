@@ -30,18 +30,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sitboard.geo.text import cell_width, clusters
 
 Cell = tuple[str, str | None]
 Grid = list[list[Cell]]
 Run = tuple[str, str | None]
-# What one arrow puts in a cell: its dots (a braille canvas's bits), its stroke (an ASCII
-# canvas's character, "" for none) and its head ("" for none). By cell index, row * cols + col.
-Mark = tuple[int, str, str]
-Marks = dict[int, Mark]
-_NO_MARK: Mark = (0, "", "")
+# What one arrow puts in a cell: its line's mark there (a braille canvas's dots, an ASCII
+# canvas's stroke as its character's code; 0 for none), then its head ("" for none).
+Mark = tuple[int, str]
 
 EMPTY: Cell = (" ", None)
 _LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
@@ -256,7 +254,7 @@ class BrailleCanvas(_Cells):
         bits, styles, ranks, glyphs = self._bits, self._styles, self._ranks, self._glyphs
         for index, found in marks.items():
             dots, cell_style, cell_rank, head = bits[index], styles[index], ranks[index], glyphs.get(index)
-            for mark_dots, _, mark_head in found:
+            for mark_dots, mark_head in found:
                 if mark_dots:
                     dots |= mark_dots
                     if rank >= cell_rank:
@@ -378,9 +376,9 @@ class AsciiCanvas(_Cells):
         chars, styles, ranks = self._chars, self._styles, self._ranks
         for index, found in marks.items():
             char, cell_style, cell_rank = chars[index], styles[index], ranks[index]
-            for _, stroke, head in found:
+            for stroke, head in found:
                 if stroke and rank >= cell_rank:
-                    char, cell_style, cell_rank = _stroke_over(char, cell_style, stroke, style), style, rank
+                    char, cell_style, cell_rank = _stroke_over(char, cell_style, chr(stroke), style), style, rank
                 if head:
                     char, cell_style = head, style
             yield index, (char, cell_style)
@@ -628,46 +626,68 @@ def _line_onto_grid(
                 put(grid, left + c, top + r, char, cell_style)
 
 
+class Marks(NamedTuple):
+    """What one arrow put on a canvas: its line's mark in each cell it crosses (`Mark`), and its head."""
+
+    line: dict[int, int]  # cell index (row * cols + col) -> dots, or a stroke's character code
+    head_at: int  # the head's cell index; -1 for none
+    head: str
+
+
 class ArrowRecorder:
-    """What arrows drawn on a canvas of some size put in each cell (`Marks`), to draw them again later (`redrawn`).
+    """Draws arrows on a copy of a canvas and tells what each put in each cell (`Marks`), to draw it again (`redrawn`).
 
     Kept, the marks draw an arrow again at the cost of its cells, not of its
-    dots: the map's earlier flows come and go a few at a time. Each arrow is
-    drawn by the canvas's own code (`arrow`), on a stand-in canvas that
-    writes down the dots, strokes and heads it is given instead of keeping them.
+    dots: the map's earlier flows come and go a few at a time. The arrow is
+    drawn by the canvas's own code (`arrow`) on a copy that also writes down
+    the dots or strokes and the head it is given: drawing a layer afresh
+    records its arrows for little more than drawing them costs.
     """
 
-    def __init__(self, like: BrailleCanvas | AsciiCanvas, *, ascii: bool) -> None:
+    def __init__(self, canvas: BrailleCanvas | AsciiCanvas, style: str, *, ascii: bool) -> None:
+        self._style = style
         self._ascii = ascii
         self._canvas: _BrailleMarks | _AsciiMarks = (
-            _BrailleMarks(like.cols, like.rows, like.cell_aspect)
-            if isinstance(like, BrailleCanvas)
-            else _AsciiMarks(like.cols, like.rows, like.cell_aspect)
+            _BrailleMarks(canvas) if isinstance(canvas, BrailleCanvas) else _AsciiMarks(canvas)
         )
 
     def record(self, x0: float, y0: float, x1: float, y1: float) -> Marks:
-        """What `arrow(like, x0, y0, x1, y1, style, ascii)` draws, by cell; nothing is drawn."""
-        arrow(self._canvas, x0, y0, x1, y1, "", self._ascii)
-        return self._canvas.take()
+        """Draw `arrow(copy, x0, y0, x1, y1, style, ascii)` on the copy; what it put there."""
+        canvas = self._canvas
+        canvas.head = (-1, "")
+        arrow(canvas, x0, y0, x1, y1, self._style, self._ascii)
+        return Marks(canvas.take_line(), *canvas.head)
+
+    def cells(self) -> Grid:
+        """The copy's cells, with every arrow recorded on it."""
+        return self._canvas.cells()
 
 
 class _BrailleMarks(BrailleCanvas):
-    """A braille canvas that writes down the dots and heads drawn on it instead of keeping them."""
+    """A copy of a braille canvas that also writes down the dots and the head drawn on it."""
 
-    __slots__ = ("_heads", "_touched")
+    __slots__ = ("_own", "head")
 
-    def __init__(self, cols: int, rows: int, cell_aspect: float) -> None:
-        super().__init__(cols, rows, None, cell_aspect)
-        self._touched: list[int] = []  # cells given dots since the last `take`, some more than once
-        self._heads: dict[int, str] = {}
+    def __init__(self, canvas: BrailleCanvas) -> None:
+        canvas._copy_cells(self)
+        self._bits = canvas._bits[:]
+        self._glyphs = dict(canvas._glyphs)
+        self._own: list[tuple[int, int]] = []  # (cell, the dots put in it) since the last `take_line`
+        self.head = (-1, "")
 
     def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
-        """The dots `BrailleCanvas._plot` sets (the same walk), without styles; the cells they fall in written down."""
+        """`BrailleCanvas._plot` (the same walk, the same writes), writing down each cell's dots as it leaves it.
+
+        A straight walk leaves a cell for good: its dots there are one run,
+        and an arrow's line is one walk, so each cell is written down once.
+        """
         bits = self._bits
-        touched = self._touched
+        styles = self._styles
+        ranks = self._ranks
+        own = self._own
         dot_bits = _DOT_BITS
         cols = self.cols
-        last = -1
+        last, dots = -1, 0
         dx = x1 - x0 if x1 >= x0 else x0 - x1
         dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
         sx = 1 if x0 < x1 else -1
@@ -675,11 +695,19 @@ class _BrailleMarks(BrailleCanvas):
         err = dx + dy
         while True:
             index = (y0 >> 2) * cols + (x0 >> 1)
-            bits[index] |= dot_bits[((y0 & 3) << 1) | (x0 & 1)]
-            if index != last:
-                touched.append(index)
-                last = index
+            bit = dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            bits[index] |= bit
+            if rank >= ranks[index]:
+                styles[index] = style
+                ranks[index] = rank
+            if index == last:
+                dots |= bit
+            else:
+                if last >= 0:
+                    own.append((last, dots))
+                last, dots = index, bit
             if x0 == x1 and y0 == y1:
+                own.append((last, dots))
                 return
             e2 = err + err
             if e2 >= dy:
@@ -690,41 +718,38 @@ class _BrailleMarks(BrailleCanvas):
                 y0 += sy
 
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        super().glyph(col, row, char, style)
         if 0 <= col < self.cols and 0 <= row < self.rows:
-            self._heads[row * self.cols + col] = char
+            self.head = (row * self.cols + col, char)
 
-    def take(self) -> Marks:
-        """The marks drawn since the last `take`; the canvas is blank again."""
-        bits = self._bits
-        marks: Marks = {}
-        for index in self._touched:
-            if index not in marks:
-                marks[index] = (bits[index], "", "")
-                bits[index] = 0
-        for index, head in self._heads.items():
-            marks[index] = (marks.get(index, _NO_MARK)[0], "", head)
-        self._touched, self._heads = [], {}
-        return marks
+    def take_line(self) -> dict[int, int]:
+        """The dots drawn since the last call, by cell."""
+        line = dict(self._own)
+        self._own = []
+        return line
 
 
 class _AsciiMarks(AsciiCanvas):
-    """An ASCII canvas that writes down the strokes and heads put on it instead of keeping them."""
+    """A copy of an ASCII canvas that also writes down the strokes and the head put on it."""
 
-    __slots__ = ("_marks",)
+    __slots__ = ("_line", "head")
 
-    def __init__(self, cols: int, rows: int, cell_aspect: float) -> None:
-        super().__init__(cols, rows, None, cell_aspect)
-        self._marks: Marks = {}
+    def __init__(self, canvas: AsciiCanvas) -> None:
+        canvas._copy_cells(self)
+        self._chars = canvas._chars[:]
+        self._line: dict[int, int] = {}
+        self.head = (-1, "")
 
     def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
-        self._marks[index] = (0, char, "")  # a line puts each of its cells once
+        super()._put(index, char, style, rank)
+        self._line[index] = ord(char)  # a line puts each of its cells once
 
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        super().glyph(col, row, char, style)
         if 0 <= col < self.cols and 0 <= row < self.rows:
-            index = row * self.cols + col
-            self._marks[index] = (0, self._marks.get(index, _NO_MARK)[1], _ascii_glyph(char))
+            self.head = (row * self.cols + col, _ascii_glyph(char))
 
-    def take(self) -> Marks:
-        """The marks put since the last `take`."""
-        marks, self._marks = self._marks, {}
-        return marks
+    def take_line(self) -> dict[int, int]:
+        """The strokes put since the last call, by cell."""
+        line, self._line = self._line, {}
+        return line

@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
-from sitboard.geo.canvas import ArrowRecorder, AsciiCanvas, BrailleCanvas, Grid, Mark, Marks, arrow
+from sitboard.geo.canvas import ArrowRecorder, AsciiCanvas, BrailleCanvas, Grid, Mark, Marks
 
 Pair = tuple[str, str]  # (origin, destination)
 Flows = tuple[Pair, ...]  # the earlier flows a layer draws, oldest first
@@ -52,16 +52,15 @@ class EarlierFlows:
         self._line = line
         self._ascii = ascii
         self._marks = marks
-        self._recorder = ArrowRecorder(static, ascii=ascii)
+        self._recorder: ArrowRecorder | None = None  # records the arrows a layer made from a kept one adds
         self._kept: dict[Flows, Grid] = {}  # the most recently used last
 
     def grid(self, flows: Flows) -> Grid:
         """The layer with `flows` drawn over the static one, kept: callers copy it before drawing on it.
 
-        Made from the nearest kept layer when it is less than half the
-        arrows away; else (a jump far off) drawn afresh, which costs what
-        recording the arrows' marks would: those are recorded when a later
-        layer is made from this one.
+        Made from the nearest kept layer when few arrows differ (`_near`);
+        else (a jump far off) drawn afresh, recording every arrow's marks on
+        the way for the layers made from it.
         """
         layer = self._kept.pop(flows, None)
         if layer is None:
@@ -92,11 +91,14 @@ class EarlierFlows:
             redrawn.update(_moved(kept_before, kept_after))
         cells: set[int] = set()
         for pair in redrawn:
-            cells.update(self._marks_of(pair))
+            marks = self._marks_of(pair)
+            cells.update(marks.line)
+            if marks.head_at >= 0:
+                cells.add(marks.head_at)
         return cells
 
     def near(self, before: Flows, after: Flows) -> bool:
-        """Whether the layer of `after` is best made from that of `before`: less than half its arrows differ."""
+        """Whether the layer of `after` is best made from that of `before` than drawn afresh (`_near`)."""
         return len(set(after).symmetric_difference(before)) < _near(after)
 
     def _nearest(self, flows: Flows) -> Flows | None:
@@ -111,19 +113,21 @@ class EarlierFlows:
         return best
 
     def _drawn(self, flows: Flows) -> Grid:
-        """The layer drawn afresh: each arrow in turn on a copy of the static canvas."""
-        canvas = self._static.copy()
+        """The layer drawn afresh: each arrow in turn on a copy of the static canvas, its marks kept."""
+        recorder = ArrowRecorder(self._static, self._style, ascii=self._ascii)
         for pair in flows:
-            arrow(canvas, *self._line(pair), self._style, self._ascii)
-        return canvas.cells()
+            self._marks[pair] = recorder.record(*self._line(pair))
+        return recorder.cells()
 
     def _redraw(self, layer: Grid, cells: set[int], flows: Flows) -> None:
         """Make `cells` of `layer` again: the static canvas's, with each arrow of `flows` over them in turn."""
         found: dict[int, list[Mark]] = {index: [] for index in cells}
         for pair in flows:
-            marks = self._marks_of(pair)
-            for index in marks.keys() & cells:
-                found[index].append(marks[index])
+            line, head_at, head = self._marks_of(pair)
+            for index in line.keys() & cells:
+                found[index].append((line[index], head if index == head_at else ""))
+            if head_at not in line and head_at in cells:
+                found[head_at].append((0, head))
         cols = self._static.cols
         for index, cell in self._static.redrawn(found, self._style):
             row, col = divmod(index, cols)
@@ -132,6 +136,8 @@ class EarlierFlows:
     def _marks_of(self, pair: Pair) -> Marks:
         marks = self._marks.get(pair)
         if marks is None:
+            if self._recorder is None:
+                self._recorder = ArrowRecorder(self._static, self._style, ascii=self._ascii)
             marks = self._marks[pair] = self._recorder.record(*self._line(pair))
         return marks
 
@@ -144,8 +150,13 @@ class EarlierFlows:
 
 
 def _near(flows: Flows) -> int:
-    """How few arrows must differ from a kept layer's for a layer of `flows` to be made from it."""
-    return (len(flows) + 1) // 2
+    """How few arrows must differ from a kept layer's for a layer of `flows` to be made from it.
+
+    Drawing afresh costs each arrow's dots and then every cell of the map
+    (about 16 arrows' worth); making from a kept layer costs each changed
+    arrow's cells, each several times over (as many as the arrows over it).
+    """
+    return len(flows) // 2 + 16
 
 
 def _moved(before: list[Pair], after: list[Pair]) -> Iterable[Pair]:
