@@ -8,12 +8,13 @@ static canvas cost 7-10 ms at 20,000 towns (each arrow walked dot by dot,
 then the canvas turned into cells), the most of the slowest steps.
 
 Here each arrow's marks (`canvas.ArrowRecorder`: its dots or strokes and its
-head, by cell) are kept by its pair, and a new layer is a kept one (or the
-static layer alone) with only the cells under the arrows that were added,
-dropped or moved made again: each from the static canvas's cell with the
-marks of every arrow over it applied in drawing order (`redrawn`), which is
-what drawing all the arrows in turn leaves there. Any other cell has the
-same arrows over it, in the same order, as in the kept layer: it is the same.
+head, by cell) are kept by its pair, and a new layer is the nearest kept one
+with only the cells under the arrows that were added, dropped or moved made
+again: each from the static canvas's cell with the marks of every arrow
+over it applied in drawing order (`redrawn`), which is what drawing all the
+arrows in turn leaves there. Any other cell has the same arrows over it, in
+the same order, as in the kept layer: it is the same. A layer far from any
+kept one (a jump) is drawn afresh, its arrows' marks recorded on the way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class EarlierFlows:
     """The layers of one view and size by their earlier flows; a few are kept (a briefer jumps to the ends and back)."""
 
     KEPT = 4
+    SPARE_MARKS = 256  # marks of arrows no kept layer draws, kept beyond twice those drawn (a jump back finds them)
 
     def __init__(
         self,
@@ -142,9 +144,9 @@ class EarlierFlows:
         return marks
 
     def _forget_marks(self, flows: Flows) -> None:
-        """Keep the marks of the arrows of the kept layers (and `flows`) once the store holds twice as many."""
+        """Keep the marks of the arrows of the kept layers (and `flows`) once the store holds many more."""
         drawn = set(flows).union(*self._kept)
-        if len(self._marks) > 2 * len(drawn):
+        if len(self._marks) > 2 * len(drawn) + self.SPARE_MARKS:
             for pair in [pair for pair in self._marks if pair not in drawn]:
                 del self._marks[pair]
 

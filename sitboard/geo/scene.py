@@ -163,9 +163,8 @@ class _Layers:
         self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
         self.labels: tuple[LabelLayout, dict[str, int]] | None = None
         self.earlier: EarlierFlows | None = None  # the static layer with earlier flows, by their pairs
-        self.arrows: dict[
-            Pair, Marks
-        ] = {}  # earlier flows' marks by pair (`EarlierFlows`); the static layer may change
+        # Each earlier flow's marks by its pair, for `earlier`: kept when the static layer is drawn again.
+        self.arrows: dict[Pair, Marks] = {}
         self.territory: Territory | None = None
         # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
         self.areas: tuple[tuple[object, ...], _Areas] | None = None

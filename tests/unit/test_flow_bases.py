@@ -97,6 +97,7 @@ def test_a_layer_made_from_a_kept_one_is_the_layer_drawn_afresh(ascii_only: bool
     pairs = list(lines)
     cap = [6, 25, 60][seed % 3]
     layers = EarlierFlows(static, "flow-old", lines.__getitem__, {}, ascii=ascii_only)  # type: ignore[arg-type]
+    layers.SPARE_MARKS = seed % 2 * 1000  # marks forgotten (and recorded again) as soon as they may be, or never
     flows: list[tuple[str, str]] = []
     before: tuple[tuple[str, str], ...] = ()
     made, afresh = 0, 0
