@@ -171,8 +171,9 @@ class _Layers:
         self.density: Density | None = None  # made when the view is crowded (see `dense`)
         # (scenario, step, its changes) of the situation `density` counted last: the next step's moves
         self.density_step: tuple[Scenario, int, tuple[ControlChange, ...]] | None = None
-        # step -> `density`'s snapshot, for the last few steps jumped to (of `density_step`'s scenario)
-        self.density_kept: dict[int, list[str]] = {}
+        # step -> `density`'s snapshot and the step's changes, for the last few steps jumped to
+        # (of `density_step`'s scenario)
+        self.density_kept: dict[int, tuple[list[str], tuple[ControlChange, ...]]] = {}
         # the base layer of `earlier` (by its earlier flows) with `density`'s cells drawn on it, kept in step
         self.dense_grid: tuple[Flows, Grid] | None = None
         self.dense: bool | None = None  # None: not yet decided
@@ -484,13 +485,22 @@ class MapScene:
                 moved = [index[c.town] for c in changes]
             elif state.step in kept:
                 found = kept[state.step] = kept.pop(state.step)  # the most recently used last
-                dense.restore(state.holders, found)
+                dense.restore(state.holders, found[0])
                 return None
+            elif state.step - 1 in kept or state.step + 1 in kept:
+                # Next to a step counted before, after a draw elsewhere (the board's first step, once the
+                # last one was drawn unseen): that step's counts, and the one step's changes between.
+                near = state.step - 1 if state.step - 1 in kept else state.step + 1
+                snapshot, near_changed = kept[near]
+                changes = state.changed if near == state.step - 1 else near_changed
+                index = state.scenario.town_index
+                dense.step_from(snapshot, state.holders, [index[c.town] for c in changes])
+                return None  # the map's cells are another step's: all of them again
             else:  # over more steps than towns, most towns will have changed hands: no use comparing them
                 far = abs(state.step - step) > len(state.holders)
         touched = dense.update(state.holders, moved, far=far)
         if touched is None:  # counted afresh: kept for coming back
-            kept[state.step] = dense.snapshot()
+            kept[state.step] = (dense.snapshot(), state.changed)
             while len(kept) > KEPT_COUNTS:
                 del kept[next(iter(kept))]
         return touched
