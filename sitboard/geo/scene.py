@@ -468,7 +468,9 @@ class MapScene:
         or going back, the last one's): handing those over spares comparing
         every holder (1.3 ms at 20,000 towns). A jump recounts every cell
         (8-12 ms; without comparing over more steps than towns), and the counts of the last few steps jumped to are kept: a
-        briefer goes from the start to the end and back.
+        briefer goes from the start to the end and back. A step next to one
+        of those starts from its counts (the board draws its first step, then
+        the last one unseen, then a briefer steps on from the first).
         """
         last = layers.density_step
         layers.density_step = (state.scenario, state.step, state.changed)
