@@ -135,7 +135,7 @@ class _Cells:
 class BrailleCanvas(_Cells):
     """2 x 4 braille dots per cell; highest priority, then latest, style wins a cell."""
 
-    __slots__ = ("_bits", "_glyphs")
+    __slots__ = ("_bits", "_glyphs", "_own")
 
     def __init__(
         self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
@@ -143,6 +143,8 @@ class BrailleCanvas(_Cells):
         super().__init__(cols, rows, priority, cell_aspect)
         self._bits = bytearray(cols * rows)
         self._glyphs: dict[int, str] = {}  # cell index -> character replacing the dots
+        # (cell, the dots a line put in it), written down only on a canvas that records (`ArrowRecorder`)
+        self._own: list[tuple[int, int]] | None = None
 
     def copy(self) -> BrailleCanvas:
         """A cheap snapshot, so static layers are drawn once and reused per step."""
@@ -150,6 +152,7 @@ class BrailleCanvas(_Cells):
         self._copy_cells(other)
         other._bits = self._bits[:]
         other._glyphs = dict(self._glyphs)
+        other._own = None
         return other
 
     # -- drawing -----------------------------------------------------------------
@@ -208,12 +211,19 @@ class BrailleCanvas(_Cells):
             ay = by
 
     def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
-        """Bresenham between two dots that are both inside the canvas."""
+        """Bresenham between two dots that are both inside the canvas.
+
+        On a canvas that records, each cell's dots are written down as the
+        walk leaves it: a straight walk leaves a cell for good, so they are
+        one run, and each cell of an arrow's line (one walk) is written once.
+        """
         bits = self._bits
         styles = self._styles
         ranks = self._ranks
+        own = self._own
         dot_bits = _DOT_BITS
         cols = self.cols
+        last, dots = -1, 0
         dx = x1 - x0 if x1 >= x0 else x0 - x1
         dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
         sx = 1 if x0 < x1 else -1
@@ -221,11 +231,21 @@ class BrailleCanvas(_Cells):
         err = dx + dy
         while True:
             index = (y0 >> 2) * cols + (x0 >> 1)
-            bits[index] |= dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            bit = dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            bits[index] |= bit
             if rank >= ranks[index]:
                 styles[index] = style
                 ranks[index] = rank
+            if own is not None:
+                if index == last:
+                    dots |= bit
+                else:
+                    if last >= 0:
+                        own.append((last, dots))
+                    last, dots = index, bit
             if x0 == x1 and y0 == y1:
+                if own is not None:
+                    own.append((last, dots))
                 return
             e2 = err + err
             if e2 >= dy:
@@ -666,56 +686,14 @@ class ArrowRecorder:
 class _BrailleMarks(BrailleCanvas):
     """A copy of a braille canvas that also writes down the dots and the head drawn on it."""
 
-    __slots__ = ("_own", "head")
+    __slots__ = ("head",)
 
     def __init__(self, canvas: BrailleCanvas) -> None:
         canvas._copy_cells(self)
         self._bits = canvas._bits[:]
         self._glyphs = dict(canvas._glyphs)
-        self._own: list[tuple[int, int]] = []  # (cell, the dots put in it) since the last `take_line`
+        self._own = []  # `_plot` writes down each cell's dots here
         self.head = (-1, "")
-
-    def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
-        """`BrailleCanvas._plot` (the same walk, the same writes), writing down each cell's dots as it leaves it.
-
-        A straight walk leaves a cell for good: its dots there are one run,
-        and an arrow's line is one walk, so each cell is written down once.
-        """
-        bits = self._bits
-        styles = self._styles
-        ranks = self._ranks
-        own = self._own
-        dot_bits = _DOT_BITS
-        cols = self.cols
-        last, dots = -1, 0
-        dx = x1 - x0 if x1 >= x0 else x0 - x1
-        dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
-        sx = 1 if x0 < x1 else -1
-        sy = 1 if y0 < y1 else -1
-        err = dx + dy
-        while True:
-            index = (y0 >> 2) * cols + (x0 >> 1)
-            bit = dot_bits[((y0 & 3) << 1) | (x0 & 1)]
-            bits[index] |= bit
-            if rank >= ranks[index]:
-                styles[index] = style
-                ranks[index] = rank
-            if index == last:
-                dots |= bit
-            else:
-                if last >= 0:
-                    own.append((last, dots))
-                last, dots = index, bit
-            if x0 == x1 and y0 == y1:
-                own.append((last, dots))
-                return
-            e2 = err + err
-            if e2 >= dy:
-                err += dy
-                x0 += sx
-            if e2 <= dx:
-                err += dx
-                y0 += sy
 
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
         super().glyph(col, row, char, style)
@@ -724,7 +702,7 @@ class _BrailleMarks(BrailleCanvas):
 
     def take_line(self) -> dict[int, int]:
         """The dots drawn since the last call, by cell."""
-        line = dict(self._own)
+        line = dict(self._own or ())
         self._own = []
         return line
 
