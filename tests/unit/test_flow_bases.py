@@ -205,3 +205,22 @@ def test_a_scene_stepping_through_flows_draws_what_a_fresh_one_does(long_board, 
         assert (frame.grid, frame.shade, frame.labels) == (expected.grid, expected.shade, expected.labels), step
         compared += 1
     assert compared > 25
+
+
+def test_arrows_recorded_before_the_context_came_are_drawn_over_its_rivers(long_board):  # type: ignore[no-untyped-def]
+    # The map's first frames are drawn without the context (made in a thread), then with it: the static
+    # layer is drawn again with rivers under the arrows, and the arrows' marks recorded before are reused.
+    scenario, timeline = long_board
+    keys = [tuple(_flow_pairs(timeline.state_at(s))[1]) for s in range(timeline.steps + 1)]
+    full = next(s for s, key in enumerate(keys) if len(key) == MAX_OLD_FLOWS)
+    scene = MapScene(scenario)
+    view, cols, rows = scene.home, 100, 34
+    for step in range(full - 5, full + 5):
+        assert scene.draw(timeline.state_at(step), view, cols, rows, defer_context=True).context_pending
+    shown = frozenset(scene_module.ALL_CONTEXT)
+    scene.add_context(view, cols, rows, shown, scene.make_context(view, cols, rows, shown))
+    fresh = MapScene(scenario)
+    fresh.draw(timeline.state_at(full - 5), view, cols, rows)
+    for step in range(full + 5, full + 25):
+        state = timeline.state_at(step)
+        assert scene.draw(state, view, cols, rows).grid == fresh.draw(state, view, cols, rows).grid, step
