@@ -170,7 +170,9 @@ def probed(board):
             self.set_timer(1.0, self.probe)
 
         def probe(self):
-            print(json.dumps({"frozen": gc.get_freeze_count(), "collector": self._collector is not None}), flush=True)
+            owned = self._collector
+            seen = {"frozen": gc.get_freeze_count(), "collector": owned is not None, "patient": bool(owned and owned.due)}
+            print(json.dumps(seen), flush=True)
             self.exit()
 
         async def run_async(self, **options):
@@ -201,3 +203,5 @@ def test_a_room_board_owns_its_process_garbage_collector(end, room, scenario_fil
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["collector"] and seen["frozen"] > 0, seen
+    # A follower's states come at the presenter's pace: it collects at a pause only once a collection is due.
+    assert seen["patient"] == (end == "follow")
