@@ -29,14 +29,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 from sitboard.geo.text import cell_width, clusters
 
 Cell = tuple[str, str | None]
 Grid = list[list[Cell]]
 Run = tuple[str, str | None]
+# What one arrow puts in a cell: its line's mark there (a braille canvas's dots, an ASCII
+# canvas's stroke as its character's code; 0 for none), then its head ("" for none).
+Mark = tuple[int, str]
 
 EMPTY: Cell = (" ", None)
 _LOWEST = -(2**62)  # priority of an empty cell: anything drawn beats it
@@ -132,7 +135,7 @@ class _Cells:
 class BrailleCanvas(_Cells):
     """2 x 4 braille dots per cell; highest priority, then latest, style wins a cell."""
 
-    __slots__ = ("_bits", "_glyphs")
+    __slots__ = ("_bits", "_glyphs", "_own")
 
     def __init__(
         self, cols: int, rows: int, priority: Mapping[str, int] | None = None, cell_aspect: float = 2.0
@@ -140,6 +143,8 @@ class BrailleCanvas(_Cells):
         super().__init__(cols, rows, priority, cell_aspect)
         self._bits = bytearray(cols * rows)
         self._glyphs: dict[int, str] = {}  # cell index -> character replacing the dots
+        # (cell, the dots a line put in it), written down only on a canvas that records (`ArrowRecorder`)
+        self._own: list[tuple[int, int]] | None = None
 
     def copy(self) -> BrailleCanvas:
         """A cheap snapshot, so static layers are drawn once and reused per step."""
@@ -147,6 +152,7 @@ class BrailleCanvas(_Cells):
         self._copy_cells(other)
         other._bits = self._bits[:]
         other._glyphs = dict(self._glyphs)
+        other._own = None
         return other
 
     # -- drawing -----------------------------------------------------------------
@@ -205,12 +211,19 @@ class BrailleCanvas(_Cells):
             ay = by
 
     def _plot(self, x0: int, y0: int, x1: int, y1: int, style: str, rank: int) -> None:
-        """Bresenham between two dots that are both inside the canvas."""
+        """Bresenham between two dots that are both inside the canvas.
+
+        On a canvas that records, each cell's dots are written down as the
+        walk leaves it: a straight walk leaves a cell for good, so they are
+        one run, and each cell of an arrow's line (one walk) is written once.
+        """
         bits = self._bits
         styles = self._styles
         ranks = self._ranks
+        own = self._own
         dot_bits = _DOT_BITS
         cols = self.cols
+        last, dots = -1, 0
         dx = x1 - x0 if x1 >= x0 else x0 - x1
         dy = y0 - y1 if y1 >= y0 else y1 - y0  # negative
         sx = 1 if x0 < x1 else -1
@@ -218,11 +231,21 @@ class BrailleCanvas(_Cells):
         err = dx + dy
         while True:
             index = (y0 >> 2) * cols + (x0 >> 1)
-            bits[index] |= dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            bit = dot_bits[((y0 & 3) << 1) | (x0 & 1)]
+            bits[index] |= bit
             if rank >= ranks[index]:
                 styles[index] = style
                 ranks[index] = rank
+            if own is not None:
+                if index == last:
+                    dots |= bit
+                else:
+                    if last >= 0:
+                        own.append((last, dots))
+                    last, dots = index, bit
             if x0 == x1 and y0 == y1:
+                if own is not None:
+                    own.append((last, dots))
                 return
             e2 = err + err
             if e2 >= dy:
@@ -238,6 +261,27 @@ class BrailleCanvas(_Cells):
             index = row * self.cols + col
             self._glyphs[index] = char
             self._styles[index] = style
+
+    def redrawn(self, marks: Mapping[int, Sequence[Mark]], style: str) -> Iterator[tuple[int, Cell]]:
+        """Cells as `cells` would show them had arrows in `style` been drawn over this canvas, by index.
+
+        `marks` gives each cell's marks in drawing order (`ArrowRecorder`);
+        each is applied as drawing it applies: its dots join the cell's and
+        take its style by rank, then its head replaces the dots and takes
+        it anyway.
+        """
+        rank = self.priority.get(style, 0)
+        bits, styles, ranks, glyphs = self._bits, self._styles, self._ranks, self._glyphs
+        for index, found in marks.items():
+            dots, cell_style, cell_rank, head = bits[index], styles[index], ranks[index], glyphs.get(index)
+            for mark_dots, mark_head in found:
+                if mark_dots:
+                    dots |= mark_dots
+                    if rank >= cell_rank:
+                        cell_style, cell_rank = style, rank
+                if mark_head:
+                    head, cell_style = mark_head, style
+            yield index, (_BRAILLE[dots] if head is None else head, cell_style)
 
     # -- output ------------------------------------------------------------------
 
@@ -330,22 +374,34 @@ class AsciiCanvas(_Cells):
 
     def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
         if rank >= self._ranks[index]:
-            old = self._chars[index]
-            # Different lines crossing read as "+"; a polyline's own bends keep their stroke.
-            if char != old and char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and style != self._styles[index]:
-                char = "+"
-            self._chars[index] = char
+            self._chars[index] = _stroke_over(self._chars[index], self._styles[index], char, style)
             self._styles[index] = style
             self._ranks[index] = rank
 
     def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
         """Put a single character in a cell; anything outside printable ASCII becomes '?'."""
         if 0 <= col < self.cols and 0 <= row < self.rows:
-            if not (len(char) == 1 and " " <= char <= "~"):
-                char = "?"
             index = row * self.cols + col
-            self._chars[index] = char
+            self._chars[index] = _ascii_glyph(char)
             self._styles[index] = style
+
+    def redrawn(self, marks: Mapping[int, Sequence[Mark]], style: str) -> Iterator[tuple[int, Cell]]:
+        """Cells as `cells` would show them had arrows in `style` been drawn over this canvas, by index.
+
+        `marks` gives each cell's marks in drawing order (`ArrowRecorder`);
+        each is applied as drawing it applies: its stroke is put as `_put`
+        puts one, then its head replaces the character and takes the style.
+        """
+        rank = self.priority.get(style, 0)
+        chars, styles, ranks = self._chars, self._styles, self._ranks
+        for index, found in marks.items():
+            char, cell_style, cell_rank = chars[index], styles[index], ranks[index]
+            for stroke, head in found:
+                if stroke and rank >= cell_rank:
+                    char, cell_style, cell_rank = _stroke_over(char, cell_style, chr(stroke), style), style, rank
+                if head:
+                    char, cell_style = head, style
+            yield index, (char, cell_style)
 
     # -- output ------------------------------------------------------------------
 
@@ -359,6 +415,18 @@ class AsciiCanvas(_Cells):
 
     def rows_out(self) -> list[list[Run]]:
         return [runs(row) for row in self.cells()]
+
+
+def _stroke_over(old: str, old_style: str | None, char: str, style: str | None) -> str:
+    """The character a stroke leaves over a cell's: different lines crossing read as "+", a polyline's own bends keep their stroke."""
+    if char != old and char in ASCII_LINE_CHARS and old in ASCII_LINE_CHARS and style != old_style:
+        return "+"
+    return char
+
+
+def _ascii_glyph(char: str) -> str:
+    """A glyph as an ASCII canvas shows it: anything outside printable ASCII becomes '?'."""
+    return char if len(char) == 1 and " " <= char <= "~" else "?"
 
 
 def new_canvas(
@@ -576,3 +644,90 @@ def _line_onto_grid(
         for c, (char, cell_style) in enumerate(row_cells):
             if cell_style is not None:
                 put(grid, left + c, top + r, char, cell_style)
+
+
+class Marks(NamedTuple):
+    """What one arrow put on a canvas: its line's mark in each cell it crosses (`Mark`), and its head."""
+
+    line: dict[int, int]  # cell index (row * cols + col) -> dots, or a stroke's character code
+    head_at: int  # the head's cell index; -1 for none
+    head: str
+
+
+class ArrowRecorder:
+    """Draws arrows on a copy of a canvas and tells what each put in each cell (`Marks`), to draw it again (`redrawn`).
+
+    Kept, the marks draw an arrow again at the cost of its cells, not of its
+    dots: the map's earlier flows come and go a few at a time. The arrow is
+    drawn by the canvas's own code (`arrow`) on a copy that also writes down
+    the dots or strokes and the head it is given: drawing a layer afresh
+    records its arrows for little more than drawing them costs.
+    """
+
+    def __init__(self, canvas: BrailleCanvas | AsciiCanvas, style: str, *, ascii: bool) -> None:
+        self._style = style
+        self._ascii = ascii
+        self._canvas: _BrailleMarks | _AsciiMarks = (
+            _BrailleMarks(canvas) if isinstance(canvas, BrailleCanvas) else _AsciiMarks(canvas)
+        )
+
+    def record(self, x0: float, y0: float, x1: float, y1: float) -> Marks:
+        """Draw `arrow(copy, x0, y0, x1, y1, style, ascii)` on the copy; what it put there."""
+        canvas = self._canvas
+        canvas.head = (-1, "")
+        arrow(canvas, x0, y0, x1, y1, self._style, self._ascii)
+        return Marks(canvas.take_line(), *canvas.head)
+
+    def cells(self) -> Grid:
+        """The copy's cells, with every arrow recorded on it."""
+        return self._canvas.cells()
+
+
+class _BrailleMarks(BrailleCanvas):
+    """A copy of a braille canvas that also writes down the dots and the head drawn on it."""
+
+    __slots__ = ("head",)
+
+    def __init__(self, canvas: BrailleCanvas) -> None:
+        canvas._copy_cells(self)
+        self._bits = canvas._bits[:]
+        self._glyphs = dict(canvas._glyphs)
+        self._own = []  # `_plot` writes down each cell's dots here
+        self.head = (-1, "")
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        super().glyph(col, row, char, style)
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            self.head = (row * self.cols + col, char)
+
+    def take_line(self) -> dict[int, int]:
+        """The dots drawn since the last call, by cell."""
+        line = dict(self._own or ())
+        self._own = []
+        return line
+
+
+class _AsciiMarks(AsciiCanvas):
+    """A copy of an ASCII canvas that also writes down the strokes and the head put on it."""
+
+    __slots__ = ("_line", "head")
+
+    def __init__(self, canvas: AsciiCanvas) -> None:
+        canvas._copy_cells(self)
+        self._chars = canvas._chars[:]
+        self._line: dict[int, int] = {}
+        self.head = (-1, "")
+
+    def _put(self, index: int, char: str, style: str | None, rank: int) -> None:
+        super()._put(index, char, style, rank)
+        self._line[index] = ord(char)  # a line puts each of its cells once
+
+    def glyph(self, col: int, row: int, char: str, style: str | None) -> None:
+        super().glyph(col, row, char, style)
+        if 0 <= col < self.cols and 0 <= row < self.rows:
+            self.head = (row * self.cols + col, _ascii_glyph(char))
+
+    def take_line(self) -> dict[int, int]:
+        """The strokes put since the last call, by cell."""
+        line, self._line = self._line, {}
+        return line

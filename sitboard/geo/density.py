@@ -86,6 +86,10 @@ class Density:
         k = self._numbers[spot]
         return self._chars[k], self._winners[k]
 
+    def holds(self, spot: Spot) -> bool:
+        """Whether a cell holds a town (has a count)."""
+        return spot in self._numbers
+
     def snapshot(self) -> list[str]:
         """The holder of most of each cell, to `restore` when the same holders come back."""
         return self._winners[:]
@@ -120,11 +124,22 @@ class Density:
         if found is None or 8 * len(found) > len(self._spots):  # a jump: recount every cell at once
             self._winners = self._recount(holders)
             return None
+        spots = self._spots
+        return {spots[k] for k in self._recount_cells(holders, found)}
+
+    def step_from(self, snapshot: list[str], holders: Sequence[str], moved: Iterable[int]) -> None:
+        """Back to a `snapshot`, then on to `holders`: those it was taken with but for the towns `moved`."""
+        self._holders = holders
+        self._winners = snapshot[:]
+        self._recount_cells(holders, moved)
+
+    def _recount_cells(self, holders: Sequence[str], towns: Iterable[int]) -> set[int]:
+        """The cells (by number) of these towns, each recounted with `holders`."""
         cell_of, spots, winners, members, look = self._cell_of, self._spots, self._winners, self._members, self._look
-        touched = {cell_of[i] for i in found if i in cell_of}
+        touched = {cell_of[i] for i in towns if i in cell_of}
         for k in touched:
             winners[k] = look(members[spots[k]], holders)
-        return {spots[k] for k in touched}
+        return touched
 
     def _recount(self, holders: Sequence[str]) -> list[str]:
         """Every cell's holder of most (in `_spots` order), counted in C loops (`Counter`, `map`, `max`).

@@ -29,13 +29,26 @@ import math
 import threading
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
+from functools import partial
 from itertools import pairwise, zip_longest
 from typing import TYPE_CHECKING, NamedTuple
 
 from sitboard.geo.basemap import Basemap
 from sitboard.geo.camera import home_view
-from sitboard.geo.canvas import Canvas, Cell, Grid, arrow, new_canvas, overlay, put, text_cells
+from sitboard.geo.canvas import (
+    AsciiCanvas,
+    BrailleCanvas,
+    Cell,
+    Grid,
+    Marks,
+    arrow,
+    new_canvas,
+    overlay,
+    put,
+    text_cells,
+)
 from sitboard.geo.density import KEY, Density, crowded
+from sitboard.geo.earlier_flows import EarlierFlows, Flows, Pair
 from sitboard.geo.labels import LabelLayout, LabelRequest, PlacedLabel
 from sitboard.geo.projection import Projection, View, scale_bar
 from sitboard.geo.symbols import marks_of
@@ -145,21 +158,24 @@ class _Layers:
         self.projection = projection
         self.shown = shown  # context layers
         self.context: ContextLayer | None = None
-        self.static: Canvas | None = None  # basemap and the scenario's lines
+        self.static: BrailleCanvas | AsciiCanvas | None = None  # basemap and the scenario's lines
         self.towns: _Towns | None = None
         self.furniture: tuple[list[tuple[int, int, str]], list[tuple[int, int]]] | None = None
         self.labels: tuple[LabelLayout, dict[str, int]] | None = None
-        self.bases: dict[tuple[tuple[str, str], ...], Grid] = {}  # with earlier flows, by their pairs; oldest first
+        self.earlier: EarlierFlows | None = None  # the static layer with earlier flows, by their pairs
+        # Each earlier flow's marks by its pair, for `earlier`: kept when the static layer is drawn again.
+        self.arrows: dict[Pair, Marks] = {}
         self.territory: Territory | None = None
         # One step's areas: (holders, changed towns) -> (shade rows, fill cells, front cells).
         self.areas: tuple[tuple[object, ...], _Areas] | None = None
         self.density: Density | None = None  # made when the view is crowded (see `dense`)
         # (scenario, step, its changes) of the situation `density` counted last: the next step's moves
         self.density_step: tuple[Scenario, int, tuple[ControlChange, ...]] | None = None
-        # step -> `density`'s snapshot, for the last few steps jumped to (of `density_step`'s scenario)
-        self.density_kept: dict[int, list[str]] = {}
-        # the base layer of `bases` (by its earlier flows) with `density`'s cells drawn on it, kept in step
-        self.dense_grid: tuple[tuple[tuple[str, str], ...], Grid] | None = None
+        # step -> `density`'s snapshot and the step's changes, for the last few steps jumped to
+        # (of `density_step`'s scenario)
+        self.density_kept: dict[int, tuple[list[str], tuple[ControlChange, ...]]] = {}
+        # the base layer of `earlier` (by its earlier flows) with `density`'s cells drawn on it, kept in step
+        self.dense_grid: tuple[Flows, Grid] | None = None
         self.dense: bool | None = None  # None: not yet decided
 
 
@@ -306,11 +322,8 @@ class MapScene:
         """This step's flows as arrows; the sizes of those with one, to place on their arrows first."""
         towns, index, project = self.scenario.towns, self.scenario.town_index, projection.project
         cols, rows = projection.cols, projection.rows
-        for origin, dest in now:
-            a, b = towns[index[origin]], towns[index[dest]]
-            (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-            x1, y1 = _short_of(x0, y0, x1, y1)
-            arrow(grid, x0, y0, x1, y1, "flow", self.ascii_only)
+        for pair in now:
+            arrow(grid, *self._flow_line(projection, pair), "flow", self.ascii_only)
         size_labels: list[_FlowLabel] = []
         for f in state.step_flows:
             if f.people is not None or f.estimate:
@@ -420,14 +433,24 @@ class MapScene:
         """
         key = tuple(earlier)
         touched = self._count(layers, dense, state)
-        kept = layers.dense_grid
-        if kept is None or kept[0] != key:
+        kept, flows = layers.dense_grid, self._earlier_flows(layers)
+        if kept is not None and kept[0] == key:
+            rows = kept[1]
+            self._paint_density(rows, dense, touched)
+        elif kept is not None and flows.near(kept[0], key):
+            # The cells the earlier flows changed take the new base layer's, and their counts again.
+            rows, base, cols = kept[1], flows.grid(key), layers.projection.cols
+            again = [divmod(index, cols) for index in flows.changed(kept[0], key)]
+            for row, col in again:
+                rows[row][col] = base[row][col]
+            if touched is not None:
+                touched = touched | {spot for row, col in again if dense.holds(spot := (col, row))}
+            self._paint_density(rows, dense, touched)
+            layers.dense_grid = (key, rows)
+        else:
             rows = self._base_grid(layers, earlier)
             self._paint_density(rows, dense, None)
             layers.dense_grid = (key, rows)
-        else:
-            rows = kept[1]
-            self._paint_density(rows, dense, touched)
         grid = [row[:] for row in rows]
         size_labels = self._draw_flows(grid, layers.projection, state, now)
         if now:  # the counts go over this step's arrows, as over everything below them
@@ -445,7 +468,9 @@ class MapScene:
         or going back, the last one's): handing those over spares comparing
         every holder (1.3 ms at 20,000 towns). A jump recounts every cell
         (8-12 ms; without comparing over more steps than towns), and the counts of the last few steps jumped to are kept: a
-        briefer goes from the start to the end and back.
+        briefer goes from the start to the end and back. A step next to one
+        of those starts from its counts (the board draws its first step, then
+        the last one unseen, then a briefer steps on from the first).
         """
         last = layers.density_step
         layers.density_step = (state.scenario, state.step, state.changed)
@@ -462,13 +487,22 @@ class MapScene:
                 moved = [index[c.town] for c in changes]
             elif state.step in kept:
                 found = kept[state.step] = kept.pop(state.step)  # the most recently used last
-                dense.restore(state.holders, found)
+                dense.restore(state.holders, found[0])
                 return None
+            elif state.step - 1 in kept or state.step + 1 in kept:
+                # Next to a step counted before, after a draw elsewhere (the board's first step, once the
+                # last one was drawn unseen): that step's counts, and the one step's changes between.
+                near = state.step - 1 if state.step - 1 in kept else state.step + 1
+                snapshot, near_changed = kept[near]
+                changes = state.changed if near == state.step - 1 else near_changed
+                index = state.scenario.town_index
+                dense.step_from(snapshot, state.holders, [index[c.town] for c in changes])
+                return None  # the map's cells are another step's: all of them again
             else:  # over more steps than towns, most towns will have changed hands: no use comparing them
                 far = abs(state.step - step) > len(state.holders)
         touched = dense.update(state.holders, moved, far=far)
         if touched is None:  # counted afresh: kept for coming back
-            kept[state.step] = dense.snapshot()
+            kept[state.step] = (dense.snapshot(), state.changed)
             while len(kept) > KEPT_COUNTS:
                 del kept[next(iter(kept))]
         return touched
@@ -607,7 +641,7 @@ class MapScene:
 
     # -- what a view draws the same at every step ----------------------------------------
 
-    def _static_canvas(self, layers: _Layers) -> Canvas:
+    def _static_canvas(self, layers: _Layers) -> BrailleCanvas | AsciiCanvas:
         if layers.static is None:
             projection = layers.projection
             canvas = new_canvas(projection.cols, projection.rows, ascii=self.ascii_only, priority=PRIORITY)
@@ -654,32 +688,33 @@ class MapScene:
         if layers is not None and layers.context is None:
             layers.context = context
             layers.static = None  # the rivers are drawn on the static layer
-            layers.bases.clear()
+            layers.earlier = None
             layers.dense_grid = None  # drawn on the old bases
 
     def _base_grid(self, layers: _Layers, earlier: list[tuple[str, str]]) -> Grid:
         """The static layer with the earlier flows on it, as cells; a copy the step may draw on.
 
         Earlier flows change only when a step adds a new pair, so the layer is
-        kept between steps: most steps copy rows, and the rest redraw at most
-        MAX_OLD_FLOWS dimmed arrows on a copy of the static canvas.
+        kept between steps: most steps copy rows, and the rest make it from a
+        kept one (`EarlierFlows`), redrawing only the cells of arrows that came or went.
         """
-        key = tuple(earlier)
-        base = layers.bases.get(key)
-        if base is None:
-            canvas = self._static_canvas(layers).copy()
-            towns, index, project = self.scenario.towns, self.scenario.town_index, layers.projection.project
-            for origin, dest in earlier:
-                a, b = towns[index[origin]], towns[index[dest]]
-                (x0, y0), (x1, y1) = project(a.lat, a.lon), project(b.lat, b.lon)
-                x1, y1 = _short_of(x0, y0, x1, y1)
-                arrow(canvas, x0, y0, x1, y1, "flow-old", self.ascii_only)
-            base = canvas.cells()
-            # A few layers are kept: a briefer jumps between the start and the end, and back.
-            if len(layers.bases) >= 4:
-                layers.bases.pop(next(iter(layers.bases)))
-            layers.bases[key] = base
-        return [row[:] for row in base]
+        return [row[:] for row in self._earlier_flows(layers).grid(tuple(earlier))]
+
+    def _earlier_flows(self, layers: _Layers) -> EarlierFlows:
+        if layers.earlier is None:
+            static, projection = self._static_canvas(layers), layers.projection
+            layers.earlier = EarlierFlows(
+                static, "flow-old", partial(self._flow_line, projection), layers.arrows, ascii=self.ascii_only
+            )
+        return layers.earlier
+
+    def _flow_line(self, projection: Projection, pair: Pair) -> tuple[float, float, float, float]:
+        """Where a flow's arrow runs, in cells: from its origin to just short of its destination."""
+        towns, index = self.scenario.towns, self.scenario.town_index
+        a, b = towns[index[pair[0]]], towns[index[pair[1]]]
+        (x0, y0), (x1, y1) = projection.project(a.lat, a.lon), projection.project(b.lat, b.lon)
+        x1, y1 = _short_of(x0, y0, x1, y1)
+        return x0, y0, x1, y1
 
     def _visible_towns(self, layers: _Layers) -> _Towns:
         if layers.towns is None:

@@ -75,6 +75,28 @@ def test_counts_kept_from_step_to_step_are_those_worked_out_afresh():
         assert kept.draw(situation, kept.home, 60, 20).grid == fresh.draw(situation, fresh.home, 60, 20).grid, step
 
 
+def test_a_step_next_to_a_step_counted_before_is_counted_from_it(monkeypatch):  # type: ignore[no-untyped-def]
+    """The board draws its first step, then the last one unseen (End is the jump made most): its next step is
+    one step from a step whose counts are kept, though not from the one drawn last, and recounts nothing."""
+    scene = MapScene(SCENARIO)
+    last = TIMELINE.steps
+    for step in (0, last):
+        scene.draw(TIMELINE.state_at(step), scene.home, 60, 20)
+    recounts: list[int] = []
+    recount = Density._recount
+
+    def counting(self, holders):  # type: ignore[no-untyped-def]
+        recounts.append(1)
+        return recount(self, holders)
+
+    monkeypatch.setattr(Density, "_recount", counting)
+    for step in (1, 2, last - 1, last - 2):  # one step on from Home, then from End, back
+        situation = TIMELINE.state_at(step)
+        fresh = MapScene(SCENARIO)
+        assert scene.draw(situation, scene.home, 60, 20).grid == fresh.draw(situation, fresh.home, 60, 20).grid, step
+    assert len(recounts) == 4  # the fresh scenes' own, none of the kept one's
+
+
 def test_a_sparse_map_draws_town_glyphs_as_before():
     scene = MapScene(SCENARIO)
     frame = scene.draw(TIMELINE.state_at(5), scene.home, 200, 60)  # 3,000 towns on 12,000 cells
@@ -153,6 +175,8 @@ MOVES = st.one_of(
 @given(seed=st.integers(0, 1000), walk=st.lists(MOVES, min_size=5, max_size=40))
 # End and Home counted and kept, End again from what was kept, then a date near Home: compared, not recounted
 @example(seed=0, walk=[("go to", 120), ("go to", 0), ("go to", 120), ("go to", 1)])
+# The same, back from End: a step next to a step counted before
+@example(seed=0, walk=[("go to", 0), ("go to", 120), ("go to", 0), ("go to", 119), ("step", -1)])
 def test_a_map_kept_through_any_walk_of_steps_and_jumps_is_drawn_as_afresh(seed, walk):
     """Steps either way hand the density the towns that changed; jumps recount: each stop equals a fresh draw."""
     scenario = parse_scenario(_flipping(seed), "flipping.yaml")
