@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.segment import ControlType, Segment
 
 from sitboard.app.app import SitboardApp
+from sitboard.app.widgets.side import SideColumn, _place
+from sitboard.panels.layout import EVENT
 from sitboard.state import BoardState
 from sitboard.timeline import Timeline
 
@@ -78,6 +80,16 @@ def drawn_whole(app: SitboardApp, width: int, height: int) -> Terminal:
     return whole
 
 
+def laid_out(side: SideColumn) -> bool:
+    """Whether the panels on screen have the rows the column's arrangement gives them (the layout was applied:
+    the column re-arranges without repainting itself, and Textual keeps a container's arrangement until told)."""
+    rows = [int(scalar.value) for scalar in side.styles.grid_rows or ()]
+    shown = sorted((p for p in side.panels() if p.display), key=lambda p: _place(p.id or ""))
+    if len(side.frame.columns if side.frame else ()) == 2:
+        shown = [p for p in shown if p.id != EVENT]  # the event spans the rows of the others
+    return [p.outer_size.height for p in shown] == rows
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)])
 def test_what_every_key_sends_leaves_the_screen_drawn_whole(syria, ui, size):
     width, height = size
@@ -93,5 +105,6 @@ def test_what_every_key_sends_leaves_the_screen_drawn_whole(syria, ui, size):
             await pilot.pause()
             differences = terminal.differences(drawn_whole(app, width, height))
             assert not differences, (key, app.step, differences[:5])
+            assert laid_out(app.query_one(SideColumn)), (key, app.step)
 
     ui.drive(app, body, size=size)

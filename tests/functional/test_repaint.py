@@ -181,3 +181,30 @@ def test_the_event_essentials_are_counted_as_their_text_less_its_last_line_break
             await pilot.pause()
 
     ui.drive(app, body, size=(160, 50))
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+def test_a_new_arrangement_repaints_the_panels_that_moved_not_the_whole_column(syria, ui, monkeypatch, size):
+    # Setting `styles.grid_rows` repainted the column too, every cell of it composed again
+    # (13 of a 30 ms step at 200x60); the layout repaints what moved or changed size.
+    app = SitboardApp(Timeline(syria), BoardState(step=1))
+    repainted: list[int] = []
+    original = Widget.refresh
+
+    def spy(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+        if isinstance(self, SideColumn) and repaint:
+            repainted.append(app.step)
+        return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    async def body(pilot):  # type: ignore[no-untyped-def]
+        side = app.query_one(SideColumn)
+        monkeypatch.setattr(Widget, "refresh", spy)
+        moved = 0
+        for _ in range(len(syria.events) - 2):
+            before = side.arrangement
+            await pilot.press("right")
+            await pilot.pause()
+            moved += side.arrangement != before
+        assert moved and repainted == []
+
+    ui.drive(app, body, size=size)
