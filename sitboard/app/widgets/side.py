@@ -135,13 +135,14 @@ class SideColumn(Widget):
             panel.arranged(layout.Arrangement.lines(arrangement, panel.id or ""))
             if panel.id == EVENT:
                 panel.styles.row_span = max(1, len(heights)) if columns == 2 else 1
-        rows = tuple(Scalar.parse(str(h), Unit.HEIGHT) for h in heights) or (Scalar.parse("1fr", Unit.HEIGHT),)
-        if self.styles.set_rule("grid_rows", rows):
-            self._clear_arrangement_cache()
+        grid = tuple(Scalar.parse(str(h), Unit.HEIGHT) for h in heights) or (Scalar.parse("1fr", Unit.HEIGHT),)
+        if self.styles.set_rule("grid_rows", grid):
             # Laid out again, not repainted: `styles.grid_rows = ...` repaints the whole column as well
             # (Textual's Styles.refresh drops its `repaint`), every cell of it composed again (13 ms of a
             # 30 ms step at 200x60). The panels that moved or changed size are repainted by the layout,
-            # and nothing of the column's own shows between them.
+            # and nothing of the column's own shows between them. Textual keeps a container's
+            # arrangement until it is told (a repaint told it).
+            self._clear_arrangement_cache()
             self.refresh(layout=True, repaint=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
