@@ -13,6 +13,7 @@ arrangement, see `layout.settled`, where a new board arranges afresh.)
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -103,3 +104,58 @@ def test_a_stepped_board_shows_what_a_board_opened_at_its_step_shows() -> None:
         assert stepped[side.bottom :] == opened[side.bottom :], f"the foot at step {state.step}"
         both = rows.keys() & opened_rows.keys()
         assert both and all(rows[i] == opened_rows[i] for i in both), f"the town list at step {state.step}"
+
+
+def _every_town_row(app: Any) -> dict[int, str]:
+    """Every row of the town list as it would be drawn, scrolled through a screen at a time (then scrolled back)."""
+    towns = app.screen.query_one(TownList)
+    top, height, n = towns._top, towns.size.height, len(towns._ids)
+    rows: dict[int, str] = {}
+    for start in range(0, n, height):
+        towns._top = max(0, min(start, n - height))
+        rows.update((towns._top + y, towns.render_line(y).text) for y in range(height))
+    towns._top = top
+    return rows
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_the_town_list_after_any_jumps_and_steps_shows_what_a_board_opened_there_shows(
+    tmp_path: Any, seed: int
+) -> None:
+    """Jumps of every length (Home, End, a go-to anywhere) and runs of steps: every row, in view or not.
+
+    The list redraws only the rows whose holder or mark changed after a
+    short move, and starts afresh after a long one; a row missed either way
+    would be drawn from what it showed before.
+    """
+    path = tmp_path / "towns.yaml"
+    path.write_text(generate(300, 400, seed=seed), encoding="utf-8")
+    timeline = Timeline(read(path))
+    app = SitboardApp(timeline)
+    rng = random.Random(seed)
+    moves: list[str | int] = ["end", "home"]
+    for _ in range(10):
+        moves += rng.choice([[rng.randrange(timeline.steps + 1)], ["right"] * rng.randrange(1, 4), ["left"] * 2])
+    moves += ["end", *["left"] * 3, rng.randrange(timeline.steps + 1)]
+    seen: list[tuple[BoardState, dict[int, str]]] = []
+
+    async def body(pilot: Pilot) -> None:
+        for move in moves:
+            if isinstance(move, int):
+                app.go_to(move)
+            else:
+                await pilot.press(move)
+            await pilot.pause()
+            seen.append((app.state, _every_town_row(app)))
+
+    drive(app, body, size=(200, 60))
+    assert len(seen) == len(moves)
+    assert len({state.step for state, _ in seen}) > 8
+    for state, rows in seen:
+        opened: dict[int, str] = {}
+
+        async def look(pilot: Pilot, into: dict[int, str] = opened) -> None:
+            into.update(_every_town_row(pilot.app))
+
+        drive(SitboardApp(timeline, state), look, size=(200, 60))
+        assert len(rows) == len(timeline.scenario.towns) and rows == opened, f"the town list at step {state.step}"
