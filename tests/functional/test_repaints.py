@@ -159,3 +159,45 @@ def test_the_town_list_after_any_jumps_and_steps_shows_what_a_board_opened_there
 
         drive(SitboardApp(timeline, state), look, size=(200, 60))
         assert len(rows) == len(timeline.scenario.towns) and rows == opened, f"the town list at step {state.step}"
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_the_side_columns_own_lines_are_what_textuals_styles_cache_gives(no_color: bool, monkeypatch: Any) -> None:
+    """The column keeps its own lines (its rule, blank behind the panels) while their size, colours and edges stay.
+
+    After every key (steps and jumps that move the panels, a theme, ASCII
+    and colour-blind looks, focus, presentation and back, a resize) its lines,
+    whole and cropped, must be those Textual's styles cache draws afresh.
+    NO_COLOR adds a line filter (Monochrome) that changes every colour.
+    """
+    from textual.widget import Widget
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = SitboardApp(Timeline(read(BUNDLED)))
+    kept = compared = 0
+
+    async def body(pilot: Pilot) -> None:
+        nonlocal kept, compared
+        keys = ["end", "home", "right", "t", "end", "tab", "home", "t", "f", "f", "x", "end", "t", "home", "right"]
+        for i, key in enumerate(keys):
+            if key == "x":
+                await pilot.resize_terminal(130, 40)
+            else:
+                await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            side = app.screen.query_one(SideColumn)
+            if not side.display or not side.size:
+                continue
+            width, height = side.size
+            for crop in (Region(0, 0, width, height), Region(0, 3, 1, height - 5), Region(2, 1, width - 4, 6)):
+                kept += (crop, *side._drawn_with()) in side._own_lines
+                mine = [list(strip) for strip in side.render_lines(crop)]
+                side.refresh()
+                textuals = [list(strip) for strip in Widget.render_lines(side, crop)]
+                assert mine == textuals, (i, key, crop)
+                compared += 1
+
+    drive(app, body, size=(160, 50))
+    assert compared > 30 and kept  # compared after most keys, and lines kept from an earlier frame were given
