@@ -190,7 +190,7 @@ def test_the_side_columns_own_lines_are_what_textuals_styles_cache_gives(no_colo
             side = app.screen.query_one(SideColumn)
             if not side.display or not side.size:
                 continue
-            width, height = side.size
+            width, height = side.region.size
             for crop in (Region(0, 0, width, height), Region(0, 3, 1, height - 5), Region(2, 1, width - 4, 6)):
                 kept += (crop, *side._drawn_with()) in side._own_lines
                 mine = [list(strip) for strip in side.render_lines(crop)]
@@ -201,3 +201,68 @@ def test_the_side_columns_own_lines_are_what_textuals_styles_cache_gives(no_colo
 
     drive(app, body, size=(160, 50))
     assert compared > 30 and kept  # compared after most keys, and lines kept from an earlier frame were given
+
+
+def _panels_lines_checked(app: SitboardApp, size: tuple[int, int], keys: list[str]) -> tuple[int, int]:
+    """After every key, each side panel's lines (whole and cropped) against Textual's styles cache drawing them afresh.
+
+    Returns how many panels were compared with their content lines drawn by
+    the panel (`own_lines`), and how many lines were strips given before
+    (Textual's styles cache makes a new one each time).
+    """
+    from textual.widget import Widget
+
+    from sitboard.app.widgets.own_lines import _padded_box
+    from sitboard.app.widgets.text_panel import Titled
+
+    own = kept = 0
+    given: dict[int, Any] = {}  # every strip a panel gave, by identity
+
+    async def body(pilot: Pilot) -> None:
+        nonlocal own, kept
+        for i, key in enumerate(keys):
+            if key == "resize":
+                await pilot.resize_terminal(size[0] - 30, size[1] - 10)
+            else:
+                await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            for panel in app.screen.query(Titled):
+                if not panel.display or not panel.size:
+                    continue
+                own += _padded_box(panel)
+                width, height = panel.region.size
+                crops = [Region(0, 0, width, height), Region(0, 1, width, height - 1), Region(3, 0, width - 5, 2)]
+                for crop in crops:
+                    drawn = panel.render_lines(crop)
+                    kept += sum(
+                        1 for strip in drawn if given.get(id(strip)) is strip
+                    )  # the very strip of a frame before
+                    given.update((id(strip), strip) for strip in drawn)
+                    mine = [list(strip) for strip in drawn]
+                    panel.refresh()
+                    textuals = [list(strip) for strip in Widget.render_lines(panel, crop)]
+                    assert mine == textuals, (i, key, panel.id, crop)
+
+    drive(app, body, size=size)
+    return own, kept
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_the_side_panels_own_lines_are_what_textuals_styles_cache_gives(no_color: bool, monkeypatch: Any) -> None:
+    """Steps, jumps back and forth (whose rows come back), themes, focus and scrolling, presentation, a resize."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    keys = ["end", "home", "end", "right", "t", "home", "tab", "down", "down", "tab", "end", "t", "home"]
+    keys += ["f", "f", "resize", "end", "left", "home", "t"]
+    own, kept = _panels_lines_checked(SitboardApp(Timeline(read(BUNDLED))), (160, 50), keys)
+    assert own and kept
+
+
+def test_the_town_lists_own_lines_are_what_textuals_styles_cache_gives(tmp_path: Any) -> None:
+    """A crowded board: Home and End hand hundreds of towns to other holders and back."""
+    path = tmp_path / "crowded.yaml"
+    path.write_text(generate(400, 300), encoding="utf-8")
+    keys = ["end", "home", "end", "home", "right", "right", "tab", "tab", "down", "end", "home"]
+    own, kept = _panels_lines_checked(SitboardApp(Timeline(read(path))), (200, 60), keys)
+    assert own and kept

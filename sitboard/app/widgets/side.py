@@ -161,7 +161,7 @@ class SideColumn(Widget):
         """What Textual's styles cache draws the column's own lines from (besides the area asked for)."""
         styles, app = self.styles, self.app
         return (
-            self.size,
+            self.region.size,
             self.background_colors,
             styles.border,
             styles.outline,
