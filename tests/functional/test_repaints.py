@@ -266,3 +266,35 @@ def test_the_town_lists_own_lines_are_what_textuals_styles_cache_gives(tmp_path:
     keys = ["end", "home", "end", "home", "right", "right", "tab", "tab", "down", "end", "home"]
     own, kept = _panels_lines_checked(SitboardApp(Timeline(read(path))), (200, 60), keys)
     assert own and kept
+
+
+def test_the_foots_kept_rows_and_key_spans_are_what_drawing_them_afresh_gives() -> None:
+    """Home and End (and a theme) come back to rows drawn before: the kept ones, and the key bar's click spans."""
+    from sitboard.app.widgets.bottom_bar import BottomBar
+
+    app = SitboardApp(Timeline(read(BUNDLED)))
+    keys = ["end", "home", "end", "home", "t", "end", "home", "right", "end", "t", "t", "home", "end"]
+    came_back = 0
+
+    async def body(pilot: Pilot) -> None:
+        nonlocal came_back
+        given: dict[int, Any] = {}
+        for i, key in enumerate(keys):
+            await pilot.press(key)
+            await pilot.pause()
+            bar = app.screen.query_one(BottomBar)
+            drawn = [bar.render_line(y) for y in range(bar.size.height)]
+            spans = list(bar._spans)
+            came_back += sum(1 for strip in drawn if given.get(id(strip)) is strip)
+            given.update((id(strip), strip) for strip in drawn)
+            kept = (dict(bar._kept_rows), bar._strip_lines_of, bar._key_line_of)
+            bar._kept_rows.clear()
+            bar._strip_lines_of = bar._key_line_of = None
+            bar._spans = []
+            afresh = [bar.render_line(y) for y in range(bar.size.height)]
+            assert [list(s) for s in drawn] == [list(s) for s in afresh], (i, key)
+            assert spans == bar._spans, (i, key)
+            bar._kept_rows, bar._strip_lines_of, bar._key_line_of = kept  # as the board had them
+
+    drive(app, body, size=(160, 50))
+    assert came_back >= 6  # rows kept from an earlier jump were drawn
