@@ -11,6 +11,8 @@ one given earlier.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import pytest
@@ -102,6 +104,16 @@ def largest_by_sorting(tallies: dict[object, Tally], n: int) -> list[tuple[objec
     return sorted(tallies.items(), key=lambda kv: (-(kv[1].people or 0), -kv[1].unquantified, str(kv[0])))[:n]
 
 
+@contextmanager
+def spaced(checkpoint: int, rank_every: int) -> Iterator[None]:
+    """Checkpoints every `checkpoint` steps and flows (at the fewest), rank snapshots every `rank_every` flows."""
+    with (
+        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
+        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
+    ):
+        yield
+
+
 SIZES = (0, 1, 2, 3, SHOWN_PER_TABLE, SHOWN_PER_TABLE + 1, RANKED - 1, RANKED, RANKED + 1, 1000)
 
 
@@ -132,10 +144,7 @@ def check_step(timeline: Timeline, scenario: Scenario, step: int) -> None:
 )
 def test_every_step_of_any_path_is_the_sum_of_the_flows_so_far(checkpoint, rank_every, seed, path):
     """Steps forward and back (one and several), jumps anywhere, across checkpoints and rank snapshots."""
-    with (
-        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
-        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
-    ):
+    with spaced(checkpoint, rank_every):
         scenario = small_scenario(seed, 120, 9)
         timeline = Timeline(scenario)
         steps = timeline.steps
@@ -182,10 +191,7 @@ def test_jumps_after_the_end_take_the_windows_the_checkpoints_were_worked_out_wi
     against the flows summed from the start, and against a timeline that
     worked out only that step.
     """
-    with (
-        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
-        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
-    ):
+    with spaced(checkpoint, rank_every):
         scenario = small_scenario(seed, 120, 9)
         timeline = Timeline(scenario)
         steps = timeline.steps
