@@ -10,8 +10,8 @@ paragraphs, as the same Strip objects, from one jump to the next.
 
 `PaddedLines` draws a panel's content lines itself, keeping the padded and
 filtered strip of each content strip it was given (a Strip caches what a
-filter made of it), and leaves the rest (the title rule) to the styles
-cache. It does so only for the box the side column's panels have: edges
+filter made of it); the title rule is drawn by the styles cache and kept by
+what it is drawn from (the title, its colours, the edge). It does so only for the box the side column's panels have: edges
 drawn by Textual on top only, padding left and right only, no outline,
 hatch, tint or opacity; any other box goes through the styles cache whole.
 """
@@ -26,6 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 KEPT = 1024  # padded lines kept per panel (a screen of rows at the two ends of the timeline, and more)
+RULES_KEPT = 8  # title rules kept per panel (its hints at the start, at the end, focused or not)
 
 
 class PaddedLines:
@@ -33,9 +34,39 @@ class PaddedLines:
 
     def __init__(self) -> None:
         self._kept: dict[int, tuple[Strip, Hashable, Strip]] = {}  # id(content strip) -> (it, how, padded)
+        self._ruled: dict[Hashable, list[Strip]] = {}  # the title rule's rows, by what they are drawn from
 
     def clear(self) -> None:
         self._kept.clear()
+        self._ruled.clear()
+
+    def _rules(self, widget: Widget, first: int, last: int, width: int) -> list[Strip]:
+        """Rows `first` to `last` of the edge above the content (the title rule), by what Textual draws them from.
+
+        The title says what is cut (`cut_hint`), so a jump to either end and
+        back comes back to titles drawn before.
+        """
+        title = widget._border_title
+        base_background, background = widget.background_colors
+        styles = widget.styles
+        how = (
+            first,
+            last,
+            width,
+            None if title is None else (title.plain, tuple(title.spans)),
+            widget._get_title_style_information(base_background),
+            styles.border_title_align,
+            styles.border,
+            base_background,
+            background,
+            tuple(widget.get_line_filters()),
+        )
+        rows = self._ruled.get(how)
+        if rows is None:
+            if len(self._ruled) >= RULES_KEPT:
+                self._ruled.clear()
+            rows = self._ruled[how] = Widget.render_lines(widget, Region(0, first, width, last - first))
+        return list(rows)
 
     def render_lines(self, widget: Widget, crop: Region) -> list[Strip] | None:
         """`Widget.render_lines(widget, crop)`, or None for a box this does not draw (see the module)."""
@@ -51,8 +82,7 @@ class PaddedLines:
         filters = tuple(widget.get_line_filters())
         how = (content_width, width, pad_left, pad_right, inner, filters, background)
         first, last = crop.y, crop.bottom
-        ruled = Widget.render_lines(widget, Region(0, first, width, min(last, top) - first)) if first < top else []
-        strips = list(ruled)
+        strips = self._rules(widget, first, min(last, top), width) if first < top else []
         kept = self._kept
         for y in range(max(first, top), last):
             content_y = y - top
