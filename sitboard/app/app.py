@@ -34,7 +34,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sitboard.app import actions
-from sitboard.app.collector import IDLE, IdleCollector, freeze
+from sitboard.app.collector import IDLE, IdleCollector, freeze, half_due
 from sitboard.app.messages import ScenarioReloaded, StepRequested, TownSelected, ViewChanged, ZoomRequested
 from sitboard.app.reload import Reloader, ScenarioLoaded, ScenarioUnreadable
 from sitboard.app.style import Look, look_for
@@ -96,6 +96,7 @@ class SitboardApp(App[int]):
     TITLE = "sitboard"
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings())
     COMMANDS = {_board_commands}  # the board's own, each hit with its kind (see commands.py)
+    PATIENT_COLLECTOR = False  # with owns_gc: a pause collects only when one is half due (`collector.half_due`)
 
     # repaint=False: a new state repaints what it changes, not the whole screen
     # (an app-level reactive's default repaint refreshes every cell, every step).
@@ -133,7 +134,7 @@ class SitboardApp(App[int]):
         taken once (export, tests) makes them before drawing.
         """
         super().__init__()
-        self._collector = IdleCollector() if owns_gc else None
+        self._collector = IdleCollector(due=half_due if self.PATIENT_COLLECTOR else None) if owns_gc else None
         self._source = source
         self._reloader = Reloader(self, source, timeline) if source is not None and source.watching else None
         self._problem: str | None = None

@@ -10,7 +10,15 @@ towns). Here it runs once no step has come for `IDLE` seconds, where it
 delays nothing; during autoplay that is between steps.
 
 Frozen objects are never collected, so only a process that makes one board
-(the command line) uses this; tests that make many boards do not.
+(the command line, a presenter, a follower) uses this; tests that make many
+boards do not.
+
+A follower's states come at the presenter's pace, often a few a second, and
+the walk after each costs about what a state does (7-8 ms at the bundled
+board): on a machine that shows several followers (the lectern's laptop and
+the wall), each pays it for every state. Its collector is `patient`: a pause
+collects only once Python's own full collection is half due (`half_due`),
+about one state in fifteen, still at a pause and never inside a state.
 """
 
 from __future__ import annotations
@@ -22,12 +30,24 @@ from collections.abc import Callable
 IDLE = 0.2  # seconds without a step after which a full collection may run
 
 
-class IdleCollector:
-    """Tell it when the board was built, stepped or replaced its scenario; `tick` it on a timer."""
+def half_due() -> bool:
+    """Whether Python's automatic full collection is at least half way due (its count of younger ones)."""
+    return gc.get_count()[2] >= max(1, gc.get_threshold()[2] // 2)
 
-    def __init__(self, idle: float = IDLE, clock: Callable[[], float] = time.monotonic) -> None:
+
+class IdleCollector:
+    """Tell it when the board was built, stepped or replaced its scenario; `tick` it on a timer.
+
+    `due`, if given, is asked at a pause: False waits (for a later tick of the
+    same pause, or the next pause).
+    """
+
+    def __init__(
+        self, idle: float = IDLE, clock: Callable[[], float] = time.monotonic, due: Callable[[], bool] | None = None
+    ) -> None:
         self.idle = idle
         self.clock = clock
+        self.due = due
         self._stepped_at: float | None = None  # when the step last changed, until collected
 
     def built(self) -> None:
@@ -40,6 +60,8 @@ class IdleCollector:
     def tick(self) -> bool:
         """A full collection if the steps have paused for `idle` seconds since the last one; True if it ran."""
         if self._stepped_at is not None and self.clock() - self._stepped_at >= self.idle:
+            if self.due is not None and not self.due():
+                return False
             self._stepped_at = None
             gc.collect()
             return True

@@ -207,14 +207,17 @@ def _in_two(data: bytes, file: str, color_ok: ColorCheck | None, progress: Progr
     (`halves.py`). Problems are never reported from here: the caller reads
     the file again in one process, which reports them as always.
     """
-    seam = halves.find_seam(data)
-    if seam is None:
+    cut = halves.cut(data)
+    if cut is None:
         return None
     try:
-        process = halves.start(halves.second_text(data, seam), file, seam)
+        process = halves.start(halves.second_text(data, cut), file, cut)
     except (OSError, ValueError):  # no second process (none allowed, none left): read in one
         return None
     try:
+        seam = halves.vouched(data, cut)  # meanwhile: whether the cut was safe
+        if seam is None:
+            return None
         return _joined(data, seam, process, file, color_ok, progress)
     except (_NotStreamable, _TooMany, YamlProblem, RecursionError):
         return None

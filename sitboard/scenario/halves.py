@@ -77,6 +77,16 @@ def two_cores() -> bool:
 
 def find_seam(data: bytes, share: float = FIRST_SHARE) -> Seam | None:
     """A place to cut `data`'s top-level events list, or None when the file is not plain enough to cut."""
+    seam = cut(data, share)
+    return None if seam is None else vouched(data, seam)
+
+
+def cut(data: bytes, share: float = FIRST_SHARE) -> Seam | None:
+    """Where `find_seam` would cut, not yet vouched for (`before` is -1): enough to start the other process.
+
+    What makes a cut safe (`vouched`) is a third of the work of finding it
+    on a 200 MB file, 0.6 s; the other process need not wait for it.
+    """
     key = _EVENTS_KEY.search(data)
     if key is None:
         return None
@@ -98,20 +108,29 @@ def find_seam(data: bytes, share: float = FIRST_SHARE) -> Seam | None:
     if split == -1:
         return None
     split += 1
-    # In place (a slice of 60 MB is a copy): the list's bytes hold none of what the cut cannot carry.
-    if (
-        (_anywhere(data, (b"&", b"*"), first, end) and _ANCHOR_OR_ALIAS.search(data, first, end) is not None)
-        or (_anywhere(data, (b"|", b">"), first, end) and _KEEP.search(data, first, end) is not None)
-        or (data.count(b"\r", first, end) != data.count(b"\r\n", first, end))
-        or (not data.isascii() and _anywhere(data, _OTHER_BREAKS, first, end))
-    ):
-        return None
-    before = data.count(marker + b" ", first - 1, split) + data.count(marker + b"\n", first - 1, split)
-    before += data.count(marker + b"\r", first - 1, split)
     first_line = data.count(b"\n", 0, first) + 1
     split_line = first_line + data.count(b"\n", first, split)
     end_line = split_line + data.count(b"\n", split, end)
-    return Seam(first, split, end, first_line, split_line, end_line, len(indent) + 1, before, end < len(data))
+    return Seam(first, split, end, first_line, split_line, end_line, len(indent) + 1, -1, end < len(data))
+
+
+def vouched(data: bytes, seam: Seam) -> Seam | None:
+    """`seam` with the events before it counted, if the list's bytes hold none of what the cut cannot carry."""
+    first, split, end = seam.first, seam.split, seam.end
+    # In place (a slice of 60 MB is a copy).
+    returns = data.count(b"\r", first, end)
+    if (
+        (_anywhere(data, (b"&", b"*"), first, end) and _ANCHOR_OR_ALIAS.search(data, first, end) is not None)
+        or (_anywhere(data, (b"|", b">"), first, end) and _KEEP.search(data, first, end) is not None)
+        or (returns and returns != data.count(b"\r\n", first, end))
+        or (not data.isascii() and _anywhere(data, _OTHER_BREAKS, first, end))
+    ):
+        return None
+    marker = b"\n" + b" " * (seam.column - 1) + b"-"
+    before = data.count(marker + b" ", first - 1, split) + data.count(marker + b"\n", first - 1, split)
+    if returns:
+        before += data.count(marker + b"\r", first - 1, split)
+    return seam._replace(before=before)
 
 
 def _anywhere(data: bytes, needles: tuple[bytes, ...], start: int, end: int) -> bool:

@@ -62,6 +62,7 @@ class FollowerBoard(SitboardApp):
     """A board that follows `link`. `shown` is the room's name for the scenario it is showing (sha256)."""
 
     CSS_PATH = APP_CSS
+    PATIENT_COLLECTOR = True  # states come at the presenter's pace, and one machine may show several followers
 
     def __init__(
         self,

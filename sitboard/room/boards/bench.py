@@ -344,8 +344,7 @@ def _stats(samples: list[float]) -> dict[str, Any]:
 
 
 async def _board(address: str, file: str, size: tuple[int, int]) -> None:
-    from sitboard.room.boards.audience import FollowerBoard
-    from sitboard.room.boards.launch import room_name, until_drawable
+    from sitboard.room.boards.launch import follower_board, room_name, until_drawable
     from sitboard.room.follower import Follower
     from sitboard.scenario.loader import read_scenario_text
     from sitboard.timeline import Timeline
@@ -356,7 +355,7 @@ async def _board(address: str, file: str, size: tuple[int, int]) -> None:
     link.start()
     joined, status, timeline = await until_drawable(link, Timeline(scenario), lambda _: None)
     stamps.write("welcomed")
-    app = FollowerBoard(timeline, link=link, shown=link.scenario_sha256, joined=joined, status=status)
+    app = follower_board(timeline, link, joined, status)
     await app.run_async(headless=True, size=size)
 
 

@@ -114,7 +114,9 @@ async def _present(
         announce(f"Followers join with: sitboard follow {address}" + ("" if send_scenario else " FILE"))
         if note:
             announce(f"sitboard present: {note}")
-        app = PresenterConsole(timeline, start, room=room, address=address, **options)
+        # One board in this process, as `sitboard FILE`'s: it schedules the garbage collector and draws the
+        # map's context layers after its first frame (`sitboard.app.launch.open_board`).
+        app = PresenterConsole(timeline, start, room=room, address=address, owns_gc=True, defer_context=True, **options)
         logger = logging.getLogger("sitboard.room")
         handler = RoomLog(app)
         level, propagate = logger.level, logger.propagate
@@ -160,11 +162,34 @@ async def _follow(link: Follower, timeline: Timeline | None, announce: Announce,
     link.start()
     try:
         joined, status, timeline = await until_drawable(link, timeline, announce)
-        app = FollowerBoard(timeline, link=link, shown=link.scenario_sha256, joined=joined, status=status, **options)
+        app = follower_board(timeline, link, joined, status, **options)
         await app.run_async()
         return app.return_code or 0
     finally:
         await link.close()
+
+
+def follower_board(
+    timeline: Timeline, link: Follower, joined: Connected | None, status: str | None, **options: Any
+) -> FollowerBoard:
+    """The board of a follower process: the only board in it, so it owns the garbage collector.
+
+    Without, the scenario, Textual and everything drawn stayed in the
+    collector's walks, and a full collection (about 30 ms at the bundled
+    board) fell inside a state every 30 or so; owned, the heap built for the
+    first frame is frozen and the rest collected while the presenter pauses
+    (`sitboard.app.collector`), as on the board of `sitboard FILE`.
+    """
+    return FollowerBoard(
+        timeline,
+        link=link,
+        shown=link.scenario_sha256,
+        joined=joined,
+        status=status,
+        owns_gc=True,
+        defer_context=True,
+        **options,
+    )
 
 
 async def until_drawable(
