@@ -331,7 +331,6 @@ class Tallies(Mapping[Any, Tally]):
 
 RANKED = 32  # how many of the largest tallies are kept ranked at checkpoints and snapshots (a panel shows 8)
 RANK_EVERY = 64  # flows between two snapshots of the largest tallies within a tally window (`_TallyWindow`)
-TALLY_WINDOWS = 3  # tally windows kept worked out: the one a board steps in, and the last ones it stepped in
 
 
 def _rank(item: tuple[DestinationKey, Tally]) -> tuple[int, int, str]:
@@ -560,9 +559,8 @@ class Timeline:
         # needs none of the later tallies (the totals of the first j flows; tallies every `spacing` flows).
         self._totals = [_NONE]
         self._tally_checkpoints: list[tuple[dict[str, Tally], dict[DestinationKey, Tally]]] = [({}, {})]
-        self._tallies: tuple[dict[str, Tally], dict[DestinationKey, Tally]] = ({}, {})  # after the last checkpoint
         self._tally_ranks: dict[tuple[int, int], list[Any]] = {(0, 0): [], (0, 1): []}  # see `_ranks`
-        self._windows: dict[int, tuple[_TallyWindow, _TallyWindow]] = {}  # the last few asked for (`_window`)
+        self._windows: dict[int, tuple[_TallyWindow, _TallyWindow]] = {}  # every one worked out (`_window`)
         self._last: Situation | None = None  # what `state_at` gave last
 
     def _replay(self, controls: ControlColumns, c: int, steps: int) -> None:
@@ -670,9 +668,8 @@ class Timeline:
         # what this one worked out carries on: the new tallies and totals are worked out when asked for
         new._totals = list(self._totals)
         new._tally_checkpoints = list(self._tally_checkpoints)
-        new._tallies = (dict(self._tallies[0]), dict(self._tallies[1]))
         new._tally_ranks = dict(self._tally_ranks)
-        new._windows = {}  # the last window may now hold more flows
+        new._windows = {}  # not shared: the board goes on stepping in this one's (another thread) while the new one is built
         new._last = None
         return new
 
@@ -786,17 +783,20 @@ class Timeline:
         return Displacement(self._total(end), origin.tallies(since), dest.tallies(since))
 
     def _window(self, base: int, end: int) -> tuple[_TallyWindow, _TallyWindow]:
-        """Tally window `base` (the flows from checkpoint `base` on), worked out up to flow `end` at least."""
+        """Tally window `base` (the flows from checkpoint `base` on), worked out up to flow `end` at least.
+
+        Every window worked out is kept (memory grows with the flows, as the
+        windows record a few values per flow): the windows of the checkpoints
+        `_tally_up_to` passed are complete once it has, so a jump anywhere
+        before the farthest checkpoint reached copies a table instead of
+        adding up to `spacing` flows again.
+        """
         windows = self._windows
         found = windows.get(base)
         if found is None:
             start_origin, start_dest = self._tally_checkpoint(base)
             found = (_TallyWindow(start_origin, self._ranks(base, 0)), _TallyWindow(start_dest, self._ranks(base, 1)))
-            while len(windows) >= TALLY_WINDOWS:
-                del windows[next(iter(windows))]
-        else:
-            del windows[base]  # the last asked for last: the first is the one to let go
-        windows[base] = found
+            windows[base] = found
         origin, dest = found
         first = base * self.spacing + len(origin.keys)
         if first < end:
@@ -889,31 +889,25 @@ class Timeline:
         return checkpoints[base]
 
     def _tally_up_to(self, base: int) -> None:
+        """Work out the tally checkpoints up to `base`: each is the one before with its window's flows laid over it."""
         checkpoints = self._tally_checkpoints
         ranks = self._tally_ranks
-        origin, dest = self._tallies
-        flows = self._flows
+        spacing = self.spacing
         while len(checkpoints) <= base:
             done = len(checkpoints) - 1
-            start = done * self.spacing
-            origins: list[str] = []
-            dests: list[DestinationKey] = []
-            for j in range(start, start + self.spacing):
-                flow = flows[j].flow
-                o = flow.origin
-                origin[o] = origin.get(o, _NONE).plus(flow)
-                key = destination_key(flow)
-                dest[key] = dest.get(key, _NONE).plus(flow)
-                origins.append(o)
-                dests.append(key)
-            checkpoints.append((dict(origin), dict(dest)))
-            # the largest at this checkpoint, from those at the last one and the keys touched since (`_top`)
-            tables: tuple[tuple[dict[Any, Tally], list[Any]], ...] = ((origin, origins), (dest, dests))
-            for which, (table, touched) in enumerate(tables):
+            windows = self._window(done, (done + 1) * spacing)
+            tables: list[dict[Any, Tally]] = []
+            for which, window in enumerate(windows):
+                touched = window.keys[:spacing]
+                table = dict(window.base)
+                table.update(zip(touched, window.after))  # each key's last tally, new keys in the order first met
+                tables.append(table)
+                # the largest at this checkpoint, from those at the last one and the keys touched since (`_top`)
                 before = ranks.get((done, which))
                 if before is not None:
                     since = [(k, table[k]) for k in dict.fromkeys(touched)]
                     ranks[(done + 1, which)] = [k for k, _ in _top(RANKED, before, since, table.__getitem__)]
+            checkpoints.append((tables[0], tables[1]))
 
     def _flows_until(self, step: int) -> int:
         """How many flows there are up to `step`."""

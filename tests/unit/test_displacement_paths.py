@@ -11,6 +11,8 @@ one given earlier.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import pytest
@@ -23,7 +25,7 @@ from sitboard.cli.bench import generate
 from sitboard.panels.displacement import SHOWN_PER_TABLE
 from sitboard.scenario.loader import parse_scenario
 from sitboard.scenario.model import Flow, Scenario
-from sitboard.timeline import CHECKPOINT, RANK_EVERY, RANKED, TALLY_WINDOWS, Displacement, Tally, Timeline, ranked
+from sitboard.timeline import CHECKPOINT, RANK_EVERY, RANKED, Displacement, Tally, Timeline, ranked
 
 SCENARIO = parse_scenario(generate(60, 700, seed=11), "flows.yaml")  # tallies every 32 flows: several checkpoints
 
@@ -102,6 +104,16 @@ def largest_by_sorting(tallies: dict[object, Tally], n: int) -> list[tuple[objec
     return sorted(tallies.items(), key=lambda kv: (-(kv[1].people or 0), -kv[1].unquantified, str(kv[0])))[:n]
 
 
+@contextmanager
+def spaced(checkpoint: int, rank_every: int) -> Iterator[None]:
+    """Checkpoints every `checkpoint` steps and flows (at the fewest), rank snapshots every `rank_every` flows."""
+    with (
+        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
+        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
+    ):
+        yield
+
+
 SIZES = (0, 1, 2, 3, SHOWN_PER_TABLE, SHOWN_PER_TABLE + 1, RANKED - 1, RANKED, RANKED + 1, 1000)
 
 
@@ -122,21 +134,17 @@ def check_step(timeline: Timeline, scenario: Scenario, step: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("checkpoint", "rank_every", "windows"),
-    [(CHECKPOINT, RANK_EVERY, TALLY_WINDOWS), (4, 3, 1), (6, 1, 2), (5, 7, 3)],
+    ("checkpoint", "rank_every"),
+    [(CHECKPOINT, RANK_EVERY), (4, 3), (6, 1), (5, 7)],
 )
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**32),
     path=st.lists(st.tuples(st.sampled_from(["forward", "back", "jump"]), st.integers(0, 10**6)), max_size=10),
 )
-def test_every_step_of_any_path_is_the_sum_of_the_flows_so_far(checkpoint, rank_every, windows, seed, path):
+def test_every_step_of_any_path_is_the_sum_of_the_flows_so_far(checkpoint, rank_every, seed, path):
     """Steps forward and back (one and several), jumps anywhere, across checkpoints and rank snapshots."""
-    with (
-        patch.object(sitboard.timeline, "CHECKPOINT", checkpoint),
-        patch.object(sitboard.timeline, "RANK_EVERY", rank_every),
-        patch.object(sitboard.timeline, "TALLY_WINDOWS", windows),
-    ):
+    with spaced(checkpoint, rank_every):
         scenario = small_scenario(seed, 120, 9)
         timeline = Timeline(scenario)
         steps = timeline.steps
@@ -169,3 +177,33 @@ def test_the_largest_tallies_are_found_among_few_keys():
         assert tallies._top is not None
         assert len(tallies._top[1]) < 8  # ...only those touched since the last snapshot are ranked with its keys
         assert ranked(tallies, 8) == largest_by_sorting(summed(scenario, step)[1], 8)
+
+
+@pytest.mark.parametrize(("checkpoint", "rank_every"), [(4, 3), (6, 1), (5, 64)])
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**32), order=st.randoms(use_true_random=False))
+def test_jumps_after_the_end_take_the_windows_the_checkpoints_were_worked_out_with(checkpoint, rank_every, seed, order):
+    """The end first (as a board works it out after its first frame), then jumps anywhere in any order.
+
+    Working out the checkpoints up to the end completes every window before
+    the last, and those windows are kept: the jumps after take their tables
+    from them, never adding up a window's flows again. Each step is checked
+    against the flows summed from the start, and against a timeline that
+    worked out only that step.
+    """
+    with spaced(checkpoint, rank_every):
+        scenario = small_scenario(seed, 120, 9)
+        timeline = Timeline(scenario)
+        steps = timeline.steps
+        timeline.state_at(steps)
+        windows = dict(timeline._windows)
+        passed = range(len(timeline._tally_checkpoints) - 1)  # the windows the checkpoints were worked out from
+        assert set(passed) <= set(windows)
+        assert all(len(windows[base][0].keys) == len(windows[base][1].keys) == timeline.spacing for base in passed)
+        jumps = list(range(steps + 1))
+        order.shuffle(jumps)
+        for step in jumps[:50]:
+            check_step(timeline, scenario, step)
+            alone = Timeline(scenario).displacement_at(step)
+            assert tallies(timeline.displacement_at(step)) == tallies(alone), step
+        assert all(timeline._windows[base] is w for base, w in windows.items())  # kept, not worked out again

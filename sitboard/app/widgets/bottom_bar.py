@@ -33,6 +33,7 @@ from sitboard.timeline import Timeline
 
 STRIP_ROWS = 2
 MARGIN = 1  # columns kept clear at each end of the strip
+ROWS_KEPT = 8  # rows of either kind kept by what they show (see `BottomBar._kept_rows`)
 
 
 class BottomBar(BoardWidget):
@@ -62,6 +63,9 @@ class BottomBar(BoardWidget):
         self._key_styles: tuple[str, Style, Style, Style] | None = None  # by theme name (see `key_styles`)
         self._strip_lines_of: tuple[tuple[object, ...], list[Strip]] | None = None  # see `_strip_lines`
         self._key_line_of: tuple[tuple[object, ...], Strip] | None = None  # see `_key_line`
+        # The rows drawn for the last few keys of either kind (Home and End come back to the same rows), and the
+        # key bar's click spans with its row
+        self._kept_rows: dict[tuple[object, ...], tuple[list[Strip], list[tuple[int, int, str]]]] = {}
 
     def watch_state(self, old: BoardState, new: BoardState) -> None:
         if old.step != new.step:  # a change of view changes nothing here
@@ -84,7 +88,12 @@ class BottomBar(BoardWidget):
     def watch_timeline(self, old: Timeline, new: Timeline) -> None:
         if old is new:  # the binding's first call
             return
+        self._kept_rows.clear()  # drawn from the old timeline (and would keep it)
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._kept_rows.clear()  # drawn in the old styles
 
     # -- Line API: each row built when what it shows changed ---------------------------
 
@@ -105,10 +114,21 @@ class BottomBar(BoardWidget):
         """
         key = self._strip_key(width)
         if self._strip_lines_of is None or self._strip_lines_of[0] != key:
-            margin = Text(" " * MARGIN)
-            ticks, dates = self._rows_at(key[2])
-            self._strip_lines_of = (key, [self._line(margin + ticks, width), self._line(margin + dates, width)])
+            kept = self._kept_rows.get(key)
+            if kept is None:
+                margin = Text(" " * MARGIN)
+                ticks, dates = self._rows_at(key[2])
+                kept = self._keep(key, [self._line(margin + ticks, width), self._line(margin + dates, width)])
+            self._strip_lines_of = (key, kept[0])
         return self._strip_lines_of[1]
+
+    def _keep(
+        self, key: tuple[object, ...], rows: list[Strip], spans: list[tuple[int, int, str]] | None = None
+    ) -> tuple[list[Strip], list[tuple[int, int, str]]]:
+        if len(self._kept_rows) >= ROWS_KEPT:
+            self._kept_rows.clear()
+        kept = self._kept_rows[key] = (rows, spans or [])
+        return kept
 
     def _strip_key(self, width: int) -> tuple[int, Timeline, strip.Dates | None, str]:
         return (width, self.timeline, self._where(max(0, width - 2 * MARGIN)), self.app.current_theme.name)
@@ -120,7 +140,13 @@ class BottomBar(BoardWidget):
         """The key bar, built again only when a key is enabled or disabled, or the width or theme changed."""
         key = self._key_key(width)
         if self._key_line_of is None or self._key_line_of[0] != key:
-            self._key_line_of = (key, self._line(self.key_row(width), width))
+            kept = self._kept_rows.get(key)
+            if kept is None:
+                row = self._line(self.key_row(width), width)  # (which says where each key is: `_spans`)
+                kept = self._keep(key, [row], list(self._spans))
+            else:
+                self._spans = list(kept[1])
+            self._key_line_of = (key, kept[0][0])
         return self._key_line_of[1]
 
     def _line(self, text: Text, width: int) -> Strip:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import compress, count
+from itertools import compress, count, islice
 from operator import ne
 from typing import Any, NamedTuple
 
@@ -41,6 +41,7 @@ class TownRow(NamedTuple):
 
 
 KEPT_SCREENS = 4  # screens of rows a town list keeps by what they show (jumping to the end and back)
+REPAINTED_ROWS = 64  # rows a step may change and have only those redrawn; past that the list is drawn afresh
 
 
 class TownList(Titled, can_focus=True):
@@ -116,9 +117,10 @@ class TownList(Titled, can_focus=True):
             return
         # Rows are rebuilt lazily, when drawn: a jump that hands 2,000 towns to
         # new holders costs only the rows in view.
-        dirty = set(compress(count(), map(ne, old, state.holders)))  # in C: a jump compares 20,000 holders
+        # In C: a step compares 20,000 holders; a jump stops at the first rows past `REPAINTED_ROWS` that differ
+        dirty = set(islice(compress(count(), map(ne, old, state.holders)), REPAINTED_ROWS + 1))
         dirty |= changed | previous_changed
-        if len(dirty) > 64:  # a jump: start the cache afresh rather than evict row by row
+        if len(dirty) > REPAINTED_ROWS:  # a jump: start the cache afresh rather than evict row by row
             self._prompts.clear()
             self._strips.clear()
             self.refresh()

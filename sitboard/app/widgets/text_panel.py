@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from sitboard.app.style import look_for, shorten
 from sitboard.app.widgets.bound import BoardWidget
+from sitboard.app.widgets.own_lines import PaddedLines
 from sitboard.panels.layout import Need
 from sitboard.panels.styled import Styled
 from sitboard.panels.words import Words
@@ -74,6 +75,7 @@ class Titled(BoardWidget):
         self.title = self.TITLE if title is None else title
         self._hint = ""
         self._lines: int | None = None  # lines the side column gives this panel (None: its own height)
+        self._padded = PaddedLines()  # its content lines as drawn (see `render_lines`)
         self.border_title = self._title_text()
 
     def _title_text(self) -> str:
@@ -105,6 +107,15 @@ class Titled(BoardWidget):
         # no layout. Textual's default sets it as a reactive that asks for another layout pass of the
         # whole screen, so every change of the side column's rows was laid out twice.
         return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The title rule through Textual's styles cache, the content lines padded and kept (`own_lines`)."""
+        drawn = self._padded.render_lines(self, crop)
+        return drawn if drawn is not None else super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._padded.clear()  # drawn in the old colours
 
     def on_resize(self) -> None:
         self._lines = None  # laid out: the widget's own height is the truth now
