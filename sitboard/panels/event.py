@@ -49,19 +49,31 @@ def where(event: Event, words: Words) -> str:
 
 def event(situation: Situation, words: Words, *, tight: bool = False) -> Styled:
     """The current event in full, its essentials first; at step 0, the scenario's summary."""
-    first, rest = parts(situation, words, tight=tight)
+    return whole(*parts(situation, words, tight=tight))
+
+
+def whole(first: Styled, rest: Styled) -> Styled:
+    """The event as `event` writes it, from its two parts."""
     return rstrip([*first, *rest])
 
 
 def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[Styled, Styled]:
     """(the essentials, ending with a line break; what may scroll)."""
-    scenario = words.scenario
+    return essentials(situation, words, tight=tight), details(situation, words)
+
+
+def details(situation: Situation, words: Words) -> Styled:
+    """What may scroll (the same written tight or not): who acted, the text; at step 0, the summary."""
+    if situation.event is None:
+        return (Span(words.text(words.scenario.summary) or "The situation before the first event."),)
+    return tuple(_details(situation, words))
+
+
+def essentials(situation: Situation, words: Words, *, tight: bool = False) -> Styled:
+    """When, what, where, the changes of hands and every source, ending with a line break."""
     event = situation.event
     if event is None:
-        return (
-            (Span("Start of the scenario\n", "strong"),),
-            (Span(words.text(scenario.summary) or "The situation before the first event."),),
-        )
+        return (Span("Start of the scenario\n", "strong"),)
     place = where(event, words)
     out = [Span(when(event, words), "strong")]
     if place and tight:
@@ -76,7 +88,7 @@ def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[S
         out += [Span("Where: ", "dim"), Span(place), Span(precision_note(event.precision), "dim"), Span("\n")]
     out += changes(situation, words)
     out += _sources(event.sources, words, tight=tight)
-    return tuple(out), tuple(_details(situation, words))
+    return tuple(out)
 
 
 def changes(situation: Situation, words: Words) -> list[Span]:

@@ -31,12 +31,11 @@ class EventPanel(StatePanel):
 
     def describe(self, situation: Situation, words: Words) -> Styled:
         look = look_for(words.scenario, ascii_only=words.ascii_only, theme=self.app.current_theme)
-        self._essentials = {}
         self._measured = {}
-        for tight in (False, True):
-            first, _ = panel.parts(situation, words, tight=tight)
-            self._essentials[tight] = look.rich(first)
-        return panel.event(situation, words, tight=self._tight)
+        # Each part once: what may scroll is the same written tight or not (`panel.event` is `whole` of these).
+        first = {tight: panel.essentials(situation, words, tight=tight) for tight in (False, True)}
+        self._essentials = {tight: look.rich(part) for tight, part in first.items()}
+        return panel.whole(first[self._tight], panel.details(situation, words))
 
     @property
     def tight(self) -> bool:
