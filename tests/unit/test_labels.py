@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -375,20 +376,19 @@ NAMES = [
 ]
 
 
+def tokens_on(cols: int, rows: int, sides: st.SearchStrategy[int], most: int) -> st.SearchStrategy[list[Any]]:
+    """Up to `most` tokens (col, row, marks left, marks right, name), some just off a grid of `cols` x `rows`."""
+    return st.lists(
+        st.tuples(st.integers(-1, cols), st.integers(-1, rows), sides, sides, st.sampled_from(NAMES) | names),
+        max_size=most,
+    )
+
+
 @settings(max_examples=800, deadline=None)
 @given(
     cols=st.integers(1, 30),
     rows=st.integers(1, 5),
-    tokens=st.lists(
-        st.tuples(
-            st.integers(-1, 30),
-            st.integers(-1, 5),
-            st.integers(0, 2),
-            st.integers(0, 2),
-            st.sampled_from(NAMES) | names,
-        ),
-        max_size=40,
-    ),
+    tokens=tokens_on(30, 5, st.integers(0, 2), 40),
     blocked=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 5)), max_size=60),
     ellipsis=st.sampled_from(["…", "...", "~", ""]),
     shorten=st.booleans(),
@@ -435,16 +435,7 @@ def test_a_shorter_form_of_one_cell_still_takes_the_one_free_cell_beside_its_tow
 @given(
     cols=st.integers(1, 24),
     rows=st.integers(1, 6),
-    tokens=st.lists(
-        st.tuples(
-            st.integers(-1, 24),
-            st.integers(-1, 6),
-            st.sampled_from([0, 0, 0, 1, 2]),
-            st.sampled_from([0, 0, 0, 1, 2]),
-            st.sampled_from(NAMES) | names,
-        ),
-        max_size=50,
-    ),
+    tokens=tokens_on(24, 6, st.sampled_from([0, 0, 0, 1, 2]), 50),
     cells=st.integers(1, 40),  # fewer cells than towns: many share one, as on a map drawn as density
     blocked=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 6)), max_size=20),
 )
