@@ -49,17 +49,12 @@ def where(event: Event, words: Words) -> str:
 
 def event(situation: Situation, words: Words, *, tight: bool = False) -> Styled:
     """The current event in full, its essentials first; at step 0, the scenario's summary."""
-    return whole(*parts(situation, words, tight=tight))
+    return whole(essentials(situation, words, tight=tight), details(situation, words))
 
 
 def whole(first: Styled, rest: Styled) -> Styled:
     """The event as `event` writes it, from its two parts."""
     return rstrip([*first, *rest])
-
-
-def parts(situation: Situation, words: Words, *, tight: bool = False) -> tuple[Styled, Styled]:
-    """(the essentials, ending with a line break; what may scroll)."""
-    return essentials(situation, words, tight=tight), details(situation, words)
 
 
 def details(situation: Situation, words: Words) -> Styled:
